@@ -1,0 +1,16 @@
+import { defineConfig } from 'tsup';
+
+// Two entry points, each as ESM + CJS with matching .d.ts / .d.cts files.
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'machines/index': 'machines/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'es2022',
+  splitting: false,
+  treeshake: true,
+});
