@@ -1,0 +1,32 @@
+/**
+ * `statewire/machines`: the pure statecharts, for inspection, composition and
+ * model-based tests. They do no I/O and read no clock; `statewire` runs them.
+ */
+export { circuitBreakerMachine } from './circuitBreaker.js';
+export type {
+  CircuitBreakerContext,
+  CircuitBreakerEmitted,
+  CircuitBreakerEvent,
+  CircuitBreakerInput,
+  CircuitState,
+} from './circuitBreaker.js';
+export { backoffMachine } from './backoff.js';
+export type {
+  AttemptInput,
+  BackoffContext,
+  BackoffEvent,
+  BackoffInput,
+  BackoffOutput,
+  RetryAfterHint,
+} from './backoff.js';
+export { backoffDelay, baseDelay, defaultBackoffPolicy } from './backoffDelay.js';
+export type { BackoffKind, BackoffPolicy, Jitter } from './backoffDelay.js';
+export { rateLimiterMachine, defaultRateLimits } from './rateLimiter.js';
+export type {
+  RateLimit,
+  RateLimiterContext,
+  RateLimiterEmitted,
+  RateLimiterEvent,
+  RateLimiterInput,
+} from './rateLimiter.js';
+export { nextRandom } from './random.js';

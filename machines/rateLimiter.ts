@@ -1,0 +1,157 @@
+import { assign, emit, setup } from 'xstate';
+
+/** One category's token bucket: a steady rate and the burst it may save up. */
+export interface RateLimit {
+  tokensPerSecond: number;
+  burstCapacity: number;
+}
+
+/** The seed's categories and their defaults (seed 004 shows `api: 20/s, burst 30`). */
+export const defaultRateLimits: Readonly<Record<string, RateLimit>> = {
+  api: { tokensPerSecond: 20, burstCapacity: 30 },
+  heavy: { tokensPerSecond: 2, burstCapacity: 5 },
+  streaming: { tokensPerSecond: 10, burstCapacity: 20 },
+  control: { tokensPerSecond: 50, burstCapacity: 100 },
+};
+
+export interface RateLimiterInput {
+  /** Categories to add or override; the four seed categories are always present. */
+  limits?: Record<string, Partial<RateLimit>>;
+}
+
+export interface RateLimiterContext {
+  limits: Record<string, RateLimit>;
+  /** Server-imposed pauses: category (or `*` for all) → absolute end, epoch ms. */
+  pausedUntil: Record<string, number>;
+  /** Delay of the pending resume timer (ms). */
+  resumeIn: number;
+  /** The last rejection episode, for the inspector. */
+  lastLimited: { category: string; retryAfter: number; at: number } | null;
+}
+
+export type RateLimiterEvent =
+  | { type: 'ENABLE' }
+  | { type: 'DISABLE' }
+  /** A server said "wait" (429/503 Retry-After): pause one category, or all with `*`. */
+  | { type: 'PAUSE'; category: string; ms: number; at: number }
+  /** Set one category's limit at run time (the seed's `limits.api.tokensPerSecond = 10`). */
+  | { type: 'CONFIGURE'; category: string; limit: RateLimit }
+  /** A category started rejecting; sent once per episode, not once per rejected take. */
+  | { type: 'LIMITED'; category: string; retryAfter: number; at: number };
+
+export type RateLimiterEmitted =
+  | { type: 'rate_limited'; category: string; retryAfter: number }
+  | { type: 'rate_limiter_paused'; category: string; until: number }
+  | { type: 'rate_limiter_resumed' };
+
+function mergeLimits(extra: RateLimiterInput['limits']): Record<string, RateLimit> {
+  const limits: Record<string, RateLimit> = {};
+  for (const [name, limit] of Object.entries(defaultRateLimits)) limits[name] = { ...limit };
+  for (const [name, limit] of Object.entries(extra ?? {})) {
+    const base = limits[name] ?? defaultRateLimits.api!;
+    limits[name] = {
+      tokensPerSecond: limit.tokensPerSecond ?? base.tokensPerSecond,
+      burstCapacity: limit.burstCapacity ?? base.burstCapacity,
+    };
+  }
+  return limits;
+}
+
+/**
+ * The rate limiter's lifecycle: `enabled.running ⇄ enabled.paused`, `disabled`.
+ *
+ * The tokens themselves are the hot path and never pass through the actor: the
+ * runtime (`src/rateLimiter`) takes from plain token buckets built from
+ * `context.limits`, at O(1) with no timer. The machine holds what changes rarely and
+ * what a person wants to see: the limits, server-imposed pauses (kept as absolute
+ * deadlines so a restored snapshot stays right), whether limiting is on at all, and
+ * the last time a category ran dry.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { rateLimiterMachine } from 'statewire/machines';
+ *
+ * const limiter = createActor(rateLimiterMachine, { input: { limits: { search: { tokensPerSecond: 5, burstCapacity: 5 } } } });
+ * limiter.subscribe({ error: console.error });
+ * limiter.start();
+ * limiter.send({ type: 'PAUSE', category: 'api', ms: 2000, at: Date.now() });
+ * limiter.getSnapshot().value; // { enabled: 'paused' }
+ * ```
+ */
+export const rateLimiterMachine = setup({
+  types: {
+    input: {} as RateLimiterInput | undefined,
+    context: {} as RateLimiterContext,
+    events: {} as RateLimiterEvent,
+    emitted: {} as RateLimiterEmitted,
+  },
+  delays: {
+    resumeIn: ({ context }) => context.resumeIn,
+  },
+  actions: {
+    pause: assign(({ context, event }) => {
+      if (event.type !== 'PAUSE') return {};
+      const end = event.at + event.ms;
+      const pausedUntil = { ...context.pausedUntil };
+      pausedUntil[event.category] = Math.max(pausedUntil[event.category] ?? 0, end);
+      return { pausedUntil, resumeIn: Math.max(0, Math.max(...Object.values(pausedUntil)) - event.at) };
+    }),
+    emitPaused: emit(({ context, event }) => ({
+      type: 'rate_limiter_paused' as const,
+      category: event.type === 'PAUSE' ? event.category : '*',
+      until: event.type === 'PAUSE' ? (context.pausedUntil[event.category] ?? 0) : 0,
+    })),
+    // The resume timer fires at the latest deadline, so every pause has ended.
+    resume: assign({ pausedUntil: {}, resumeIn: 0 }),
+    emitResumed: emit({ type: 'rate_limiter_resumed' as const }),
+    configure: assign({
+      limits: ({ context, event }) =>
+        event.type === 'CONFIGURE' ? { ...context.limits, [event.category]: { ...event.limit } } : context.limits,
+    }),
+    recordLimited: assign({
+      lastLimited: ({ context, event }) =>
+        event.type === 'LIMITED'
+          ? { category: event.category, retryAfter: event.retryAfter, at: event.at }
+          : context.lastLimited,
+    }),
+    emitLimited: emit(({ event }) => ({
+      type: 'rate_limited' as const,
+      category: event.type === 'LIMITED' ? event.category : '',
+      retryAfter: event.type === 'LIMITED' ? event.retryAfter : 0,
+    })),
+  },
+}).createMachine({
+  id: 'rateLimiter',
+  context: ({ input }) => ({
+    limits: mergeLimits(input?.limits),
+    pausedUntil: {},
+    resumeIn: 0,
+    lastLimited: null,
+  }),
+  initial: 'enabled',
+  on: {
+    CONFIGURE: { actions: 'configure' },
+  },
+  states: {
+    enabled: {
+      initial: 'running',
+      on: {
+        DISABLE: 'disabled',
+        PAUSE: { target: '.paused', reenter: true, actions: ['pause', 'emitPaused'] },
+        LIMITED: { actions: ['recordLimited', 'emitLimited'] },
+      },
+      states: {
+        running: {},
+        paused: {
+          after: { resumeIn: { target: 'running', actions: ['resume', 'emitResumed'] } },
+        },
+      },
+    },
+    disabled: {
+      // Disabled grants every take and ignores pauses; a server's Retry-After is
+      // still honoured by the retry loop that received it.
+      on: { ENABLE: 'enabled' },
+    },
+  },
+});

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import type { AnyMachineSnapshot } from 'xstate';
+import { rateLimiterMachine, type RateLimiterContext } from '../../machines/rateLimiter.js';
+import { getCoveringPaths } from '../model/coveringPaths.js';
+import { runPath } from '../model/runPath.js';
+
+const AT = 5_000;
+const serialize = (s: AnyMachineSnapshot) => {
+  const c = s.context as RateLimiterContext;
+  return JSON.stringify([s.value, Object.keys(c.pausedUntil).sort(), c.limits.api, c.lastLimited?.category ?? null]);
+};
+const model = getCoveringPaths(rateLimiterMachine, {
+  inputs: [{ limits: { search: { tokensPerSecond: 1, burstCapacity: 1 } } }],
+  serialize,
+  events: () => [
+    { type: 'ENABLE' },
+    { type: 'DISABLE' },
+    { type: 'PAUSE', category: 'api', ms: 500, at: AT },
+    { type: 'PAUSE', category: '*', ms: 800, at: AT },
+    { type: 'CONFIGURE', category: 'api', limit: { tokensPerSecond: 5, burstCapacity: 5 } },
+    { type: 'LIMITED', category: 'search', retryAfter: 1_000, at: AT },
+  ],
+});
+
+describe('rateLimiterMachine (model-based, edge coverage)', () => {
+  it('covers every state and every transition', () => {
+    const { states, transitions } = model.report;
+    console.log(
+      `rateLimiter: states ${states.covered}/${states.total}, transitions ${transitions.covered}/${transitions.total}, ${model.paths.length} paths`,
+    );
+    expect(states.missing).toEqual([]);
+    expect(transitions.missing).toEqual([]);
+  });
+
+  it.each(model.paths.map((p, i) => [i + 1, p.steps.map((s) => s.event.type).join(' → '), p] as const))(
+    'path %i: %s',
+    async (_i, _label, path) => {
+      await runPath(rateLimiterMachine, path, { serialize });
+    },
+  );
+});
