@@ -155,7 +155,7 @@ function explore<TInput>(
   const edges = new Map<string, PathStep[]>();
   for (let i = 0; i < order.length; i++) {
     const key = order[i]!;
-    const vertex = adjacency[key];
+    const vertex = (adjacency as Record<string, (typeof adjacency)[keyof typeof adjacency]>)[key];
     if (!vertex) continue;
     const out: PathStep[] = [];
     for (const { event, state } of Object.values(vertex.transitions) as Array<{

@@ -1,0 +1,12 @@
+/**
+ * Option validation shared by every constructor.
+ *
+ * @example
+ * ```ts
+ * import { validateOptions, num } from './config/index.js';
+ * const o = validateOptions('ApiClient', opts, { timeout: num({ min: 0, default: 30_000, unit: 'ms' }) });
+ * ```
+ *
+ * @module
+ */
+export * from './validate.js';

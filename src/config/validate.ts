@@ -1,0 +1,266 @@
+/**
+ * One option-validation helper for every constructor in statewire: options are
+ * checked at construction and refused with a {@link ConfigError} that names the
+ * owner, the option path and the value it got.
+ *
+ * @module
+ */
+import { ConfigError } from '../errors.js';
+
+/**
+ * Checks one option and returns its resolved value; throws {@link ConfigError}.
+ *
+ * @example
+ * ```ts
+ * const even: Rule<number> = {
+ *   check(v, option) {
+ *     if (typeof v !== 'number' || v % 2 !== 0) throw new ConfigError(option, v, 'expected an even number');
+ *     return v;
+ *   },
+ * };
+ * ```
+ */
+export type Rule<T> = { check(value: unknown, option: string): T };
+
+/**
+ * A map of option names to rules.
+ *
+ * @example const spec = { timeout: num({ min: 0, default: 30_000, unit: 'ms' }) } satisfies Spec;
+ */
+export type Spec = Record<string, Rule<unknown>>;
+
+/**
+ * The object {@link validateOptions} returns for a spec.
+ *
+ * @example type R = Resolved<{ timeout: Rule<number> }>; // { timeout: number }
+ */
+export type Resolved<S extends Spec> = { [K in keyof S]: S[K] extends Rule<infer T> ? T : never };
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function resolveSpec<S extends Spec>(spec: S, input: Record<string, unknown>, prefix: string): Resolved<S> {
+  const out: Record<string, unknown> = {};
+  // Only spec keys are read: unknown keys are ignored because callers spread bigger configs.
+  for (const key of Object.keys(spec)) out[key] = spec[key]!.check(input[key], prefix + key);
+  return out as Resolved<S>;
+}
+
+/**
+ * Validates a user's options object against `spec` and returns the resolved,
+ * typed options (defaults applied). Unknown keys are ignored.
+ *
+ * @example
+ * ```ts
+ * const o = validateOptions('ApiClient', userOptions, {
+ *   baseURL: url({ protocols: ['http', 'https'] }),
+ *   timeout: num({ min: 0, default: 30_000, unit: 'ms' }),
+ * });
+ * o.timeout; // number
+ * ```
+ */
+export function validateOptions<S extends Spec>(owner: string, input: unknown, spec: S): Resolved<S> {
+  try {
+    const options = input === undefined ? {} : input;
+    if (!isObject(options)) throw new ConfigError('(options)', options, 'expected an object');
+    return resolveSpec(spec, options, '');
+  } catch (e) {
+    // Rules throw without an owner; add it here so every rule stays owner-agnostic.
+    if (e instanceof ConfigError && e.owner === undefined) {
+      const { option, value, reason, hint, cause } = e;
+      throw new ConfigError(option, value, reason, { owner, hint, ...(cause === undefined ? {} : { cause }) });
+    }
+    throw e;
+  }
+}
+
+/** Common builder option: the value used when the option is `undefined`. */
+type WithDefault<T> = { default?: T };
+
+/** Builds a rule that applies the default, then `check`. */
+function rule<T>(opts: WithDefault<T> | undefined, check: (value: unknown, option: string) => T): Rule<T> {
+  return {
+    check: (value, option) => (value === undefined && opts?.default !== undefined ? opts.default : check(value, option)),
+  };
+}
+
+/**
+ * Lets `undefined` through as `undefined`; anything else must pass `inner`.
+ *
+ * @example const spec = { maxRetries: optional(num({ integer: true, min: 0 })) }; // number | undefined
+ */
+export function optional<T>(inner: Rule<T>): Rule<T | undefined> {
+  return { check: (value, option) => (value === undefined ? undefined : inner.check(value, option)) };
+}
+
+/** Options of {@link num}. */
+export interface NumOptions extends WithDefault<number> {
+  min?: number;
+  max?: number;
+  integer?: boolean;
+  /** Accept `+Infinity` (e.g. "unlimited"), bypassing `max` and `integer`. */
+  allowInfinity?: boolean;
+  /** Unit of the option; out-of-range values get a "did you mean" hint for the other unit. */
+  unit?: 'ms' | 's';
+}
+
+/**
+ * A finite number, optionally an integer within `[min, max]`.
+ *
+ * @example num({ min: 0, max: 3600, unit: 's', default: 30 }); // refuses 5000 with "(did you mean 5?)"
+ */
+export function num(opts: NumOptions = {}): Rule<number> {
+  const { min, max, integer = false, allowInfinity = false, unit } = opts;
+  const unitName = unit === 's' ? 'seconds' : 'milliseconds';
+  const noun = unit === undefined ? (integer ? 'an integer' : 'a finite number') : `a ${integer ? 'whole ' : ''}number of ${unitName}`;
+  const range =
+    min !== undefined && max !== undefined ? ` between ${min} and ${max}` : min !== undefined ? ` >= ${min}` : max !== undefined ? ` <= ${max}` : '';
+  const reason = `expected ${noun}${range}${allowInfinity ? ' (or Infinity)' : ''}`;
+  const fits = (v: number) =>
+    Number.isFinite(v) && (!integer || Number.isInteger(v)) && (min === undefined || v >= min) && (max === undefined || v <= max);
+  return rule(opts, (value, option) => {
+    if (typeof value !== 'number') throw new ConfigError(option, value, reason);
+    if (fits(value) || (allowInfinity && value === Infinity)) return value;
+    // A value off by a factor of 1000 was most likely given in the other unit.
+    const other = unit === 's' ? value / 1000 : value * 1000;
+    const guess = Number(other.toPrecision(12));
+    const hint = unit !== undefined && Number.isFinite(value) && fits(guess) ? `did you mean ${guess}?` : undefined;
+    throw new ConfigError(option, value, reason, hint === undefined ? {} : { hint });
+  });
+}
+
+/**
+ * A boolean (no truthy coercion).
+ *
+ * @example bool({ default: true });
+ */
+export function bool(opts?: WithDefault<boolean>): Rule<boolean> {
+  return rule(opts, (value, option) => {
+    if (typeof value !== 'boolean') throw new ConfigError(option, value, 'expected a boolean');
+    return value;
+  });
+}
+
+/**
+ * A string; with `nonEmpty`, whitespace-only strings are refused too.
+ *
+ * @example str({ nonEmpty: true }); // refuses '' and '  '
+ */
+export function str(opts: WithDefault<string> & { nonEmpty?: boolean } = {}): Rule<string> {
+  const reason = opts.nonEmpty ? 'expected a non-empty string' : 'expected a string';
+  return rule(opts, (value, option) => {
+    if (typeof value !== 'string' || (opts.nonEmpty && value.trim() === '')) throw new ConfigError(option, value, reason);
+    return value;
+  });
+}
+
+/**
+ * One of a fixed set of values; strings also match case-insensitively and
+ * resolve to the canonical spelling.
+ *
+ * @example oneOf(['exponential', 'linear', 'fixed'], { default: 'exponential' }); // 'LINEAR' → 'linear'
+ */
+export function oneOf<const T extends string | number | boolean>(values: readonly T[], opts?: WithDefault<T>): Rule<T> {
+  const reason = `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
+  return rule(opts, (value, option) => {
+    const hit =
+      values.find((v) => v === value) ??
+      values.find((v) => typeof v === 'string' && typeof value === 'string' && v.toLowerCase() === value.toLowerCase());
+    if (hit === undefined) throw new ConfigError(option, value, reason);
+    return hit;
+  });
+}
+
+/**
+ * A function (callbacks, hooks, injected `fetch`).
+ *
+ * @example fn<(err: Error) => void>({ default: () => {} });
+ */
+export function fn<F extends (...args: never[]) => unknown = (...args: never[]) => unknown>(opts?: WithDefault<F>): Rule<F> {
+  return rule(opts, (value, option) => {
+    if (typeof value !== 'function') throw new ConfigError(option, value, 'expected a function');
+    return value as F;
+  });
+}
+
+/**
+ * An absolute URL (WHATWG `URL`), optionally restricted to some protocols
+ * (`'https'` or `'https:'`). Returns the string as given.
+ *
+ * @example url({ protocols: ['ws', 'wss'] }); // refuses 'http://host'
+ */
+export function url(opts: WithDefault<string> & { protocols?: readonly string[] } = {}): Rule<string> {
+  const allowed = opts.protocols?.map((p) => p.toLowerCase().replace(/:$/, ''));
+  return rule(opts, (value, option) => {
+    let parsed: URL;
+    try {
+      if (typeof value !== 'string') throw new TypeError('not a string');
+      parsed = new URL(value);
+    } catch (cause) {
+      throw new ConfigError(option, value, 'expected an absolute URL', { cause });
+    }
+    if (allowed !== undefined && !allowed.includes(parsed.protocol.replace(/:$/, ''))) {
+      throw new ConfigError(option, value, `expected a URL with protocol ${allowed.map((p) => `${p}:`).join(' or ')}`);
+    }
+    return value;
+  });
+}
+
+/**
+ * A plain object whose every value passes `valueRule`; errors name `option.key`.
+ *
+ * @example record(num({ integer: true, min: 1 })); // { api: 100, auth: 5 }; bad 'api' → option "limits.api"
+ */
+export function record<T>(valueRule: Rule<T>, opts?: WithDefault<Record<string, T>>): Rule<Record<string, T>> {
+  return rule(opts, (value, option) => {
+    if (!isObject(value)) throw new ConfigError(option, value, 'expected an object');
+    // fromEntries defines properties, so a "__proto__" key cannot reach the prototype.
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, valueRule.check(v, `${option}.${k}`)]));
+  });
+}
+
+/**
+ * An array whose every item passes `itemRule`; errors name `option[i]`.
+ *
+ * @example list(url({ protocols: ['https'] }), { default: [] });
+ */
+export function list<T>(itemRule: Rule<T>, opts?: WithDefault<T[]>): Rule<T[]> {
+  return rule(opts, (value, option) => {
+    if (!Array.isArray(value)) throw new ConfigError(option, value, 'expected an array');
+    return value.map((item, i) => itemRule.check(item, `${option}[${i}]`));
+  });
+}
+
+/**
+ * A nested options object checked with its own spec; `undefined` resolves to
+ * all defaults, and errors name dotted paths like `circuitBreakerOptions.threshold`.
+ *
+ * @example shape({ threshold: num({ integer: true, min: 1, default: 5 }) });
+ */
+export function shape<S extends Spec>(spec: S): Rule<Resolved<S>> {
+  return {
+    check: (value, option) => {
+      const input = value === undefined ? {} : value;
+      if (!isObject(input)) throw new ConfigError(option, input, 'expected an object');
+      return resolveSpec(spec, input, `${option}.`);
+    },
+  };
+}
+
+/**
+ * Cross-field check: refuses `resolved[hi] < resolved[lo]` (skipped when
+ * either is not a number), naming both options.
+ *
+ * @example
+ * ```ts
+ * ordered(o, 'minSize', 'maxSize', 'ConnectionPool');
+ * // ConnectionPool: invalid option "maxSize": expected a value >= "minSize" (10), got 5
+ * ```
+ */
+export function ordered<R extends Record<string, unknown>>(resolved: R, lo: keyof R & string, hi: keyof R & string, owner?: string): void {
+  const a = resolved[lo];
+  const b = resolved[hi];
+  if (typeof a === 'number' && typeof b === 'number' && a > b) {
+    throw new ConfigError(hi, b, `expected a value >= "${lo}" (${a})`, owner === undefined ? {} : { owner });
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * Typed errors thrown by statewire.
+ *
+ * Every class carries a boolean flag (`isApiError`, `isTimeoutError`, …) so
+ * plain-JavaScript callers can branch with `if (error.isApiError)`, and
+ * `instanceof` is answered from that flag so it also works when the ESM and
+ * CJS builds are both loaded and an error crosses between them.
+ *
+ * @module
+ */
+
+type Flag =
+  | 'isStatewireError'
+  | 'isConfigError'
+  | 'isApiError'
+  | 'isTimeoutError'
+  | 'isCircuitBreakerError'
+  | 'isRateLimitError'
+  | 'isValidationError';
+
+/**
+ * Shared `instanceof` logic: the base class `cls` itself matches any object
+ * whose `flag` is `true` (so an error from another copy of the module
+ * matches), while a user subclass of `cls` keeps ordinary prototype-chain
+ * semantics.
+ */
+function hasBrand(self: Function, cls: Function, flag: Flag, x: unknown): boolean {
+  if (self === cls) {
+    return typeof x === 'object' && x !== null && (x as Partial<Record<Flag, unknown>>)[flag] === true;
+  }
+  return Function.prototype[Symbol.hasInstance].call(self, x);
+}
+
+/**
+ * Base class of every error statewire throws.
+ *
+ * @example
+ * ```ts
+ * try { await client.get('/users'); }
+ * catch (e) { if (e instanceof StatewireError) console.warn(e.name, e.message); }
+ * ```
+ */
+export class StatewireError extends Error {
+  override name = 'StatewireError';
+  readonly isStatewireError = true as const;
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+  }
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return hasBrand(this, StatewireError, 'isStatewireError', x);
+  }
+}
+
+/**
+ * True when `x` is an error thrown by statewire (from any copy of the module).
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (isStatewireError(e)) report(e.name); else throw e; }
+ * ```
+ */
+export function isStatewireError(x: unknown): x is StatewireError {
+  return x instanceof StatewireError;
+}
+
+// Option names whose values must never appear in a message or on the error.
+const SECRET_OPTION = /token|key|secret|password|authorization|cookie|credential/i;
+const MAX_SHOWN_STRING = 80;
+
+/** Renders a value for an error message without ever dumping an object's content. */
+function showValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string': {
+      const cut = value.length > MAX_SHOWN_STRING;
+      return JSON.stringify(cut ? value.slice(0, MAX_SHOWN_STRING) : value) + (cut ? '…' : '');
+    }
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'symbol':
+      return '[symbol]';
+    case 'function':
+      return '[function]';
+    default:
+      if (value === null) return 'null';
+      return Array.isArray(value) ? '[array]' : '[object]';
+  }
+}
+
+/** Extra context for a {@link ConfigError}. */
+export interface ConfigErrorOptions extends ErrorOptions {
+  /** Class or function that refused the option, e.g. `'ApiClient'`; prefixes the message. */
+  owner?: string;
+  /** Short suggestion appended in parentheses, e.g. `'did you mean 5?'`. */
+  hint?: string;
+}
+
+/**
+ * An option was refused at construction: wrong type, out of range, or in the
+ * wrong unit. The value is shown safely in the message (strings truncated,
+ * objects summarised) and redacted entirely when the option name looks secret.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigError('timeout', -5, 'expected a finite number >= 0', { owner: 'ApiClient' });
+ * // ApiClient: invalid option "timeout": expected a finite number >= 0, got -5
+ * ```
+ */
+export class ConfigError extends StatewireError {
+  override name = 'ConfigError';
+  readonly isConfigError = true as const;
+  /** Plain (dotted) option path, e.g. `circuitBreakerOptions.threshold`. */
+  readonly option: string;
+  /** The refused value, or `'[REDACTED]'` for secret-looking options. */
+  readonly value: unknown;
+  /** What was expected, without the value. */
+  readonly reason: string;
+  readonly owner: string | undefined;
+  /** Suggestion shown in the message; always undefined for secret-looking options. */
+  readonly hint: string | undefined;
+
+  constructor(option: string, value: unknown, reason: string, options: ConfigErrorOptions = {}) {
+    const secret = SECRET_OPTION.test(option);
+    const { owner, hint, ...errorOptions } = options;
+    const head = owner === undefined ? 'Invalid option' : `${owner}: invalid option`;
+    // A hint such as "did you mean 5?" would leak a secret value, so drop it.
+    const tail = hint !== undefined && !secret ? ` (${hint})` : '';
+    const shown = secret ? '[REDACTED]' : showValue(value);
+    super(`${head} "${option}": ${reason}, got ${shown}${tail}`, errorOptions);
+    this.option = option;
+    this.value = secret ? '[REDACTED]' : value;
+    this.reason = reason;
+    this.owner = owner;
+    this.hint = secret ? undefined : hint;
+  }
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return hasBrand(this, ConfigError, 'isConfigError', x);
+  }
+}
+
+// Browser-safe subset of node:http STATUS_CODES.
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  408: 'Request Timeout',
+  409: 'Conflict',
+  410: 'Gone',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  501: 'Not Implemented',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+/** Drops query and fragment so tokens in a URL do not end up in logs. */
+function urlForMessage(url: string): string {
+  return url.replace(/[?#].*$/s, '');
+}
+
+/** Request context attached to an {@link ApiError}. */
+export interface ApiErrorDetails {
+  url?: string;
+  method?: string;
+  /** Server-requested wait in milliseconds (parsed from `Retry-After`). */
+  retryAfter?: number;
+}
+
+/**
+ * The server answered with a non-success HTTP status.
+ *
+ * @example
+ * ```ts
+ * const err = new ApiError(503, { error: 'busy' }, { url: '/users', method: 'GET', retryAfter: 2000 });
+ * err.message; // 'HTTP 503 Service Unavailable for GET /users'
+ * ```
+ */
+export class ApiError extends StatewireError {
+  override name = 'ApiError';
+  readonly isApiError = true as const;
+  readonly status: number;
+  readonly body: unknown;
+  readonly url: string | undefined;
+  readonly method: string | undefined;
+  /** Milliseconds the server asked us to wait, if it said. */
+  readonly retryAfter: number | undefined;
+
+  constructor(status: number, body: unknown, details: ApiErrorDetails = {}, options?: ErrorOptions) {
+    const text = STATUS_TEXT[status];
+    const target = details.url === undefined ? '' : urlForMessage(details.url);
+    const where = target === '' ? '' : ` for ${details.method === undefined ? '' : `${details.method} `}${target}`;
+    super(`HTTP ${status}${text === undefined ? '' : ` ${text}`}${where}`, options);
+    this.status = status;
+    this.body = body;
+    this.url = details.url;
+    this.method = details.method;
+    this.retryAfter = details.retryAfter;
+  }
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return hasBrand(this, ApiError, 'isApiError', x);
+  }
+}
+
+/**
+ * A request did not complete within its timeout.
+ *
+ * @example
+ * ```ts
+ * new TimeoutError('/users', 5000).message; // 'Request to /users timed out after 5000 ms'
+ * ```
+ */
+export class TimeoutError extends StatewireError {
+  override name = 'TimeoutError';
+  readonly isTimeoutError = true as const;
+  readonly url: string | undefined;
+  /** The timeout that elapsed, in milliseconds. */
+  readonly timeout: number;
+
+  constructor(url: string | undefined, timeout: number, options?: ErrorOptions) {
+    const target = url === undefined ? 'Request' : `Request to ${urlForMessage(url)}`;
+    super(`${target} timed out after ${timeout} ms`, options);
+    this.url = url;
+    this.timeout = timeout;
+  }
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return hasBrand(this, TimeoutError, 'isTimeoutError', x);
+  }
+}
+
+/**
+ * The circuit breaker refused the call without attempting it.
+ *
+ * @example
+ * ```ts
+ * new CircuitBreakerError('OPEN', Date.parse('2030-01-01T00:00:00Z')).message;
+ * // 'Circuit breaker is open (OPEN); next attempt allowed at 2030-01-01T00:00:00.000Z'
+ * ```
+ */
+export class CircuitBreakerError extends StatewireError {
+  override name = 'CircuitBreakerError';
+  readonly isCircuitBreakerError = true as const;
+  readonly state: 'OPEN' | 'HALF_OPEN';
+  /** Epoch ms after which a call may be tried again; `null` when isolated until reset. */
+  readonly nextAttempt: number | null;
+
+  constructor(state: 'OPEN' | 'HALF_OPEN', nextAttempt: number | null, options?: ErrorOptions) {
+    // Guard toISOString, which throws on an invalid date.
+    const when =
+      nextAttempt === null
+        ? 'it is isolated; no attempt is allowed until it is reset'
+        : Number.isFinite(nextAttempt)
+          ? `next attempt allowed at ${new Date(nextAttempt).toISOString()}`
+          : `next attempt time is unknown (${nextAttempt})`;
+    super(`Circuit breaker is open (${state}); ${when}`, options);
+    this.state = state;
+    this.nextAttempt = nextAttempt;
+  }
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return hasBrand(this, CircuitBreakerError, 'isCircuitBreakerError', x);
+  }
+}
+
+/**
+ * A client-side rate limit refused the call.
+ *
+ * @example
+ * ```ts
+ * new RateLimitError(1500, 'api').message; // 'Rate limit exceeded for "api"; retry after 1500 ms'
+ * ```
+ */
+export class RateLimitError extends StatewireError {
+  override name = 'RateLimitError';
+  readonly isRateLimitError = true as const;
+  /** Milliseconds until a call in this category may succeed. */
+  readonly retryAfter: number;
+  readonly category: string;
+
+  constructor(retryAfter: number, category: string, options?: ErrorOptions) {
+    super(`Rate limit exceeded for ${JSON.stringify(category)}; retry after ${retryAfter} ms`, options);
+    this.retryAfter = retryAfter;
+    this.category = category;
+  }
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return hasBrand(this, RateLimitError, 'isRateLimitError', x);
+  }
+}
+
+/**
+ * Input refused by a validation rule (used by the input validator).
+ *
+ * @example
+ * ```ts
+ * throw new ValidationError('maxLength', 'username must be at most 32 characters');
+ * ```
+ */
+export class ValidationError extends StatewireError {
+  override name = 'ValidationError';
+  readonly isValidationError = true as const;
+  /** Name of the rule that failed. */
+  readonly rule: string;
+
+  constructor(rule: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.rule = rule;
+  }
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return hasBrand(this, ValidationError, 'isValidationError', x);
+  }
+}
