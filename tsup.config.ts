@@ -11,6 +11,7 @@ export default defineConfig({
   sourcemap: true,
   clean: true,
   target: 'es2022',
-  splitting: false,
+  // Shared chunks: `statewire` and `statewire/machines` must hand out the same machine objects.
+  splitting: true,
   treeshake: true,
 });

@@ -1,0 +1,264 @@
+import type { Actor, Snapshot } from 'xstate';
+import {
+  circuitBreakerMachine,
+  type CircuitBreakerEmitted,
+  type CircuitState,
+} from '../../machines/circuitBreaker.js';
+import { systemClock, type Clock } from '../clock.js';
+import { num, optional, validateOptions } from '../config/validate.js';
+import { createRootActor, watch } from '../createRootActor.js';
+import { CircuitBreakerError } from '../errors.js';
+import { RollingWindow } from './RollingWindow.js';
+
+/** Options of {@link CircuitBreaker}; durations in ms. Seed defaults: 5 / 10 / 60000. */
+export interface CircuitBreakerOptions {
+  /** Failures in the window that open the circuit. Default 5. */
+  threshold?: number;
+  /** Calls the window must hold before it may open. Default 10. */
+  volumeThreshold?: number;
+  /** OPEN → HALF_OPEN after this long (ms). Default 60000. */
+  timeout?: number;
+  /** Probes admitted at once while HALF_OPEN. Default 1. */
+  halfOpenMaxCalls?: number;
+  /** Length of the rolling window (ms). Default 60000. */
+  windowMs?: number;
+  /** A snapshot from `actor.getPersistedSnapshot()` to resume from. */
+  snapshot?: Snapshot<unknown>;
+  clock?: Clock;
+  /** Receives errors thrown inside the actor (default: console.error). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * What `admit()` returns: 0 when the call is refused, 1 for an ordinary call,
+ * more for a HALF_OPEN probe (2 + the opening it probes, so a late answer from
+ * an earlier HALF_OPEN period cannot close a later one).
+ */
+export type Admission = number;
+export const REJECTED: Admission = 0;
+const ADMITTED: Admission = 1;
+
+/** The seed's `getCircuitBreakerState()` shape. */
+export interface CircuitBreakerState {
+  state: CircuitState;
+  failureCount: number;
+  /** Epoch ms when OPEN lets a probe through; null unless OPEN on a timer. */
+  nextAttempt: number | null;
+}
+
+const spec = {
+  threshold: optional(num({ integer: true, min: 1, max: 1_000_000 })),
+  volumeThreshold: optional(num({ integer: true, min: 0, max: 1_000_000 })),
+  timeout: optional(num({ min: 0, max: 2_147_483_647, unit: 'ms' })),
+  halfOpenMaxCalls: optional(num({ integer: true, min: 1, max: 10_000 })),
+  windowMs: num({ min: 10, max: 86_400_000, unit: 'ms', default: 60_000 }),
+};
+
+/**
+ * A circuit breaker run by `circuitBreakerMachine`. The hot path (admitting a
+ * call while CLOSED, counting a success) reads a cached state and a rolling
+ * window and sends the actor nothing; failures, probes and trips are events.
+ *
+ * @example
+ * ```ts
+ * const breaker = new CircuitBreaker({ threshold: 5, volumeThreshold: 10, timeout: 30_000 });
+ * breaker.on('circuit_breaker_opened', (e) => console.warn('open until', e.nextAttempt));
+ * const user = await breaker.execute(() => fetchUser(1));
+ * ```
+ */
+export class CircuitBreaker {
+  /** The running machine: inspect it, subscribe to it, persist it. */
+  readonly actor: Actor<typeof circuitBreakerMachine>;
+  private readonly clock: Clock;
+  private readonly window: RollingWindow;
+  /** Cached `actor.getSnapshot().value`, kept fresh by a subscription. */
+  private current: CircuitState = 'CLOSED';
+
+  constructor(options: CircuitBreakerOptions = {}) {
+    const o = validateOptions('CircuitBreaker', options, spec);
+    this.clock = options.clock ?? systemClock;
+    this.window = new RollingWindow(o.windowMs);
+    const config = {
+      threshold: o.threshold,
+      volumeThreshold: o.volumeThreshold,
+      timeout: o.timeout,
+      halfOpenMaxCalls: o.halfOpenMaxCalls,
+    };
+    this.actor = createRootActor(circuitBreakerMachine, {
+      input: config,
+      snapshot: options.snapshot,
+      clock: this.clock,
+      onError: options.onError,
+    });
+    watch(this.actor, (snapshot) => this.sync(snapshot.value as CircuitState));
+    this.sync(this.actor.getSnapshot().value as CircuitState);
+    if (options.snapshot) {
+      // A restored actor has lost its pending OPEN timer (statelyai/xstate#5331):
+      // re-arm it from the absolute deadline, and let explicit options win.
+      this.actor.send({ type: 'CONFIGURE', ...definedOnly(config) });
+      this.actor.send({ type: 'RESUME', at: this.clock.now() });
+    }
+  }
+
+  private sync(state: CircuitState): void {
+    if (state === 'CLOSED' && this.current !== 'CLOSED') this.window.reset();
+    this.current = state;
+  }
+
+  /** CLOSED, OPEN or HALF_OPEN. */
+  get state(): CircuitState {
+    return this.current;
+  }
+
+  /**
+   * Asks to make a call. Returns {@link REJECTED} (0) when OPEN, or when HALF_OPEN
+   * has all its probes out; otherwise a ticket to hand back to `success`,
+   * `failure` or `release`.
+   */
+  admit(): Admission {
+    if (this.current === 'CLOSED') return ADMITTED;
+    if (this.current === 'OPEN') return REJECTED;
+    const before = this.actor.getSnapshot().context.probes;
+    this.actor.send({ type: 'PROBE' });
+    const context = this.actor.getSnapshot().context;
+    return context.probes > before ? 2 + context.openings : REJECTED;
+  }
+
+  /** The admitted call succeeded. */
+  success(ticket: Admission): void {
+    if (ticket === ADMITTED) {
+      if (this.current === 'CLOSED') this.window.record(this.clock.now(), false);
+    } else if (this.isCurrentProbe(ticket)) {
+      this.actor.send({ type: 'PROBE_SUCCESS', at: this.clock.now() });
+    }
+  }
+
+  /** The admitted call failed (in a way that counts against the service). */
+  failure(ticket: Admission): void {
+    const at = this.clock.now();
+    if (ticket === ADMITTED) {
+      if (this.current !== 'CLOSED') return; // a call from before the trip: already judged
+      this.window.record(at, true);
+      this.actor.send({ type: 'FAILURE', at, failures: this.window.failures, calls: this.window.calls });
+    } else if (this.isCurrentProbe(ticket)) {
+      this.actor.send({ type: 'PROBE_FAILURE', at });
+    }
+  }
+
+  /** The admitted call ended without an outcome (cancelled): a probe slot is freed. */
+  release(ticket: Admission): void {
+    if (this.isCurrentProbe(ticket)) this.actor.send({ type: 'PROBE_RELEASED' });
+  }
+
+  private isCurrentProbe(ticket: Admission): boolean {
+    return (
+      ticket > ADMITTED &&
+      this.current === 'HALF_OPEN' &&
+      ticket - 2 === this.actor.getSnapshot().context.openings
+    );
+  }
+
+  /**
+   * Runs `fn` through the breaker: rejects at once with `CircuitBreakerError`
+   * when the circuit refuses, otherwise reports the outcome. `isFailure` decides
+   * which errors count against the service (default: all).
+   */
+  async execute<T>(fn: () => Promise<T> | T, isFailure: (error: unknown) => boolean = () => true): Promise<T> {
+    const ticket = this.admit();
+    if (ticket === REJECTED) throw this.rejection();
+    let result: T;
+    try {
+      result = await fn();
+    } catch (error) {
+      if (isFailure(error)) this.failure(ticket);
+      else this.release(ticket);
+      throw error;
+    }
+    this.success(ticket);
+    return result;
+  }
+
+  /** The error a refused call gets. */
+  rejection(): CircuitBreakerError {
+    const { openUntil } = this.actor.getSnapshot().context;
+    return new CircuitBreakerError(this.current === 'HALF_OPEN' ? 'HALF_OPEN' : 'OPEN', openUntil);
+  }
+
+  /** `{ state, failureCount, nextAttempt }` as in seed 004. */
+  getState(): CircuitBreakerState {
+    const { failureCount, openUntil } = this.actor.getSnapshot().context;
+    return { state: this.current, failureCount, nextAttempt: this.current === 'OPEN' ? openUntil : null };
+  }
+
+  /** Closes the circuit now and forgets past failures. */
+  reset(): void {
+    this.actor.send({ type: 'RESET', at: this.clock.now() });
+    this.window.reset();
+  }
+
+  /** Opens the circuit and holds it open until `reset()`. */
+  isolate(): void {
+    this.actor.send({ type: 'ISOLATE', at: this.clock.now() });
+  }
+
+  /** Subscribes to `circuit_breaker_opened | _half_open | _closed`; returns an unsubscribe function. */
+  on<K extends CircuitBreakerEmitted['type']>(
+    type: K,
+    handler: (event: Extract<CircuitBreakerEmitted, { type: K }>) => void,
+  ): () => void {
+    const sub = this.actor.on(type, handler as never);
+    return () => sub.unsubscribe();
+  }
+
+  /** Failures that open the circuit (the seed's `circuitBreaker.threshold = 3`). */
+  get threshold(): number {
+    return this.actor.getSnapshot().context.threshold;
+  }
+  set threshold(value: number) {
+    this.configure({ threshold: value });
+  }
+  /** OPEN → HALF_OPEN delay in ms (the seed's `circuitBreaker.timeout = 30000`). */
+  get timeout(): number {
+    return this.actor.getSnapshot().context.timeout;
+  }
+  set timeout(value: number) {
+    this.configure({ timeout: value });
+  }
+  get volumeThreshold(): number {
+    return this.actor.getSnapshot().context.volumeThreshold;
+  }
+  set volumeThreshold(value: number) {
+    this.configure({ volumeThreshold: value });
+  }
+
+  /** Changes thresholds at run time (validated like the constructor). */
+  configure(options: Pick<CircuitBreakerOptions, 'threshold' | 'volumeThreshold' | 'timeout' | 'halfOpenMaxCalls'>): void {
+    const o = validateOptions('CircuitBreaker', options, spec);
+    this.actor.send({
+      type: 'CONFIGURE',
+      ...definedOnly({
+        threshold: o.threshold,
+        volumeThreshold: o.volumeThreshold,
+        timeout: o.timeout,
+        halfOpenMaxCalls: o.halfOpenMaxCalls,
+      }),
+    });
+  }
+
+  /** Counts in the rolling window right now. */
+  getWindow(): { windowMs: number; calls: number; failures: number } {
+    this.window.advance(this.clock.now());
+    return this.window.toJSON();
+  }
+
+  /** Stops the actor and its timer. */
+  dispose(): void {
+    this.actor.stop();
+  }
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const key of Object.keys(o) as Array<keyof T>) if (o[key] !== undefined) out[key] = o[key];
+  return out;
+}

@@ -1,0 +1,59 @@
+import { createActor, type Actor, type AnyActorLogic, type SnapshotFrom, type InputFrom } from 'xstate';
+import type { Clock } from './clock.js';
+
+export interface RootActorOptions<TLogic extends AnyActorLogic> {
+  input?: InputFrom<TLogic>;
+  clock: Clock;
+  snapshot?: SnapshotFrom<TLogic> | unknown;
+  /** Called with an error thrown inside the actor (an action, a guard). */
+  onError?: (error: unknown) => void;
+  systemId?: string;
+}
+
+/**
+ * Creates and starts a root actor with an error observer attached first. Without
+ * one, an error thrown in an action is rethrown and, in Node, kills the process.
+ *
+ * @example
+ * ```ts
+ * const actor = createRootActor(circuitBreakerMachine, { clock: systemClock, onError: console.error });
+ * ```
+ */
+export function createRootActor<TLogic extends AnyActorLogic>(
+  logic: TLogic,
+  options: RootActorOptions<TLogic>,
+): Actor<TLogic> {
+  const actor = createActor(logic, {
+    input: options.input,
+    clock: options.clock,
+    snapshot: options.snapshot as SnapshotFrom<TLogic> | undefined,
+    systemId: options.systemId,
+  } as never) as Actor<TLogic>;
+  actor.subscribe({ error: options.onError ?? reportActorError });
+  return actor.start();
+}
+
+function reportActorError(error: unknown): void {
+  // Surfaced, never swallowed, never fatal.
+  console.error('[statewire] actor error:', error);
+}
+
+const ignore = () => {};
+
+/**
+ * Subscribes to snapshots. Always use this rather than a bare
+ * `actor.subscribe(next)`: XState rethrows an actor error, fatally, when any
+ * observer lacks an `error` handler, even if another one has it.
+ *
+ * @example
+ * ```ts
+ * const sub = watch(actor, (snapshot) => console.log(snapshot.value));
+ * sub.unsubscribe();
+ * ```
+ */
+export function watch<TLogic extends AnyActorLogic>(
+  actor: Actor<TLogic>,
+  next: (snapshot: SnapshotFrom<TLogic>) => void,
+): { unsubscribe(): void } {
+  return actor.subscribe({ next, error: ignore });
+}

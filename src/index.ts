@@ -1,0 +1,19 @@
+/**
+ * statewire: resilient connections as explicit XState v5 statecharts.
+ * The pure machines are in `statewire/machines`.
+ */
+export { CircuitBreaker, REJECTED } from './breaker/CircuitBreaker.js';
+export type { Admission, CircuitBreakerOptions, CircuitBreakerState } from './breaker/CircuitBreaker.js';
+export { RollingWindow } from './breaker/RollingWindow.js';
+export { RateLimiter } from './rateLimiter/RateLimiter.js';
+export type { EndpointRateStats, RateLimiterOptions, RateLimiterStats } from './rateLimiter/RateLimiter.js';
+export { TokenBucket } from './rateLimiter/TokenBucket.js';
+export * from './retry/index.js';
+export * from './errors.js';
+export * from './config/index.js';
+export { systemClock } from './clock.js';
+export type { Clock } from './clock.js';
+export { createRootActor, watch } from './createRootActor.js';
+export type { CircuitState } from '../machines/circuitBreaker.js';
+export type { RateLimit } from '../machines/rateLimiter.js';
+export type { BackoffPolicy, Jitter, BackoffKind } from '../machines/backoffDelay.js';

@@ -1,0 +1,289 @@
+import type { Actor, Snapshot } from 'xstate';
+import {
+  rateLimiterMachine,
+  type RateLimit,
+  type RateLimiterContext,
+  type RateLimiterEmitted,
+} from '../../machines/rateLimiter.js';
+import { systemClock, type Clock } from '../clock.js';
+import { num, optional, record, shape, validateOptions } from '../config/validate.js';
+import { createRootActor, watch } from '../createRootActor.js';
+import { ConfigError, RateLimitError } from '../errors.js';
+import { TokenBucket } from './TokenBucket.js';
+
+/** Options of {@link RateLimiter} (seed 004's `rateLimiterOptions`). */
+export interface RateLimiterOptions {
+  /** Per category: `{ tokensPerSecond, burstCapacity }`; merged over the defaults of api, heavy, streaming, control. */
+  limits?: Record<string, Partial<RateLimit>>;
+  /** Start disabled (every take granted). Default true. */
+  enabled?: boolean;
+  snapshot?: Snapshot<unknown>;
+  clock?: Clock;
+  onError?: (error: unknown) => void;
+}
+
+/** Counts per endpoint, as in seed 004's `getRateLimiterStats().byEndpoint`. */
+export interface EndpointRateStats {
+  totalRequests: number;
+  rateLimited: number;
+}
+
+export interface RateLimiterStats {
+  totalRequests: number;
+  rateLimited: number;
+  byEndpoint: Record<string, EndpointRateStats>;
+}
+
+const limitRule = shape({
+  tokensPerSecond: optional(num({ min: 0.001, max: 1_000_000 })),
+  burstCapacity: optional(num({ min: 1, max: 1_000_000 })),
+});
+const spec = { limits: optional(record(limitRule)) };
+
+const RUNNING = 0;
+const PAUSED = 1;
+const DISABLED = 2;
+
+/**
+ * A token-bucket rate limiter per category, run by `rateLimiterMachine`. A take
+ * is O(1), touches no timer and sends the actor nothing; the machine hears only
+ * when a category starts rejecting (once per episode), pauses, enable/disable and
+ * limit changes.
+ *
+ * @example
+ * ```ts
+ * const limiter = new RateLimiter({ limits: { api: { tokensPerSecond: 20, burstCapacity: 30 } } });
+ * limiter.check('api', '/users');           // throws RateLimitError (retryAfter ms) when empty
+ * await limiter.acquire('heavy');           // or wait for a token
+ * limiter.limits.api.tokensPerSecond = 50;  // change at run time
+ * ```
+ */
+export class RateLimiter {
+  readonly actor: Actor<typeof rateLimiterMachine>;
+  /** Live limits: assigning `limits.api.tokensPerSecond` reconfigures the bucket. */
+  readonly limits: Record<string, RateLimit> = {};
+  private readonly clock: Clock;
+  private readonly buckets = new Map<string, TokenBucket>();
+  /** Until when a category's current rejection episode has been reported. */
+  private readonly reportedUntil = new Map<string, number>();
+  private readonly endpoints = new Map<string, EndpointRateStats>();
+  private mode = RUNNING;
+  private pausedUntil: Record<string, number> = {};
+  private limitsSeen: RateLimiterContext['limits'] | undefined;
+  private totalRequests = 0;
+  /** Pending `acquire` waits, ended by `dispose()` so nothing hangs. */
+  private readonly sleepers = new Set<(error?: unknown) => void>();
+  private rateLimited = 0;
+
+  constructor(options: RateLimiterOptions = {}) {
+    const o = validateOptions('RateLimiter', options, spec);
+    this.clock = options.clock ?? systemClock;
+    this.actor = createRootActor(rateLimiterMachine, {
+      input: { limits: o.limits },
+      snapshot: options.snapshot,
+      clock: this.clock,
+      onError: options.onError,
+    });
+    watch(this.actor, (snapshot) => this.sync(snapshot.value, snapshot.context));
+    const first = this.actor.getSnapshot();
+    this.sync(first.value, first.context);
+    if (options.enabled === false) this.disable();
+  }
+
+  private sync(value: unknown, context: RateLimiterContext): void {
+    this.mode =
+      value === 'disabled' ? DISABLED : (value as { enabled?: string }).enabled === 'paused' ? PAUSED : RUNNING;
+    this.pausedUntil = context.pausedUntil;
+    if (context.limits === this.limitsSeen) return;
+    this.limitsSeen = context.limits;
+    const now = this.clock.now();
+    for (const [category, limit] of Object.entries(context.limits)) {
+      const bucket = this.buckets.get(category);
+      if (bucket) bucket.configure(limit.tokensPerSecond, limit.burstCapacity, now);
+      else {
+        this.buckets.set(category, new TokenBucket(limit.tokensPerSecond, limit.burstCapacity, now));
+        this.exposeLimit(category);
+      }
+    }
+  }
+
+  private exposeLimit(category: string): void {
+    const limiter = this;
+    const current = () => limiter.actor.getSnapshot().context.limits[category]!;
+    this.limits[category] = {
+      get tokensPerSecond() {
+        return current().tokensPerSecond;
+      },
+      set tokensPerSecond(value: number) {
+        limiter.configure(category, { tokensPerSecond: value });
+      },
+      get burstCapacity() {
+        return current().burstCapacity;
+      },
+      set burstCapacity(value: number) {
+        limiter.configure(category, { burstCapacity: value });
+      },
+    };
+  }
+
+  /** Adds a category or changes its limit (validated). */
+  configure(category: string, limit: Partial<RateLimit>): void {
+    const checked = validateOptions('RateLimiter', { limits: { [category]: limit } }, spec).limits![category]!;
+    const base = this.actor.getSnapshot().context.limits[category] ?? { tokensPerSecond: 20, burstCapacity: 30 };
+    this.actor.send({
+      type: 'CONFIGURE',
+      category,
+      limit: {
+        tokensPerSecond: checked.tokensPerSecond ?? base.tokensPerSecond,
+        burstCapacity: checked.burstCapacity ?? base.burstCapacity,
+      },
+    });
+  }
+
+  /**
+   * Takes one token from `category`. Returns 0 when granted, otherwise the ms
+   * until a token is due (counted as rate limited). `endpoint` feeds `byEndpoint`.
+   */
+  take(category = 'api', endpoint?: string): number {
+    const stats = this.count(endpoint);
+    const wait = this.tryTake(category);
+    if (wait > 0) this.limited(category, wait, stats);
+    return wait;
+  }
+
+  private count(endpoint: string | undefined): EndpointRateStats | undefined {
+    this.totalRequests++;
+    if (endpoint === undefined) return undefined;
+    const stats = this.endpointStats(endpoint);
+    stats.totalRequests++;
+    return stats;
+  }
+
+  /** The bucket arithmetic alone: 0 or the wait in ms. */
+  private tryTake(category: string): number {
+    if (this.mode === DISABLED) return 0;
+    const bucket = this.buckets.get(category);
+    if (bucket === undefined) throw this.unknownCategory(category);
+    const now = this.clock.now();
+    if (this.mode === PAUSED) {
+      const until = Math.max(this.pausedUntil[category] ?? 0, this.pausedUntil['*'] ?? 0);
+      if (until > now) return until - now;
+    }
+    return bucket.take(now);
+  }
+
+  /** Takes a token or throws `RateLimitError` with `retryAfter` in ms. */
+  check(category = 'api', endpoint?: string): void {
+    const wait = this.take(category, endpoint);
+    if (wait > 0) throw new RateLimitError(wait, category);
+  }
+
+  /**
+   * Waits for a token (counted once, and once as rate limited if it had to wait).
+   * Rejects with `RateLimitError` when the wait would pass `maxWait` (ms, default
+   * 30000), with the signal's reason when aborted, and when the limiter is disposed.
+   */
+  async acquire(
+    category = 'api',
+    options: { endpoint?: string; signal?: AbortSignal; maxWait?: number } = {},
+  ): Promise<void> {
+    const stats = this.count(options.endpoint);
+    let wait = this.tryTake(category);
+    if (wait === 0) return;
+    this.limited(category, wait, stats);
+    const deadline = this.clock.now() + (options.maxWait ?? 30_000);
+    for (; wait > 0; wait = this.tryTake(category)) {
+      if (this.clock.now() + wait > deadline) throw new RateLimitError(wait, category);
+      await this.sleep(wait, options.signal);
+    }
+  }
+
+  private sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const done = (error?: unknown) => {
+        this.clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.sleepers.delete(done);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onAbort = () => done(signal!.reason);
+      const timer = this.clock.setTimeout(() => done(), ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.sleepers.add(done);
+    });
+  }
+
+  private limited(category: string, wait: number, stats: EndpointRateStats | undefined): void {
+    this.rateLimited++;
+    const now = this.clock.now();
+    if (stats) stats.rateLimited++;
+    // One LIMITED event per episode: a storm of rejected takes never floods the actor.
+    if (now < (this.reportedUntil.get(category) ?? 0)) return;
+    this.reportedUntil.set(category, now + wait);
+    this.actor.send({ type: 'LIMITED', category, retryAfter: wait, at: now });
+  }
+
+  private endpointStats(endpoint: string): EndpointRateStats {
+    let stats = this.endpoints.get(endpoint);
+    if (stats === undefined) {
+      stats = { totalRequests: 0, rateLimited: 0 };
+      this.endpoints.set(endpoint, stats);
+    }
+    return stats;
+  }
+
+  private unknownCategory(category: string): ConfigError {
+    return new ConfigError('rateCategory', category, `unknown rate limit category; known: ${[...this.buckets.keys()].join(', ')}`, {
+      owner: 'RateLimiter',
+    });
+  }
+
+  /** A server asked for a pause (429/503 Retry-After): every caller of `category` (`*`: all) waits `ms`. */
+  pause(ms: number, category = '*'): void {
+    if (!(ms >= 0) || !Number.isFinite(ms)) throw new ConfigError('ms', ms, 'expected a finite number of milliseconds >= 0', { owner: 'RateLimiter.pause' });
+    if (category !== '*' && !this.buckets.has(category)) throw this.unknownCategory(category);
+    this.actor.send({ type: 'PAUSE', category, ms, at: this.clock.now() });
+  }
+
+  enable(): void {
+    this.actor.send({ type: 'ENABLE' });
+  }
+
+  disable(): void {
+    this.actor.send({ type: 'DISABLE' });
+  }
+
+  get enabled(): boolean {
+    return this.mode !== DISABLED;
+  }
+
+  /** `{ totalRequests, rateLimited, byEndpoint }` as in seed 004. */
+  getStats(): RateLimiterStats {
+    const byEndpoint: Record<string, EndpointRateStats> = {};
+    for (const [endpoint, stats] of this.endpoints) byEndpoint[endpoint] = { ...stats };
+    return { totalRequests: this.totalRequests, rateLimited: this.rateLimited, byEndpoint };
+  }
+
+  resetStats(): void {
+    this.totalRequests = 0;
+    this.rateLimited = 0;
+    this.endpoints.clear();
+  }
+
+  /** Subscribes to `rate_limited | rate_limiter_paused | rate_limiter_resumed`. */
+  on<K extends RateLimiterEmitted['type']>(
+    type: K,
+    handler: (event: Extract<RateLimiterEmitted, { type: K }>) => void,
+  ): () => void {
+    const sub = this.actor.on(type, handler as never);
+    return () => sub.unsubscribe();
+  }
+
+  /** Stops the actor; pending `acquire()` calls reject. */
+  dispose(): void {
+    for (const done of [...this.sleepers]) done(new Error('RateLimiter disposed while waiting for a token'));
+    this.actor.stop();
+  }
+}
