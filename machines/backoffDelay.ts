@@ -6,8 +6,11 @@ export type BackoffKind = 'exponential' | 'linear' | 'constant';
  * - `none`: the capped delay itself.
  * - `full`: uniform in [0, d].
  * - `equal`: uniform in [d/2, d].
- * - `decorrelated`: uniform in [base, 3·previous], capped (AWS's "decorrelated jitter").
- * - `proportional`: d·(1 ± jitterRatio), capped (the seed's `JitterRetry`, "±50 %").
+ * - `decorrelated`: uniform in [base, 3·max(base, previous)] cut at the cap (AWS's "decorrelated jitter").
+ * - `proportional`: uniform in d·(1 ± jitterRatio) cut at the cap (the seed's `JitterRetry`, "±50 %").
+ *
+ * Ranges are cut at the cap, not clamped to it: clamping would put every client
+ * whose draw lands above the cap on exactly `maxDelay`, in lockstep again.
  */
 export type Jitter = 'none' | 'full' | 'equal' | 'decorrelated' | 'proportional';
 
@@ -80,11 +83,18 @@ export function backoffDelay(policy: BackoffPolicy, n: number, r: number, previo
     case 'equal':
       return d / 2 + (r * d) / 2;
     case 'decorrelated': {
-      const upper = Math.max(policy.base, previous * 3);
-      return Math.min(policy.maxDelay, policy.base + r * (upper - policy.base));
+      // The first retry (no previous delay) draws from [base, 3·base] too.
+      const hi = Math.min(policy.maxDelay, 3 * Math.max(policy.base, previous));
+      const lo = Math.min(policy.base, hi);
+      return lo + r * (hi - lo);
     }
-    case 'proportional':
-      return Math.min(policy.maxDelay, d * (1 + policy.jitterRatio * (2 * r - 1)));
+    case 'proportional': {
+      // d·(1 ± ratio), with the range cut at the cap rather than clamped to it, so
+      // clients at the cap stay spread instead of half of them landing on maxDelay.
+      const hi = Math.min(policy.maxDelay, d * (1 + policy.jitterRatio));
+      const lo = Math.min(d * (1 - policy.jitterRatio), hi);
+      return lo + r * (hi - lo);
+    }
     default:
       return d;
   }

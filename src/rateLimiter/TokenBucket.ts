@@ -37,7 +37,10 @@ export class TokenBucket {
       this.tokens -= cost;
       return 0;
     }
-    return Math.ceil(((cost - this.tokens) * 1000) / this.rate);
+    const wait = Math.ceil(((cost - this.tokens) * 1000) / this.rate);
+    // Floating point can leave the refill over `wait` ms a hair short of `cost`;
+    // the promised wait must be enough.
+    return this.tokens + (wait * this.rate) / 1000 < cost ? wait + 1 : wait;
   }
 
   /** Changes rate and burst, keeping what is saved up (at most the new burst). */
