@@ -30,7 +30,14 @@ export interface BackoffPolicy {
   jitterRatio: number;
 }
 
-/** The seeds' defaults: exponential from 1 s, doubling, capped at 30 s, full jitter. */
+/**
+ * The seeds' defaults: exponential from 1 s, doubling, capped at 30 s, full jitter.
+ *
+ * @example
+ * ```ts
+ * const linear: BackoffPolicy = { ...defaultBackoffPolicy, kind: 'linear', increment: 500 };
+ * ```
+ */
 export const defaultBackoffPolicy: BackoffPolicy = {
   kind: 'exponential',
   base: 1000,

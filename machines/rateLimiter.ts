@@ -6,7 +6,14 @@ export interface RateLimit {
   burstCapacity: number;
 }
 
-/** The seed's categories and their defaults (seed 004 shows `api: 20/s, burst 30`). */
+/**
+ * The seed's categories and their defaults (seed 004 shows `api: 20/s, burst 30`).
+ *
+ * @example
+ * ```ts
+ * defaultRateLimits.heavy; // { tokensPerSecond: 2, burstCapacity: 5 }
+ * ```
+ */
 export const defaultRateLimits: Readonly<Record<string, RateLimit>> = {
   api: { tokensPerSecond: 20, burstCapacity: 30 },
   heavy: { tokensPerSecond: 2, burstCapacity: 5 },

@@ -35,6 +35,16 @@ export interface CircuitBreakerOptions {
  * an earlier HALF_OPEN period cannot close a later one).
  */
 export type Admission = number;
+
+/**
+ * The admission of a refused call.
+ *
+ * @example
+ * ```ts
+ * const ticket = breaker.admit();
+ * if (ticket === REJECTED) throw breaker.rejection();
+ * ```
+ */
 export const REJECTED: Admission = 0;
 const ADMITTED: Admission = 1;
 

@@ -1,8 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { expect } from 'vitest';
 import { fromPromise, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { backoffMachine, type BackoffContext, type BackoffInput } from '../../machines/backoff.js';
 import { getCoveringPaths } from '../model/coveringPaths.js';
 import { runPath } from '../model/runPath.js';
+import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as BackoffContext;
@@ -45,21 +46,10 @@ function controlledAttempt() {
   return { machine, perform };
 }
 
-describe('backoffMachine (model-based, edge coverage)', () => {
-  it('covers every state and every transition across both modes', () => {
-    const { states, transitions } = model.report;
-    console.log(
-      `backoff: states ${states.covered}/${states.total}, transitions ${transitions.covered}/${transitions.total}, ${model.paths.length} paths`,
-    );
-    expect(states.missing).toEqual([]);
-    expect(transitions.missing).toEqual([]);
-  });
-
-  it.each(
-    model.paths.map(
-      (p, i) => [i + 1, `${p.input?.mode}: ${p.steps.map((s) => s.event.type).join(' → ')}`, p] as const,
-    ),
-  )('path %i: %s', async (_i, _label, path) => {
+describeEdgeCoverage(
+  'backoff',
+  model,
+  async (path) => {
     const { machine, perform } = controlledAttempt();
     await runPath(machine, path, {
       serialize,
@@ -70,5 +60,6 @@ describe('backoffMachine (model-based, edge coverage)', () => {
         expect(a.delay).toBe((expected.context as BackoffContext).delay);
       },
     });
-  });
-});
+  },
+  (path) => `${path.input?.mode}: `,
+);

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
 import { circuitBreakerMachine, type CircuitBreakerContext } from '../../machines/circuitBreaker.js';
 import { getCoveringPaths } from '../model/coveringPaths.js';
 import { runPath } from '../model/runPath.js';
+import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const AT = 1_000;
 const serialize = (s: AnyMachineSnapshot) => {
@@ -30,21 +30,4 @@ const model = getCoveringPaths(circuitBreakerMachine, {
   },
 });
 
-describe('circuitBreakerMachine (model-based, edge coverage)', () => {
-  it('covers every state and every transition', () => {
-    const { states, transitions } = model.report;
-    console.log(
-      `circuitBreaker: states ${states.covered}/${states.total}, transitions ${transitions.covered}/${transitions.total}, ${model.paths.length} paths`,
-    );
-    expect(states.missing).toEqual([]);
-    expect(transitions.missing).toEqual([]);
-    expect(transitions.covered).toBe(transitions.total);
-  });
-
-  it.each(model.paths.map((p, i) => [i + 1, p.steps.map((s) => s.event.type).join(' → '), p] as const))(
-    'path %i: %s',
-    async (_i, _label, path) => {
-      await runPath(circuitBreakerMachine, path, { serialize });
-    },
-  );
-});
+describeEdgeCoverage('circuitBreaker', model, (path) => runPath(circuitBreakerMachine, path, { serialize }));

@@ -1,8 +1,8 @@
-import { describe, expect, it } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
 import { rateLimiterMachine, type RateLimiterContext } from '../../machines/rateLimiter.js';
 import { getCoveringPaths } from '../model/coveringPaths.js';
 import { runPath } from '../model/runPath.js';
+import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const AT = 5_000;
 const serialize = (s: AnyMachineSnapshot) => {
@@ -22,20 +22,4 @@ const model = getCoveringPaths(rateLimiterMachine, {
   ],
 });
 
-describe('rateLimiterMachine (model-based, edge coverage)', () => {
-  it('covers every state and every transition', () => {
-    const { states, transitions } = model.report;
-    console.log(
-      `rateLimiter: states ${states.covered}/${states.total}, transitions ${transitions.covered}/${transitions.total}, ${model.paths.length} paths`,
-    );
-    expect(states.missing).toEqual([]);
-    expect(transitions.missing).toEqual([]);
-  });
-
-  it.each(model.paths.map((p, i) => [i + 1, p.steps.map((s) => s.event.type).join(' → '), p] as const))(
-    'path %i: %s',
-    async (_i, _label, path) => {
-      await runPath(rateLimiterMachine, path, { serialize });
-    },
-  );
-});
+describeEdgeCoverage('rateLimiter', model, (path) => runPath(rateLimiterMachine, path, { serialize }));
