@@ -30,3 +30,5 @@ export type {
   RateLimiterInput,
 } from './rateLimiter.js';
 export { nextRandom } from './random.js';
+export { httpClientMachine } from './http.js';
+export type { HttpClientContext, HttpClientEmitted, HttpClientEvent, HttpClientInput, HttpHealth } from './http.js';

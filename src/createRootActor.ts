@@ -1,4 +1,13 @@
-import { createActor, type Actor, type AnyActorLogic, type SnapshotFrom, type InputFrom } from 'xstate';
+import {
+  createActor,
+  type Actor,
+  type ActorRef,
+  type AnyActorLogic,
+  type EventObject,
+  type InputFrom,
+  type Snapshot,
+  type SnapshotFrom,
+} from 'xstate';
 import type { Clock } from './clock.js';
 
 export interface RootActorOptions<TLogic extends AnyActorLogic> {
@@ -51,9 +60,9 @@ const ignore = () => {};
  * sub.unsubscribe();
  * ```
  */
-export function watch<TLogic extends AnyActorLogic>(
-  actor: Actor<TLogic>,
-  next: (snapshot: SnapshotFrom<TLogic>) => void,
+export function watch<TSnapshot extends Snapshot<unknown>>(
+  actor: Pick<ActorRef<TSnapshot, EventObject>, 'subscribe'>,
+  next: (snapshot: TSnapshot) => void,
 ): { unsubscribe(): void } {
   return actor.subscribe({ next, error: ignore });
 }

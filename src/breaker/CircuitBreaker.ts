@@ -1,4 +1,4 @@
-import type { Actor, Snapshot } from 'xstate';
+import type { ActorRefFrom, Snapshot } from 'xstate';
 import {
   circuitBreakerMachine,
   type CircuitBreakerEmitted,
@@ -24,6 +24,14 @@ export interface CircuitBreakerOptions {
   windowMs?: number;
   /** A snapshot from `actor.getPersistedSnapshot()` to resume from. */
   snapshot?: Snapshot<unknown>;
+  /**
+   * Drive this existing breaker actor (e.g. the HTTP client's invoked child)
+   * instead of starting a root actor; its owner stops it. A restored one is
+   * re-armed here like a `snapshot`.
+   */
+  actor?: ActorRefFrom<typeof circuitBreakerMachine>;
+  /** With `actor`: it was restored from a snapshot and needs its OPEN timer re-armed. */
+  restored?: boolean;
   clock?: Clock;
   /** Receives errors thrown inside the actor (default: console.error). */
   onError?: (error: unknown) => void;
@@ -78,7 +86,8 @@ const spec = {
  */
 export class CircuitBreaker {
   /** The running machine: inspect it, subscribe to it, persist it. */
-  readonly actor: Actor<typeof circuitBreakerMachine>;
+  readonly actor: ActorRefFrom<typeof circuitBreakerMachine>;
+  private readonly owned: boolean;
   private readonly clock: Clock;
   private readonly window: RollingWindow;
   /** Cached `actor.getSnapshot().value`, kept fresh by a subscription. */
@@ -94,15 +103,18 @@ export class CircuitBreaker {
       timeout: o.timeout,
       halfOpenMaxCalls: o.halfOpenMaxCalls,
     };
-    this.actor = createRootActor(circuitBreakerMachine, {
-      input: config,
-      snapshot: options.snapshot,
-      clock: this.clock,
-      onError: options.onError,
-    });
+    this.owned = options.actor === undefined;
+    this.actor =
+      options.actor ??
+      createRootActor(circuitBreakerMachine, {
+        input: config,
+        snapshot: options.snapshot,
+        clock: this.clock,
+        onError: options.onError,
+      });
     watch(this.actor, (snapshot) => this.sync(snapshot.value as CircuitState));
     this.sync(this.actor.getSnapshot().value as CircuitState);
-    if (options.snapshot) {
+    if (options.snapshot || options.restored) {
       // A restored actor has lost its pending OPEN timer (statelyai/xstate#5331):
       // re-arm it from the absolute deadline, and let explicit options win.
       this.actor.send({ type: 'CONFIGURE', ...definedOnly(config) });
@@ -261,9 +273,9 @@ export class CircuitBreaker {
     return this.window.toJSON();
   }
 
-  /** Stops the actor and its timer. */
+  /** Stops the actor and its timer (unless it belongs to a parent, which stops it). */
   dispose(): void {
-    this.actor.stop();
+    if (this.owned) this.actor.stop();
   }
 }
 

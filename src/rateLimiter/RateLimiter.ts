@@ -1,4 +1,4 @@
-import type { Actor, Snapshot } from 'xstate';
+import type { ActorRefFrom, Snapshot } from 'xstate';
 import {
   rateLimiterMachine,
   type RateLimit,
@@ -18,6 +18,8 @@ export interface RateLimiterOptions {
   /** Start disabled (every take granted). Default true. */
   enabled?: boolean;
   snapshot?: Snapshot<unknown>;
+  /** Drive this existing rate limiter actor (e.g. the HTTP client's child) instead of starting one. */
+  actor?: ActorRefFrom<typeof rateLimiterMachine>;
   clock?: Clock;
   onError?: (error: unknown) => void;
 }
@@ -59,7 +61,8 @@ const DISABLED = 2;
  * ```
  */
 export class RateLimiter {
-  readonly actor: Actor<typeof rateLimiterMachine>;
+  readonly actor: ActorRefFrom<typeof rateLimiterMachine>;
+  private readonly owned: boolean;
   /** Live limits: assigning `limits.api.tokensPerSecond` reconfigures the bucket. */
   readonly limits: Record<string, RateLimit> = {};
   private readonly clock: Clock;
@@ -78,12 +81,15 @@ export class RateLimiter {
   constructor(options: RateLimiterOptions = {}) {
     const o = validateOptions('RateLimiter', options, spec);
     this.clock = options.clock ?? systemClock;
-    this.actor = createRootActor(rateLimiterMachine, {
-      input: { limits: o.limits },
-      snapshot: options.snapshot,
-      clock: this.clock,
-      onError: options.onError,
-    });
+    this.owned = options.actor === undefined;
+    this.actor =
+      options.actor ??
+      createRootActor(rateLimiterMachine, {
+        input: { limits: o.limits },
+        snapshot: options.snapshot,
+        clock: this.clock,
+        onError: options.onError,
+      });
     watch(this.actor, (snapshot) => this.sync(snapshot.value, snapshot.context));
     const first = this.actor.getSnapshot();
     this.sync(first.value, first.context);
@@ -284,6 +290,6 @@ export class RateLimiter {
   /** Stops the actor; pending `acquire()` calls reject. */
   dispose(): void {
     for (const done of [...this.sleepers]) done(new Error('RateLimiter disposed while waiting for a token'));
-    this.actor.stop();
+    if (this.owned) this.actor.stop();
   }
 }

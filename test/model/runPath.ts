@@ -4,7 +4,7 @@ import { transitionsOf, type CoveringPath } from './coveringPaths.js';
 
 export interface RunOptions {
   /** Drives an event the test cannot simply `send` (an invoked actor's result). */
-  perform?: (event: EventObject, actor: AnyActorRef) => void | Promise<void>;
+  perform?: (event: EventObject, actor: AnyActorRef, clock: SimulatedClock) => void | Promise<void>;
   /** What must match between the running actor and the model after each step. */
   serialize?: (snapshot: AnyMachineSnapshot) => string;
   /** Extra check after each step (emitted events, side effects). */
@@ -45,7 +45,7 @@ export async function runPath<TInput>(
       }
       clock.increment(Math.min(ms, 1));
     } else if (options.perform && step.event.type.startsWith('xstate.')) {
-      await options.perform(step.event, actor);
+      await options.perform(step.event, actor, clock);
     } else {
       actor.send(step.event);
     }

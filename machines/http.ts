@@ -1,0 +1,222 @@
+import { assign, emit, setup, type SnapshotFrom } from 'xstate';
+import { circuitBreakerMachine, type CircuitBreakerInput, type CircuitState } from './circuitBreaker.js';
+import { rateLimiterMachine, type RateLimiterInput } from './rateLimiter.js';
+
+/** Input of the HTTP client machine. Plain data: no secrets, no functions. */
+export interface HttpClientInput {
+  /** The base URL, already redacted by the runtime (it is shown in the inspector). */
+  baseURL?: string;
+  breaker?: CircuitBreakerInput;
+  rateLimiter?: RateLimiterInput;
+}
+
+export type HttpHealth = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
+
+export interface HttpClientContext {
+  baseURL: string;
+  breaker: CircuitBreakerInput;
+  rateLimiter: RateLimiterInput;
+  /** The breaker's state as last seen. */
+  breakerState: CircuitState;
+  /** Retries scheduled so far. */
+  retries: number;
+  /** Requests that failed for good (after their retries). */
+  failures: number;
+  /** `name: message` of the last failure (redacted by the runtime). */
+  lastError: string | null;
+  /** Last health check: when, how long, whether it passed. */
+  lastHealthCheck: { at: number; ok: boolean; responseTime: number } | null;
+}
+
+export type HttpClientEvent =
+  | { type: 'CONNECT' }
+  | { type: 'DISCONNECT' }
+  | { type: 'DISPOSE' }
+  /** A request will be tried again after `delay` ms. */
+  | { type: 'RETRY'; attempt: number; delay: number; reason: string }
+  /** A request failed for good. `status` when the server answered. */
+  | { type: 'REQUEST_FAILED'; reason: string; status?: number; at: number }
+  /** A request succeeded while the client was not healthy (sent once per recovery, not per success). */
+  | { type: 'RECOVERED'; at: number }
+  | { type: 'HEALTH_CHECKED'; ok: boolean; responseTime: number; at: number; reason?: string };
+
+export type HttpClientEmitted =
+  | { type: 'health_changed'; health: HttpHealth }
+  | { type: 'retry_scheduled'; attempt: number; delay: number; reason: string };
+
+type BreakerSnapshotEvent = { type: string; snapshot: SnapshotFrom<typeof circuitBreakerMachine> };
+
+const breakerValue = (event: unknown) => (event as BreakerSnapshotEvent).snapshot.value as CircuitState;
+
+/**
+ * The HTTP client: `active` (connection ∥ health) → `disposed`.
+ *
+ * It owns the client's circuit breaker and rate limiter as invoked children
+ * (`system.get('breaker')`, `system.get('rateLimiter')` in the client's actor
+ * system), so disposing the client stops them. The breaker's snapshots reach
+ * it as `xstate.snapshot.breaker` events: a health transition that matches one
+ * tracks it itself, the rest fall through to the invoke's `onSnapshot`. Requests never pass through it: the runtime sends only lifecycle (retry
+ * scheduled, request failed for good, recovered, health checked); the breaker's
+ * own transitions reach it as snapshot events and drive `health`:
+ * OPEN → unhealthy, HALF_OPEN → degraded, back to CLOSED → healthy.
+ *
+ * @example
+ * ```ts
+ * import { createActor } from 'xstate';
+ * import { httpClientMachine } from 'statewire/machines';
+ *
+ * const client = createActor(httpClientMachine, { input: { baseURL: 'http://127.0.0.1:8000' } });
+ * client.subscribe({ error: console.error });
+ * client.start();
+ * client.send({ type: 'CONNECT' });
+ * client.system.get('breaker'); // the circuit breaker actor
+ * ```
+ */
+export const httpClientMachine = setup({
+  types: {
+    input: {} as HttpClientInput | undefined,
+    context: {} as HttpClientContext,
+    events: {} as HttpClientEvent,
+    emitted: {} as HttpClientEmitted,
+  },
+  actors: {
+    breaker: circuitBreakerMachine,
+    rateLimiter: rateLimiterMachine,
+  },
+  guards: {
+    breakerOpened: ({ event }) => breakerValue(event) === 'OPEN',
+    breakerHalfOpen: ({ event }) => breakerValue(event) === 'HALF_OPEN',
+    breakerClosedAgain: ({ context, event }) =>
+      breakerValue(event) === 'CLOSED' && context.breakerState !== 'CLOSED',
+    breakerIsClosed: ({ context }) => context.breakerState === 'CLOSED',
+    checkPassed: ({ event }) => event.type === 'HEALTH_CHECKED' && event.ok,
+  },
+  actions: {
+    trackBreaker: assign({ breakerState: ({ event }) => breakerValue(event) }),
+    countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
+    emitRetry: emit(({ event }) => ({
+      type: 'retry_scheduled' as const,
+      attempt: event.type === 'RETRY' ? event.attempt : 0,
+      delay: event.type === 'RETRY' ? event.delay : 0,
+      reason: event.type === 'RETRY' ? event.reason : '',
+    })),
+    recordFailure: assign(({ context, event }) =>
+      event.type === 'REQUEST_FAILED' ? { failures: context.failures + 1, lastError: event.reason } : {},
+    ),
+    recordCheck: assign({
+      lastHealthCheck: ({ context, event }) =>
+        event.type === 'HEALTH_CHECKED'
+          ? { at: event.at, ok: event.ok, responseTime: event.responseTime }
+          : context.lastHealthCheck,
+      lastError: ({ context, event }) =>
+        event.type === 'HEALTH_CHECKED' && !event.ok && event.reason ? event.reason : context.lastError,
+    }),
+    emitHealth: emit((_, health: HttpHealth) => ({ type: 'health_changed' as const, health })),
+  },
+}).createMachine({
+  id: 'http',
+  context: ({ input }) => ({
+    baseURL: input?.baseURL ?? '',
+    breaker: input?.breaker ?? {},
+    rateLimiter: input?.rateLimiter ?? {},
+    breakerState: 'CLOSED',
+    retries: 0,
+    failures: 0,
+    lastError: null,
+    lastHealthCheck: null,
+  }),
+  initial: 'active',
+  states: {
+    active: {
+      type: 'parallel',
+      invoke: [
+        {
+          id: 'breaker',
+          src: 'breaker',
+          systemId: 'breaker',
+          input: ({ context }) => context.breaker,
+          onSnapshot: { actions: 'trackBreaker' },
+        },
+        {
+          id: 'rateLimiter',
+          src: 'rateLimiter',
+          systemId: 'rateLimiter',
+          input: ({ context }) => context.rateLimiter,
+        },
+      ],
+      on: {
+        DISPOSE: 'disposed',
+        RETRY: { actions: ['countRetry', 'emitRetry'] },
+      },
+      states: {
+        connection: {
+          // ApiClient sends CONNECT as it is built; HTTPConnection on connect().
+          initial: 'disconnected',
+          states: {
+            disconnected: { on: { CONNECT: 'connected' } },
+            connected: { on: { DISCONNECT: 'disconnected' } },
+          },
+        },
+        health: {
+          initial: 'unknown',
+          on: {
+            REQUEST_FAILED: { target: '.degraded', actions: ['recordFailure', { type: 'emitHealth', params: 'degraded' }] },
+          },
+          states: {
+            unknown: {
+              on: {
+                HEALTH_CHECKED: [
+                  { guard: 'checkPassed', target: 'healthy', actions: ['recordCheck', { type: 'emitHealth', params: 'healthy' }] },
+                  { target: 'unhealthy', actions: ['recordCheck', { type: 'emitHealth', params: 'unhealthy' }] },
+                ],
+                RECOVERED: { target: 'healthy', actions: { type: 'emitHealth', params: 'healthy' } },
+                'xstate.snapshot.breaker': [
+                  { guard: 'breakerOpened', target: 'unhealthy', actions: ['trackBreaker', { type: 'emitHealth', params: 'unhealthy' }] },
+                ],
+              },
+            },
+            healthy: {
+              on: {
+                HEALTH_CHECKED: [
+                  { guard: 'checkPassed', actions: 'recordCheck' },
+                  { target: 'unhealthy', actions: ['recordCheck', { type: 'emitHealth', params: 'unhealthy' }] },
+                ],
+                'xstate.snapshot.breaker': [
+                  { guard: 'breakerOpened', target: 'unhealthy', actions: ['trackBreaker', { type: 'emitHealth', params: 'unhealthy' }] },
+                ],
+              },
+            },
+            degraded: {
+              on: {
+                HEALTH_CHECKED: [
+                  { guard: 'checkPassed', target: 'healthy', actions: ['recordCheck', { type: 'emitHealth', params: 'healthy' }] },
+                  { target: 'unhealthy', actions: ['recordCheck', { type: 'emitHealth', params: 'unhealthy' }] },
+                ],
+                RECOVERED: { guard: 'breakerIsClosed', target: 'healthy', actions: { type: 'emitHealth', params: 'healthy' } },
+                REQUEST_FAILED: { actions: 'recordFailure' },
+                'xstate.snapshot.breaker': [
+                  { guard: 'breakerOpened', target: 'unhealthy', actions: ['trackBreaker', { type: 'emitHealth', params: 'unhealthy' }] },
+                  { guard: 'breakerClosedAgain', target: 'healthy', actions: ['trackBreaker', { type: 'emitHealth', params: 'healthy' }] },
+                ],
+              },
+            },
+            unhealthy: {
+              on: {
+                HEALTH_CHECKED: [
+                  { guard: 'checkPassed', target: 'degraded', actions: ['recordCheck', { type: 'emitHealth', params: 'degraded' }] },
+                  { actions: 'recordCheck' },
+                ],
+                REQUEST_FAILED: { actions: 'recordFailure' },
+                'xstate.snapshot.breaker': [
+                  { guard: 'breakerHalfOpen', target: 'degraded', actions: ['trackBreaker', { type: 'emitHealth', params: 'degraded' }] },
+                  { guard: 'breakerClosedAgain', target: 'healthy', actions: ['trackBreaker', { type: 'emitHealth', params: 'healthy' }] },
+                ],
+              },
+            },
+          },
+        },
+      },
+    },
+    disposed: { type: 'final' },
+  },
+});
