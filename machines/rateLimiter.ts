@@ -65,14 +65,15 @@ function mergeLimits(extra: RateLimiterInput['limits']): Record<string, RateLimi
 }
 
 /**
- * The rate limiter's lifecycle: `enabled.running ⇄ enabled.paused`, `disabled`.
+ * The rate limiter: `limiting` (enabled ⇄ disabled) ∥ `server` (running ⇄ paused).
  *
  * The tokens themselves are the hot path and never pass through the actor: the
  * runtime (`src/rateLimiter`) takes from plain token buckets built from
  * `context.limits`, at O(1) with no timer. The machine holds what changes rarely and
- * what a person wants to see: the limits, server-imposed pauses (kept as absolute
- * deadlines so a restored snapshot stays right), whether limiting is on at all, and
- * the last time a category ran dry.
+ * what a person wants to see: the limits, whether limiting is on, server-imposed
+ * pauses (kept as absolute deadlines so a restored snapshot stays right; a server's
+ * Retry-After is honoured even with limiting off), and the last time a category ran
+ * dry.
  *
  * @example
  * ```ts
@@ -83,7 +84,7 @@ function mergeLimits(extra: RateLimiterInput['limits']): Record<string, RateLimi
  * limiter.subscribe({ error: console.error });
  * limiter.start();
  * limiter.send({ type: 'PAUSE', category: 'api', ms: 2000, at: Date.now() });
- * limiter.getSnapshot().value; // { enabled: 'paused' }
+ * limiter.getSnapshot().value; // { limiting: 'enabled', server: 'paused' }
  * ```
  */
 export const rateLimiterMachine = setup({
@@ -136,17 +137,25 @@ export const rateLimiterMachine = setup({
     resumeIn: 0,
     lastLimited: null,
   }),
-  initial: 'enabled',
+  type: 'parallel',
   on: {
     CONFIGURE: { actions: 'configure' },
+    LIMITED: { actions: ['recordLimited', 'emitLimited'] },
   },
   states: {
-    enabled: {
+    /** Whether the token buckets are applied at all (`disable()` grants every take). */
+    limiting: {
+      initial: 'enabled',
+      states: {
+        enabled: { on: { DISABLE: 'disabled' } },
+        disabled: { on: { ENABLE: 'enabled' } },
+      },
+    },
+    /** Server-imposed waits (Retry-After): honoured even while limiting is disabled. */
+    server: {
       initial: 'running',
       on: {
-        DISABLE: 'disabled',
         PAUSE: { target: '.paused', reenter: true, actions: ['pause', 'emitPaused'] },
-        LIMITED: { actions: ['recordLimited', 'emitLimited'] },
       },
       states: {
         running: {},
@@ -154,11 +163,6 @@ export const rateLimiterMachine = setup({
           after: { resumeIn: { target: 'running', actions: ['resume', 'emitResumed'] } },
         },
       },
-    },
-    disabled: {
-      // Disabled grants every take and ignores pauses; a server's Retry-After is
-      // still honoured by the retry loop that received it.
-      on: { ENABLE: 'enabled' },
     },
   },
 });

@@ -15,7 +15,7 @@ import { TokenBucket } from './TokenBucket.js';
 export interface RateLimiterOptions {
   /** Per category: `{ tokensPerSecond, burstCapacity }`; merged over the defaults of api, heavy, streaming, control. */
   limits?: Record<string, Partial<RateLimit>>;
-  /** Start disabled (every take granted). Default true. */
+  /** Apply the token buckets (false: every take granted unless a server asked for a pause). Default true. */
   enabled?: boolean;
   snapshot?: Snapshot<unknown>;
   /** Drive this existing rate limiter actor (e.g. the HTTP client's child) instead of starting one. */
@@ -42,10 +42,6 @@ const limitRule = shape({
 });
 const spec = { limits: optional(record(limitRule)) };
 
-const RUNNING = 0;
-const PAUSED = 1;
-const DISABLED = 2;
-
 /**
  * A token-bucket rate limiter per category, run by `rateLimiterMachine`. A take
  * is O(1), touches no timer and sends the actor nothing; the machine hears only
@@ -70,7 +66,8 @@ export class RateLimiter {
   /** Until when a category's current rejection episode has been reported. */
   private readonly reportedUntil = new Map<string, number>();
   private readonly endpoints = new Map<string, EndpointRateStats>();
-  private mode = RUNNING;
+  private limiting = true;
+  private paused = false;
   private pausedUntil: Record<string, number> = {};
   private limitsSeen: RateLimiterContext['limits'] | undefined;
   private totalRequests = 0;
@@ -97,8 +94,9 @@ export class RateLimiter {
   }
 
   private sync(value: unknown, context: RateLimiterContext): void {
-    this.mode =
-      value === 'disabled' ? DISABLED : (value as { enabled?: string }).enabled === 'paused' ? PAUSED : RUNNING;
+    const { limiting, server } = value as { limiting: string; server: string };
+    this.limiting = limiting === 'enabled';
+    this.paused = server === 'paused';
     this.pausedUntil = context.pausedUntil;
     if (context.limits === this.limitsSeen) return;
     this.limitsSeen = context.limits;
@@ -167,15 +165,15 @@ export class RateLimiter {
 
   /** The bucket arithmetic alone: 0 or the wait in ms. */
   private tryTake(category: string): number {
-    if (this.mode === DISABLED) return 0;
+    if (!this.limiting && !this.paused) return 0;
     const bucket = this.buckets.get(category);
     if (bucket === undefined) throw this.unknownCategory(category);
     const now = this.clock.now();
-    if (this.mode === PAUSED) {
+    if (this.paused) {
       const until = Math.max(this.pausedUntil[category] ?? 0, this.pausedUntil['*'] ?? 0);
       if (until > now) return until - now;
     }
-    return bucket.take(now);
+    return this.limiting ? bucket.take(now) : 0;
   }
 
   /** Takes a token or throws `RateLimitError` with `retryAfter` in ms. */
@@ -261,8 +259,9 @@ export class RateLimiter {
     this.actor.send({ type: 'DISABLE' });
   }
 
+  /** Whether the token buckets apply (server pauses apply either way). */
   get enabled(): boolean {
-    return this.mode !== DISABLED;
+    return this.limiting;
   }
 
   /** `{ totalRequests, rateLimited, byEndpoint }` as in seed 004. */

@@ -117,11 +117,11 @@ describe('RateLimiter', () => {
     it('holds one category for a server-imposed wait, then resumes', () => {
       const { limiter, clock } = setup();
       limiter.pause(2_000, 'api');
-      expect(limiter.actor.getSnapshot().value).toEqual({ enabled: 'paused' });
+      expect(limiter.actor.getSnapshot().value).toEqual({ limiting: 'enabled', server: 'paused' });
       expect(limiter.take('api')).toBe(2_000);
       expect(limiter.take('heavy')).toBe(0);
       clock.increment(2_000);
-      expect(limiter.actor.getSnapshot().value).toEqual({ enabled: 'running' });
+      expect(limiter.actor.getSnapshot().value).toEqual({ limiting: 'enabled', server: 'running' });
       expect(limiter.take('api')).toBe(0);
     });
 
@@ -144,9 +144,17 @@ describe('RateLimiter', () => {
       expect(limiter.getStats().totalRequests).toBe(10);
     });
 
+    it('still honours a server-imposed pause while disabled', () => {
+      const { limiter, clock } = setup({ enabled: false });
+      limiter.pause(1_000, 'api');
+      expect(limiter.take('api')).toBe(1_000);
+      clock.increment(1_000);
+      expect(limiter.take('api')).toBe(0);
+    });
+
     it('can start disabled', () => {
       const { limiter } = setup({ enabled: false });
-      expect(limiter.actor.getSnapshot().value).toBe('disabled');
+      expect(limiter.actor.getSnapshot().value).toEqual({ limiting: 'disabled', server: 'running' });
     });
   });
 
