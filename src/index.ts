@@ -17,3 +17,4 @@ export { createRootActor, watch } from './createRootActor.js';
 export type { CircuitState } from '../machines/circuitBreaker.js';
 export type { RateLimit } from '../machines/rateLimiter.js';
 export type { BackoffPolicy, Jitter, BackoffKind } from '../machines/backoffDelay.js';
+export * from './metrics/index.js';

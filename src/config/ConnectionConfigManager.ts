@@ -248,9 +248,11 @@ const URL_VARS = { http: 'VITE_HTTP_URL', websocket: 'VITE_WEBSOCKET_URL', sse: 
 
 /** `import.meta.env` when a bundler (Vite) provides it. */
 function viteEnv(): Record<string, unknown> | undefined {
+  // Written literally because Vite (and vitest) rewrite the text `import.meta.env`.
   // The CJS build replaces import.meta with {}; inside try, esbuild does not warn about that.
   try {
-    const env: unknown = (import.meta as { env?: unknown }).env;
+    // @ts-ignore -- ImportMeta has no `env` without vite/client types (expect-error would break with them)
+    const env: unknown = import.meta.env;
     return typeof env === 'object' && env !== null ? (env as Record<string, unknown>) : undefined;
   } catch {
     return undefined;

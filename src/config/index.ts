@@ -10,3 +10,7 @@
  * @module
  */
 export * from './validate.js';
+export * from './enums.js';
+export type { ConnectionConfig, Logger } from './ConnectionConfig.js';
+export { ConnectionConfigManager } from './ConnectionConfigManager.js';
+export type { ConnectionConfigManagerOptions, ConnectionDefaults, DefaultedField } from './ConnectionConfigManager.js';
