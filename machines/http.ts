@@ -34,8 +34,12 @@ export type HttpClientEvent =
   | { type: 'DISPOSE' }
   /** A request will be tried again after `delay` ms. */
   | { type: 'RETRY'; attempt: number; delay: number; reason: string }
-  /** A request failed for good. `status` when the server answered. */
-  | { type: 'REQUEST_FAILED'; reason: string; status?: number; at: number }
+  /**
+   * A request failed for good. `status` when the server answered; `fault` when the
+   * failure says something about the service (timeout, network, 5xx, 408, 429),
+   * not about the request (404, 422, the client's own rate limit).
+   */
+  | { type: 'REQUEST_FAILED'; reason: string; status?: number; fault: boolean; at: number }
   /** A request succeeded while the client was not healthy (sent once per recovery, not per success). */
   | { type: 'RECOVERED'; at: number }
   | { type: 'HEALTH_CHECKED'; ok: boolean; responseTime: number; at: number; reason?: string };
@@ -90,6 +94,7 @@ export const httpClientMachine = setup({
       breakerValue(event) === 'CLOSED' && context.breakerState !== 'CLOSED',
     breakerIsClosed: ({ context }) => context.breakerState === 'CLOSED',
     checkPassed: ({ event }) => event.type === 'HEALTH_CHECKED' && event.ok,
+    isFault: ({ event }) => event.type === 'REQUEST_FAILED' && event.fault,
   },
   actions: {
     trackBreaker: assign({ breakerState: ({ event }) => breakerValue(event) }),
@@ -160,7 +165,10 @@ export const httpClientMachine = setup({
         health: {
           initial: 'unknown',
           on: {
-            REQUEST_FAILED: { target: '.degraded', actions: ['recordFailure', { type: 'emitHealth', params: 'degraded' }] },
+            REQUEST_FAILED: [
+              { guard: 'isFault', target: '.degraded', actions: ['recordFailure', { type: 'emitHealth', params: 'degraded' }] },
+              { actions: 'recordFailure' },
+            ],
           },
           states: {
             unknown: {

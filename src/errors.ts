@@ -16,7 +16,8 @@ type Flag =
   | 'isTimeoutError'
   | 'isCircuitBreakerError'
   | 'isRateLimitError'
-  | 'isValidationError';
+  | 'isValidationError'
+  | 'isNetworkError';
 
 /**
  * Shared `instanceof` logic: the base class `cls` itself matches any object
@@ -176,6 +177,8 @@ export interface ApiErrorDetails {
   method?: string;
   /** Server-requested wait in milliseconds (parsed from `Retry-After`). */
   retryAfter?: number;
+  /** Why a response that arrived is still an error (malformed JSON, too large). */
+  reason?: string;
 }
 
 /**
@@ -201,7 +204,8 @@ export class ApiError extends StatewireError {
     const text = STATUS_TEXT[status];
     const target = details.url === undefined ? '' : urlForMessage(details.url);
     const where = target === '' ? '' : ` for ${details.method === undefined ? '' : `${details.method} `}${target}`;
-    super(`HTTP ${status}${text === undefined ? '' : ` ${text}`}${where}`, options);
+    const why = details.reason === undefined ? '' : `: ${details.reason}`;
+    super(`HTTP ${status}${text === undefined ? '' : ` ${text}`}${where}${why}`, options);
     this.status = status;
     this.body = body;
     this.url = details.url;
@@ -322,5 +326,35 @@ export class ValidationError extends StatewireError {
 
   static override [Symbol.hasInstance](x: unknown): boolean {
     return hasBrand(this, ValidationError, 'isValidationError', x);
+  }
+}
+
+/**
+ * The request never got an answer from the server: refused, reset, DNS, TLS.
+ * `code` is the system or undici code (`ECONNREFUSED`, `UND_ERR_SOCKET`, …).
+ * `reachedServer` is false only when the request provably never left (refused
+ * connection), which makes it safe to retry whatever the method.
+ *
+ * @example
+ * ```ts
+ * catch (e) { if (e instanceof NetworkError && e.code === 'ECONNREFUSED') console.warn('server down'); }
+ * ```
+ */
+export class NetworkError extends StatewireError {
+  override name = 'NetworkError';
+  readonly isNetworkError = true as const;
+  readonly code: string;
+  readonly url: string | undefined;
+  readonly reachedServer: boolean;
+
+  constructor(code: string, url: string | undefined, reachedServer: boolean, options?: ErrorOptions) {
+    super(`${code}: request to ${url === undefined ? 'the server' : urlForMessage(url)} failed${reachedServer ? '' : ' (never reached the server)'}`, options);
+    this.code = code;
+    this.url = url;
+    this.reachedServer = reachedServer;
+  }
+
+  static override [Symbol.hasInstance](x: unknown): boolean {
+    return hasBrand(this, NetworkError, 'isNetworkError', x);
   }
 }

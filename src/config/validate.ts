@@ -6,6 +6,7 @@
  * @module
  */
 import { ConfigError } from '../errors.js';
+import { redactUrl } from '../security/redact.js';
 
 /**
  * Checks one option and returns its resolved value; throws {@link ConfigError}.
@@ -197,10 +198,11 @@ export function url(opts: WithDefault<string> & { protocols?: readonly string[] 
       if (typeof value !== 'string') throw new TypeError('not a string');
       parsed = new URL(value);
     } catch (cause) {
-      throw new ConfigError(option, value, 'expected an absolute URL', { cause });
+      // A URL may carry credentials (user:pass@, ?token=): show it redacted.
+      throw new ConfigError(option, typeof value === 'string' ? redactUrl(value) : value, 'expected an absolute URL', { cause });
     }
     if (allowed !== undefined && !allowed.includes(parsed.protocol.replace(/:$/, ''))) {
-      throw new ConfigError(option, value, `expected a URL with protocol ${allowed.map((p) => `${p}:`).join(' or ')}`);
+      throw new ConfigError(option, redactUrl(value as string), `expected a URL with protocol ${allowed.map((p) => `${p}:`).join(' or ')}`);
     }
     return value;
   });

@@ -1,0 +1,338 @@
+import type { Actor, Snapshot } from 'xstate';
+import type { httpClientMachine, HttpHealth } from '../../machines/http.js';
+import type { CircuitBreaker, CircuitBreakerState } from '../breaker/CircuitBreaker.js';
+import type { RateLimiter, RateLimiterStats } from '../rateLimiter/RateLimiter.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../config/ConnectionConfig.js';
+import { bool, fn, list, num, oneOf, optional, record, shape, str, url, validateOptions, type Rule } from '../config/validate.js';
+import { SecurityLevel } from '../config/enums.js';
+import { ConfigError } from '../errors.js';
+import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
+import { buildUrl } from '../http/buildUrl.js';
+import { serializeBody } from '../http/bodies.js';
+import { createLog, type Log } from '../http/createLog.js';
+import { checkTransportSecurity } from '../security/securityPolicy.js';
+import type { TransportChoice } from '../transports/http/createHttpTransport.js';
+
+/** Options of {@link ApiClient}: seed 004's, plus transport and safety limits. Durations in ms. */
+export interface ApiClientOptions {
+  baseURL: string;
+  /** Per-attempt timeout. Default 12000. */
+  timeout?: number;
+  /** Whole-call limit including retries; 0 for none. Default 0. */
+  deadline?: number;
+  /** Retries after the first attempt. Default 2. */
+  retries?: number;
+  /** First retry delay; doubles per retry, capped at `maxRetryDelay`, plus jitter. Default 500. */
+  retryDelay?: number;
+  /** Cap on any retry wait, including a server's Retry-After. Default 30000. */
+  maxRetryDelay?: number;
+  /** Default 408, 429, 500, 502, 503, 504. */
+  retryStatusCodes?: number[];
+  /** Methods retried without an Idempotency-Key. Default GET, HEAD, OPTIONS, PUT, DELETE. */
+  retryMethods?: string[];
+  circuitBreaker?: boolean;
+  circuitBreakerOptions?: {
+    threshold?: number;
+    timeout?: number;
+    volumeThreshold?: number;
+    halfOpenMaxCalls?: number;
+    windowMs?: number;
+    /** From `client.circuitBreaker.actor.getPersistedSnapshot()`. */
+    snapshot?: Snapshot<unknown>;
+  };
+  rateLimiter?: boolean;
+  rateLimiterOptions?: { limits?: Record<string, { tokensPerSecond?: number; burstCapacity?: number }> };
+  /** Sent with every request. */
+  headers?: Record<string, string>;
+  /** More header names whose values are secret. */
+  sensitiveHeaders?: string[];
+  enableLogging?: boolean;
+  logger?: Logger;
+  /** `'auto'` (undici in Node, fetch elsewhere), `'undici'`, `'fetch'`, or your own. */
+  transport?: TransportChoice;
+  /** Sockets per origin (undici). Default 64. */
+  connections?: number;
+  keepAlive?: number;
+  compression?: boolean;
+  /** Largest response body read, in bytes. Default 50 MiB. */
+  maxResponseBytes?: number;
+  securityLevel?: SecurityLevel;
+  encryption?: boolean;
+  rejectUnauthorized?: boolean;
+  clock?: Clock;
+}
+
+/** Per-call options of seed 004 (`rateCategory`, `headers`, `timeout`, `signal`, `retries`) and `params`. */
+export interface RequestOptions {
+  rateCategory?: string;
+  headers?: Record<string, string>;
+  timeout?: number;
+  signal?: AbortSignal;
+  retries?: number;
+  params?: Record<string, string | number | boolean | undefined>;
+}
+
+/** What a request interceptor sees and returns (it may change anything). */
+export interface RequestConfig extends RequestOptions {
+  method: string;
+  url: string;
+  baseURL: string;
+  headers: Record<string, string>;
+  data?: unknown;
+}
+
+/** What a response interceptor receives. */
+export interface ApiResponse<T = unknown> extends HttpResponse<T> {
+  config: RequestConfig;
+}
+
+export type RequestInterceptor = (config: RequestConfig) => RequestConfig | Promise<RequestConfig>;
+export type ResponseInterceptor = (response: ApiResponse<any>) => unknown;
+
+const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
+const MB = 1024 * 1024;
+const ms = (max: number, d: number, min = 0) => num({ min, max, unit: 'ms', default: d });
+
+const spec = {
+  baseURL: url({ protocols: ['http', 'https'] }),
+  timeout: ms(3_600_000, 12_000),
+  deadline: ms(86_400_000, 0),
+  retries: num({ integer: true, min: 0, max: 100, default: 2 }),
+  retryDelay: ms(600_000, 500),
+  maxRetryDelay: ms(3_600_000, 30_000),
+  retryStatusCodes: list(num({ integer: true, min: 100, max: 599 }), { default: [408, 429, 500, 502, 503, 504] }),
+  retryMethods: list(str({ nonEmpty: true }), { default: IDEMPOTENT }),
+  circuitBreaker: bool({ default: true }),
+  circuitBreakerOptions: shape({
+    threshold: optional(num({ integer: true, min: 1, max: 1_000_000 })),
+    timeout: optional(num({ min: 0, max: 2_147_483_647, unit: 'ms' })),
+    volumeThreshold: optional(num({ integer: true, min: 0, max: 1_000_000 })),
+    halfOpenMaxCalls: optional(num({ integer: true, min: 1, max: 10_000 })),
+    windowMs: optional(num({ min: 10, max: 86_400_000, unit: 'ms' })),
+    snapshot: optional({ check: (v) => v } as Rule<Snapshot<unknown>>),
+  }),
+  rateLimiter: bool({ default: false }),
+  rateLimiterOptions: shape({
+    limits: optional(
+      record(shape({ tokensPerSecond: optional(num({ min: 0.001, max: 1_000_000 })), burstCapacity: optional(num({ min: 1, max: 1_000_000 })) })),
+    ),
+  }),
+  headers: record(str(), { default: {} }),
+  sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
+  enableLogging: bool({ default: false }),
+  logger: optional(fn()),
+  connections: num({ integer: true, min: 1, max: 10_000, default: 64 }),
+  keepAlive: ms(3_600_000, 30_000),
+  compression: bool({ default: true }),
+  maxResponseBytes: num({ integer: true, min: 1, max: 2 ** 32, default: 50 * MB }),
+  securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),
+  encryption: bool({ default: false }),
+  rejectUnauthorized: bool({ default: true }),
+};
+
+/**
+ * Seed 004's HTTP client on statewire's machines: retries with backoff and
+ * Retry-After, a circuit breaker, client-side rate limiting, interceptors and
+ * typed errors. Calls resolve to the parsed body (JSON when the response says
+ * JSON, else text), or to what the response interceptors return.
+ *
+ * @example
+ * ```ts
+ * const client = new ApiClient({ baseURL: 'http://localhost:8000', timeout: 12000, retries: 2 });
+ * const users = await client.get('/api/users');
+ * const created = await client.post('/api/users', { name: 'John' });
+ * client.dispose();
+ * ```
+ */
+export class ApiClient {
+  /** The client's statechart; `actor.system.get('breaker')` and `'rateLimiter'` are its children. */
+  readonly actor: Actor<typeof httpClientMachine>;
+  readonly circuitBreaker: CircuitBreaker;
+  readonly rateLimiter: RateLimiter;
+  readonly baseURL: string;
+  private readonly core: HttpCore;
+  private readonly defaults: ReturnType<typeof validateOptions<typeof spec>>;
+  private readonly requestInterceptors: RequestInterceptor[] = [];
+  private readonly responseInterceptors: ResponseInterceptor[] = [];
+  private readonly log: Log;
+
+  constructor(options: ApiClientOptions) {
+    const o = validateOptions('ApiClient', options, spec);
+    if (options.transport !== undefined && !['auto', 'undici', 'fetch'].includes(options.transport as string)) {
+      const t = options.transport as { request?: unknown; close?: unknown };
+      if (typeof t !== 'object' || typeof t.request !== 'function' || typeof t.close !== 'function') {
+        throw new ConfigError('transport', options.transport, "expected 'auto', 'undici', 'fetch' or an object with request() and close()", { owner: 'ApiClient' });
+      }
+    }
+    checkTransportSecurity({ url: o.baseURL, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'ApiClient' });
+    this.defaults = o;
+    this.baseURL = o.baseURL;
+    this.log = createLog({ enabled: o.enableLogging, logger: o.logger as Logger | undefined, sensitiveHeaders: o.sensitiveHeaders, prefix: 'ApiClient' });
+    this.log.remember(o.headers, o.baseURL);
+    this.core = new HttpCore({
+      owner: 'ApiClient',
+      baseURL: o.baseURL,
+      deadline: o.deadline,
+      retryDelay: o.retryDelay,
+      backoffMultiplier: 2,
+      maxRetryDelay: o.maxRetryDelay,
+      retryStatusCodes: o.retryStatusCodes,
+      retryMethods: o.retryMethods,
+      circuitBreaker: o.circuitBreaker,
+      breaker: definedOnly(o.circuitBreakerOptions),
+      rateLimiter: o.rateLimiter,
+      limits: o.rateLimiterOptions.limits,
+      transport: options.transport ?? 'auto',
+      transportOptions: { connections: o.connections, keepAlive: o.keepAlive, compression: o.compression, rejectUnauthorized: o.rejectUnauthorized },
+      maxResponseBytes: o.maxResponseBytes,
+      clock: options.clock,
+      onError: (error) => this.log.error('actor error', error),
+      onRetry: ({ attempt, delay, error, request }) =>
+        this.log.warn(`${request.method} ${request.url} failed (${(error as Error).message}); retry ${attempt} in ${delay} ms`),
+    });
+    this.actor = this.core.actor;
+    this.circuitBreaker = this.core.breaker;
+    this.rateLimiter = this.core.limiter;
+    this.actor.send({ type: 'CONNECT' });
+  }
+
+  /** Turns logging on or off at run time (`endpoint.api.enableLogging = true`). */
+  get enableLogging(): boolean {
+    return this.log.enabled;
+  }
+  set enableLogging(value: boolean) {
+    this.log.enabled = value === true;
+  }
+
+  get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return this.request<T>({ ...options, method: 'GET', url: path });
+  }
+  delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return this.request<T>({ ...options, method: 'DELETE', url: path });
+  }
+  head<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+    return this.request<T>({ ...options, method: 'HEAD', url: path });
+  }
+  post<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
+    return this.request<T>({ ...options, method: 'POST', url: path, data });
+  }
+  put<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
+    return this.request<T>({ ...options, method: 'PUT', url: path, data });
+  }
+  patch<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
+    return this.request<T>({ ...options, method: 'PATCH', url: path, data });
+  }
+
+  /** Any method: `{ method, url, data, headers, params, timeout, retries, rateCategory, signal }`. */
+  async request<T = unknown>(init: Partial<RequestConfig> & { url: string }): Promise<T> {
+    let config: RequestConfig = {
+      ...init,
+      method: (init.method ?? 'GET').toUpperCase(),
+      baseURL: this.baseURL,
+      headers: { ...this.defaults.headers, ...init.headers },
+    };
+    for (const intercept of this.requestInterceptors) config = await intercept(config);
+    const prepared = this.prepare(config);
+    if (this.log.enabled) this.log.remember(config.headers);
+    let response: HttpResponse;
+    try {
+      response = await this.core.send(prepared);
+    } catch (error) {
+      this.log.debug(`${prepared.method} ${prepared.url} failed: ${(error as Error)?.message}`);
+      throw error;
+    }
+    if (this.responseInterceptors.length === 0) return response.data as T;
+    let result: unknown = { ...response, config };
+    for (const intercept of this.responseInterceptors) result = await intercept(result as ApiResponse);
+    return result as T;
+  }
+
+  private prepare(config: RequestConfig): PreparedRequest {
+    const { url: target, endpoint } = buildUrl(config.baseURL ?? this.baseURL, config.url, config.params);
+    const { body, contentType } = serializeBody(config.data);
+    const headers = contentType && !hasHeader(config.headers, 'content-type') ? { ...config.headers, 'content-type': contentType } : config.headers;
+    const timeout = config.timeout ?? this.defaults.timeout;
+    const retries = config.retries ?? this.defaults.retries;
+    if (!(timeout >= 0 && timeout <= 3_600_000)) throw new ConfigError('timeout', timeout, 'expected 0..3600000 ms', { owner: 'ApiClient.request' });
+    if (!(Number.isInteger(retries) && retries >= 0 && retries <= 100)) throw new ConfigError('retries', retries, 'expected an integer 0..100', { owner: 'ApiClient.request' });
+    return {
+      method: config.method,
+      url: target,
+      headers,
+      body,
+      timeout,
+      retries,
+      rateCategory: config.rateCategory ?? 'api',
+      signal: config.signal,
+      endpoint,
+    };
+  }
+
+  /** Runs before every call (once, not per retry); may return a changed config. Returns a remover. */
+  addRequestInterceptor(interceptor: RequestInterceptor): () => void {
+    return addTo(this.requestInterceptors, interceptor);
+  }
+
+  /** Receives `{ status, headers, data, config }`; what it returns is what the call returns. Returns a remover. */
+  addResponseInterceptor(interceptor: ResponseInterceptor): () => void {
+    return addTo(this.responseInterceptors, interceptor);
+  }
+
+  /** `{ state: 'CLOSED' | 'OPEN' | 'HALF_OPEN', failureCount, nextAttempt }`. */
+  getCircuitBreakerState(): CircuitBreakerState {
+    return this.circuitBreaker.getState();
+  }
+
+  resetCircuitBreaker(): void {
+    this.circuitBreaker.reset();
+  }
+
+  /** `{ rateLimited, totalRequests, byEndpoint }`. */
+  getRateLimiterStats(): RateLimiterStats {
+    return this.rateLimiter.getStats();
+  }
+
+  /** Counters, breaker, limiter and health in one plain object. */
+  getStats(): {
+    requests: number;
+    succeeded: number;
+    failed: number;
+    retries: number;
+    health: HttpHealth;
+    circuitBreaker: CircuitBreakerState;
+    rateLimiter: RateLimiterStats;
+  } {
+    return {
+      ...this.core.counters,
+      health: this.core.currentHealth,
+      circuitBreaker: this.getCircuitBreakerState(),
+      rateLimiter: this.getRateLimiterStats(),
+    };
+  }
+
+  /** Stops the machine and its children, ends retry waits, closes the sockets. */
+  dispose(): Promise<void> {
+    return this.core.dispose();
+  }
+}
+
+function addTo<T>(list: T[], item: T): () => void {
+  if (typeof item !== 'function') throw new ConfigError('interceptor', item, 'expected a function');
+  list.push(item);
+  return () => {
+    const i = list.indexOf(item);
+    if (i >= 0) list.splice(i, 1);
+  };
+}
+
+function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
+  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
+  return false;
+}
+
+function definedOnly<T extends object>(o: T): T {
+  const out = {} as T;
+  for (const key of Object.keys(o) as Array<keyof T>) if (o[key] !== undefined) out[key] = o[key];
+  return out;
+}

@@ -1,0 +1,299 @@
+import { createActor, type Actor, type ActorRefFrom, type Snapshot } from 'xstate';
+import { httpClientMachine, type HttpHealth } from '../../machines/http.js';
+import type { circuitBreakerMachine, CircuitBreakerInput } from '../../machines/circuitBreaker.js';
+import type { rateLimiterMachine, RateLimit } from '../../machines/rateLimiter.js';
+import { backoffDelay, defaultBackoffPolicy, type BackoffPolicy } from '../../machines/backoffDelay.js';
+import { nextRandom } from '../../machines/random.js';
+import { CircuitBreaker, REJECTED } from '../breaker/CircuitBreaker.js';
+import { RateLimiter } from '../rateLimiter/RateLimiter.js';
+import { systemClock, type Clock } from '../clock.js';
+import { createRootActor } from '../createRootActor.js';
+import { ApiError, NetworkError, RateLimitError, StatewireError, TimeoutError } from '../errors.js';
+import { redactUrl } from '../security/redact.js';
+import { createHttpTransport, type TransportChoice } from '../transports/http/createHttpTransport.js';
+import type { HttpTransport, TransportOptions } from '../transports/http/HttpTransport.js';
+import { parseBody, parseErrorBody } from './bodies.js';
+import { parseRetryAfter } from './parseRetryAfter.js';
+
+/** What a successful call resolves to before response interceptors. */
+export interface HttpResponse<T = unknown> {
+  status: number;
+  headers: Record<string, string>;
+  data: T;
+}
+
+/** One request, after request interceptors, ready to go. */
+export interface PreparedRequest {
+  method: string;
+  /** Absolute URL. */
+  url: string;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  timeout: number;
+  retries: number;
+  rateCategory: string;
+  signal?: AbortSignal;
+  /** Path used for per-endpoint statistics (no query string). */
+  endpoint: string;
+}
+
+/** Everything the engine needs, already validated by the client that owns it. */
+export interface HttpCoreOptions {
+  owner: string;
+  baseURL: string;
+  /** Total time for a call including retries (ms); 0 for none. */
+  deadline: number;
+  /** First retry delay (ms), growth factor, and cap. */
+  retryDelay: number;
+  backoffMultiplier: number;
+  maxRetryDelay: number;
+  retryStatusCodes: readonly number[];
+  retryMethods: readonly string[];
+  circuitBreaker: boolean;
+  breaker: CircuitBreakerInput & { windowMs?: number; snapshot?: Snapshot<unknown> };
+  rateLimiter: boolean;
+  limits?: Record<string, Partial<RateLimit>>;
+  transport: TransportChoice;
+  transportOptions: TransportOptions;
+  maxResponseBytes: number;
+  clock?: Clock;
+  onError?: (error: unknown) => void;
+  /** Told about each retry (for logging). */
+  onRetry?: (info: { attempt: number; delay: number; error: unknown; request: PreparedRequest }) => void;
+}
+
+/** Counters kept on the direct path. */
+export interface HttpCounters {
+  requests: number;
+  succeeded: number;
+  failed: number;
+  retries: number;
+}
+
+const ATTEMPT_HEADER = 'idempotency-key';
+
+/** Builds the client actor, restoring the breaker child from a snapshot when given one. */
+function startClientActor(options: HttpCoreOptions, clock: Clock): Actor<typeof httpClientMachine> {
+  const { snapshot, windowMs: _w, ...breaker } = options.breaker;
+  const input = { baseURL: redactUrl(options.baseURL), breaker, rateLimiter: { limits: options.limits } };
+  let restored: Snapshot<unknown> | undefined;
+  if (snapshot) {
+    // XState restores invoked children from the parent's persisted snapshot, so
+    // graft the breaker's snapshot into a fresh client snapshot.
+    const template = createActor(httpClientMachine, { input, clock }).start();
+    const fresh = template.getPersistedSnapshot() as unknown as { children: Record<string, { snapshot: unknown }> };
+    template.stop();
+    fresh.children.breaker!.snapshot = JSON.parse(JSON.stringify(snapshot));
+    restored = fresh as unknown as Snapshot<unknown>;
+  }
+  return createRootActor(httpClientMachine, { input, clock, snapshot: restored, onError: options.onError });
+}
+
+/**
+ * The request engine both HTTP clients share: rate limiter → breaker → attempt
+ * (with its timeout) → retry wait, on the client machine's children. A
+ * successful request sends the actor nothing and creates no actor, timer or
+ * AbortController of its own; retries, final failures and recoveries are events.
+ *
+ * @example
+ * ```ts
+ * const core = new HttpCore(resolvedOptions);
+ * const res = await core.send({ method: 'GET', url: 'http://127.0.0.1:8000/users', headers: {}, timeout: 5000, retries: 2, rateCategory: 'api', endpoint: '/users' });
+ * await core.dispose();
+ * ```
+ */
+export class HttpCore {
+  readonly actor: Actor<typeof httpClientMachine>;
+  readonly breaker: CircuitBreaker;
+  readonly limiter: RateLimiter;
+  readonly counters: HttpCounters = { requests: 0, succeeded: 0, failed: 0, retries: 0 };
+  private readonly clock: Clock;
+  private readonly policy: BackoffPolicy;
+  private readonly retryStatus: Set<number>;
+  private readonly retryMethods: Set<string>;
+  private transport: HttpTransport | undefined;
+  private readonly transportReady: Promise<HttpTransport>;
+  private health: HttpHealth = 'unknown';
+  private seed = (Math.random() * 2 ** 32) | 0;
+  private disposed = false;
+  /** Pending retry waits, ended by dispose() so nothing hangs. */
+  private readonly sleepers = new Set<(error?: unknown) => void>();
+
+  constructor(private readonly options: HttpCoreOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.actor = startClientActor(options, this.clock);
+    this.actor.on('health_changed', (e) => (this.health = e.health));
+    const children = this.actor.getSnapshot().children as {
+      breaker: ActorRefFrom<typeof circuitBreakerMachine>;
+      rateLimiter: ActorRefFrom<typeof rateLimiterMachine>;
+    };
+    this.breaker = new CircuitBreaker({
+      ...options.breaker,
+      snapshot: undefined,
+      actor: children.breaker,
+      restored: options.breaker.snapshot !== undefined,
+      clock: this.clock,
+    });
+    this.limiter = new RateLimiter({ actor: children.rateLimiter, limits: options.limits, enabled: options.rateLimiter, clock: this.clock });
+    this.policy = {
+      ...defaultBackoffPolicy,
+      base: options.retryDelay,
+      factor: options.backoffMultiplier,
+      maxDelay: options.maxRetryDelay,
+      jitter: 'equal',
+    };
+    this.retryStatus = new Set(options.retryStatusCodes);
+    this.retryMethods = new Set(options.retryMethods.map((m) => m.toUpperCase()));
+    this.transportReady = createHttpTransport(options.transport, options.transportOptions).then((t) => (this.transport = t));
+    // Surface a transport that cannot be built on the first request, not as an unhandled rejection.
+    this.transportReady.catch(() => {});
+  }
+
+  /** Health as the machine last reported it. */
+  get currentHealth(): HttpHealth {
+    return this.health;
+  }
+
+  /** Sends one request with the client's resilience, resolving `{ status, headers, data }`. */
+  async send(req: PreparedRequest): Promise<HttpResponse> {
+    if (this.disposed) throw new StatewireError(`${this.options.owner} was disposed; create a new one`);
+    const transport = this.transport ?? (await this.transportReady);
+    this.counters.requests++;
+    const deadlineAt = this.options.deadline > 0 ? this.clock.now() + this.options.deadline : Infinity;
+    for (let attempt = 1; ; attempt++) {
+      const wait = this.limiter.take(req.rateCategory, req.endpoint);
+      if (wait > 0) throw this.fail(new RateLimitError(wait, req.rateCategory), req);
+      const ticket = this.options.circuitBreaker ? this.breaker.admit() : 1;
+      if (ticket === REJECTED) throw this.fail(this.breaker.rejection(), req);
+      let error: unknown;
+      try {
+        const res = await transport.request({
+          method: req.method,
+          url: req.url,
+          headers: req.headers,
+          body: req.body,
+          timeout: req.timeout,
+          signal: req.signal,
+          maxResponseBytes: this.options.maxResponseBytes,
+        });
+        if (res.status < 400) {
+          if (this.options.circuitBreaker) this.breaker.success(ticket);
+          if (this.health !== 'healthy' && this.health !== 'unknown') this.actor.send({ type: 'RECOVERED', at: this.clock.now() });
+          const data = parseBody(res.status, res.headers, res.body, req.method, redactUrl(req.url));
+          this.counters.succeeded++;
+          return { status: res.status, headers: res.headers, data };
+        }
+        error = this.apiError(res.status, res.headers, res.body, req);
+        // A 4xx answer means the service is up: only 5xx counts against the breaker.
+        if (this.options.circuitBreaker) {
+          if (res.status >= 500) this.breaker.failure(ticket);
+          else this.breaker.success(ticket);
+        }
+      } catch (thrown) {
+        if (req.signal?.aborted) {
+          this.breaker.release(ticket);
+          throw thrown;
+        }
+        if (this.options.circuitBreaker) {
+          if (thrown instanceof TimeoutError || thrown instanceof NetworkError) this.breaker.failure(ticket);
+          else this.breaker.release(ticket);
+        }
+        error = thrown;
+      }
+      if (attempt > req.retries || !this.isRetryable(error, req)) throw this.fail(error, req);
+      const delay = this.delayFor(error, attempt);
+      if (this.clock.now() + delay > deadlineAt) throw this.fail(error, req);
+      this.counters.retries++;
+      this.actor.send({ type: 'RETRY', attempt, delay, reason: describe(error) });
+      this.options.onRetry?.({ attempt, delay, error, request: req });
+      await this.sleep(delay, req.signal);
+    }
+  }
+
+  private apiError(status: number, headers: Record<string, string>, text: string, req: PreparedRequest): ApiError {
+    const retryAfter = parseRetryAfter(headers['retry-after'], this.clock.now());
+    if (retryAfter !== undefined && (status === 429 || status === 503)) {
+      // One server's "wait" teaches every caller of this category, not just this request.
+      this.limiter.pause(Math.min(retryAfter, this.options.maxRetryDelay), req.rateCategory);
+    }
+    return new ApiError(status, parseErrorBody(headers, text), { url: redactUrl(req.url), method: req.method, retryAfter });
+  }
+
+  private isRetryable(error: unknown, req: PreparedRequest): boolean {
+    if (error instanceof NetworkError && !error.reachedServer) return true; // never left: safe for any method
+    const retryableError =
+      error instanceof TimeoutError ||
+      error instanceof NetworkError ||
+      (error instanceof ApiError && this.retryStatus.has(error.status));
+    if (!retryableError) return false;
+    return this.retryMethods.has(req.method) || hasHeader(req.headers, ATTEMPT_HEADER);
+  }
+
+  private delayFor(error: unknown, attempt: number): number {
+    const given = (error as { retryAfter?: number }).retryAfter;
+    if (typeof given === 'number') return Math.min(this.options.maxRetryDelay, given); // no jitter
+    const [r, seed] = nextRandom(this.seed);
+    this.seed = seed;
+    return Math.round(backoffDelay(this.policy, attempt, r, 0));
+  }
+
+  private fail(error: unknown, req: PreparedRequest): unknown {
+    this.counters.failed++;
+    this.actor.send({
+      type: 'REQUEST_FAILED',
+      reason: `${req.method} ${req.endpoint}: ${describe(error)}`,
+      fault: isFault(error),
+      at: this.clock.now(),
+      ...statusOf(error),
+    });
+    return error;
+  }
+
+  private sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const done = (error?: unknown) => {
+        this.clock.clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        this.sleepers.delete(done);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const onAbort = () => done(signal!.reason);
+      const timer = this.clock.setTimeout(() => done(), ms);
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.sleepers.add(done);
+    });
+  }
+
+  /** Stops the actor (and its children), ends pending waits, closes the sockets. */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const done of [...this.sleepers]) done(new StatewireError(`${this.options.owner} was disposed during a retry wait`));
+    this.limiter.dispose();
+    this.actor.send({ type: 'DISPOSE' });
+    this.actor.stop();
+    const transport = this.transport ?? (await this.transportReady.catch(() => undefined));
+    await transport?.close();
+  }
+}
+
+function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
+  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
+  return false;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+
+/** Whether a failure says the service is in trouble (rather than the request being wrong). */
+function isFault(error: unknown): boolean {
+  if (error instanceof TimeoutError || error instanceof NetworkError) return true;
+  return error instanceof ApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
+}
+
+function statusOf(error: unknown): { status?: number } {
+  return error instanceof ApiError ? { status: error.status } : {};
+}

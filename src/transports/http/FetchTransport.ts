@@ -1,0 +1,69 @@
+import type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './HttpTransport.js';
+import { toTransportError, tooLarge } from './transportErrors.js';
+
+/** Reads a fetch body up to `limit` bytes, cancelling the stream past it. */
+async function readText(res: Response, limit: number, over: () => Error): Promise<string> {
+  if (!res.body) return '';
+  const reader = res.body.getReader();
+  const decoder = new TextDecoder();
+  let size = 0;
+  let text = '';
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw over();
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/**
+ * The browser (and any-runtime) transport: global `fetch`. Browsers decode
+ * compression themselves and pool connections per origin; the per-attempt
+ * timeout is an `AbortSignal.timeout` combined with the caller's signal.
+ *
+ * @example
+ * ```ts
+ * new ApiClient({ baseURL: 'https://api.example.com', transport: new FetchTransport() });
+ * ```
+ */
+export class FetchTransport implements HttpTransport {
+  readonly name = 'fetch';
+
+  constructor(
+    private readonly options: TransportOptions & { fetch?: typeof fetch } = {},
+  ) {}
+
+  async request(req: TransportRequest): Promise<TransportResponse> {
+    const doFetch = this.options.fetch ?? globalThis.fetch;
+    const timer = req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined;
+    const signal = timer && req.signal ? AbortSignal.any([timer, req.signal]) : (timer ?? req.signal);
+    const at = { url: req.url, timeout: req.timeout, signal: req.signal };
+    try {
+      const res = await doFetch(req.url, {
+        method: req.method,
+        headers: req.headers,
+        body: req.body as BodyInit | undefined,
+        signal,
+        keepalive: false,
+      });
+      const headers: Record<string, string> = {};
+      res.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
+      const over = () => tooLarge(res.status, req.method, req.url, req.maxResponseBytes);
+      if (Number(headers['content-length']) > req.maxResponseBytes) {
+        await res.body?.cancel();
+        throw over();
+      }
+      return { status: res.status, headers, body: await readText(res, req.maxResponseBytes, over) };
+    } catch (error) {
+      throw toTransportError(error, { ...at, timedOut: timer?.aborted === true && !req.signal?.aborted });
+    }
+  }
+
+  async close(): Promise<void> {}
+}

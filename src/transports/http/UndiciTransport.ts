@@ -1,0 +1,118 @@
+import { Agent, type Dispatcher } from 'undici';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
+import type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './HttpTransport.js';
+import { toTransportError, tooLarge } from './transportErrors.js';
+
+const decoders: Record<string, (buf: Buffer, o: zlib.ZlibOptions) => Promise<Buffer>> = {
+  gzip: promisify(zlib.gunzip),
+  'x-gzip': promisify(zlib.gunzip),
+  deflate: promisify(zlib.inflate),
+  br: promisify(zlib.brotliDecompress) as (buf: Buffer, o: zlib.ZlibOptions) => Promise<Buffer>,
+};
+const ACCEPT_ENCODING = 'gzip, deflate, br';
+
+function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name in raw) {
+    const value = raw[name];
+    if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
+
+/** Reads the body up to `limit` bytes; the transfer stops as soon as it is over. */
+async function readBody(body: Dispatcher.ResponseData['body'], limit: number, over: () => Error): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += (chunk as Buffer).length;
+    if (size > limit) {
+      body.destroy();
+      throw over();
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size);
+}
+
+/**
+ * The Node transport: one undici `Agent` (keep-alive pool per origin) per client.
+ * Timeouts use undici's own `headersTimeout`/`bodyTimeout`, so a request that
+ * succeeds creates no AbortController and no timer of ours.
+ *
+ * @example
+ * ```ts
+ * const transport = new UndiciTransport({ connections: 64, keepAlive: 30_000 });
+ * const res = await transport.request({ method: 'GET', url: 'http://127.0.0.1:8000/health', headers: {}, timeout: 5000, maxResponseBytes: 1 << 20 });
+ * await transport.close();
+ * ```
+ */
+export class UndiciTransport implements HttpTransport {
+  readonly name = 'undici';
+  private readonly agent: Agent;
+  private readonly compression: boolean;
+
+  constructor(options: TransportOptions = {}) {
+    const keepAlive = options.keepAlive ?? 30_000;
+    this.compression = options.compression ?? true;
+    this.agent = new Agent({
+      connections: options.connections ?? 64,
+      keepAliveTimeout: Math.max(1, keepAlive),
+      keepAliveMaxTimeout: Math.max(1, keepAlive),
+      pipelining: keepAlive === 0 ? 0 : 1,
+      connect: { rejectUnauthorized: options.rejectUnauthorized ?? true },
+    });
+  }
+
+  async request(req: TransportRequest): Promise<TransportResponse> {
+    const url = new URL(req.url);
+    const headers = this.compression && !('accept-encoding' in req.headers) ? { ...req.headers, 'accept-encoding': ACCEPT_ENCODING } : req.headers;
+    let res: Dispatcher.ResponseData;
+    try {
+      res = await this.agent.request({
+        origin: url.origin,
+        path: url.pathname + url.search,
+        method: req.method as Dispatcher.HttpMethod,
+        headers,
+        body: req.body,
+        signal: req.signal,
+        headersTimeout: req.timeout,
+        bodyTimeout: req.timeout,
+      });
+    } catch (error) {
+      throw toTransportError(error, { url: req.url, timeout: req.timeout, signal: req.signal });
+    }
+    const responseHeaders = flatHeaders(res.headers);
+    const over = () => tooLarge(res.statusCode, req.method, req.url, req.maxResponseBytes);
+    try {
+      const length = Number(responseHeaders['content-length']);
+      if (length > req.maxResponseBytes) {
+        res.body.destroy();
+        throw over();
+      }
+      const encoding = responseHeaders['content-encoding']?.trim().toLowerCase();
+      const decode = encoding && encoding !== 'identity' ? decoders[encoding] : undefined;
+      let body: string;
+      if (decode) {
+        const raw = await readBody(res.body, req.maxResponseBytes, over);
+        // maxOutputLength bounds a decompression bomb as well.
+        const decoded = await decode(raw, { maxOutputLength: req.maxResponseBytes }).catch((e: unknown) => {
+          throw (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? over() : e;
+        });
+        body = decoded.toString('utf8');
+      } else if (length >= 0 && length <= req.maxResponseBytes) {
+        body = await res.body.text(); // known, allowed length: the fast path
+      } else {
+        body = (await readBody(res.body, req.maxResponseBytes, over)).toString('utf8');
+      }
+      return { status: res.statusCode, headers: responseHeaders, body };
+    } catch (error) {
+      throw toTransportError(error, { url: req.url, timeout: req.timeout, signal: req.signal });
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}

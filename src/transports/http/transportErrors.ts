@@ -1,0 +1,48 @@
+import { ApiError, NetworkError, TimeoutError } from '../../errors.js';
+
+/** Codes that prove the request never reached the server. */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function codeOf(error: unknown): string | undefined {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string') return e.code;
+    // AggregateError from happy-eyeballs (::1 then 127.0.0.1): take the first code.
+    const inner = (e as { errors?: unknown[] }).errors?.[0] as { code?: unknown } | undefined;
+    if (typeof inner?.code === 'string') return inner.code;
+  }
+  return undefined;
+}
+
+/**
+ * Turns whatever a transport library threw into statewire's errors: the
+ * caller's abort reason, `TimeoutError`, or `NetworkError` with its code.
+ *
+ * @example
+ * ```ts
+ * try { await undici.request(url); } catch (e) { throw toTransportError(e, { url, timeout: 5000 }); }
+ * ```
+ */
+export function toTransportError(
+  error: unknown,
+  at: { url: string; timeout: number; signal?: AbortSignal; timedOut?: boolean },
+): unknown {
+  if (at.signal?.aborted) return at.signal.reason;
+  if (error instanceof ApiError || error instanceof TimeoutError || error instanceof NetworkError) return error;
+  const code = codeOf(error) ?? (error as { name?: string })?.name ?? 'ERR_NETWORK';
+  if (at.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'TimeoutError') {
+    return new TimeoutError(at.url, at.timeout, { cause: error });
+  }
+  return new NetworkError(code, at.url, !NEVER_SENT.has(code), { cause: error });
+}
+
+/**
+ * The error for a body larger than allowed: reading stops there.
+ *
+ * @example
+ * ```ts
+ * throw tooLarge(200, 'GET', url, 1024);
+ * ```
+ */
+export function tooLarge(status: number, method: string, url: string, limit: number): ApiError {
+  return new ApiError(status, null, { url, method, reason: `response body exceeds maxResponseBytes (${limit})` });
+}
