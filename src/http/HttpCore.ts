@@ -112,7 +112,7 @@ export class HttpCore {
   private readonly retryStatus: Set<number>;
   private readonly retryMethods: Set<string>;
   private transport: HttpTransport | undefined;
-  private readonly transportReady: Promise<HttpTransport>;
+  private transportReady: Promise<HttpTransport> | undefined;
   private health: HttpHealth = 'unknown';
   private seed = (Math.random() * 2 ** 32) | 0;
   private disposed = false;
@@ -144,9 +144,41 @@ export class HttpCore {
     };
     this.retryStatus = new Set(options.retryStatusCodes);
     this.retryMethods = new Set(options.retryMethods.map((m) => m.toUpperCase()));
-    this.transportReady = createHttpTransport(options.transport, options.transportOptions).then((t) => (this.transport = t));
-    // Surface a transport that cannot be built on the first request, not as an unhandled rejection.
-    this.transportReady.catch(() => {});
+  }
+
+  /** The transport, built on first use (undici is imported only then) and again after `closeTransport()`. */
+  private ready(): Promise<HttpTransport> {
+    this.transportReady ??= createHttpTransport(this.options.transport, this.options.transportOptions).then((t) => (this.transport = t));
+    return this.transportReady;
+  }
+
+  /** Closes pooled sockets now (the process may exit); the next request opens new ones. */
+  async closeTransport(): Promise<void> {
+    const pending = this.transportReady;
+    this.transport = undefined;
+    this.transportReady = undefined;
+    const transport = await pending?.catch(() => undefined);
+    await transport?.close();
+  }
+
+  /**
+   * One request straight through the transport, around the breaker and the rate
+   * limiter (a health check must see the service even while the circuit is open).
+   * Reports the result to the machine.
+   */
+  async check(url: string, timeout: number): Promise<{ ok: boolean; status?: number; responseTime: number; error?: unknown }> {
+    const transport = this.transport ?? (await this.ready());
+    const started = this.clock.now();
+    let result: { ok: boolean; status?: number; error?: unknown };
+    try {
+      const res = await transport.request({ method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 });
+      result = res.status >= 200 && res.status < 300 ? { ok: true, status: res.status } : { ok: false, status: res.status, error: new ApiError(res.status, parseErrorBody(res.headers, res.body), { url: redactUrl(url), method: 'GET' }) };
+    } catch (error) {
+      result = { ok: false, error };
+    }
+    const responseTime = this.clock.now() - started;
+    this.actor.send({ type: 'HEALTH_CHECKED', ok: result.ok, responseTime, at: this.clock.now(), ...(result.error ? { reason: describe(result.error) } : {}) });
+    return { ...result, responseTime };
   }
 
   /** Health as the machine last reported it. */
@@ -157,7 +189,7 @@ export class HttpCore {
   /** Sends one request with the client's resilience, resolving `{ status, headers, data }`. */
   async send(req: PreparedRequest): Promise<HttpResponse> {
     if (this.disposed) throw new StatewireError(`${this.options.owner} was disposed; create a new one`);
-    const transport = this.transport ?? (await this.transportReady);
+    const transport = this.transport ?? (await this.ready());
     this.counters.requests++;
     const deadlineAt = this.options.deadline > 0 ? this.clock.now() + this.options.deadline : Infinity;
     for (let attempt = 1; ; attempt++) {
@@ -274,8 +306,7 @@ export class HttpCore {
     this.limiter.dispose();
     this.actor.send({ type: 'DISPOSE' });
     this.actor.stop();
-    const transport = this.transport ?? (await this.transportReady.catch(() => undefined));
-    await transport?.close();
+    await this.closeTransport();
   }
 }
 

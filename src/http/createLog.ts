@@ -1,6 +1,9 @@
 import type { Logger } from '../config/ConnectionConfig.js';
 import { Redactor } from '../security/Redactor.js';
 
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
+
 /** A client's log: silent unless enabled, and every line passes the redactor. */
 export interface Log {
   enabled: boolean;
@@ -8,6 +11,8 @@ export interface Log {
   info(message: string, detail?: unknown): void;
   warn(message: string, detail?: unknown): void;
   error(message: string, detail?: unknown): void;
+  /** An audit line (connect, disconnect, authentication): written when auditing is on, whatever the level. */
+  audit(message: string, detail?: unknown): void;
   /** Learns secret values (sensitive headers, URL credentials) so no line ever shows them. */
   remember(headers: Record<string, string> | undefined, url?: string): void;
   /** The redactor, for scrubbing events and errors before they leave. */
@@ -27,17 +32,23 @@ export interface Log {
  */
 export function createLog(options: {
   enabled: boolean;
+  /** Lowest level written. Default 'info' ('debug' when enabled through `debug: true`). */
+  level?: LogLevel;
+  audit?: boolean;
   logger?: Logger;
   sensitiveHeaders?: string[];
   prefix: string;
 }): Log {
   const redactor = new Redactor({ sensitiveHeaders: options.sensitiveHeaders });
-  const write = (level: keyof Logger) => (message: string, detail?: unknown) => {
-    if (!log.enabled) return;
+  const min = RANK[options.level ?? 'info'];
+  const line = (level: keyof Logger, message: string, detail?: unknown) => {
     const sink = options.logger ?? console;
-    const line = `[${options.prefix}] ${redactor.text(message)}`;
-    if (detail === undefined) sink[level](line);
-    else sink[level](line, redactor.value(detail instanceof Error ? { name: detail.name, message: detail.message } : detail));
+    const text = `[${options.prefix}] ${redactor.text(message)}`;
+    if (detail === undefined) sink[level](text);
+    else sink[level](text, redactor.value(detail instanceof Error ? { name: detail.name, message: detail.message } : detail));
+  };
+  const write = (level: keyof Logger) => (message: string, detail?: unknown) => {
+    if (log.enabled && RANK[level] >= min) line(level, message, detail);
   };
   const log: Log = {
     enabled: options.enabled,
@@ -45,6 +56,9 @@ export function createLog(options: {
     info: write('info'),
     warn: write('warn'),
     error: write('error'),
+    audit: (message, detail) => {
+      if (options.audit) line('info', `audit: ${message}`, detail);
+    },
     remember(headers, url) {
       if (headers) redactor.rememberHeaders(headers);
       if (url) redactor.rememberUrl(url);

@@ -1,0 +1,274 @@
+import type { Actor } from 'xstate';
+import type { httpClientMachine } from '../../machines/http.js';
+import type { CircuitBreaker } from '../breaker/CircuitBreaker.js';
+import type { RateLimiter } from '../rateLimiter/RateLimiter.js';
+import { systemClock, type Clock } from '../clock.js';
+import type { ConnectionConfig, Logger } from '../config/ConnectionConfig.js';
+import { ConnectionHealth, ConnectionType, SecurityLevel } from '../config/enums.js';
+import { bool, fn, list, num, oneOf, optional, record, str, url, validateOptions } from '../config/validate.js';
+import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
+import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
+import { buildUrl } from '../http/buildUrl.js';
+import { serializeBody } from '../http/bodies.js';
+import { createLog, type Log } from '../http/createLog.js';
+import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
+import { checkTransportSecurity } from '../security/securityPolicy.js';
+import { redactUrl } from '../security/redact.js';
+import type { TransportChoice } from '../transports/http/createHttpTransport.js';
+import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from './ConnectionEvents.js';
+
+/** What `send()` takes (seed 000). `body` may be a string or any JSON value. */
+export interface HTTPRequest {
+  method?: string;
+  url: string;
+  headers?: Record<string, string>;
+  body?: unknown;
+  params?: Record<string, string | number | boolean | undefined>;
+  timeout?: number;
+  signal?: AbortSignal;
+}
+
+/** What `healthCheck()` resolves (seed 000). */
+export interface HealthCheckResult {
+  isHealthy: boolean;
+  /** ms. */
+  responseTime: number;
+  details: { url: string; status?: number; circuitBreaker: string; health: ConnectionHealth };
+  errorMessage?: string;
+}
+
+const ms = (min: number, max: number, d: number) => num({ min, max, unit: 'ms', default: d });
+const spec = {
+  name: str({ default: 'http' }),
+  url: url({ protocols: ['http', 'https'] }),
+  timeout: ms(1, 3_600_000, 5_000),
+  retryCount: num({ integer: true, min: 0, max: 100, default: 3 }),
+  retryDelay: ms(0, 3_600_000, 1_000),
+  backoffMultiplier: num({ min: 1, max: 100, default: 2 }),
+  maxConnections: num({ integer: true, min: 1, max: 10_000, default: 10 }),
+  keepAlive: ms(0, 3_600_000, 30_000),
+  compression: bool({ default: true }),
+  encryption: bool({ default: true }),
+  securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),
+  healthCheckTimeout: ms(1, 3_600_000, 5_000),
+  healthPath: str({ nonEmpty: true, default: '/health' }),
+  autoRetry: bool({ default: true }),
+  circuitBreaker: bool({ default: true }),
+  circuitBreakerThreshold: num({ integer: true, min: 1, max: 1_000_000, default: 5 }),
+  circuitBreakerTimeout: ms(1, 2_147_483_647, 60_000),
+  rateLimit: bool({ default: false }),
+  rateLimitRequests: num({ integer: true, min: 1, max: 10_000_000, default: 100 }),
+  rateLimitWindow: ms(1, 86_400_000, 60_000),
+  auditLogging: bool({ default: false }),
+  monitoring: bool({ default: true }),
+  customHeaders: record(str(), { default: {} }),
+  sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
+  debug: bool({ default: false }),
+  logLevel: optional(oneOf(['debug', 'info', 'warn', 'error', 'silent'] as const)),
+  enableLogging: bool({ default: false }),
+  logger: optional(fn()),
+  rejectUnauthorized: bool({ default: true }),
+  maxResponseBytes: num({ integer: true, min: 1, max: 2 ** 32, default: 50 * 1024 * 1024 }),
+};
+
+/**
+ * Seed 000's stateless HTTP connection, on the same engine as `ApiClient`:
+ * retries with backoff, a circuit breaker, optional rate limiting, health checks,
+ * metrics and events. `send()` resolves `{ status, headers, data }` for a 2xx/3xx
+ * answer and rejects with a typed error otherwise.
+ *
+ * @example
+ * ```ts
+ * const httpConn = new HTTPConnection({ url: 'http://127.0.0.1:8000', timeout: 5000 });
+ * await httpConn.connect();
+ * const response = await httpConn.send({ method: 'GET', url: '/users' });
+ * const health = await httpConn.healthCheck();
+ * await httpConn.disconnect();
+ * ```
+ */
+export class HTTPConnection {
+  readonly connectionType = ConnectionType.HTTP;
+  readonly name: string;
+  readonly url: string;
+  readonly actor: Actor<typeof httpClientMachine>;
+  readonly circuitBreaker: CircuitBreaker;
+  readonly rateLimiter: RateLimiter;
+  private readonly config: ReturnType<typeof validateOptions<typeof spec>>;
+  private readonly core: HttpCore;
+  private readonly clock: Clock;
+  private readonly log: Log;
+  private readonly events: ConnectionEvents;
+  private readonly metrics: ConnectionMetrics;
+  private connected = false;
+
+  constructor(config: ConnectionConfig & { transport?: TransportChoice; clock?: Clock }) {
+    const o = validateOptions('HTTPConnection', config, spec);
+    checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'HTTPConnection' });
+    this.config = o;
+    this.name = o.name;
+    this.url = o.url;
+    this.clock = config.clock ?? systemClock;
+    const level = o.logLevel ?? (o.debug ? 'debug' : 'info');
+    this.log = createLog({
+      enabled: o.enableLogging || o.debug || o.logLevel !== undefined,
+      level,
+      audit: o.auditLogging,
+      logger: o.logger as Logger | undefined,
+      sensitiveHeaders: o.sensitiveHeaders,
+      prefix: `HTTPConnection ${o.name}`,
+    });
+    this.log.remember(o.customHeaders, o.url);
+    this.events = new ConnectionEvents(o.name, this.clock, this.log);
+    this.metrics = new ConnectionMetrics({ clock: this.clock, enabled: o.monitoring });
+    this.core = new HttpCore({
+      owner: 'HTTPConnection',
+      baseURL: o.url,
+      deadline: 0,
+      retryDelay: o.retryDelay,
+      backoffMultiplier: o.backoffMultiplier,
+      maxRetryDelay: 30_000,
+      retryStatusCodes: [408, 429, 500, 502, 503, 504],
+      retryMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'],
+      circuitBreaker: o.circuitBreaker,
+      // The seed has no volume option: `threshold` failures are enough to open.
+      breaker: { threshold: o.circuitBreakerThreshold, volumeThreshold: o.circuitBreakerThreshold, timeout: o.circuitBreakerTimeout },
+      rateLimiter: o.rateLimit,
+      limits: { api: { tokensPerSecond: (o.rateLimitRequests * 1000) / o.rateLimitWindow, burstCapacity: o.rateLimitRequests } },
+      transport: config.transport ?? 'auto',
+      transportOptions: { connections: o.maxConnections, keepAlive: o.keepAlive, compression: o.compression, rejectUnauthorized: o.rejectUnauthorized },
+      maxResponseBytes: o.maxResponseBytes,
+      clock: this.clock,
+      onError: (error) => this.log.error('actor error', error),
+      onRetry: ({ attempt, delay, error, request }) => {
+        this.log.warn(`${request.method} ${request.url} failed (${(error as Error).message}); retry ${attempt} in ${delay} ms`);
+        this.events.emit('retry', `retrying ${request.method} ${request.endpoint} in ${delay} ms`, 'warning', { attempt, delay });
+      },
+    });
+    this.actor = this.core.actor;
+    this.circuitBreaker = this.core.breaker;
+    this.rateLimiter = this.core.limiter;
+    this.wireMachineEvents();
+  }
+
+  private wireMachineEvents(): void {
+    this.actor.on('health_changed', (e) => this.events.health(e.health as ConnectionHealth));
+    this.circuitBreaker.on('circuit_breaker_opened', (e) =>
+      this.events.emit('circuit_breaker_opened', `circuit breaker opened after ${e.failureCount} failures`, 'error', { nextAttempt: e.nextAttempt }),
+    );
+    this.circuitBreaker.on('circuit_breaker_half_open', () => this.events.emit('circuit_breaker_half_open', 'circuit breaker half-open: probing', 'warning'));
+    this.circuitBreaker.on('circuit_breaker_closed', () => this.events.emit('circuit_breaker_closed', 'circuit breaker closed', 'info'));
+    this.rateLimiter.on('rate_limited', (e) => this.events.emit('rate_limited', `rate limited; retry after ${e.retryAfter} ms`, 'warning', e));
+  }
+
+  /** Marks the connection ready (HTTP holds no socket open until a request needs one). */
+  async connect(): Promise<void> {
+    if (this.connected) return;
+    this.connected = true;
+    this.actor.send({ type: 'CONNECT' });
+    this.metrics.markConnected();
+    this.log.audit(`connected to ${redactUrl(this.url)}`);
+    this.events.emit('connected', `connected to ${redactUrl(this.url)}`, 'info');
+  }
+
+  isConnected(): boolean {
+    return this.connected;
+  }
+
+  /** Sends a request; connects first when needed. */
+  async send(request: HTTPRequest): Promise<HttpResponse> {
+    if (!this.connected) await this.connect();
+    const method = (request.method ?? 'GET').toUpperCase();
+    const { url: target, endpoint } = buildUrl(this.url, request.url, request.params);
+    const { body, contentType } = serializeBody(request.body);
+    const headers = { ...this.config.customHeaders, ...request.headers };
+    if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = contentType;
+    if (this.log.enabled) this.log.remember(headers);
+    const started = this.clock.now();
+    try {
+      const response = await this.core.send({
+        method,
+        url: target,
+        headers,
+        body,
+        timeout: request.timeout ?? this.config.timeout,
+        retries: this.config.autoRetry ? this.config.retryCount : 0,
+        rateCategory: 'api',
+        signal: request.signal,
+        endpoint,
+      });
+      this.metrics.recordRequest(this.clock.now() - started, true);
+      return response;
+    } catch (error) {
+      this.metrics.recordRequest(this.clock.now() - started, false);
+      this.reportFailure(error, method, endpoint);
+      throw error;
+    }
+  }
+
+  private reportFailure(error: unknown, method: string, endpoint: string): void {
+    const what = `${method} ${endpoint}: ${(error as Error)?.message ?? String(error)}`;
+    if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+      this.log.audit(`authentication failed (${error.status}) for ${method} ${endpoint}`);
+      this.events.emit('authentication_failed', what, 'error', { status: error.status });
+    } else if (error instanceof NetworkError || error instanceof TimeoutError) {
+      this.events.emit('connection_failed', what, 'error', { code: error instanceof NetworkError ? error.code : 'TIMEOUT' });
+    } else if (error instanceof StatewireError) {
+      this.events.emit('request_failed', what, 'error', error instanceof ApiError ? { status: error.status } : undefined);
+    }
+  }
+
+  /** GET `healthPath` (default `/health`); any 2xx is healthy. Goes around the breaker. */
+  async healthCheck(timeout?: number): Promise<HealthCheckResult> {
+    const { url: target } = buildUrl(this.url, this.config.healthPath);
+    const result = await this.core.check(target, timeout ?? this.config.healthCheckTimeout);
+    const errorMessage = result.error === undefined ? undefined : this.log.redactor.text((result.error as Error).message ?? String(result.error));
+    if (!result.ok) this.events.emit('health_check_failed', `health check failed: ${errorMessage}`, 'warning', { status: result.status });
+    return {
+      isHealthy: result.ok,
+      responseTime: result.responseTime,
+      details: {
+        url: redactUrl(target),
+        ...(result.status === undefined ? {} : { status: result.status }),
+        circuitBreaker: this.circuitBreaker.state,
+        health: this.events.currentHealth ?? ConnectionHealth.UNKNOWN,
+      },
+      ...(errorMessage === undefined ? {} : { errorMessage }),
+    };
+  }
+
+  /** `{ requestCount, errorCount, errorRate, averageResponseTime, p50, p95, p99, throughput, uptime }`. */
+  getMetrics(): ConnectionMetricsSnapshot {
+    return this.metrics.snapshot();
+  }
+
+  onEvent(handler: (event: ConnectionEvent) => void): () => void {
+    return this.events.onEvent(handler);
+  }
+
+  onHealthChange(handler: (health: ConnectionHealth) => void): () => void {
+    return this.events.onHealthChange(handler);
+  }
+
+  /** Emits a custom event to `onEvent` handlers (redacted like every other). */
+  emitEvent(eventType: string, options: { data?: unknown; severity?: EventSeverity; message?: string } = {}): void {
+    this.events.emit(eventType, options.message ?? eventType, options.severity ?? 'info', options.data);
+  }
+
+  /** Marks the connection closed and closes its pooled sockets (the process may exit). */
+  async disconnect(): Promise<void> {
+    if (this.connected) {
+      this.connected = false;
+      this.actor.send({ type: 'DISCONNECT' });
+      this.metrics.markDisconnected();
+      this.log.audit(`disconnected from ${redactUrl(this.url)}`);
+      this.events.emit('disconnected', `disconnected from ${redactUrl(this.url)}`, 'info');
+    }
+    await this.core.closeTransport();
+  }
+
+  /** Disconnects and stops the machine for good. */
+  async dispose(): Promise<void> {
+    await this.disconnect();
+    await this.core.dispose();
+  }
+}
