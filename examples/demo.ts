@@ -1,12 +1,12 @@
 /**
- * `npm run demo`: a flaky HTTP server on 127.0.0.1 (started here) and a client
- * that rides out its failures with statewire's retry loop, circuit breaker and
- * rate limiter, printing every retry and every breaker transition as it happens.
+ * `npm run demo`: a flaky HTTP server on 127.0.0.1 (started here) and an
+ * `ApiClient` that rides out its failures with retries, its circuit breaker and
+ * its rate limiter, printing every retry and every breaker transition as it happens.
  * It exits on its own after a bounded run.
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CircuitBreaker, CircuitBreakerError, ExponentialBackoffRetry, RateLimiter, watch } from '../src/index.js';
+import { ApiClient, CircuitBreakerError, RateLimitError, watch } from '../src/index.js';
 
 /** The server's script, in ms since start: flaky, then down, then healthy. */
 const FLAKY_UNTIL = 1_500;
@@ -32,40 +32,37 @@ function startServer(): Promise<Server> {
 async function main(): Promise<void> {
   const server = await startServer();
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}/data`;
-  log(`flaky server on ${url}: every 4th request fails until ${FLAKY_UNTIL} ms, all fail until ${DOWN_UNTIL} ms`);
+  const baseURL = `http://127.0.0.1:${port}`;
+  log(`flaky server on ${baseURL}: every 4th request fails until ${FLAKY_UNTIL} ms, all fail until ${DOWN_UNTIL} ms`);
 
-  // 5 failures within 1 s open the circuit; it probes again after 1 s.
-  const breaker = new CircuitBreaker({ threshold: 5, volumeThreshold: 5, windowMs: 1_000, timeout: 1_000 });
-  const limiter = new RateLimiter({ limits: { api: { tokensPerSecond: 20, burstCapacity: 5 } } });
-  const retry = new ExponentialBackoffRetry(3, 0.1, 2, {
-    // A refusal from the open breaker is instant and deliberate: retrying it would only spin.
-    shouldRetry: (error) => !(error instanceof CircuitBreakerError),
+  const client = new ApiClient({
+    baseURL,
+    timeout: 2_000,
+    retries: 2,
+    retryDelay: 100,
+    // 5 failures within 1 s open the circuit; it probes again after 1 s.
+    circuitBreakerOptions: { threshold: 5, volumeThreshold: 5, windowMs: 1_000, timeout: 1_000 },
+    rateLimiter: true,
+    rateLimiterOptions: { limits: { api: { tokensPerSecond: 20, burstCapacity: 5 } } },
   });
 
-  let previous = breaker.state;
+  let previous = client.circuitBreaker.state;
   log(`breaker ${previous}`);
-  watch(breaker.actor, (snapshot) => {
+  watch(client.circuitBreaker.actor, (snapshot) => {
     const next = snapshot.value;
     if (next === previous) return;
     const why = next === 'OPEN' ? ` (failures ${snapshot.context.failureCount}, next probe in ${snapshot.context.retryIn} ms)` : '';
     log(`breaker ${previous} → ${next}${why}`);
     previous = next;
   });
+  client.actor.on('retry_scheduled', ({ attempt, delay, reason }) =>
+    log(`  attempt ${attempt} failed (${reason.replace(/ for .*/, '')}), retrying in ${delay} ms`),
+  );
 
   const stats = { ok: 0, failed: 0, fastRejected: 0 };
   for (let i = 1; Date.now() - started < RUN_FOR && i <= 200; i++) {
     try {
-      await limiter.acquire('api', { endpoint: '/data' });
-      const body = await retry.execute(
-        () =>
-          breaker.execute(async () => {
-            const res = await fetch(url);
-            if (!res.ok) throw Object.assign(new Error(`HTTP ${res.status}`), { status: res.status });
-            return res.json() as Promise<{ served: number }>;
-          }),
-        { onRetry: ({ attempt, delay, error }) => log(`  request ${i}: attempt ${attempt} failed (${(error as Error).message}), retrying in ${Math.round(delay)} ms`) },
-      );
+      const body = await client.get<{ served: number }>('/data');
       stats.ok++;
       log(`request ${i}: ok (server has served ${body.served})`);
     } catch (error) {
@@ -80,13 +77,14 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 120));
   }
 
-  // A burst beyond the bucket: the limiter answers at once with how long to wait.
-  const waits = Array.from({ length: 12 }, () => limiter.take('api', '/burst'));
-  log(`burst of 12: ${waits.filter((w) => w === 0).length} granted, the rest told to wait ${waits.filter((w) => w > 0).join(', ')} ms`);
+  // A burst beyond the bucket: the limiter refuses at once and says how long to wait.
+  const burst = await Promise.allSettled(Array.from({ length: 12 }, () => client.get('/data')));
+  const limited = burst.filter((r) => r.status === 'rejected' && r.reason instanceof RateLimitError);
+  log(`burst of 12: ${burst.length - limited.length} sent, ${limited.length} refused by the rate limiter (retry after ${(limited[0] as PromiseRejectedResult | undefined)?.reason.retryAfter ?? 0} ms)`);
   log(`done: ${stats.ok} ok, ${stats.failed} failed after retries, ${stats.fastRejected} rejected by the open breaker without touching the network`);
-  log(`rate limiter: ${JSON.stringify(limiter.getStats())}`);
-  breaker.dispose();
-  limiter.dispose();
+  const { requests, succeeded, failed, retries, health } = client.getStats();
+  log(`client stats: ${JSON.stringify({ requests, succeeded, failed, retries, health })}`);
+  await client.dispose();
   server.close();
 }
 
