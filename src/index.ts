@@ -27,3 +27,4 @@ export type { HttpResponse } from './http/HttpCore.js';
 export { FetchTransport } from './transports/http/FetchTransport.js';
 export type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './transports/http/HttpTransport.js';
 export type { TransportChoice } from './transports/http/createHttpTransport.js';
+export * from './security/index.js';

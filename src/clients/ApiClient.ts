@@ -4,7 +4,7 @@ import type { CircuitBreaker, CircuitBreakerState } from '../breaker/CircuitBrea
 import type { RateLimiter, RateLimiterStats } from '../rateLimiter/RateLimiter.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
-import { bool, fn, list, num, oneOf, optional, record, shape, str, url, validateOptions, type Rule } from '../config/validate.js';
+import { bool, list, methods, num, oneOf, optional, record, shape, str, url, validateOptions, type Rule } from '../config/validate.js';
 import { SecurityLevel } from '../config/enums.js';
 import { ConfigError } from '../errors.js';
 import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
@@ -121,7 +121,7 @@ const spec = {
   headers: record(str(), { default: {} }),
   sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
   enableLogging: bool({ default: false }),
-  logger: optional(fn()),
+  logger: optional(methods<Logger>(['debug', 'info', 'warn', 'error'])),
   connections: num({ integer: true, min: 1, max: 10_000, default: 64 }),
   keepAlive: ms(3_600_000, 30_000),
   compression: bool({ default: true }),

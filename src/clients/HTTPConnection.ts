@@ -5,7 +5,7 @@ import type { RateLimiter } from '../rateLimiter/RateLimiter.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { ConnectionConfig, Logger } from '../config/ConnectionConfig.js';
 import { ConnectionHealth, ConnectionType, SecurityLevel } from '../config/enums.js';
-import { bool, fn, list, num, oneOf, optional, record, str, url, validateOptions } from '../config/validate.js';
+import { bool, list, methods, num, oneOf, optional, record, str, url, validateOptions } from '../config/validate.js';
 import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
 import { buildUrl } from '../http/buildUrl.js';
@@ -66,7 +66,7 @@ const spec = {
   debug: bool({ default: false }),
   logLevel: optional(oneOf(['debug', 'info', 'warn', 'error', 'silent'] as const)),
   enableLogging: bool({ default: false }),
-  logger: optional(fn()),
+  logger: optional(methods<Logger>(['debug', 'info', 'warn', 'error'])),
   rejectUnauthorized: bool({ default: true }),
   maxResponseBytes: num({ integer: true, min: 1, max: 2 ** 32, default: 50 * 1024 * 1024 }),
 };

@@ -266,3 +266,18 @@ export function ordered<R extends Record<string, unknown>>(resolved: R, lo: keyo
     throw new ConfigError(hi, b, `expected a value >= "${lo}" (${a})`, owner === undefined ? {} : { owner });
   }
 }
+
+/**
+ * An object with the given methods (a logger, a transport).
+ *
+ * @example methods(['debug', 'info', 'warn', 'error']); // console and pino pass
+ */
+export function methods<T>(names: readonly string[], opts?: WithDefault<T>): Rule<T> {
+  return rule(opts, (value, option) => {
+    const missing = names.filter((n) => typeof (value as Record<string, unknown> | null)?.[n] !== 'function');
+    if (typeof value !== 'object' || value === null || missing.length > 0) {
+      throw new ConfigError(option, value, `expected an object with ${names.join(', ')} methods${missing.length < names.length ? ` (missing ${missing.join(', ')})` : ''}`);
+    }
+    return value as T;
+  });
+}

@@ -8,7 +8,14 @@ import { headerEntries, type HeadersInput } from './headerEntries.js';
 import { MIN_SECRET_LENGTH, secretPattern } from './secretPattern.js';
 import { REDACTED, isSecretParam, isSensitiveHeader, redactHeaders, redactUrl } from './redact.js';
 
-/** Options of {@link Redactor}. */
+/**
+ * Options of {@link Redactor}.
+ *
+ * @example
+ * ```ts
+ * const options: RedactorOptions = { sensitiveHeaders: config.sensitiveHeaders, maxDepth: 6 };
+ * ```
+ */
 export interface RedactorOptions {
   /** Extra header (and object-key) names whose values are secret, e.g. `['x-client-token']`. */
   sensitiveHeaders?: Iterable<string>;
@@ -18,13 +25,29 @@ export interface RedactorOptions {
   maxSecrets?: number;
 }
 
-/** Replaces a container that {@link Redactor.value} met again inside itself. */
+/**
+ * Replaces a container that {@link Redactor.value} met again inside itself.
+ *
+ * @example
+ * ```ts
+ * const a: Record<string, unknown> = {}; a.self = a;
+ * new Redactor().value(a); // { self: '[Circular]' }
+ * ```
+ */
 export const CIRCULAR = '[Circular]';
-/** Replaces a container nested deeper than {@link RedactorOptions.maxDepth}. */
+/**
+ * Replaces a container nested deeper than {@link RedactorOptions.maxDepth}.
+ *
+ * @example
+ * ```ts
+ * new Redactor({ maxDepth: 1 }).value({ a: { b: 1 } }); // { a: '[Truncated]' }
+ * ```
+ */
 export const TRUNCATED = '[Truncated]';
 
-// Absolute URLs inside free text: their user-info and secret parameters go.
-const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>`]+/gi;
+// Absolute URLs inside free text: their user-info and secret parameters go. The
+// scheme length is capped so "a.a.a.a…" cannot make the scan quadratic.
+const URL_IN_TEXT = /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s"'<>`]+/gi;
 // "Bearer <credential>" in text; the lookahead spares prose such as "Basic information".
 const SCHEME_CREDENTIAL = /\b(Bearer|Basic)\s+(?=[A-Za-z]*[0-9._~+/=-])[A-Za-z0-9._~+/=-]{8,}/gi;
 // "Scheme credentials" in an Authorization-like header value.
@@ -60,7 +83,14 @@ export class Redactor {
     this.#maxSecrets = options.maxSecrets ?? 1024;
   }
 
-  /** How many secret values are remembered (their values are never exposed). */
+  /**
+   * How many secret values are remembered (their values are never exposed).
+   *
+   * @example
+   * ```ts
+   * new Redactor().remember('abcd1234').size; // 1
+   * ```
+   */
   get size(): number {
     return this.#secrets.size;
   }
@@ -215,15 +245,31 @@ export class Redactor {
     return this.#walk(value, 1, false, new Set());
   }
 
-  /** No secret is revealed by printing the redactor itself. */
+  /**
+   * No secret is revealed by printing the redactor itself.
+   *
+   * @example
+   * ```ts
+   * String(new Redactor()); // '[Redactor: 0 secrets]'
+   * ```
+   */
   toString(): string {
     return `[Redactor: ${this.#secrets.size} secrets]`;
   }
 
+  /**
+   * Only the number of remembered secrets.
+   *
+   * @example
+   * ```ts
+   * JSON.stringify(new Redactor()); // '{"secrets":0}'
+   * ```
+   */
   toJSON(): { secrets: number } {
     return { secrets: this.#secrets.size };
   }
 
+  /** What Node's `util.inspect` and `console.log` show: same as {@link toString}. */
   [Symbol.for('nodejs.util.inspect.custom')](): string {
     return this.toString();
   }

@@ -5,7 +5,14 @@
  * @module
  */
 
-/** Secrets shorter than this are ignored: redacting "ab" everywhere would shred every log line. */
+/**
+ * Secrets shorter than this are ignored: redacting "ab" everywhere would shred every log line.
+ *
+ * @example
+ * ```ts
+ * secretPattern(['abc']); // null: shorter than MIN_SECRET_LENGTH
+ * ```
+ */
 export const MIN_SECRET_LENGTH = 4;
 
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

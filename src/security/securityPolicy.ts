@@ -64,7 +64,14 @@ export function isLoopbackHost(hostname: string): boolean {
   );
 }
 
-/** Input of {@link checkTransportSecurity}: the connection's own options. */
+/**
+ * Input of {@link checkTransportSecurity}: the connection's own options.
+ *
+ * @example
+ * ```ts
+ * const o: TransportSecurityOptions = { url: config.url, securityLevel: config.securityLevel, encryption: config.encryption, owner: 'SSEConnection' };
+ * ```
+ */
 export interface TransportSecurityOptions {
   /** Absolute URL (`http:`, `https:`, `ws:`, `wss:`); in a browser a relative one resolves against the page. */
   url: string | URL;
@@ -78,7 +85,14 @@ export interface TransportSecurityOptions {
   owner?: string | undefined;
 }
 
-/** What {@link checkTransportSecurity} resolved. */
+/**
+ * What {@link checkTransportSecurity} resolved.
+ *
+ * @example
+ * ```ts
+ * const { secure, loopback }: TransportSecurity = checkTransportSecurity({ url: 'wss://h/ws' }); // true, false
+ * ```
+ */
 export interface TransportSecurity {
   securityLevel: SecurityLevel;
   encryption: boolean;
