@@ -168,7 +168,7 @@ export class ApiClient {
     checkTransportSecurity({ url: o.baseURL, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'ApiClient' });
     this.defaults = o;
     this.baseURL = o.baseURL;
-    this.log = createLog({ enabled: o.enableLogging, logger: o.logger as Logger | undefined, sensitiveHeaders: o.sensitiveHeaders, prefix: 'ApiClient' });
+    this.log = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: 'ApiClient' });
     this.log.remember(o.headers, o.baseURL);
     this.core = new HttpCore({
       owner: 'ApiClient',

@@ -113,7 +113,7 @@ export class HTTPConnection {
       enabled: o.enableLogging || o.debug || o.logLevel !== undefined,
       level,
       audit: o.auditLogging,
-      logger: o.logger as Logger | undefined,
+      logger: o.logger,
       sensitiveHeaders: o.sensitiveHeaders,
       prefix: `HTTPConnection ${o.name}`,
     });
