@@ -12,6 +12,8 @@ import { buildUrl } from '../http/buildUrl.js';
 import { serializeBody } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
+import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
+import { validateWith } from '../security/validateWith.js';
 import type { TransportChoice } from '../transports/http/createHttpTransport.js';
 
 /** Options of {@link ApiClient}: seed 004's, plus transport and safety limits. Durations in ms. */
@@ -65,6 +67,10 @@ export interface ApiClientOptions {
 
 /** Per-call options of seed 004 (`rateCategory`, `headers`, `timeout`, `signal`, `retries`) and `params`. */
 export interface RequestOptions {
+  /** Checks the request body before anything is sent (zod, valibot, any Standard Schema). */
+  requestSchema?: StandardSchemaV1;
+  /** Checks (and may transform) the parsed response body. */
+  responseSchema?: StandardSchemaV1;
   rateCategory?: string;
   headers?: Record<string, string>;
   timeout?: number;
@@ -233,6 +239,7 @@ export class ApiClient {
       headers: { ...this.defaults.headers, ...init.headers },
     };
     for (const intercept of this.requestInterceptors) config = await intercept(config);
+    if (config.requestSchema) config = { ...config, data: await validateWith(config.requestSchema, config.data) };
     const prepared = this.prepare(config);
     if (this.log.enabled) this.log.remember(config.headers);
     let response: HttpResponse;
@@ -242,6 +249,7 @@ export class ApiClient {
       this.log.debug(`${prepared.method} ${prepared.url} failed: ${(error as Error)?.message}`);
       throw error;
     }
+    if (config.responseSchema) response = { ...response, data: await validateWith(config.responseSchema, response.data) };
     if (this.responseInterceptors.length === 0) return response.data as T;
     let result: unknown = { ...response, config };
     for (const intercept of this.responseInterceptors) result = await intercept(result as ApiResponse);
