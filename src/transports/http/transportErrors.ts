@@ -1,4 +1,5 @@
 import { ApiError, NetworkError, TimeoutError } from '../../errors.js';
+import { redactUrl } from '../../security/redact.js';
 
 /** Codes that prove the request never reached the server. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -15,7 +16,8 @@ function codeOf(error: unknown): string | undefined {
 
 /**
  * Turns whatever a transport library threw into statewire's errors: the
- * caller's abort reason, `TimeoutError`, or `NetworkError` with its code.
+ * caller's abort reason, `TimeoutError`, or `NetworkError` with its code. URLs
+ * in them are redacted (user-info, secret query parameters).
  *
  * @example
  * ```ts
@@ -30,9 +32,9 @@ export function toTransportError(
   if (error instanceof ApiError || error instanceof TimeoutError || error instanceof NetworkError) return error;
   const code = codeOf(error) ?? (error as { name?: string })?.name ?? 'ERR_NETWORK';
   if (at.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'TimeoutError') {
-    return new TimeoutError(at.url, at.timeout, { cause: error });
+    return new TimeoutError(redactUrl(at.url), at.timeout, { cause: error });
   }
-  return new NetworkError(code, at.url, !NEVER_SENT.has(code), { cause: error });
+  return new NetworkError(code, redactUrl(at.url), !NEVER_SENT.has(code), { cause: error });
 }
 
 /**
@@ -44,5 +46,5 @@ export function toTransportError(
  * ```
  */
 export function tooLarge(status: number, method: string, url: string, limit: number): ApiError {
-  return new ApiError(status, null, { url, method, reason: `response body exceeds maxResponseBytes (${limit})` });
+  return new ApiError(status, null, { url: redactUrl(url), method, reason: `response body exceeds maxResponseBytes (${limit})` });
 }
