@@ -14,6 +14,7 @@ import { createHttpTransport, type TransportChoice } from '../transports/http/cr
 import type { HttpTransport, TransportOptions } from '../transports/http/HttpTransport.js';
 import { parseBody, parseErrorBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
+import { PendingWaits } from '../PendingWaits.js';
 
 /** What a successful call resolves to before response interceptors. */
 export interface HttpResponse<T = unknown> {
@@ -117,10 +118,11 @@ export class HttpCore {
   private seed = (Math.random() * 2 ** 32) | 0;
   private disposed = false;
   /** Pending retry waits, ended by dispose() so nothing hangs. */
-  private readonly sleepers = new Set<(error?: unknown) => void>();
+  private readonly waits: PendingWaits;
 
   constructor(private readonly options: HttpCoreOptions) {
     this.clock = options.clock ?? systemClock;
+    this.waits = new PendingWaits(this.clock);
     this.actor = startClientActor(options, this.clock);
     this.actor.on('health_changed', (e) => (this.health = e.health));
     const children = this.actor.getSnapshot().children as {
@@ -238,7 +240,7 @@ export class HttpCore {
       this.counters.retries++;
       this.actor.send({ type: 'RETRY', attempt, delay, reason: describe(error) });
       this.options.onRetry?.({ attempt, delay, error, request: req });
-      await this.sleep(delay, req.signal);
+      await this.waits.wait(delay, req.signal);
     }
   }
 
@@ -281,28 +283,11 @@ export class HttpCore {
     return error;
   }
 
-  private sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const done = (error?: unknown) => {
-        this.clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.sleepers.delete(done);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const onAbort = () => done(signal!.reason);
-      const timer = this.clock.setTimeout(() => done(), ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.sleepers.add(done);
-    });
-  }
-
   /** Stops the actor (and its children), ends pending waits, closes the sockets. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    for (const done of [...this.sleepers]) done(new StatewireError(`${this.options.owner} was disposed during a retry wait`));
+    this.waits.cancelAll(new StatewireError(`${this.options.owner} was disposed during a retry wait`));
     this.limiter.dispose();
     this.actor.send({ type: 'DISPOSE' });
     this.actor.stop();

@@ -10,6 +10,7 @@ import { num, optional, record, shape, validateOptions } from '../config/validat
 import { createRootActor, watch } from '../createRootActor.js';
 import { ConfigError, RateLimitError } from '../errors.js';
 import { TokenBucket } from './TokenBucket.js';
+import { PendingWaits } from '../PendingWaits.js';
 
 /** Options of {@link RateLimiter} (seed 004's `rateLimiterOptions`). */
 export interface RateLimiterOptions {
@@ -72,12 +73,13 @@ export class RateLimiter {
   private limitsSeen: RateLimiterContext['limits'] | undefined;
   private totalRequests = 0;
   /** Pending `acquire` waits, ended by `dispose()` so nothing hangs. */
-  private readonly sleepers = new Set<(error?: unknown) => void>();
+  private readonly waits: PendingWaits;
   private rateLimited = 0;
 
   constructor(options: RateLimiterOptions = {}) {
     const o = validateOptions('RateLimiter', options, spec);
     this.clock = options.clock ?? systemClock;
+    this.waits = new PendingWaits(this.clock);
     this.owned = options.actor === undefined;
     this.actor =
       options.actor ??
@@ -198,25 +200,8 @@ export class RateLimiter {
     const deadline = this.clock.now() + (options.maxWait ?? 30_000);
     for (; wait > 0; wait = this.tryTake(category)) {
       if (this.clock.now() + wait > deadline) throw new RateLimitError(wait, category);
-      await this.sleep(wait, options.signal);
+      await this.waits.wait(wait, options.signal);
     }
-  }
-
-  private sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-    return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(signal.reason);
-      const done = (error?: unknown) => {
-        this.clock.clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        this.sleepers.delete(done);
-        if (error === undefined) resolve();
-        else reject(error);
-      };
-      const onAbort = () => done(signal!.reason);
-      const timer = this.clock.setTimeout(() => done(), ms);
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.sleepers.add(done);
-    });
   }
 
   private limited(category: string, wait: number, stats: EndpointRateStats | undefined): void {
@@ -288,7 +273,7 @@ export class RateLimiter {
 
   /** Stops the actor; pending `acquire()` calls reject. */
   dispose(): void {
-    for (const done of [...this.sleepers]) done(new Error('RateLimiter disposed while waiting for a token'));
+    this.waits.cancelAll(new Error('RateLimiter disposed while waiting for a token'));
     if (this.owned) this.actor.stop();
   }
 }
