@@ -154,12 +154,14 @@ export const rateLimiterMachine = setup({
     /** Server-imposed waits (Retry-After): honoured even while limiting is disabled. */
     server: {
       initial: 'running',
-      on: {
-        PAUSE: { target: '.paused', reenter: true, actions: ['pause', 'emitPaused'] },
-      },
+      // PAUSE lives on the children: re-entering the region itself would re-enter
+      // the whole parallel machine and reset `limiting` to enabled.
       states: {
-        running: {},
+        running: {
+          on: { PAUSE: { target: 'paused', actions: ['pause', 'emitPaused'] } },
+        },
         paused: {
+          on: { PAUSE: { target: 'paused', reenter: true, actions: ['pause', 'emitPaused'] } },
           after: { resumeIn: { target: 'running', actions: ['resume', 'emitResumed'] } },
         },
       },

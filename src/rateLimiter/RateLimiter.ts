@@ -61,7 +61,7 @@ export class RateLimiter {
   readonly actor: ActorRefFrom<typeof rateLimiterMachine>;
   private readonly owned: boolean;
   /** Live limits: assigning `limits.api.tokensPerSecond` reconfigures the bucket. */
-  readonly limits: Record<string, RateLimit> = {};
+  readonly limits: Record<'api' | 'heavy' | 'streaming' | 'control', RateLimit> & Record<string, RateLimit> = {} as never;
   private readonly clock: Clock;
   private readonly buckets = new Map<string, TokenBucket>();
   /** Until when a category's current rejection episode has been reported. */
@@ -167,9 +167,10 @@ export class RateLimiter {
 
   /** The bucket arithmetic alone: 0 or the wait in ms. */
   private tryTake(category: string): number {
-    if (!this.limiting && !this.paused) return 0;
     const bucket = this.buckets.get(category);
+    // A misspelt category is an error even while limiting is off.
     if (bucket === undefined) throw this.unknownCategory(category);
+    if (!this.limiting && !this.paused) return 0;
     const now = this.clock.now();
     if (this.paused) {
       const until = Math.max(this.pausedUntil[category] ?? 0, this.pausedUntil['*'] ?? 0);

@@ -147,9 +147,12 @@ describe('RateLimiter', () => {
     it('still honours a server-imposed pause while disabled', () => {
       const { limiter, clock } = setup({ enabled: false });
       limiter.pause(1_000, 'api');
+      limiter.pause(500, 'api'); // a second pause while paused
+      expect(limiter.enabled).toBe(false); // a pause does not switch limiting back on
       expect(limiter.take('api')).toBe(1_000);
       clock.increment(1_000);
       expect(limiter.take('api')).toBe(0);
+      expect(() => limiter.take('nope')).toThrow(/unknown rate limit category/);
     });
 
     it('can start disabled', () => {
