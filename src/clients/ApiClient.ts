@@ -9,6 +9,7 @@ import { SecurityLevel } from '../config/enums.js';
 import { ConfigError } from '../errors.js';
 import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
 import { buildUrl } from '../http/buildUrl.js';
+import { splitCredentials } from '../http/splitCredentials.js';
 import { serializeBody } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
@@ -172,13 +173,18 @@ export class ApiClient {
       }
     }
     checkTransportSecurity({ url: o.baseURL, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'ApiClient' });
+    const { url: baseURL, authorization } = splitCredentials(o.baseURL);
+    if (authorization !== undefined && !Object.keys(o.headers).some((h) => h.toLowerCase() === 'authorization')) {
+      o.headers = { ...o.headers, Authorization: authorization };
+    }
     this.defaults = o;
-    this.baseURL = o.baseURL;
+    this.baseURL = baseURL;
     this.log = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: 'ApiClient' });
     this.log.remember(o.headers, o.baseURL);
+    if (authorization !== undefined) this.log.redactor.remember(authorization);
     this.core = new HttpCore({
       owner: 'ApiClient',
-      baseURL: o.baseURL,
+      baseURL,
       deadline: o.deadline,
       retryDelay: o.retryDelay,
       backoffMultiplier: 2,

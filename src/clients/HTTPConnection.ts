@@ -9,6 +9,7 @@ import { bool, list, methods, num, oneOf, optional, record, str, url, validateOp
 import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
 import { buildUrl } from '../http/buildUrl.js';
+import { splitCredentials } from '../http/splitCredentials.js';
 import { serializeBody } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
@@ -104,9 +105,13 @@ export class HTTPConnection {
   constructor(config: ConnectionConfig & { transport?: TransportChoice; clock?: Clock }) {
     const o = validateOptions('HTTPConnection', config, spec);
     checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'HTTPConnection' });
+    const { url: cleanUrl, authorization } = splitCredentials(o.url);
+    if (authorization !== undefined && !Object.keys(o.customHeaders).some((h) => h.toLowerCase() === 'authorization')) {
+      o.customHeaders = { ...o.customHeaders, Authorization: authorization };
+    }
     this.config = o;
     this.name = o.name;
-    this.url = o.url;
+    this.url = cleanUrl;
     this.clock = config.clock ?? systemClock;
     const level = o.logLevel ?? (o.debug ? 'debug' : 'info');
     this.log = createLog({
@@ -122,7 +127,7 @@ export class HTTPConnection {
     this.metrics = new ConnectionMetrics({ clock: this.clock, enabled: o.monitoring });
     this.core = new HttpCore({
       owner: 'HTTPConnection',
-      baseURL: o.url,
+      baseURL: cleanUrl,
       deadline: 0,
       retryDelay: o.retryDelay,
       backoffMultiplier: o.backoffMultiplier,

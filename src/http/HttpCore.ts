@@ -154,13 +154,16 @@ export class HttpCore {
     return this.transportReady;
   }
 
-  /** Closes pooled sockets now (the process may exit); the next request opens new ones. */
-  async closeTransport(): Promise<void> {
+  /**
+   * Closes pooled sockets now (the process may exit); the next request opens new
+   * ones. With `force`, requests in flight are aborted rather than awaited.
+   */
+  async closeTransport(force = false): Promise<void> {
     const pending = this.transportReady;
     this.transport = undefined;
     this.transportReady = undefined;
     const transport = await pending?.catch(() => undefined);
-    await transport?.close();
+    await transport?.close(force);
   }
 
   /**
@@ -190,7 +193,7 @@ export class HttpCore {
 
   /** Sends one request with the client's resilience, resolving `{ status, headers, data }`. */
   async send(req: PreparedRequest): Promise<HttpResponse> {
-    if (this.disposed) throw new StatewireError(`${this.options.owner} was disposed; create a new one`);
+    if (this.disposed) throw this.disposedError();
     const transport = this.transport ?? (await this.ready());
     this.counters.requests++;
     const deadlineAt = this.options.deadline > 0 ? this.clock.now() + this.options.deadline : Infinity;
@@ -210,6 +213,8 @@ export class HttpCore {
           signal: req.signal,
           maxResponseBytes: this.options.maxResponseBytes,
         });
+        // Disposed while in flight: the machine is gone; report nothing, settle at once.
+        if (this.disposed) throw this.disposedError();
         if (res.status < 400) {
           if (this.options.circuitBreaker) this.breaker.success(ticket);
           if (this.health !== 'healthy' && this.health !== 'unknown') this.actor.send({ type: 'RECOVERED', at: this.clock.now() });
@@ -224,6 +229,7 @@ export class HttpCore {
           else this.breaker.success(ticket);
         }
       } catch (thrown) {
+        if (this.disposed) throw this.disposedError();
         if (req.signal?.aborted) {
           this.breaker.release(ticket);
           throw thrown;
@@ -291,7 +297,11 @@ export class HttpCore {
     this.limiter.dispose();
     this.actor.send({ type: 'DISPOSE' });
     this.actor.stop();
-    await this.closeTransport();
+    await this.closeTransport(true);
+  }
+
+  private disposedError(): StatewireError {
+    return new StatewireError(`${this.options.owner} was disposed`);
   }
 }
 

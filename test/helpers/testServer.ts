@@ -28,8 +28,8 @@ export interface RecordedRequest {
 /** A request the handler sees: the node request plus its already-read body. */
 export type TestRequest = IncomingMessage & { body: string; index: number };
 
-/** May answer synchronously or asynchronously; may also never answer. */
-export type Handler = (req: TestRequest, res: ServerResponse) => void | Promise<void>;
+/** May answer synchronously or asynchronously (a returned promise is awaited); may also never answer. */
+export type Handler = (req: TestRequest, res: ServerResponse) => unknown;
 
 export interface TestServer {
   /** `http://127.0.0.1:<port>` (no trailing slash). */

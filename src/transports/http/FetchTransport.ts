@@ -32,6 +32,8 @@ async function readText(res: Response, limit: number, over: () => Error): Promis
  */
 export class FetchTransport implements HttpTransport {
   readonly name = 'fetch';
+  /** Aborted by `close(true)`: ends every request in flight. */
+  private closing = new AbortController();
 
   constructor(
     private readonly options: TransportOptions & { fetch?: typeof fetch } = {},
@@ -40,7 +42,8 @@ export class FetchTransport implements HttpTransport {
   async request(req: TransportRequest): Promise<TransportResponse> {
     const doFetch = this.options.fetch ?? globalThis.fetch;
     const timer = req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined;
-    const signal = timer && req.signal ? AbortSignal.any([timer, req.signal]) : (timer ?? req.signal);
+    const signals = [this.closing.signal, timer, req.signal].filter((s): s is AbortSignal => s !== undefined);
+    const signal = AbortSignal.any(signals);
     const at = { url: req.url, timeout: req.timeout, signal: req.signal };
     try {
       const res = await doFetch(req.url, {
@@ -65,5 +68,9 @@ export class FetchTransport implements HttpTransport {
     }
   }
 
-  async close(): Promise<void> {}
+  async close(force = false): Promise<void> {
+    if (!force) return;
+    this.closing.abort(new Error('transport closed'));
+    this.closing = new AbortController();
+  }
 }

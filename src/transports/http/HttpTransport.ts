@@ -40,8 +40,8 @@ export interface TransportResponse {
 export interface HttpTransport {
   readonly name: string;
   request(request: TransportRequest): Promise<TransportResponse>;
-  /** Closes pooled sockets. */
-  close(): Promise<void>;
+  /** Closes pooled sockets; with `force`, also aborts requests in flight. */
+  close(force?: boolean): Promise<void>;
 }
 
 /** Options every built-in transport takes. */

@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
 import type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './HttpTransport.js';
 import { toTransportError, tooLarge } from './transportErrors.js';
+import { DeadlineSignals } from './DeadlineSignals.js';
 
 const decoders: Record<string, (buf: Buffer, o: zlib.ZlibOptions) => Promise<Buffer>> = {
   gzip: promisify(zlib.gunzip),
@@ -21,14 +22,23 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
   return out;
 }
 
+type Body = Dispatcher.ResponseData['body'];
+const ignore = () => {};
+
+/** Stops a body we will not read; its late 'error' must not become an uncaught exception. */
+function discard(body: Body): void {
+  body.on('error', ignore);
+  body.destroy();
+}
+
 /** Reads the body up to `limit` bytes; the transfer stops as soon as it is over. */
-async function readBody(body: Dispatcher.ResponseData['body'], limit: number, over: () => Error): Promise<Buffer> {
+async function readBody(body: Body, limit: number, over: () => Error): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
     size += (chunk as Buffer).length;
     if (size > limit) {
-      body.destroy();
+      discard(body);
       throw over();
     }
     chunks.push(chunk as Buffer);
@@ -38,8 +48,9 @@ async function readBody(body: Dispatcher.ResponseData['body'], limit: number, ov
 
 /**
  * The Node transport: one undici `Agent` (keep-alive pool per origin) per client.
- * Timeouts use undici's own `headersTimeout`/`bodyTimeout`, so a request that
- * succeeds creates no AbortController and no timer of ours.
+ * The per-attempt timeout is a deadline signal shared by every request due in
+ * the same 20 ms slot (`DeadlineSignals`), so a request that succeeds creates no
+ * AbortController and no timer of its own.
  *
  * @example
  * ```ts
@@ -52,6 +63,7 @@ export class UndiciTransport implements HttpTransport {
   readonly name = 'undici';
   private readonly agent: Agent;
   private readonly compression: boolean;
+  private readonly deadlines = new DeadlineSignals();
 
   constructor(options: TransportOptions = {}) {
     const keepAlive = options.keepAlive ?? 30_000;
@@ -68,6 +80,10 @@ export class UndiciTransport implements HttpTransport {
   async request(req: TransportRequest): Promise<TransportResponse> {
     const url = new URL(req.url);
     const headers = this.compression && !('accept-encoding' in req.headers) ? { ...req.headers, 'accept-encoding': ACCEPT_ENCODING } : req.headers;
+    const deadline = this.deadlines.after(req.timeout);
+    // Only a caller's own signal costs a combined signal per request.
+    const signal = deadline && req.signal ? AbortSignal.any([deadline, req.signal]) : (deadline ?? req.signal);
+    const at = { url: req.url, timeout: req.timeout, signal: req.signal, deadline };
     let res: Dispatcher.ResponseData;
     try {
       res = await this.agent.request({
@@ -76,19 +92,17 @@ export class UndiciTransport implements HttpTransport {
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: req.body,
-        signal: req.signal,
-        headersTimeout: req.timeout,
-        bodyTimeout: req.timeout,
+        signal,
       });
     } catch (error) {
-      throw toTransportError(error, { url: req.url, timeout: req.timeout, signal: req.signal });
+      throw toTransportError(error, at);
     }
     const responseHeaders = flatHeaders(res.headers);
     const over = () => tooLarge(res.statusCode, req.method, req.url, req.maxResponseBytes);
     try {
       const length = Number(responseHeaders['content-length']);
       if (length > req.maxResponseBytes) {
-        res.body.destroy();
+        discard(res.body);
         throw over();
       }
       const encoding = responseHeaders['content-encoding']?.trim().toLowerCase();
@@ -108,11 +122,12 @@ export class UndiciTransport implements HttpTransport {
       }
       return { status: res.statusCode, headers: responseHeaders, body };
     } catch (error) {
-      throw toTransportError(error, { url: req.url, timeout: req.timeout, signal: req.signal });
+      throw toTransportError(error, at);
     }
   }
 
-  close(): Promise<void> {
-    return this.agent.close();
+  /** Closes the pool; with `force`, aborts requests in flight instead of waiting for them. */
+  close(force = false): Promise<void> {
+    return force ? this.agent.destroy() : this.agent.close();
   }
 }

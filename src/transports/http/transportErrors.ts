@@ -26,9 +26,10 @@ function codeOf(error: unknown): string | undefined {
  */
 export function toTransportError(
   error: unknown,
-  at: { url: string; timeout: number; signal?: AbortSignal; timedOut?: boolean },
+  at: { url: string; timeout: number; signal?: AbortSignal; timedOut?: boolean; deadline?: AbortSignal },
 ): unknown {
   if (at.signal?.aborted) return at.signal.reason;
+  if (at.deadline?.aborted) return new TimeoutError(redactUrl(at.url), at.timeout, { cause: error });
   if (error instanceof ApiError || error instanceof TimeoutError || error instanceof NetworkError) return error;
   const code = codeOf(error) ?? (error as { name?: string })?.name ?? 'ERR_NETWORK';
   if (at.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'TimeoutError') {
