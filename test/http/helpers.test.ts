@@ -107,3 +107,29 @@ describe('createLog', () => {
     expect(lines).toEqual(['[T] audit: connected']);
   });
 });
+
+describe('splitCredentials', () => {
+  it('moves user-info into a Basic header and leaves the rest of the URL as written', async () => {
+    const { splitCredentials } = await import('../../src/http/splitCredentials.js');
+    expect(splitCredentials('http://ann:p%40ss@127.0.0.1:8000/api?q=1')).toEqual({
+      url: 'http://127.0.0.1:8000/api?q=1',
+      authorization: `Basic ${Buffer.from('ann:p@ss').toString('base64')}`,
+    });
+    expect(splitCredentials('http://127.0.0.1:8000')).toEqual({ url: 'http://127.0.0.1:8000' });
+  });
+});
+
+describe('DeadlineSignals', () => {
+  it('shares one signal per 20 ms slot and aborts no earlier than asked', async () => {
+    const { DeadlineSignals } = await import('../../src/transports/http/DeadlineSignals.js');
+    const deadlines = new DeadlineSignals();
+    expect(deadlines.after(0)).toBeUndefined();
+    const started = Date.now();
+    const a = deadlines.after(60)!;
+    const shared = new Set(Array.from({ length: 100 }, () => deadlines.after(60)));
+    expect(shared.size).toBeLessThanOrEqual(2); // one slot, or two if the clock crossed a boundary meanwhile
+    await new Promise<void>((resolve) => a.addEventListener('abort', () => resolve(), { once: true }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(59);
+    expect((a.reason as DOMException).name).toBe('TimeoutError');
+  });
+});
