@@ -1,15 +1,22 @@
 /**
- * `npm run bench`: statewire's breaker + rate limiter hot path side by side with
- * cockatiel 3 and opossum 9, in one process, printed to stdout only.
+ * `npm run bench`: two benchmarks, printed to stdout only.
+ *
+ * 1. resilience: statewire's breaker + rate limiter hot path side by side with
+ *    cockatiel 3 and opossum 9, in one process (below).
+ * 2. http: ApiClient vs fetch / undici / ky / cockatiel / opossum against a
+ *    local server in a child process (bench/http.ts).
+ *
+ * `npm run bench -- http` (or `BENCH=http npm run bench`) runs only the HTTP
+ * part; `npm run bench -- resilience` only the first.
  *
  * Each tinybench sample runs a batch of calls (see bench/resilience.ts); the
  * figures below are per call: mean ns, calls/s, and ratios against the
  * statewire sync hot path and the statewire async `execute` path.
  */
 import os from 'node:os';
-import { readFileSync } from 'node:fs';
 import { Bench } from 'tinybench';
 import { createSubjects, sink, ASYNC_BATCH, SYNC_BATCH, type Case, type Group } from './resilience.js';
+import { fmtNs, fmtOps, fmtRatio, printTable, versionOf } from './format.js';
 
 const TARGET_NS = 1000;
 const SYNC_NAME = 'statewire sync: admit+take+success';
@@ -24,40 +31,7 @@ interface Row {
   samples: number;
 }
 
-function versionOf(pkg: string): string {
-  try {
-    // Read the file directly: some packages (tinybench) do not export ./package.json.
-    const url = new URL(`../node_modules/${pkg}/package.json`, import.meta.url);
-    return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
-  } catch {
-    return '?';
-  }
-}
-
-function fmtNs(ns: number): string {
-  return ns >= 100 ? ns.toFixed(0) : ns >= 10 ? ns.toFixed(1) : ns.toFixed(2);
-}
-
-function fmtOps(ops: number): string {
-  if (ops >= 1e6) return `${(ops / 1e6).toFixed(2)} M`;
-  if (ops >= 1e3) return `${(ops / 1e3).toFixed(1)} k`;
-  return ops.toFixed(0);
-}
-
-function fmtRatio(x: number): string {
-  return `${x >= 10 ? x.toFixed(1) : x.toFixed(2)}x`;
-}
-
-function printTable(headers: string[], rows: string[][], rightAlign: boolean[]): void {
-  const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: string[]) =>
-    cells.map((c, i) => (rightAlign[i] ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join(' | ');
-  console.log(line(headers));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const r of rows) console.log(line(r));
-}
-
-async function main(): Promise<void> {
+async function runResilience(): Promise<void> {
   const started = performance.now();
   const { cases, checks, dispose } = createSubjects();
 
@@ -139,4 +113,13 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+const which = (process.argv[2] ?? process.env.BENCH ?? 'all').toLowerCase();
+if (!['all', 'resilience', 'http'].includes(which)) {
+  console.error(`unknown bench "${which}": expected all, resilience or http`);
+  process.exit(2);
+}
+if (which === 'all' || which === 'resilience') await runResilience();
+if (which === 'all' || which === 'http') {
+  const { runHttpBench } = await import('./http.js');
+  if (!(await runHttpBench())) process.exitCode = 1;
+}

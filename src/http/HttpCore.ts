@@ -218,7 +218,7 @@ export class HttpCore {
         if (res.status < 400) {
           if (this.options.circuitBreaker) this.breaker.success(ticket);
           if (this.health !== 'healthy' && this.health !== 'unknown') this.actor.send({ type: 'RECOVERED', at: this.clock.now() });
-          const data = parseBody(res.status, res.headers, res.body, req.method, redactUrl(req.url));
+          const data = parseBody(res.status, res.headers, res.body, req.method, req.url, redactUrl);
           this.counters.succeeded++;
           return { status: res.status, headers: res.headers, data };
         }

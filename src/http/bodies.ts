@@ -38,20 +38,21 @@ const isJson = (contentType: string | undefined) =>
 /**
  * The response body as the caller sees it: parsed JSON when the content type
  * says JSON, else the text. JSON that does not parse is an `ApiError` carrying
- * the raw text, never a silent string.
+ * the raw text, never a silent string. `redact` cleans the URL only when an
+ * error is built, so a success pays nothing for it.
  *
  * @example
  * ```ts
- * parseBody(200, { 'content-type': 'application/json' }, '{"ok":true}', 'GET', url); // { ok: true }
+ * parseBody(200, { 'content-type': 'application/json' }, '{"ok":true}', 'GET', url, redactUrl); // { ok: true }
  * ```
  */
-export function parseBody(status: number, headers: Record<string, string>, text: string, method: string, url: string): unknown {
+export function parseBody(status: number, headers: Record<string, string>, text: string, method: string, url: string, redact: (url: string) => string): unknown {
   if (!isJson(headers['content-type'])) return text;
   if (text === '') return null;
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new ApiError(status, text, { url, method, reason: `response claims JSON but does not parse (${(error as Error).message})` });
+    throw new ApiError(status, text, { url: redact(url), method, reason: `response claims JSON but does not parse (${(error as Error).message})` });
   }
 }
 

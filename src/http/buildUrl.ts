@@ -19,6 +19,11 @@ export function buildUrl(
   params?: Record<string, string | number | boolean | undefined>,
 ): { url: string; endpoint: string } {
   if (typeof path !== 'string') throw new ConfigError('url', path, 'expected a string path or absolute URL');
+  const memoKey = params ? undefined : `${baseURL}\n${path}`;
+  if (memoKey !== undefined) {
+    const hit = memo.get(memoKey);
+    if (hit) return hit;
+  }
   let url = ABSOLUTE.test(path) || baseURL === '' ? path : `${baseURL.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
   if (params) {
     const query = new URLSearchParams();
@@ -32,5 +37,12 @@ export function buildUrl(
   } catch (cause) {
     throw new ConfigError('url', redactUrl(url), 'could not be parsed as a URL', { cause });
   }
-  return { url, endpoint: parsed.pathname };
+  const result = { url, endpoint: parsed.pathname };
+  if (memoKey !== undefined) {
+    if (memo.size >= 1024) memo.clear();
+    memo.set(memoKey, result);
+  }
+  return result;
 }
+
+const memo = new Map<string, { url: string; endpoint: string }>();

@@ -3,6 +3,7 @@ import { buildUrl } from '../../src/http/buildUrl.js';
 import { parseBody, parseErrorBody, serializeBody } from '../../src/http/bodies.js';
 import { parseRetryAfter } from '../../src/http/parseRetryAfter.js';
 import { createLog } from '../../src/http/createLog.js';
+import { redactUrl } from '../../src/security/redact.js';
 import { ApiError, ConfigError, ValidationError } from '../../src/errors.js';
 
 describe('buildUrl', () => {
@@ -46,24 +47,27 @@ describe('serializeBody', () => {
   });
 });
 
+const id = (u: string) => u;
+
 describe('parseBody / parseErrorBody', () => {
   const json = { 'content-type': 'application/problem+json; charset=utf-8' };
   it('parses JSON when the content type says so, else returns text', () => {
-    expect(parseBody(200, json, '{"a":1}', 'GET', 'u')).toEqual({ a: 1 });
-    expect(parseBody(200, { 'content-type': 'text/plain' }, '{"a":1}', 'GET', 'u')).toBe('{"a":1}');
-    expect(parseBody(204, json, '', 'GET', 'u')).toBeNull();
+    expect(parseBody(200, json, '{"a":1}', 'GET', 'u', id)).toEqual({ a: 1 });
+    expect(parseBody(200, { 'content-type': 'text/plain' }, '{"a":1}', 'GET', 'u', id)).toBe('{"a":1}');
+    expect(parseBody(204, json, '', 'GET', 'u', id)).toBeNull();
   });
 
   it('turns malformed JSON into an ApiError carrying the raw text', () => {
     const error = (() => {
       try {
-        parseBody(200, json, '{oops', 'GET', 'http://h/x');
+        parseBody(200, json, '{oops', 'GET', 'http://u:pw-SECRET@h/x', redactUrl);
       } catch (e) {
         return e as ApiError;
       }
     })();
     expect(error).toBeInstanceOf(ApiError);
     expect(error?.body).toBe('{oops');
+    expect(error?.url).not.toContain('SECRET');
     expect(error?.message).toMatch(/claims JSON/);
     expect(parseErrorBody(json, '{oops')).toBe('{oops');
   });

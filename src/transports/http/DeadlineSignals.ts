@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 /** Deadlines are rounded up to this grid: a request may run this much past its timeout, never less. */
 const GRID_MS = 20;
 
@@ -24,6 +25,8 @@ export class DeadlineSignals {
     let signal = this.slots.get(slot);
     if (signal === undefined) {
       signal = AbortSignal.timeout(slot - now);
+      // Every request in flight in this slot listens to it: 11 is not a leak.
+      setMaxListeners(0, signal);
       this.slots.set(slot, signal);
       signal.addEventListener('abort', () => this.slots.delete(slot), { once: true });
     }

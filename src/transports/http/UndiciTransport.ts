@@ -64,6 +64,7 @@ export class UndiciTransport implements HttpTransport {
   private readonly agent: Agent;
   private readonly compression: boolean;
   private readonly deadlines = new DeadlineSignals();
+  private readonly urls = new Map<string, { origin: string; path: string }>();
 
   constructor(options: TransportOptions = {}) {
     const keepAlive = options.keepAlive ?? 30_000;
@@ -78,8 +79,20 @@ export class UndiciTransport implements HttpTransport {
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
-    const url = new URL(req.url);
-    const headers = this.compression && !('accept-encoding' in req.headers) ? { ...req.headers, 'accept-encoding': ACCEPT_ENCODING } : req.headers;
+    let url = this.urls.get(req.url);
+    if (url === undefined) {
+      const u = new URL(req.url);
+      url = { origin: u.origin, path: u.pathname + u.search };
+      if (this.urls.size >= 1024) this.urls.clear();
+      this.urls.set(req.url, url);
+    }
+    let headers = req.headers;
+    if (this.compression && !('accept-encoding' in headers)) {
+      // Not \`{ ...headers, name }\`: that gives each request's headers a hidden class of its own.
+      const copy: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING };
+      for (const name in headers) copy[name] = headers[name]!;
+      headers = copy;
+    }
     const deadline = this.deadlines.after(req.timeout);
     // Only a caller's own signal costs a combined signal per request.
     const signal = deadline && req.signal ? AbortSignal.any([deadline, req.signal]) : (deadline ?? req.signal);
@@ -88,7 +101,7 @@ export class UndiciTransport implements HttpTransport {
     try {
       res = await this.agent.request({
         origin: url.origin,
-        path: url.pathname + url.search,
+        path: url.path,
         method: req.method as Dispatcher.HttpMethod,
         headers,
         body: req.body,
