@@ -1,6 +1,7 @@
 import { and, assign, fromPromise, setup } from 'xstate';
 import { backoffDelay, defaultBackoffPolicy, type BackoffPolicy } from './backoffDelay.js';
 import { nextRandom } from './random.js';
+import { definedOnly } from './definedOnly.js';
 
 /** Input of the backoff machine. Durations in milliseconds. */
 export interface BackoffInput extends Partial<BackoffPolicy> {
@@ -207,7 +208,3 @@ export const backoffMachine = setup({
   },
   output: ({ context }) => ({ outcome: context.outcome ?? 'stopped', attempts: context.attempts }),
 });
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
-}

@@ -9,6 +9,7 @@ import { num, optional, validateOptions } from '../config/validate.js';
 import { createRootActor, watch } from '../createRootActor.js';
 import { CircuitBreakerError } from '../errors.js';
 import { RollingWindow } from './RollingWindow.js';
+import { definedOnly } from '../../machines/definedOnly.js';
 
 /** Options of {@link CircuitBreaker}; durations in ms. Seed defaults: 5 / 10 / 60000. */
 export interface CircuitBreakerOptions {
@@ -277,10 +278,4 @@ export class CircuitBreaker {
   dispose(): void {
     if (this.owned) this.actor.stop();
   }
-}
-
-function definedOnly<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const key of Object.keys(o) as Array<keyof T>) if (o[key] !== undefined) out[key] = o[key];
-  return out;
 }

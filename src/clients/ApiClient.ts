@@ -16,6 +16,8 @@ import { checkTransportSecurity } from '../security/securityPolicy.js';
 import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
 import { validateWith } from '../security/validateWith.js';
 import type { TransportChoice } from '../transports/http/createHttpTransport.js';
+import { definedOnly } from '../../machines/definedOnly.js';
+import { hasHeader } from '../http/hasHeader.js';
 
 /** Options of {@link ApiClient}: seed 004's, plus transport and safety limits. Durations in ms. */
 export interface ApiClientOptions {
@@ -343,15 +345,4 @@ function addTo<T>(list: T[], item: T): () => void {
     const i = list.indexOf(item);
     if (i >= 0) list.splice(i, 1);
   };
-}
-
-function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
-  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
-  return false;
-}
-
-function definedOnly<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const key of Object.keys(o) as Array<keyof T>) if (o[key] !== undefined) out[key] = o[key];
-  return out;
 }

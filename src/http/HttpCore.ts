@@ -15,6 +15,7 @@ import type { HttpTransport, TransportOptions } from '../transports/http/HttpTra
 import { parseBody, parseErrorBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
 import { PendingWaits } from '../PendingWaits.js';
+import { hasHeader } from './hasHeader.js';
 
 /** What a successful call resolves to before response interceptors. */
 export interface HttpResponse<T = unknown> {
@@ -305,10 +306,6 @@ export class HttpCore {
   }
 }
 
-function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
-  for (const name in headers) if (name.toLowerCase() === lowerName) return true;
-  return false;
-}
 
 function describe(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
