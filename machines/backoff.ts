@@ -43,6 +43,12 @@ export interface RetryAfterHint {
 }
 
 export type BackoffEvent =
+  /**
+   * The attempt's outcome, told by a parent that runs the attempt itself (the
+   * WebSocket machine opens its own socket) instead of through the `attempt` actor.
+   */
+  | { type: 'SUCCEEDED' }
+  | { type: 'FAILED'; error: unknown }
   /** Skip the rest of the wait (the health check answered, the browser came online). */
   | { type: 'RETRY_NOW' }
   /** In `reconnect` mode: the connection that succeeded went down. */
@@ -86,8 +92,9 @@ function scheduleNext(context: BackoffContext, hint: unknown): Partial<BackoffCo
  * The reconnect / retry loop: `attempting ⇄ waiting → done | exhausted | stopped`,
  * with `up` (unstable → stable) between attempts in `reconnect` mode.
  *
- * `attempting` invokes the `attempt` actor that `src/` provides (a request, a socket
- * opening). A failure waits `delay` (exponential, linear or constant, capped, then
+ * `attempting` invokes the `attempt` actor that `src/` provides (a request), or,
+ * when a parent runs the attempt itself (the WebSocket machine opening its
+ * socket), waits for the parent's `SUCCEEDED` / `FAILED`. A failure waits `delay` (exponential, linear or constant, capped, then
  * jittered) unless the attempts are spent or the `isRetryable` guard (provided by
  * `src/`, e.g. from `shouldRetry(error)`) says no. A numeric `retryAfter` on the
  * error replaces the computed delay. The attempt count resets only once a success
@@ -134,6 +141,7 @@ export const backoffMachine = setup({
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     resetAttempts: assign({ attempts: 0 }),
     scheduleAfterError: assign(({ context, event }) => ({
+      // Same for the attempt actor's error event and a parent's FAILED: both carry `error`.
       ...scheduleNext(context, (event as unknown as { error: unknown }).error),
       lastError: describeError((event as unknown as { error: unknown }).error),
     })),
@@ -181,6 +189,13 @@ export const backoffMachine = setup({
             target: 'waiting',
             actions: 'scheduleAfterError',
           },
+          { target: 'exhausted', actions: 'recordError' },
+        ],
+      },
+      on: {
+        SUCCEEDED: [{ guard: 'isReconnect', target: 'up' }, { target: 'done' }],
+        FAILED: [
+          { guard: and(['hasAttemptsLeft', 'isRetryable']), target: 'waiting', actions: 'scheduleAfterError' },
           { target: 'exhausted', actions: 'recordError' },
         ],
       },

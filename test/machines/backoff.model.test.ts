@@ -21,6 +21,8 @@ const model = getCoveringPaths(backoffMachine, {
     { type: 'xstate.done.actor.attempt', output: 'ok' },
     { type: 'xstate.error.actor.attempt', error: new Error('refused') },
     { type: 'xstate.error.actor.attempt', error: Object.assign(new Error('busy'), { retryAfter: 250 }) },
+    { type: 'SUCCEEDED' },
+    { type: 'FAILED', error: new Error('closed 1006') },
     { type: 'RETRY_NOW' },
     { type: 'DROPPED', reason: 'socket closed' },
     { type: 'DROPPED', retryAfter: 300 },
