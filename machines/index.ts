@@ -32,3 +32,6 @@ export type {
 export { nextRandom } from './random.js';
 export { httpClientMachine } from './http.js';
 export type { HttpClientContext, HttpClientEmitted, HttpClientEvent, HttpClientInput, HttpHealth } from './http.js';
+export { webSocketMachine, statusOf } from './websocket.js';
+export type { Activity, WebSocketContext, WebSocketEmitted, WebSocketEvent, WebSocketInput, WebSocketStatus } from './websocket.js';
+export { definedOnly } from './definedOnly.js';

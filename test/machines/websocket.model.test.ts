@@ -1,0 +1,80 @@
+import { assign, createMachine, fromCallback, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import { webSocketMachine } from '../../machines/websocket.js';
+import { getCoveringPaths } from '../model/coveringPaths.js';
+import { runPath } from '../model/runPath.js';
+import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
+
+/**
+ * The reconnect loop is the backoff machine (model-tested on its own). Here it is
+ * a stand-in whose state the path sets, so each step of this machine's model is
+ * one step of the real actor: the loop's snapshots are the model's events.
+ */
+type LoopState = 'attempting' | 'waiting' | 'exhausted';
+const loopStandIn = createMachine({
+  types: {} as { context: { attempts: number; delay: number }; events: { type: 'SET'; value: LoopState; attempts: number; delay: number } | EventObject },
+  context: { attempts: 1, delay: 0 },
+  initial: 'attempting',
+  on: {
+    SET: [
+      ...(['attempting', 'waiting', 'exhausted'] as const).map((value) => ({
+        guard: ({ event }: { event: EventObject }) => (event as { value?: string }).value === value,
+        target: `.${value}`,
+        reenter: true,
+        actions: assign(({ event }: { event: EventObject }) => ({
+          attempts: (event as { attempts: number }).attempts,
+          delay: (event as { delay: number }).delay,
+        })),
+      })),
+    ],
+  },
+  states: { attempting: {}, waiting: {}, exhausted: {} },
+});
+
+const machine = webSocketMachine.provide({
+  actors: { reconnect: loopStandIn as never, socket: fromCallback(() => {}) as never, healthPoll: fromCallback(() => {}) as never },
+  guards: {
+    // What src/ provides from shouldReconnect: an auth refusal or close code 4401 is final.
+    mayReconnect: ({ event }) =>
+      !(event.type === 'SOCKET_FAILED' && event.status === 401) && !(event.type === 'SOCKET_CLOSED' && event.code === 4401),
+  },
+});
+
+const loopSnapshot = (value: LoopState) => ({
+  type: 'xstate.snapshot.reconnect',
+  snapshot: { value, context: { attempts: 2, delay: 300 } },
+});
+
+const serialize = (s: AnyMachineSnapshot) => JSON.stringify(s.value);
+const model = getCoveringPaths(machine, {
+  inputs: [{ url: 'ws://127.0.0.1:1/ws', connectTimeout: 500, pingInterval: 1_000, pongTimeout: 200 }],
+  serialize,
+  events: () => [
+    { type: 'CONNECT' },
+    { type: 'DISCONNECT' },
+    { type: 'OPENED', at: 1 },
+    { type: 'SOCKET_CLOSED', code: 1000, reason: 'bye', wasOpen: true },
+    { type: 'SOCKET_CLOSED', code: 1006, reason: '', wasOpen: true },
+    { type: 'SOCKET_CLOSED', code: 4401, reason: 'token expired', wasOpen: true },
+    { type: 'SOCKET_FAILED', reason: 'ECONNREFUSED' },
+    { type: 'SOCKET_FAILED', reason: 'Unexpected server response: 401', status: 401 },
+    { type: 'PONG' },
+    { type: 'HEALTHY' },
+    { type: 'RETRY_NOW' },
+    { type: 'STREAM_AUDIO' },
+    { type: 'USER_MESSAGE' },
+    { type: 'SPEAKING' },
+    { type: 'IDLE' },
+    loopSnapshot('waiting'),
+    loopSnapshot('attempting'),
+    loopSnapshot('exhausted'),
+  ],
+});
+
+/** Makes the stand-in loop take the state the model step names. */
+function perform(event: EventObject, actor: AnyActorRef) {
+  const loop = actor.getSnapshot().children.reconnect as AnyActorRef;
+  const { value, context } = (event as unknown as { snapshot: { value: LoopState; context: { attempts: number; delay: number } } }).snapshot;
+  loop.send({ type: 'SET', value, ...context });
+}
+
+describeEdgeCoverage('websocket', model, (path) => runPath(machine, path, { serialize, perform }));
