@@ -1,4 +1,4 @@
-import { assign, createMachine, fromCallback, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import { assign, fromCallback, setup, type AnyActorRef, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { webSocketMachine } from '../../machines/websocket.js';
 import { getCoveringPaths } from '../model/coveringPaths.js';
 import { runPath } from '../model/runPath.js';
@@ -10,23 +10,19 @@ import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
  * one step of the real actor: the loop's snapshots are the model's events.
  */
 type LoopState = 'attempting' | 'waiting' | 'exhausted';
-const loopStandIn = createMachine({
-  types: {} as { context: { attempts: number; delay: number }; events: { type: 'SET'; value: LoopState; attempts: number; delay: number } | EventObject },
+type SetEvent = { type: 'SET'; value: LoopState; attempts: number; delay: number };
+const goTo = (value: LoopState) => ({
+  guard: ({ event }: { event: SetEvent }) => event.value === value,
+  target: `.${value}`,
+  reenter: true,
+  actions: assign(({ event }: { event: SetEvent }) => ({ attempts: event.attempts, delay: event.delay })),
+});
+const loopStandIn = setup({
+  types: { context: {} as { attempts: number; delay: number }, events: {} as SetEvent },
+}).createMachine({
   context: { attempts: 1, delay: 0 },
   initial: 'attempting',
-  on: {
-    SET: [
-      ...(['attempting', 'waiting', 'exhausted'] as const).map((value) => ({
-        guard: ({ event }: { event: EventObject }) => (event as { value?: string }).value === value,
-        target: `.${value}`,
-        reenter: true,
-        actions: assign(({ event }: { event: EventObject }) => ({
-          attempts: (event as { attempts: number }).attempts,
-          delay: (event as { delay: number }).delay,
-        })),
-      })),
-    ],
-  },
+  on: { SET: [goTo('attempting'), goTo('waiting'), goTo('exhausted')] },
   states: { attempting: {}, waiting: {}, exhausted: {} },
 });
 
