@@ -15,10 +15,11 @@ const goTo = (value: LoopState) => ({
   guard: ({ event }: { event: SetEvent }) => event.value === value,
   target: `.${value}`,
   reenter: true,
-  actions: assign(({ event }: { event: SetEvent }) => ({ attempts: event.attempts, delay: event.delay })),
+  actions: 'take' as const,
 });
 const loopStandIn = setup({
   types: { context: {} as { attempts: number; delay: number }, events: {} as SetEvent },
+  actions: { take: assign(({ event }) => ({ attempts: event.attempts, delay: event.delay })) },
 }).createMachine({
   context: { attempts: 1, delay: 0 },
   initial: 'attempting',
