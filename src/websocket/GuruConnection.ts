@@ -1,0 +1,43 @@
+import { WebSocketConnection } from './WebSocketConnection.js';
+import type { WebSocketConnectionOptions } from './webSocketOptions.js';
+
+/** Seed 004's options (with their defaults); every `WebSocketConnection` option is accepted too. */
+export interface GuruConnectionOptions extends Omit<WebSocketConnectionOptions, 'url'> {
+  url: string | (() => string | Promise<string>);
+  /** Default 2000. */
+  reconnectDelay?: number;
+  /** Default 30000. */
+  pingInterval?: number;
+  /** Default 5000. */
+  healthInterval?: number;
+  /** Default Infinity. */
+  maxReconnectAttempts?: number;
+  /** Default false. */
+  enableLogging?: boolean;
+}
+
+/**
+ * Seed 004's GuruConnection: a `WebSocketConnection` that connects as it is
+ * built. Failures arrive as `error` / `close` / `max_reconnect_attempts` events.
+ *
+ * @example
+ * ```ts
+ * const connection = new GuruConnection({ url: 'ws://localhost:8000/ws', reconnectDelay: 2000 });
+ * connection.on('open', () => console.log('Connected'));
+ * connection.on('message', (data) => console.log('Message:', data));
+ * connection.send({ type: 'message', content: 'Hello' });
+ * connection.dispose();
+ * ```
+ */
+export class GuruConnection extends WebSocketConnection {
+  constructor(options: GuruConnectionOptions) {
+    super({ name: 'guru', ...options });
+    // Errors are reported through events; the promise must not become an unhandled rejection.
+    this.connect().catch(() => {});
+  }
+
+  /** Seed 004 troubleshooting: reconnect now if the backend is back (skips the rest of the wait). */
+  _startHealthCheck(): void {
+    this.actor.send({ type: 'RETRY_NOW' });
+  }
+}

@@ -1,0 +1,123 @@
+import type { Activity } from '../../machines/websocket.js';
+import type { Clock } from '../clock.js';
+import type { Logger } from '../config/ConnectionConfig.js';
+import { SecurityLevel } from '../config/enums.js';
+import { bool, fn, list, methods, num, oneOf, optional, record, shape, str, url, type Rule } from '../config/validate.js';
+import { ConfigError } from '../errors.js';
+import type { MessageParse } from './decodeMessage.js';
+import type { OverflowPolicy } from './OutboundQueue.js';
+
+/** Options of `WebSocketConnection`: seed 000's and seed 004's names together. Durations in ms. */
+export interface WebSocketConnectionOptions {
+  /** `ws:`/`wss:` URL, or a (sync or async) function called before every attempt (fresh tokens). */
+  url: string | (() => string | Promise<string>);
+  name?: string;
+  /** Connect timeout (seed 000). Default 10000. */
+  timeout?: number;
+  /** Reconnects after a drop (seed 000); sets `maxReconnectAttempts` to `retryCount + 1` attempts. */
+  retryCount?: number;
+  /** false: one attempt, no reconnect. Default true. */
+  autoReconnect?: boolean;
+  /** Seed 004: base reconnect delay. Default 2000. */
+  reconnectDelay?: number;
+  maxReconnectDelay?: number;
+  /** Default Infinity (seed 004). */
+  maxReconnectAttempts?: number;
+  minUptime?: number;
+  /** Default 30000; 0 turns the heartbeat off. */
+  pingInterval?: number;
+  pongTimeout?: number;
+  /** Browsers cannot send ping frames: the app-level ping message to send instead. */
+  ping?: unknown;
+  /** Recognises the app-level pong among incoming messages. */
+  isPong?: (message: unknown) => boolean;
+  /** Polled while waiting; default: the URL with http(s) and path /health; false: none. */
+  healthUrl?: string | false;
+  /** Default 5000 (seed 004). */
+  healthInterval?: number;
+  maxQueuedMessages?: number;
+  maxQueuedBytes?: number;
+  overflow?: OverflowPolicy;
+  /** Queue binary frames while down. Default false. */
+  queueBinary?: boolean;
+  /** At-least-once delivery: keep each message until an incoming one acknowledges its id. */
+  delivery?: { messageId: (message: unknown) => unknown; ackId: (incoming: unknown) => unknown };
+  /** Runs after every (re)open, before the queue is flushed (re-authentication). */
+  onOpen?: (connection: unknown) => void | Promise<void>;
+  /** false makes a close terminal (no reconnect). Default: reconnect on every close but 1000. */
+  shouldReconnect?: (close: { code: number; reason: string }) => boolean;
+  /** Maps an incoming message to an activity (speaking / idle …). */
+  activityFromMessage?: (message: unknown) => Activity | undefined;
+  /** Which sent messages count as the user's (→ thinking). Default: `type` 'message' or 'user_message'. */
+  isUserMessage?: (message: unknown) => boolean;
+  /** How text frames are decoded. Default 'auto' (JSON when it looks like JSON). */
+  parse?: MessageParse;
+  /** Node only: handshake headers. */
+  headers?: Record<string, string>;
+  sensitiveHeaders?: string[];
+  protocols?: string[];
+  /** Largest accepted message (Node), bytes. Default 16 MiB. */
+  maxPayload?: number;
+  /** Unread messages kept for `receive()`. Default 1000. */
+  inboxSize?: number;
+  securityLevel?: SecurityLevel;
+  encryption?: boolean;
+  enableLogging?: boolean;
+  logger?: Logger;
+  monitoring?: boolean;
+  clock?: Clock;
+}
+
+const ms = (min: number, max: number, d: number) => num({ min, max, unit: 'ms', default: d });
+const MB = 1024 * 1024;
+const wsUrl = url({ protocols: ['ws', 'wss'] });
+const urlOrProvider: Rule<WebSocketConnectionOptions['url']> = {
+  check: (value, option) => {
+    if (typeof value === 'function') return value as () => string;
+    if (value === undefined) throw new ConfigError(option, value, 'expected a ws: or wss: URL or a function returning one');
+    return wsUrl.check(value, option);
+  },
+};
+const isUserMessage = (m: unknown) => {
+  const type = (m as { type?: unknown } | null)?.type;
+  return type === 'message' || type === 'user_message';
+};
+
+/** Validation of {@link WebSocketConnectionOptions}; seed defaults. */
+export const webSocketSpec = {
+  url: urlOrProvider,
+  name: str({ default: 'websocket' }),
+  timeout: ms(1, 3_600_000, 10_000),
+  retryCount: num({ integer: true, min: 0, max: 1_000_000, default: 3 }),
+  autoReconnect: bool({ default: true }),
+  reconnectDelay: ms(0, 3_600_000, 2_000),
+  maxReconnectDelay: ms(0, 86_400_000, 30_000),
+  maxReconnectAttempts: num({ integer: true, min: 1, max: 1e9, allowInfinity: true, default: Infinity }),
+  minUptime: ms(0, 3_600_000, 5_000),
+  pingInterval: ms(0, 3_600_000, 30_000),
+  pongTimeout: ms(1, 3_600_000, 10_000),
+  ping: optional({ check: (v) => v } as Rule<unknown>),
+  isPong: optional(fn<(m: unknown) => boolean>()),
+  healthUrl: optional({ check: (v, option) => (v === false ? false : url({ protocols: ['http', 'https'] }).check(v, option)) } as Rule<string | false>),
+  healthInterval: ms(10, 3_600_000, 5_000),
+  maxQueuedMessages: num({ integer: true, min: 1, max: 10_000_000, allowInfinity: true, default: 1000 }),
+  maxQueuedBytes: num({ min: 1, max: 2 ** 40, allowInfinity: true, default: 16 * MB }),
+  overflow: oneOf(['drop-oldest', 'drop-newest', 'reject'] as const, { default: 'drop-oldest' }),
+  queueBinary: bool({ default: false }),
+  delivery: optional(shape({ messageId: fn<(m: unknown) => unknown>(), ackId: fn<(m: unknown) => unknown>() })),
+  onOpen: optional(fn<(c: unknown) => void | Promise<void>>()),
+  shouldReconnect: optional(fn<(c: { code: number; reason: string }) => boolean>()),
+  activityFromMessage: optional(fn<(m: unknown) => Activity | undefined>()),
+  isUserMessage: fn<(m: unknown) => boolean>({ default: isUserMessage }),
+  parse: { check: (v, option) => (v === undefined ? 'auto' : typeof v === 'function' || v === 'auto' || v === 'json' || v === 'text' ? v : oneOf(['auto', 'json', 'text'] as const).check(v, option)) } as Rule<MessageParse>,
+  headers: optional(record(str())),
+  sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
+  protocols: optional(list(str({ nonEmpty: true }))),
+  maxPayload: num({ integer: true, min: 1, max: 2 ** 31, default: 16 * MB }),
+  inboxSize: num({ integer: true, min: 1, max: 1_000_000, default: 1000 }),
+  securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),
+  encryption: bool({ default: true }),
+  enableLogging: bool({ default: false }),
+  logger: optional(methods<Logger>(['debug', 'info', 'warn', 'error'])),
+  monitoring: bool({ default: true }),
+};
