@@ -74,7 +74,11 @@ export class WebSocketConnection {
   private readonly metrics: ConnectionMetrics;
   private readonly queue: OutboundQueue;
   private readonly inbox: Inbox<unknown>;
-  private readonly unacked = new Map<unknown, QueuedMessage>();
+  /** With `delivery`: sent, not yet acknowledged, in send order (Map keeps insertion order). */
+  private readonly unacked = new Map<unknown, QueuedMessage & { sentAt?: number }>();
+  /** One timer for all acknowledgements: armed for the oldest unacknowledged message. */
+  private ackTimer: unknown;
+  private readonly onOnline = () => this.actor.send({ type: 'RETRY_NOW' });
   private readonly listeners = new Map<string, Set<Listener>>();
   private socket: SocketLike | null = null;
   /** Open and flushed: new sends go straight to the socket. */
@@ -131,6 +135,8 @@ export class WebSocketConnection {
       onError: (error) => this.log.error('actor error', error),
     });
     this.wire();
+    // Browsers: coming back online reconnects at once instead of waiting out the backoff.
+    (globalThis as { addEventListener?: (t: string, f: () => void) => void }).addEventListener?.('online', this.onOnline);
   }
 
   /** The machine with this connection's socket, health poll and reconnect policy. */
@@ -245,7 +251,11 @@ export class WebSocketConnection {
       return;
     }
     if (this.socket !== socket) return;
-    for (const message of this.unacked.values()) this.write(socket, message);
+    const now = this.clock.now();
+    for (const message of this.unacked.values()) {
+      message.sentAt = now; // re-sent: its acknowledgement clock starts again
+      this.write(socket, message);
+    }
     for (let m = this.queue.shift(); m; m = this.queue.shift()) {
       this.track(m);
       this.write(socket, m);
@@ -304,11 +314,33 @@ export class WebSocketConnection {
   }
 
   /** With `delivery`: keep the message until its acknowledgement arrives. */
-  private track(message: QueuedMessage): void {
+  private track(message: QueuedMessage & { sentAt?: number }): void {
     const delivery = this.o.delivery;
     if (!delivery || message.binary) return;
     const id = delivery.messageId(message.original);
-    if (id !== undefined && id !== null) this.unacked.set(id, message);
+    if (id === undefined || id === null) return;
+    message.sentAt = this.clock.now();
+    this.unacked.set(id, message);
+    if (this.ackTimer === undefined) this.armAckTimer(delivery.ackTimeout);
+  }
+
+  /** Fires when the oldest unacknowledged message is overdue: a link that takes writes but answers nothing is dead. */
+  private armAckTimer(ackTimeout: number): void {
+    const oldest = this.unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
+    if (oldest === undefined) {
+      this.ackTimer = undefined;
+      return;
+    }
+    const due = (oldest.sentAt ?? this.clock.now()) + ackTimeout - this.clock.now();
+    this.ackTimer = this.clock.setTimeout(() => {
+      this.ackTimer = undefined;
+      const first = this.unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
+      if (first && this.ready && this.clock.now() - (first.sentAt ?? 0) >= ackTimeout) {
+        this.log.warn(`no acknowledgement within ${ackTimeout} ms; reconnecting to re-send`);
+        this.socket?.terminate();
+      }
+      if (this.unacked.size > 0 && !this.disposed) this.armAckTimer(ackTimeout);
+    }, Math.max(0, due));
   }
 
   private write(socket: SocketLike, message: QueuedMessage): void {
@@ -491,6 +523,8 @@ export class WebSocketConnection {
     for (const m of unacked) this.dropped(m, 'disposed');
     this.rejectOpenWaiters(new StatewireError('WebSocketConnection was disposed'));
     this.inbox.close(new StatewireError('WebSocketConnection was disposed'));
+    this.clock.clearTimeout(this.ackTimer);
+    (globalThis as { removeEventListener?: (t: string, f: () => void) => void }).removeEventListener?.('online', this.onOnline);
     this.actor.send({ type: 'DISCONNECT' });
     this.actor.stop();
     this.listeners.clear();

@@ -95,15 +95,19 @@ function openBrowser(url: string, options: SocketOptions, on: SocketHandlers): S
   const ws = new WebSocket(url, options.protocols);
   ws.binaryType = 'arraybuffer';
   let opened = false;
+  let failed = false;
+  const fail = (reason: string) => {
+    if (opened || failed) return;
+    failed = true;
+    on.onFailure(reason);
+  };
   ws.onopen = () => {
     opened = true;
     on.onOpen();
   };
   ws.onmessage = (e) => on.onMessage(e.data as string | ArrayBuffer, typeof e.data !== 'string');
-  ws.onclose = (e) => (opened ? on.onClose(e.code, e.reason) : on.onFailure(`closed before opening (${e.code})`));
-  ws.onerror = () => {
-    if (!opened) on.onFailure('the connection could not be opened');
-  };
+  ws.onclose = (e) => (opened ? on.onClose(e.code, e.reason) : fail(`closed before opening (${e.code})`));
+  ws.onerror = () => fail('the connection could not be opened');
   return {
     send: (data, done) => {
       try {

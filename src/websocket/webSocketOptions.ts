@@ -41,7 +41,12 @@ export interface WebSocketConnectionOptions {
   /** Queue binary frames while down. Default false. */
   queueBinary?: boolean;
   /** At-least-once delivery: keep each message until an incoming one acknowledges its id. */
-  delivery?: { messageId: (message: unknown) => unknown; ackId: (incoming: unknown) => unknown };
+  delivery?: {
+    messageId: (message: unknown) => unknown;
+    ackId: (incoming: unknown) => unknown;
+    /** No acknowledgement within this (ms) while open: the link is treated as dead and reconnected. Default 30000. */
+    ackTimeout?: number;
+  };
   /** Runs after every (re)open, before the queue is flushed (re-authentication). */
   onOpen?: (connection: unknown) => void | Promise<void>;
   /** false makes a close terminal (no reconnect). Default: reconnect on every close but 1000. */
@@ -104,7 +109,9 @@ export const webSocketSpec = {
   maxQueuedBytes: num({ min: 1, max: 2 ** 40, allowInfinity: true, default: 16 * MB }),
   overflow: oneOf(['drop-oldest', 'drop-newest', 'reject'] as const, { default: 'drop-oldest' }),
   queueBinary: bool({ default: false }),
-  delivery: optional(shape({ messageId: fn<(m: unknown) => unknown>(), ackId: fn<(m: unknown) => unknown>() })),
+  delivery: optional(
+    shape({ messageId: fn<(m: unknown) => unknown>(), ackId: fn<(m: unknown) => unknown>(), ackTimeout: ms(1, 3_600_000, 30_000) }),
+  ),
   onOpen: optional(fn<(c: unknown) => void | Promise<void>>()),
   shouldReconnect: optional(fn<(c: { code: number; reason: string }) => boolean>()),
   activityFromMessage: optional(fn<(m: unknown) => Activity | undefined>()),
