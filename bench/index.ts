@@ -5,9 +5,13 @@
  *    cockatiel 3 and opossum 9, in one process (below).
  * 2. http: ApiClient vs fetch / undici / ky / cockatiel / opossum against a
  *    local server in a child process (bench/http.ts).
+ * 3. ws: WebSocketConnection vs raw ws / partysocket / reconnecting-websocket
+ *    against a ws echo server in a child process: throughput, latency and heap
+ *    per connection (bench/websocket.ts).
  *
  * `npm run bench -- http` (or `BENCH=http npm run bench`) runs only the HTTP
- * part; `npm run bench -- resilience` only the first.
+ * part; `npm run bench -- resilience` only the first; `npm run bench -- ws`
+ * only the WebSocket part.
  *
  * Each tinybench sample runs a batch of calls (see bench/resilience.ts); the
  * figures below are per call: mean ns, calls/s, and ratios against the
@@ -114,12 +118,16 @@ async function runResilience(): Promise<void> {
 }
 
 const which = (process.argv[2] ?? process.env.BENCH ?? 'all').toLowerCase();
-if (!['all', 'resilience', 'http'].includes(which)) {
-  console.error(`unknown bench "${which}": expected all, resilience or http`);
+if (!['all', 'resilience', 'http', 'ws'].includes(which)) {
+  console.error(`unknown bench "${which}": expected all, resilience, http or ws`);
   process.exit(2);
 }
 if (which === 'all' || which === 'resilience') await runResilience();
 if (which === 'all' || which === 'http') {
   const { runHttpBench } = await import('./http.js');
   if (!(await runHttpBench())) process.exitCode = 1;
+}
+if (which === 'all' || which === 'ws') {
+  const { runWebSocketBench } = await import('./websocket.js');
+  if (!(await runWebSocketBench())) process.exitCode = 1;
 }

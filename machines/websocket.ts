@@ -74,7 +74,8 @@ export type WebSocketEmitted =
   | { type: 'close'; code: number; reason: string; wasOpen: boolean }
   | { type: 'reconnecting'; attempt: number; delay: number }
   | { type: 'max_reconnect_attempts'; attempts: number }
-  | { type: 'error'; message: string };
+  /** An attempt failed or a close was terminal; `status` (upgrade answer) or `code` (close) when the server was reached. */
+  | { type: 'error'; message: string; status?: number; code?: number };
 
 type ReconnectSnapshotEvent = { type: string; snapshot: SnapshotFrom<typeof backoffMachine> };
 const loop = (event: unknown) => (event as ReconnectSnapshotEvent).snapshot;
@@ -140,7 +141,7 @@ export const webSocketMachine = setup({
     mayReconnect: ({ event }) => !(event.type === 'SOCKET_FAILED' && (event.status === 401 || event.status === 403)),
     loopWaiting: ({ event }) => loop(event).value === 'waiting',
     loopAttempting: ({ event }) => loop(event).value === 'attempting',
-    loopExhausted: ({ event }) => loop(event).value === 'exhausted',
+    loopExhausted: ({ event }) => (event as unknown as { output?: { outcome?: string } }).output?.outcome === 'exhausted',
     heartbeatOn: ({ context }) => context.pingInterval > 0,
   },
   actions: {
@@ -153,7 +154,6 @@ export const webSocketMachine = setup({
       attempt: loop(event).context.attempts + 1,
       delay: loop(event).context.delay,
     })),
-    emitExhausted: emit(({ event }) => ({ type: 'max_reconnect_attempts' as const, attempts: loop(event).context.attempts })),
     recordClose: assign(({ event }) =>
       event.type === 'SOCKET_CLOSED' ? { lastClose: { code: event.code, reason: event.reason }, connectedAt: null } : {},
     ),
@@ -168,6 +168,13 @@ export const webSocketMachine = setup({
     emitError: emit(({ event }) => ({
       type: 'error' as const,
       message: event.type === 'SOCKET_FAILED' ? event.reason : event.type === 'SOCKET_CLOSED' ? `closed ${event.code} ${event.reason}` : 'error',
+      ...(event.type === 'SOCKET_FAILED' && event.status !== undefined ? { status: event.status } : {}),
+      ...(event.type === 'SOCKET_CLOSED' ? { code: event.code } : {}),
+    })),
+    recordTimeout: assign({ lastError: 'connect timeout' }),
+    emitExhaustedDone: emit(({ event }) => ({
+      type: 'max_reconnect_attempts' as const,
+      attempts: (event as unknown as { output?: { attempts?: number } }).output?.attempts ?? 0,
     })),
     tellLoopClosed: sendTo('reconnect', ({ event }) =>
       event.type === 'SOCKET_CLOSED' && event.wasOpen
@@ -221,6 +228,8 @@ export const webSocketMachine = setup({
           seed: context.reconnect.seed,
         }),
         onSnapshot: { actions: 'trackLoop' },
+        // A finished child sends no more snapshots: spent attempts arrive as the loop's output.
+        onDone: { guard: 'loopExhausted', target: '#websocket.error', actions: 'emitExhaustedDone' },
       },
       initial: 'link',
       on: {
@@ -238,16 +247,14 @@ export const webSocketMachine = setup({
             ],
             SOCKET_FAILED: [
               { guard: not('mayReconnect'), target: '#websocket.error', actions: ['recordFailure', 'emitError'] },
-              { actions: ['recordFailure', 'tellLoopClosed'] },
+              // Not terminal, but reported: seed 004's on('error') hears about a backend that is down.
+              { actions: ['recordFailure', 'emitError', 'tellLoopClosed'] },
             ],
-            'xstate.snapshot.reconnect': [
-              { guard: 'loopExhausted', target: '#websocket.error', actions: ['trackLoop', 'emitExhausted'] },
-              { guard: 'loopWaiting', target: 'waiting', actions: ['trackLoop', 'emitReconnecting'] },
-            ],
+            'xstate.snapshot.reconnect': { guard: 'loopWaiting', target: 'waiting', actions: ['trackLoop', 'emitReconnecting'] },
           },
           states: {
             connecting: {
-              after: { connectTimeout: { actions: 'tellLoopTimedOut' } },
+              after: { connectTimeout: { actions: ['recordTimeout', 'tellLoopTimedOut'] } },
               on: { OPENED: { target: 'connected', actions: ['opened', 'tellLoopOpened', 'emitOpen'] } },
             },
             connected: {
@@ -285,10 +292,7 @@ export const webSocketMachine = setup({
           on: {
             HEALTHY: { actions: 'tellLoopRetry' },
             RETRY_NOW: { actions: 'tellLoopRetry' },
-            'xstate.snapshot.reconnect': [
-              { guard: 'loopAttempting', target: 'link', actions: 'trackLoop' },
-              { guard: 'loopExhausted', target: '#websocket.error', actions: ['trackLoop', 'emitExhausted'] },
-            ],
+            'xstate.snapshot.reconnect': { guard: 'loopAttempting', target: 'link', actions: 'trackLoop' },
           },
         },
       },

@@ -219,9 +219,11 @@ export class WebSocketConnection {
       this.rejectOpenWaiters(new StatewireError(`WebSocketConnection gave up after ${e.attempts} attempts`));
     });
     this.actor.on('error', (e) => {
-      const error = new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: e.message });
+      const reached = e.status !== undefined || e.code !== undefined;
+      const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
+      const error = new NetworkError(code, this.url, reached, { cause: new Error(e.message) });
       this.emit('error', error);
-      if (/\b40[13]\b/.test(e.message)) this.events.emit('authentication_failed', e.message, 'error');
+      if (e.status === 401 || e.status === 403) this.events.emit('authentication_failed', e.message, 'error', { status: e.status });
       this.rejectOpenWaiters(error);
     });
     watch(this.actor, (snapshot) => {
@@ -244,7 +246,9 @@ export class WebSocketConnection {
     this.metrics.markConnected();
     this.stats.lastConnectedAt = this.clock.now();
     try {
-      if (this.o.onOpen) await this.o.onOpen(this);
+      // The hook gets a view of this connection whose send() writes at once: its
+      // handshake goes first, while anyone else's sends still wait behind the queue.
+      if (this.o.onOpen) await this.o.onOpen(this.handshakeView(socket));
     } catch (error) {
       this.log.error('onOpen failed; closing to retry', error);
       socket.terminate();
@@ -264,6 +268,20 @@ export class WebSocketConnection {
     this.emit('open');
     this.events.emit('connected', `connected to ${this.url}`, 'info');
     for (const waiter of this.openWaiters.splice(0)) waiter.resolve();
+  }
+
+  private handshakeView(socket: SocketLike): WebSocketConnection {
+    const conn = this;
+    return Object.create(this, {
+      send: {
+        value(message: unknown): boolean {
+          if (conn.socket !== socket) return conn.send(message);
+          const data: WireData = typeof message === 'string' || isBinaryData(message) ? (message as WireData) : JSON.stringify(message);
+          conn.write(socket, toQueuedMessage(data, message));
+          return true;
+        },
+      },
+    }) as WebSocketConnection;
   }
 
   private detach(): void {

@@ -47,7 +47,10 @@ export interface WebSocketConnectionOptions {
     /** No acknowledgement within this (ms) while open: the link is treated as dead and reconnected. Default 30000. */
     ackTimeout?: number;
   };
-  /** Runs after every (re)open, before the queue is flushed (re-authentication). */
+  /**
+   * Runs after every (re)open, before the queue is flushed (re-authentication).
+   * `send()` on the connection it receives writes at once, ahead of the queue.
+   */
   onOpen?: (connection: unknown) => void | Promise<void>;
   /** false makes a close terminal (no reconnect). Default: reconnect on every close but 1000. */
   shouldReconnect?: (close: { code: number; reason: string }) => boolean;

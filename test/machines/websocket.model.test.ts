@@ -24,7 +24,8 @@ const loopStandIn = setup({
   context: { attempts: 1, delay: 0 },
   initial: 'attempting',
   on: { SET: [goTo('attempting'), goTo('waiting'), goTo('exhausted')] },
-  states: { attempting: {}, waiting: {}, exhausted: {} },
+  states: { attempting: {}, waiting: {}, exhausted: { type: 'final' } },
+  output: ({ context }) => ({ outcome: 'exhausted', attempts: context.attempts }),
 });
 
 const machine = webSocketMachine.provide({
@@ -63,13 +64,14 @@ const model = getCoveringPaths(machine, {
     { type: 'IDLE' },
     loopSnapshot('waiting'),
     loopSnapshot('attempting'),
-    loopSnapshot('exhausted'),
+    { type: 'xstate.done.actor.reconnect', output: { outcome: 'exhausted', attempts: 2 } },
   ],
 });
 
 /** Makes the stand-in loop take the state the model step names. */
 function perform(event: EventObject, actor: AnyActorRef) {
   const loop = actor.getSnapshot().children.reconnect as AnyActorRef;
+  if (event.type === 'xstate.done.actor.reconnect') return loop.send({ type: 'SET', value: 'exhausted', attempts: 2, delay: 0 });
   const { value, context } = (event as unknown as { snapshot: { value: LoopState; context: { attempts: number; delay: number } } }).snapshot;
   loop.send({ type: 'SET', value, ...context });
 }
