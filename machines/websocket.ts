@@ -57,7 +57,8 @@ export type WebSocketEvent =
   | { type: 'RETRY_NOW' }
   // From the socket actor:
   | { type: 'OPENED'; at: number }
-  | { type: 'SOCKET_CLOSED'; code: number; reason: string; wasOpen: boolean }
+  /** `terminal`: the runtime's `shouldReconnect` said this close ends the session. */
+  | { type: 'SOCKET_CLOSED'; code: number; reason: string; wasOpen: boolean; terminal?: boolean }
   /** The opening failed before a socket existed: refused, URL provider rejected, handshake answered `status`. */
   | { type: 'SOCKET_FAILED'; reason: string; status?: number }
   | { type: 'PONG' }
@@ -89,8 +90,8 @@ const loop = (event: unknown) => (event as ReconnectSnapshotEvent).snapshot;
  * (the `socket` actor `src/` provides) and tells the loop `SUCCEEDED`, `FAILED`
  * or `DROPPED`; it follows the loop's snapshots into `waiting` (and back into
  * `link` when the loop attempts again), or into `error` when attempts are spent.
- * A close with code 1000 ends the session in `closed`; `mayReconnect` (a guard
- * `src/` provides from `shouldReconnect`) can make any close terminal. While
+ * A close with code 1000 ends the session in `closed`; a close the runtime marks
+ * `terminal` (from the caller's `shouldReconnect`) or a 401/403 upgrade ends it in `error`. While
  * connected, `activity` tracks idle / listening / thinking / speaking and
  * `heartbeat` pings; a missing pong terminates the socket, which reconnects. While
  * waiting, the `healthPoll` actor may report the backend up (`HEALTHY`).
@@ -137,8 +138,9 @@ export const webSocketMachine = setup({
   },
   guards: {
     isNormalClose: ({ event }) => event.type === 'SOCKET_CLOSED' && event.code === 1000,
-    // Replaced by src/ with the caller's shouldReconnect; by default an auth refusal is final.
-    mayReconnect: ({ event }) => !(event.type === 'SOCKET_FAILED' && (event.status === 401 || event.status === 403)),
+    // An auth refusal, or a close the caller's shouldReconnect marked terminal, is final.
+    mayReconnect: ({ event }) =>
+      event.type === 'SOCKET_FAILED' ? !(event.status === 401 || event.status === 403) : !(event.type === 'SOCKET_CLOSED' && event.terminal === true),
     loopWaiting: ({ event }) => loop(event).value === 'waiting',
     loopAttempting: ({ event }) => loop(event).value === 'attempting',
     loopExhausted: ({ event }) => (event as unknown as { output?: { outcome?: string } }).output?.outcome === 'exhausted',

@@ -1,5 +1,5 @@
 import { fromCallback, type Actor } from 'xstate';
-import { statusOf, webSocketMachine, type Activity, type WebSocketStatus } from '../../machines/websocket.js';
+import { statusOf, webSocketMachine, type Activity, type WebSocketEvent, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ConnectionHealth, ConnectionType } from '../config/enums.js';
 import { validateOptions } from '../config/validate.js';
@@ -12,7 +12,7 @@ import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from '../clients/ConnectionEvents.js';
 import { decodeMessage, type RawMessageData } from './decodeMessage.js';
 import { Inbox } from './Inbox.js';
-import { OutboundQueue, toQueuedMessage, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
+import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
 import { openSocket, type SocketLike } from './openSocket.js';
 import { webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
 
@@ -104,7 +104,8 @@ export class WebSocketConnection {
     this.log = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: `WebSocket ${o.name}` });
     if (typeof options.url === 'string') this.log.remember(o.headers, options.url);
     this.events = new ConnectionEvents(o.name, this.clock, this.log);
-    this.metrics = new ConnectionMetrics({ clock: this.clock, enabled: o.monitoring });
+    // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
+    this.metrics = new ConnectionMetrics({ clock: this.clock, enabled: o.monitoring, sampleSize: 32 });
     this.queue = new OutboundQueue({
       maxMessages: o.maxQueuedMessages,
       maxBytes: o.maxQueuedBytes,
@@ -119,7 +120,7 @@ export class WebSocketConnection {
         if (!this.listeners.get('message')?.size) this.dropped(m, 'inbox-full');
       },
     });
-    this.actor = createRootActor(this.machine(), {
+    this.actor = createRootActor(connectionMachine, {
       input: {
         url: shownUrl,
         connectTimeout: o.timeout,
@@ -134,66 +135,55 @@ export class WebSocketConnection {
       clock: this.clock,
       onError: (error) => this.log.error('actor error', error),
     });
+    owners.set(this.actor.system, this);
     this.wire();
     // Browsers: coming back online reconnects at once instead of waiting out the backoff.
     (globalThis as { addEventListener?: (t: string, f: () => void) => void }).addEventListener?.('online', this.onOnline);
   }
 
-  /** The machine with this connection's socket, health poll and reconnect policy. */
-  private machine() {
-    const conn = this;
-    return webSocketMachine.provide({
-      actors: {
-        socket: fromCallback<{ type: 'PING' } | { type: 'TERMINATE' }, { attempt: number }>(({ sendBack, receive }) => {
-          let stopped = false;
-          let socket: SocketLike | undefined;
-          (async () => {
-            const url = await conn.resolveUrl();
-            if (stopped) return;
-            socket = await openSocket(url, { protocols: conn.o.protocols, headers: conn.o.headers, maxPayload: conn.o.maxPayload }, {
-              onOpen: () => {
-                if (stopped) return socket?.close(1000);
-                conn.socket = socket!;
-                sendBack({ type: 'OPENED', at: conn.clock.now() });
-              },
-              onMessage: (data, isBinary) => conn.onMessage(data, isBinary),
-              onPong: () => {
-                conn.pong();
-                if (!stopped) sendBack({ type: 'PONG' });
-              },
-              onClose: (code, reason) => {
-                if (conn.socket === socket) conn.detach();
-                if (!stopped) sendBack({ type: 'SOCKET_CLOSED', code, reason, wasOpen: true });
-              },
-              onFailure: (reason, status) => {
-                if (!stopped) sendBack({ type: 'SOCKET_FAILED', reason: conn.log.redactor.text(reason), ...(status === undefined ? {} : { status }) });
-              },
-            });
-            if (stopped) socket.terminate();
-          })().catch((error: unknown) => {
-            if (!stopped) sendBack({ type: 'SOCKET_FAILED', reason: conn.log.redactor.text(`could not open: ${(error as Error)?.message ?? error}`) });
-          });
-          receive((event) => {
-            if (event.type === 'PING') conn.heartbeat(socket);
-            else socket?.terminate();
-          });
-          return () => {
-            stopped = true;
-            if (conn.socket === socket) conn.detach();
-            if (socket?.isOpen) socket.close(1000, 'closing');
-            else socket?.terminate();
-          };
-        }),
-        healthPoll: fromCallback(({ sendBack }) => conn.pollHealth(() => sendBack({ type: 'HEALTHY' }))),
-      },
-      guards: {
-        mayReconnect: ({ event }) => {
-          if (event.type === 'SOCKET_FAILED') return !(event.status === 401 || event.status === 403);
-          if (event.type !== 'SOCKET_CLOSED') return true;
-          return conn.o.shouldReconnect ? conn.o.shouldReconnect({ code: event.code, reason: event.reason }) !== false : true;
+  /** The `socket` actor's work: open, report lifecycle to the machine, hand data straight to this object. */
+  /** @internal */
+  runSocket(sendBack: (event: WebSocketEvent) => void, receive: (listener: (event: { type: 'PING' } | { type: 'TERMINATE' }) => void) => void): () => void {
+    let stopped = false;
+    let socket: SocketLike | undefined;
+    (async () => {
+      const url = await this.resolveUrl();
+      if (stopped) return;
+      socket = await openSocket(url, { protocols: this.o.protocols, headers: this.o.headers, maxPayload: this.o.maxPayload }, {
+        onOpen: () => {
+          if (stopped) return socket?.close(1000);
+          this.socket = socket!;
+          sendBack({ type: 'OPENED', at: this.clock.now() });
         },
-      },
+        onMessage: (data, isBinary) => this.onMessage(data, isBinary),
+        onPong: () => {
+          this.pong();
+          if (!stopped) sendBack({ type: 'PONG' });
+        },
+        onClose: (code, reason) => {
+          if (this.socket === socket) this.detach();
+          if (stopped) return;
+          const terminal = code !== 1000 && this.o.shouldReconnect?.({ code, reason }) === false;
+          sendBack({ type: 'SOCKET_CLOSED', code, reason, wasOpen: true, ...(terminal ? { terminal } : {}) });
+        },
+        onFailure: (reason, status) => {
+          if (!stopped) sendBack({ type: 'SOCKET_FAILED', reason: this.log.redactor.text(reason), ...(status === undefined ? {} : { status }) });
+        },
+      });
+      if (stopped) socket.terminate();
+    })().catch((error: unknown) => {
+      if (!stopped) sendBack({ type: 'SOCKET_FAILED', reason: this.log.redactor.text(`could not open: ${(error as Error)?.message ?? error}`) });
     });
+    receive((event) => {
+      if (event.type === 'PING') this.heartbeat(socket);
+      else socket?.terminate();
+    });
+    return () => {
+      stopped = true;
+      if (this.socket === socket) this.detach();
+      if (socket?.isOpen) socket.close(1000, 'closing');
+      else socket?.terminate();
+    };
   }
 
   private async resolveUrl(): Promise<string> {
@@ -309,13 +299,16 @@ export class WebSocketConnection {
    */
   send(message: unknown): boolean {
     if (this.disposed) return false;
-    const data: WireData = typeof message === 'string' || isBinaryData(message) ? (message as WireData) : JSON.stringify(message);
-    if (!isBinaryData(message) && this.activity !== 'thinking' && this.o.isUserMessage(message)) this.actor.send({ type: 'USER_MESSAGE' });
+    const binary = isBinaryData(message);
+    const data: WireData = binary || typeof message === 'string' ? (message as WireData) : JSON.stringify(message);
+    if (!binary && this.activity !== 'thinking' && this.o.isUserMessage(message)) this.actor.send({ type: 'USER_MESSAGE' });
     const socket = this.socket;
-    if (this.ready && socket) {
-      const queued = toQueuedMessage(data, message);
-      this.track(queued);
-      this.write(socket, queued);
+    if (this.ready && socket !== null && socket.isOpen) {
+      // The direct path: no queue entry unless delivery must keep the message.
+      if (this.o.delivery && !binary) this.track(toQueuedMessage(data, message));
+      this.stats.messagesSent++;
+      this.stats.bytesSent += byteLength(data);
+      socket.send(data);
       return true;
     }
     return this.queue.push(toQueuedMessage(data, message));
@@ -361,16 +354,11 @@ export class WebSocketConnection {
     }, Math.max(0, due));
   }
 
+  /** Writes a queued or re-sent message. No per-write callback: it would cost a closure and a tick per message. */
   private write(socket: SocketLike, message: QueuedMessage): void {
     this.stats.messagesSent++;
     this.stats.bytesSent += message.size;
-    socket.send(message.data, (error) => {
-      if (!error) return;
-      // Not written: back to the head of the queue, unless an ack will re-send it anyway.
-      this.stats.messagesSent--;
-      const id = this.o.delivery?.messageId(message.original);
-      if (id === undefined || id === null || !this.unacked.has(id)) this.queue.unshift(message);
-    });
+    socket.send(message.data);
   }
 
   private onMessage(data: RawMessageData, isBinary: boolean): void {
@@ -391,8 +379,18 @@ export class WebSocketConnection {
       const next = this.o.activityFromMessage(value);
       if (next && next !== this.activity) this.actor.send({ type: next === 'speaking' ? 'SPEAKING' : next === 'idle' ? 'IDLE' : next === 'listening' ? 'STREAM_AUDIO' : 'USER_MESSAGE' });
     }
-    this.emit('message', value);
+    const listeners = this.listeners.get('message');
+    if (listeners !== undefined) for (const handler of listeners) this.callMessageHandler(handler, value);
+    // Push and pull see the same stream; the inbox is bounded and only reports overflow nobody received.
     this.inbox.push(value);
+  }
+
+  private callMessageHandler(handler: Listener, value: unknown): void {
+    try {
+      handler(value);
+    } catch (error) {
+      this.log.error("a 'message' handler threw", error);
+    }
   }
 
   private heartbeat(socket: SocketLike | undefined): void {
@@ -406,7 +404,8 @@ export class WebSocketConnection {
   }
 
   /** While waiting: poll the backend's health URL; the first 2xx reconnects at once. */
-  private pollHealth(healthy: () => void): () => void {
+  /** @internal The `healthPoll` actor's work. */
+  pollHealth(healthy: () => void): () => void {
     const url = this.o.healthUrl === false ? undefined : (this.o.healthUrl ?? deriveHealthUrl(this.options.url));
     if (!url || typeof fetch !== 'function') return () => {};
     let stopped = false;
@@ -547,6 +546,33 @@ export class WebSocketConnection {
     this.actor.stop();
     this.listeners.clear();
   }
+}
+
+/**
+ * Which connection a running actor belongs to. The machine is built once for
+ * every connection (a `provide` per instance costs ~29 KB each); its actors find
+ * their connection through the actor system they run in.
+ */
+const owners = new WeakMap<object, WebSocketConnection>();
+const ownerOf = (system: object) => {
+  const owner = owners.get(system);
+  if (!owner) throw new Error('WebSocketConnection: actor system without a connection');
+  return owner;
+};
+
+const connectionMachine = webSocketMachine.provide({
+  actors: {
+    socket: fromCallback<{ type: 'PING' } | { type: 'TERMINATE' }, { attempt: number }>(({ sendBack, receive, system }) =>
+      ownerOf(system).runSocket(sendBack as never, receive),
+    ),
+    healthPoll: fromCallback(({ sendBack, system }) => ownerOf(system).pollHealth(() => sendBack({ type: 'HEALTHY' }))),
+  },
+});
+
+const hasBuffer = typeof Buffer === 'function';
+/** Bytes of a frame: Buffer.byteLength in Node (fast, native), the portable count elsewhere. */
+function byteLength(data: WireData): number {
+  return typeof data === 'string' ? (hasBuffer ? Buffer.byteLength(data) : wireByteLength(data)) : (data as ArrayBufferView | ArrayBuffer).byteLength;
 }
 
 /** ws → http, wss → https, path /health: the backend's health check while the socket is down. */

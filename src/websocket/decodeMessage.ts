@@ -43,7 +43,8 @@ function looksLikeJson(text: string): boolean {
 function toText(data: Exclude<RawMessageData, string>): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
   // Buffer#toString is Node's fast path; TextDecoder covers ArrayBuffer and plain views.
-  return hasBuffer && Buffer.isBuffer(data) ? data.toString('utf8') : utf8.decode(data);
+  // toString() without an encoding name skips Node's encoding lookup: this is per message.
+  return hasBuffer && Buffer.isBuffer(data) ? data.toString() : utf8.decode(data);
 }
 
 function asError(e: unknown): Error {

@@ -30,11 +30,6 @@ const loopStandIn = setup({
 
 const machine = webSocketMachine.provide({
   actors: { reconnect: loopStandIn as never, socket: fromCallback(() => {}) as never, healthPoll: fromCallback(() => {}) as never },
-  guards: {
-    // What src/ provides from shouldReconnect: an auth refusal or close code 4401 is final.
-    mayReconnect: ({ event }) =>
-      !(event.type === 'SOCKET_FAILED' && event.status === 401) && !(event.type === 'SOCKET_CLOSED' && event.code === 4401),
-  },
 });
 
 const loopSnapshot = (value: LoopState) => ({
@@ -52,7 +47,7 @@ const model = getCoveringPaths(machine, {
     { type: 'OPENED', at: 1 },
     { type: 'SOCKET_CLOSED', code: 1000, reason: 'bye', wasOpen: true },
     { type: 'SOCKET_CLOSED', code: 1006, reason: '', wasOpen: true },
-    { type: 'SOCKET_CLOSED', code: 4401, reason: 'token expired', wasOpen: true },
+    { type: 'SOCKET_CLOSED', code: 4401, reason: 'token expired', wasOpen: true, terminal: true },
     { type: 'SOCKET_FAILED', reason: 'ECONNREFUSED' },
     { type: 'SOCKET_FAILED', reason: 'Unexpected server response: 401', status: 401 },
     { type: 'PONG' },
