@@ -363,20 +363,21 @@ export class WebSocketConnection {
 
   private onMessage(data: RawMessageData, isBinary: boolean): void {
     this.stats.messagesReceived++;
-    this.stats.bytesReceived += typeof data === 'string' ? data.length : Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data.byteLength;
-    const { value } = decodeMessage(data, isBinary, this.o.parse);
-    const delivery = this.o.delivery;
-    if (delivery && !isBinary) {
+    this.stats.bytesReceived += Array.isArray(data) ? totalLength(data) : typeof data === 'string' ? data.length : data.byteLength;
+    const o = this.o;
+    const value = decodeMessage(data, isBinary, o.parse).value;
+    const delivery = o.delivery;
+    if (delivery !== undefined && !isBinary) {
       const id = delivery.ackId(value);
       if (id !== undefined && id !== null && this.unacked.delete(id)) return;
     }
-    if (this.o.isPong?.(value)) {
+    if (o.isPong !== undefined && o.isPong(value)) {
       this.pong();
       this.actor.send({ type: 'PONG' });
       return;
     }
-    if (this.o.activityFromMessage) {
-      const next = this.o.activityFromMessage(value);
+    if (o.activityFromMessage !== undefined) {
+      const next = o.activityFromMessage(value);
       if (next && next !== this.activity) this.actor.send({ type: next === 'speaking' ? 'SPEAKING' : next === 'idle' ? 'IDLE' : next === 'listening' ? 'STREAM_AUDIO' : 'USER_MESSAGE' });
     }
     const listeners = this.listeners.get('message');
@@ -570,6 +571,12 @@ const connectionMachine = webSocketMachine.provide({
 });
 
 const hasBuffer = typeof Buffer === 'function';
+
+function totalLength(fragments: Buffer[]): number {
+  let n = 0;
+  for (const b of fragments) n += b.length;
+  return n;
+}
 /** Bytes of a frame: Buffer.byteLength in Node (fast, native), the portable count elsewhere. */
 function byteLength(data: WireData): number {
   return typeof data === 'string' ? (hasBuffer ? Buffer.byteLength(data) : wireByteLength(data)) : (data as ArrayBufferView | ArrayBuffer).byteLength;
