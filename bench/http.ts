@@ -18,7 +18,6 @@
  * BENCH_HTTP_PAIRS=15 takes the targets from more pairs; BENCH_HTTP_VERBOSE=1
  * prints every measured run.
  */
-import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { setMaxListeners } from 'node:events';
@@ -38,6 +37,7 @@ import {
 import OpossumBreaker from 'opossum';
 import { ApiClient } from '../src/index.js';
 import { fmtOps, fmtRatio, printTable, versionOf } from './format.js';
+import { cpuOf, startChildServer } from './childServer.js';
 
 const CONCURRENCIES = [1, 64] as const;
 const WARMUP: Record<number, number> = { 1: 300, 64: 1000 };
@@ -80,47 +80,9 @@ interface Run {
 
 // ---- the server child --------------------------------------------------------
 
-interface Server {
-  port: number;
-  stats: () => Promise<{ requests: number; cpuUs: number }>;
-  stop: () => Promise<void>;
-}
 
-async function startServer(): Promise<Server> {
-  const script = fileURLToPath(new URL('./httpServer.ts', import.meta.url));
-  // Explicit execArgv: do not pass the parent's flags (e.g. --cpu-prof) to the server.
-  const child: ChildProcess = fork(script, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('bench server did not start within 15 s')), 15_000);
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`bench server exited early (code ${code})`)));
-    child.on('message', function onMessage(m: { type: string; port?: number }) {
-      if (m.type !== 'listening') return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(m.port!);
-    });
-  });
-  child.removeAllListeners('exit');
-  const stats = () =>
-    new Promise<{ requests: number; cpuUs: number }>((resolve) => {
-      child.on('message', function onMessage(m: { type: string; requests?: number; cpu?: NodeJS.CpuUsage }) {
-        if (m.type !== 'stats') return;
-        child.off('message', onMessage);
-        resolve({ requests: m.requests!, cpuUs: m.cpu!.user + m.cpu!.system });
-      });
-      child.send({ type: 'stats' });
-    });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.send({ type: 'stop' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { port, stats, stop };
-}
+const startServer = () =>
+  startChildServer(new URL('./httpServer.ts', import.meta.url), 'bench server', (m) => ({ requests: m.requests as number, cpuUs: cpuOf(m) }));
 
 // ---- the subjects -----------------------------------------------------------------
 

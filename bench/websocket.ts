@@ -33,10 +33,11 @@
  * (raw ws is always kept), BENCH_WS_PARTS=throughput,latency,memory,
  * BENCH_WS_PAIRS=40, BENCH_WS_PIN=0, BENCH_WS_VERBOSE=1 prints every run.
  */
-import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { fmtOps, fmtRatio, printTable, versionOf } from './format.js';
+import { cpuOf, startChildServer } from './childServer.js';
 import { pickSubjects, socketsDown, openTcpSockets, RAW, SW, type WsClient, type WsSubject } from './wsClients.js';
 import type { MemoryResult } from './wsMemory.js';
 
@@ -113,51 +114,14 @@ interface ServerStats {
   cpuUs: number;
 }
 
-interface Server {
-  port: number;
-  pid: number | undefined;
-  stats: () => Promise<ServerStats>;
-  stop: () => Promise<void>;
-}
 
-async function startServer(): Promise<Server> {
-  const script = fileURLToPath(new URL('./wsServer.ts', import.meta.url));
-  // Explicit execArgv: do not pass the parent's flags (e.g. --cpu-prof) to the server.
-  const child: ChildProcess = fork(script, [], { cwd: ROOT, execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error('ws echo server did not start within 15 s'));
-    }, 15_000);
-    child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`ws echo server exited early (code ${code})`)));
-    child.on('message', function onMessage(m: { type: string; port?: number }) {
-      if (m.type !== 'listening') return;
-      clearTimeout(timer);
-      child.off('message', onMessage);
-      resolve(m.port!);
-    });
-  });
-  child.removeAllListeners('exit');
-  const stats = () =>
-    new Promise<ServerStats>((resolve) => {
-      child.on('message', function onMessage(m: { type: string; messages?: number; accepted?: number; open?: number; cpu?: NodeJS.CpuUsage }) {
-        if (m.type !== 'stats') return;
-        child.off('message', onMessage);
-        resolve({ messages: m.messages!, accepted: m.accepted!, open: m.open!, cpuUs: m.cpu!.user + m.cpu!.system });
-      });
-      child.send({ type: 'stats' });
-    });
-  const stop = async () => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-    child.send({ type: 'stop' });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
-    await exited;
-    clearTimeout(timer);
-  };
-  return { port, pid: child.pid, stats, stop };
-}
+const startServer = () =>
+  startChildServer(new URL('./wsServer.ts', import.meta.url), 'ws echo server', (m) => ({
+    messages: m.messages as number,
+    accepted: m.accepted as number,
+    open: m.open as number,
+    cpuUs: cpuOf(m),
+  }));
 
 // ---- the memory child -----------------------------------------------------------
 
