@@ -200,9 +200,11 @@ export class HttpCore {
     const deadlineAt = this.options.deadline > 0 ? this.clock.now() + this.options.deadline : Infinity;
     for (let attempt = 1; ; attempt++) {
       const wait = this.limiter.take(req.rateCategory, req.endpoint);
-      if (wait > 0) throw this.fail(new RateLimitError(wait, req.rateCategory), req);
+      // Refusals by our own limiter and breaker are counted, not sent: those two
+      // already report each episode once, and a refusal storm must not flood the actor.
+      if (wait > 0) throw this.refuse(new RateLimitError(wait, req.rateCategory));
       const ticket = this.options.circuitBreaker ? this.breaker.admit() : 1;
-      if (ticket === REJECTED) throw this.fail(this.breaker.rejection(), req);
+      if (ticket === REJECTED) throw this.refuse(this.breaker.rejection());
       let error: unknown;
       try {
         const res = await transport.request({
@@ -276,6 +278,11 @@ export class HttpCore {
     const [r, seed] = nextRandom(this.seed);
     this.seed = seed;
     return Math.round(backoffDelay(this.policy, attempt, r, 0));
+  }
+
+  private refuse(error: unknown): unknown {
+    this.counters.failed++;
+    return error;
   }
 
   private fail(error: unknown, req: PreparedRequest): unknown {
