@@ -252,7 +252,7 @@ export class WebSocketConnection {
     }
     for (let m = this.queue.shift(); m; m = this.queue.shift()) {
       this.track(m);
-      this.write(socket, m);
+      this.write(socket, m, true);
     }
     this.ready = true;
     this.emit('open');
@@ -354,11 +354,22 @@ export class WebSocketConnection {
     }, Math.max(0, due));
   }
 
-  /** Writes a queued or re-sent message. No per-write callback: it would cost a closure and a tick per message. */
-  private write(socket: SocketLike, message: QueuedMessage): void {
+  /**
+   * Writes a queued or re-sent message. Only a flush (`requeue`) watches the write:
+   * a queued message whose write fails goes back to the head of the queue. The
+   * direct path takes no callback, which would cost a closure and a tick per message.
+   */
+  private write(socket: SocketLike, message: QueuedMessage, requeue = false): void {
     this.stats.messagesSent++;
     this.stats.bytesSent += message.size;
-    socket.send(message.data);
+    if (!requeue) return socket.send(message.data);
+    socket.send(message.data, (error) => {
+      if (!error) return;
+      this.stats.messagesSent--;
+      // With delivery the unacknowledged copy is re-sent on the next open anyway.
+      const id = this.o.delivery?.messageId(message.original);
+      if (id === undefined || id === null || !this.unacked.has(id)) this.queue.unshift(message);
+    });
   }
 
   private onMessage(data: RawMessageData, isBinary: boolean): void {
