@@ -177,7 +177,7 @@ export class ApiClient {
     }
     checkTransportSecurity({ url: o.baseURL, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'ApiClient' });
     const { url: baseURL, authorization } = splitCredentials(o.baseURL);
-    if (authorization !== undefined && !Object.keys(o.headers).some((h) => h.toLowerCase() === 'authorization')) {
+    if (authorization !== undefined && !hasHeader(o.headers, 'authorization')) {
       o.headers = { ...o.headers, Authorization: authorization };
     }
     this.defaults = o;

@@ -10,6 +10,7 @@ import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.
 import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
 import { buildUrl } from '../http/buildUrl.js';
 import { splitCredentials } from '../http/splitCredentials.js';
+import { hasHeader } from '../http/hasHeader.js';
 import { serializeBody } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
@@ -106,7 +107,7 @@ export class HTTPConnection {
     const o = validateOptions('HTTPConnection', config, spec);
     checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'HTTPConnection' });
     const { url: cleanUrl, authorization } = splitCredentials(o.url);
-    if (authorization !== undefined && !Object.keys(o.customHeaders).some((h) => h.toLowerCase() === 'authorization')) {
+    if (authorization !== undefined && !hasHeader(o.customHeaders, 'authorization')) {
       o.customHeaders = { ...o.customHeaders, Authorization: authorization };
     }
     this.config = o;
@@ -186,7 +187,7 @@ export class HTTPConnection {
     const { url: target, endpoint } = buildUrl(this.url, request.url, request.params);
     const { body, contentType } = serializeBody(request.body);
     const headers = { ...this.config.customHeaders, ...request.headers };
-    if (contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = contentType;
+    if (contentType && !hasHeader(headers, 'content-type')) headers['content-type'] = contentType;
     if (this.log.enabled) this.log.remember(headers);
     const started = this.clock.now();
     try {
