@@ -35,7 +35,7 @@ import {
   wrap,
 } from 'cockatiel';
 import OpossumBreaker from 'opossum';
-import { ApiClient } from '../src/index.js';
+import { ApiClient } from './statewire.js';
 import { fmtOps, fmtRatio, printTable, versionOf } from './format.js';
 import { cpuOf, startChildServer } from './childServer.js';
 

@@ -21,7 +21,8 @@ import {
   TimeoutStrategy,
   wrap,
 } from 'cockatiel';
-import { CircuitBreaker, RateLimiter, systemClock, type Clock } from '../src/index.js';
+import type { Clock } from '../src/index.js';
+import { CircuitBreaker, RateLimiter, systemClock } from './statewire.js';
 
 /** Calls per tinybench sample for sync (sub-µs) tasks. */
 export const SYNC_BATCH = 1000;

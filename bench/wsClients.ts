@@ -13,7 +13,7 @@
 import { WebSocket as WS, type RawData } from 'ws';
 import { WebSocket as PartySocket } from 'partysocket';
 import ReconnectingWebSocket from 'reconnecting-websocket';
-import { WebSocketConnection } from '../src/index.js';
+import { WebSocketConnection } from './statewire.js';
 
 export interface WsClient {
   /** Sends one text frame; false when the subject refused or queued it instead of writing it. */

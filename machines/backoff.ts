@@ -16,6 +16,13 @@ export interface BackoffInput extends Partial<BackoffPolicy> {
   minUptime?: number;
   /** First seed of the jitter sequence (the runtime draws it). Default 1. */
   seed?: number;
+  /**
+   * Attempts already counted, for a parent that runs the loop only while it waits
+   * (the WebSocket machine resumes it at `up` after each drop or failure). Default 0.
+   */
+  attempts?: number;
+  /** The previous wait (ms), which `decorrelated` jitter grows from. Default 0. */
+  delay?: number;
 }
 
 export interface BackoffContext {
@@ -156,15 +163,15 @@ export const backoffMachine = setup({
 }).createMachine({
   id: 'backoff',
   context: ({ input }) => {
-    const { maxAttempts, mode, minUptime, seed, ...policy } = input ?? {};
+    const { maxAttempts, mode, minUptime, seed, attempts, delay, ...policy } = input ?? {};
     const given = definedOnly(policy);
     return {
       policy: { ...defaultBackoffPolicy, increment: given.base ?? defaultBackoffPolicy.increment, ...given },
       maxAttempts: maxAttempts === undefined || maxAttempts === Infinity ? null : maxAttempts,
       mode: mode ?? 'retry',
       minUptime: minUptime ?? 5000,
-      attempts: 0,
-      delay: 0,
+      attempts: attempts ?? 0,
+      delay: delay ?? 0,
       serverDelay: false,
       seed: seed ?? 1,
       lastError: null,

@@ -1,4 +1,4 @@
-import { assign, emit, fromCallback, fromPromise, not, sendTo, setup, type SnapshotFrom } from 'xstate';
+import { assign, createMachine, emit, fromCallback, fromPromise, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
 import { backoffMachine, type AttemptInput } from './backoff.js';
 import type { Jitter } from './backoffDelay.js';
 
@@ -22,6 +22,8 @@ export interface WebSocketInput {
   jitter?: Jitter;
   /** First seed of the reconnect jitter (the runtime draws it). */
   seed?: number;
+  /** Whether the network is up at start (browsers: `navigator.onLine`). Default true. */
+  online?: boolean;
 }
 
 export type Activity = 'idle' | 'listening' | 'thinking' | 'speaking';
@@ -45,6 +47,8 @@ export interface WebSocketContext {
   attempts: number;
   /** The wait before the next attempt (ms), while waiting. */
   nextDelay: number;
+  /** False after the runtime reported the network gone (browsers' `offline`). */
+  online: boolean;
   lastClose: { code: number; reason: string } | null;
   lastError: string | null;
   connectedAt: number | null;
@@ -55,10 +59,18 @@ export type WebSocketEvent =
   | { type: 'DISCONNECT' }
   /** Reconnect now (the health URL answered, the browser came online). */
   | { type: 'RETRY_NOW' }
+  /** Browsers: the network came back / went away; the page became visible again. */
+  | { type: 'ONLINE' }
+  | { type: 'OFFLINE' }
+  | { type: 'VISIBLE' }
   // From the socket actor:
   | { type: 'OPENED'; at: number }
-  /** `terminal`: the runtime's `shouldReconnect` said this close ends the session. */
-  | { type: 'SOCKET_CLOSED'; code: number; reason: string; wasOpen: boolean; terminal?: boolean }
+  /**
+   * `terminal`: the runtime's `shouldReconnect` said this close ends the session.
+   * `at`: when it closed (the runtime's clock); a connection that lasted
+   * `minUptime` resets the attempt count.
+   */
+  | { type: 'SOCKET_CLOSED'; code: number; reason: string; wasOpen: boolean; terminal?: boolean; at?: number }
   /** The opening failed before a socket existed: refused, URL provider rejected, handshake answered `status`. */
   | { type: 'SOCKET_FAILED'; reason: string; status?: number }
   | { type: 'PONG' }
@@ -76,25 +88,46 @@ export type WebSocketEmitted =
   | { type: 'reconnecting'; attempt: number; delay: number }
   | { type: 'max_reconnect_attempts'; attempts: number }
   /** An attempt failed or a close was terminal; `status` (upgrade answer) or `code` (close) when the server was reached. */
-  | { type: 'error'; message: string; status?: number; code?: number };
+  | { type: 'error'; message: string; status?: number; code?: number }
+  /** The runtime pings the open socket (a ping frame, or the app-level ping in browsers). */
+  | { type: 'ping' }
+  /** The runtime drops the open socket at once: its peer stopped answering. */
+  | { type: 'terminate' };
 
 type ReconnectSnapshotEvent = { type: string; snapshot: SnapshotFrom<typeof backoffMachine> };
 const loop = (event: unknown) => (event as ReconnectSnapshotEvent).snapshot;
 
 /**
+ * The backoff machine entered at `up`: the WebSocket machine runs its reconnect
+ * loop only while it waits (a loop running for the whole connection cost ~4.8 KB
+ * per open connection), so the loop starts where a dropped connection leaves it
+ * and is told `DROPPED` at once. The attempt itself is this machine's `link`
+ * state, so the loop's own `attempt` actor never settles.
+ */
+const reconnectLoop = createMachine({ ...backoffMachine.config, initial: 'up' }, backoffMachine.implementations).provide({
+  actors: { attempt: fromPromise<unknown, AttemptInput>(() => new Promise(() => {})) },
+}) as unknown as typeof backoffMachine;
+
+/**
  * One WebSocket connection: `idle → session (link.connecting → link.connected ⇄
- * waiting) → closed | error`.
+ * waiting | offline) → closed | error`.
  *
- * The reconnect loop is the backoff machine from `backoff.ts`, invoked as the
- * `reconnect` child for the whole session: this machine opens the socket itself
- * (the `socket` actor `src/` provides) and tells the loop `SUCCEEDED`, `FAILED`
- * or `DROPPED`; it follows the loop's snapshots into `waiting` (and back into
- * `link` when the loop attempts again), or into `error` when attempts are spent.
- * A close with code 1000 ends the session in `closed`; a close the runtime marks
- * `terminal` (from the caller's `shouldReconnect`) or a 401/403 upgrade ends it in `error`. While
- * connected, `activity` tracks idle / listening / thinking / speaking and
- * `heartbeat` pings; a missing pong terminates the socket, which reconnects. While
- * waiting, the `healthPoll` actor may report the backend up (`HEALTHY`).
+ * `link` runs the socket (the `socket` actor `src/` provides). When it fails or
+ * drops, `waiting` runs the reconnect loop, the backoff machine from `backoff.ts`,
+ * as the `reconnect` child: it is resumed with the attempts so far, waits its
+ * jittered delay and signals the next attempt by entering `attempting` (this
+ * machine goes back to `link`), or ends `exhausted` (→ `error`). The count resets
+ * when a connection that closes had stayed up `minUptime` (the close carries `at`). A close with code 1000 ends the
+ * session in `closed`; a close the runtime marks `terminal` (the caller's
+ * `shouldReconnect`) or a 401/403 upgrade ends it in `error`.
+ *
+ * While connected, `activity` tracks idle / listening / thinking / speaking and
+ * `heartbeat` asks the runtime to ping (emitted `ping`); a missing pong asks it
+ * to `terminate` the socket, whose close then reconnects.
+ * While waiting, the `healthPoll` actor may report the backend up (`HEALTHY`),
+ * and `ONLINE` / `VISIBLE` (a browser back online, a page shown again) retry at
+ * once. `OFFLINE` parks the session in `offline`, where no attempt is spent,
+ * until `ONLINE`; while connected it checks the link with an immediate ping.
  *
  * Data messages never pass through this machine: the runtime writes and reads the
  * socket directly and sends only lifecycle and activity changes.
@@ -123,10 +156,9 @@ export const webSocketMachine = setup({
     emitted: {} as WebSocketEmitted,
   },
   actors: {
-    // The socket's opening is run here, not by the loop's own attempt actor.
-    reconnect: backoffMachine.provide({ actors: { attempt: fromPromise<unknown, AttemptInput>(() => new Promise(() => {})) } }),
+    reconnect: reconnectLoop,
     // src/ provides the real socket; the default fails the attempt loudly.
-    socket: fromCallback<{ type: 'PING' } | { type: 'TERMINATE' }, { attempt: number }>(({ sendBack }) => {
+    socket: fromCallback<EventObject, { attempt: number }>(({ sendBack }) => {
       sendBack({ type: 'SOCKET_FAILED', reason: 'webSocketMachine: no `socket` actor provided' });
     }),
     healthPoll: fromCallback(() => {}),
@@ -141,24 +173,35 @@ export const webSocketMachine = setup({
     // An auth refusal, or a close the caller's shouldReconnect marked terminal, is final.
     mayReconnect: ({ event }) =>
       event.type === 'SOCKET_FAILED' ? !(event.status === 401 || event.status === 403) : !(event.type === 'SOCKET_CLOSED' && event.terminal === true),
+    isOffline: ({ context }) => !context.online,
     loopWaiting: ({ event }) => loop(event).value === 'waiting',
     loopAttempting: ({ event }) => loop(event).value === 'attempting',
     loopExhausted: ({ event }) => (event as unknown as { output?: { outcome?: string } }).output?.outcome === 'exhausted',
     heartbeatOn: ({ context }) => context.pingInterval > 0,
   },
   actions: {
-    trackLoop: assign(({ event }) => {
-      const { attempts, delay } = loop(event).context;
-      return { attempts, nextDelay: delay };
+    trackLoop: assign(({ context, event }) => {
+      const { attempts, delay, seed } = loop(event).context;
+      return { attempts, nextDelay: delay, reconnect: { ...context.reconnect, seed } };
     }),
     emitReconnecting: emit(({ event }) => ({
       type: 'reconnecting' as const,
       attempt: loop(event).context.attempts + 1,
       delay: loop(event).context.delay,
     })),
-    recordClose: assign(({ event }) =>
-      event.type === 'SOCKET_CLOSED' ? { lastClose: { code: event.code, reason: event.reason }, connectedAt: null } : {},
-    ),
+    startCounting: assign({ attempts: 1 }),
+    countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
+    // An attempt abandoned because the network went away is not spent.
+    refundAttempt: assign({ attempts: ({ context }) => Math.max(0, context.attempts - 1) }),
+    goOnline: assign({ online: true }),
+    goOffline: assign({ online: false }),
+    recordClose: assign(({ context, event }) => {
+      if (event.type !== 'SOCKET_CLOSED') return {};
+      // A connection that lasted is not an attempt any more: the next drop starts from scratch.
+      // Judged at the close (its time comes with the event) rather than by a timer per open connection.
+      const lasted = event.at !== undefined && context.connectedAt !== null && event.at - context.connectedAt >= context.reconnect.minUptime;
+      return { lastClose: { code: event.code, reason: event.reason }, connectedAt: null, ...(lasted ? { attempts: 0 } : {}) };
+    }),
     emitClose: emit(({ event }) =>
       event.type === 'SOCKET_CLOSED'
         ? { type: 'close' as const, code: event.code, reason: event.reason, wasOpen: event.wasOpen }
@@ -178,18 +221,18 @@ export const webSocketMachine = setup({
       type: 'max_reconnect_attempts' as const,
       attempts: (event as unknown as { output?: { attempts?: number } }).output?.attempts ?? 0,
     })),
-    tellLoopClosed: sendTo('reconnect', ({ event }) =>
-      event.type === 'SOCKET_CLOSED' && event.wasOpen
-        ? { type: 'DROPPED' as const, reason: `closed ${event.code}` }
-        : { type: 'FAILED' as const, error: new Error(event.type === 'SOCKET_FAILED' ? event.reason : 'closed before opening') },
-    ),
-    tellLoopTimedOut: sendTo('reconnect', { type: 'FAILED' as const, error: new Error('connect timeout') }),
-    tellLoopOpened: sendTo('reconnect', { type: 'SUCCEEDED' as const }),
+    // The loop was resumed at `up`: the link that just ended is its drop.
+    tellLoopDropped: sendTo('reconnect', ({ context }) => ({
+      type: 'DROPPED' as const,
+      reason: context.lastError ?? (context.lastClose ? `closed ${context.lastClose.code}` : 'closed'),
+    })),
     tellLoopRetry: sendTo('reconnect', { type: 'RETRY_NOW' as const }),
     opened: assign({ connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null), lastError: null }),
     emitOpen: emit(({ event }) => ({ type: 'open' as const, at: event.type === 'OPENED' ? event.at : 0 })),
-    ping: sendTo('socket', { type: 'PING' as const }),
-    terminate: sendTo('socket', { type: 'TERMINATE' as const }),
+    // Asked of the runtime as emitted events: the socket actor then needs no
+    // receiver of its own (one less listener set per open connection).
+    ping: emit({ type: 'ping' as const }),
+    terminate: emit({ type: 'terminate' as const }),
   },
 }).createMachine({
   id: 'websocket',
@@ -208,56 +251,54 @@ export const webSocketMachine = setup({
     },
     attempts: 0,
     nextDelay: 0,
+    online: input?.online ?? true,
     lastClose: null,
     lastError: null,
     connectedAt: null,
   }),
   initial: 'idle',
+  on: {
+    // Browser network and page events: they change how a wait ends, never the link itself.
+    ONLINE: { actions: 'goOnline' },
+    OFFLINE: { actions: 'goOffline' },
+  },
   states: {
-    idle: { on: { CONNECT: 'session' } },
+    idle: { on: { CONNECT: { target: 'session', actions: 'startCounting' } } },
     session: {
-      invoke: {
-        id: 'reconnect',
-        src: 'reconnect',
-        input: ({ context }) => ({
-          mode: 'reconnect' as const,
-          kind: 'exponential' as const,
-          base: context.reconnect.base,
-          maxDelay: context.reconnect.maxDelay,
-          maxAttempts: context.reconnect.maxAttempts ?? Infinity,
-          minUptime: context.reconnect.minUptime,
-          jitter: context.reconnect.jitter,
-          seed: context.reconnect.seed,
-        }),
-        onSnapshot: { actions: 'trackLoop' },
-        // A finished child sends no more snapshots: spent attempts arrive as the loop's output.
-        onDone: { guard: 'loopExhausted', target: '#websocket.error', actions: 'emitExhaustedDone' },
-      },
       initial: 'link',
       on: {
         DISCONNECT: 'closed',
       },
       states: {
         link: {
-          invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ attempt: context.attempts + 1 }) },
+          invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ attempt: context.attempts }) },
           initial: 'connecting',
           on: {
             SOCKET_CLOSED: [
               { guard: 'isNormalClose', target: '#websocket.closed', actions: ['recordClose', 'emitClose'] },
               { guard: not('mayReconnect'), target: '#websocket.error', actions: ['recordClose', 'emitClose', 'emitError'] },
-              { actions: ['recordClose', 'emitClose', 'tellLoopClosed'] },
+              { guard: 'isOffline', target: 'offline', actions: ['recordClose', 'emitClose'] },
+              { target: 'waiting', actions: ['recordClose', 'emitClose'] },
             ],
             SOCKET_FAILED: [
               { guard: not('mayReconnect'), target: '#websocket.error', actions: ['recordFailure', 'emitError'] },
               // Not terminal, but reported: seed 004's on('error') hears about a backend that is down.
-              { actions: ['recordFailure', 'emitError', 'tellLoopClosed'] },
+              { guard: 'isOffline', target: 'offline', actions: ['recordFailure', 'emitError', 'refundAttempt'] },
+              { target: 'waiting', actions: ['recordFailure', 'emitError'] },
             ],
-            'xstate.snapshot.reconnect': { guard: 'loopWaiting', target: 'waiting', actions: ['trackLoop', 'emitReconnecting'] },
           },
           states: {
             connecting: {
-              after: { connectTimeout: { actions: ['recordTimeout', 'tellLoopTimedOut'] } },
-              on: { OPENED: { target: 'connected', actions: ['opened', 'tellLoopOpened', 'emitOpen'] } },
+              after: {
+                connectTimeout: [
+                  { guard: 'isOffline', target: '#websocket.session.offline', actions: ['recordTimeout', 'refundAttempt'] },
+                  { target: '#websocket.session.waiting', actions: 'recordTimeout' },
+                ],
+              },
+              on: {
+                OPENED: { target: 'connected', actions: ['opened', 'emitOpen'] },
+                OFFLINE: { target: '#websocket.session.offline', actions: ['goOffline', 'refundAttempt'] },
+              },
             },
             connected: {
               type: 'parallel',
@@ -277,6 +318,8 @@ export const webSocketMachine = setup({
                   states: {
                     resting: {
                       after: { pingInterval: { guard: 'heartbeatOn', target: 'awaitingPong', actions: 'ping' } },
+                      // The network went away: find out now whether this socket survived.
+                      on: { OFFLINE: { target: 'awaitingPong', actions: ['goOffline', 'ping'] } },
                     },
                     awaitingPong: {
                       on: { PONG: 'resting' },
@@ -290,17 +333,48 @@ export const webSocketMachine = setup({
           },
         },
         waiting: {
-          invoke: { id: 'healthPoll', src: 'healthPoll' },
+          invoke: [
+            {
+              id: 'reconnect',
+              src: 'reconnect',
+              input: ({ context }) => ({
+                mode: 'reconnect' as const,
+                kind: 'exponential' as const,
+                base: context.reconnect.base,
+                maxDelay: context.reconnect.maxDelay,
+                maxAttempts: context.reconnect.maxAttempts ?? Infinity,
+                minUptime: context.reconnect.minUptime,
+                jitter: context.reconnect.jitter,
+                seed: context.reconnect.seed,
+                attempts: context.attempts,
+                delay: context.nextDelay,
+              }),
+              onSnapshot: [
+                { guard: 'loopAttempting', target: 'link', actions: 'trackLoop' },
+                { guard: 'loopWaiting', actions: ['trackLoop', 'emitReconnecting'] },
+              ],
+              // A finished child sends no more snapshots: spent attempts arrive as the loop's output.
+              onDone: { guard: 'loopExhausted', target: '#websocket.error', actions: 'emitExhaustedDone' },
+            },
+            { id: 'healthPoll', src: 'healthPoll' },
+          ],
+          entry: 'tellLoopDropped',
           on: {
             HEALTHY: { actions: 'tellLoopRetry' },
             RETRY_NOW: { actions: 'tellLoopRetry' },
-            'xstate.snapshot.reconnect': { guard: 'loopAttempting', target: 'link', actions: 'trackLoop' },
+            VISIBLE: { actions: 'tellLoopRetry' },
+            ONLINE: { actions: ['goOnline', 'tellLoopRetry'] },
+            OFFLINE: { target: 'offline', actions: 'goOffline' },
           },
+        },
+        // No network: nothing is attempted and no attempt is spent until it is back.
+        offline: {
+          on: { ONLINE: { target: 'link', actions: ['goOnline', 'countAttempt'] } },
         },
       },
     },
-    closed: { on: { CONNECT: 'session' } },
-    error: { on: { CONNECT: 'session' } },
+    closed: { on: { CONNECT: { target: 'session', actions: 'startCounting' } } },
+    error: { on: { CONNECT: { target: 'session', actions: 'startCounting' } } },
   },
 });
 

@@ -16,6 +16,8 @@ export interface RootActorOptions<TLogic extends AnyActorLogic> {
   snapshot?: SnapshotFrom<TLogic> | unknown;
   /** Called with an error thrown inside the actor (an action, a guard). */
   onError?: (error: unknown) => void;
+  /** Every snapshot from the first (one subscription with the error observer: less to keep per actor). */
+  onSnapshot?: (snapshot: SnapshotFrom<TLogic>) => void;
   systemId?: string;
 }
 
@@ -38,7 +40,7 @@ export function createRootActor<TLogic extends AnyActorLogic>(
     snapshot: options.snapshot as SnapshotFrom<TLogic> | undefined,
     systemId: options.systemId,
   } as never) as Actor<TLogic>;
-  actor.subscribe({ error: options.onError ?? reportActorError });
+  actor.subscribe({ next: options.onSnapshot, error: options.onError ?? reportActorError });
   return actor.start();
 }
 

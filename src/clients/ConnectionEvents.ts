@@ -28,28 +28,38 @@ export interface ConnectionEvent {
  * ```
  */
 export class ConnectionEvents {
-  private readonly handlers = new Set<(event: ConnectionEvent) => void>();
-  private readonly healthHandlers = new Set<(health: ConnectionHealth) => void>();
+  // Created on the first subscription: most connections are never watched this way.
+  private handlers: Set<(event: ConnectionEvent) => void> | undefined;
+  private healthHandlers: Set<(health: ConnectionHealth) => void> | undefined;
   private lastHealth: ConnectionHealth | undefined;
 
   constructor(
     private readonly name: string,
     private readonly clock: Clock,
-    private readonly log: Log,
+    /** The owner's log, or a getter for one it creates lazily. */
+    private readonly log: Log | (() => Log),
   ) {}
 
+  private get logger(): Log {
+    return typeof this.log === 'function' ? this.log() : this.log;
+  }
+
   onEvent(handler: (event: ConnectionEvent) => void): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
+    const handlers = (this.handlers ??= new Set());
+    handlers.add(handler);
+    return () => handlers.delete(handler);
   }
 
   onHealthChange(handler: (health: ConnectionHealth) => void): () => void {
-    this.healthHandlers.add(handler);
-    return () => this.healthHandlers.delete(handler);
+    const handlers = (this.healthHandlers ??= new Set());
+    handlers.add(handler);
+    return () => handlers.delete(handler);
   }
 
-  emit(eventType: string, message: string, severity: EventSeverity, data?: unknown): ConnectionEvent {
-    const redactor = this.log.redactor;
+  emit(eventType: string, message: string, severity: EventSeverity, data?: unknown): void {
+    // Nobody listens: no event object, no redaction.
+    if (this.handlers === undefined || this.handlers.size === 0) return;
+    const redactor = this.logger.redactor;
     const event: ConnectionEvent = {
       eventType,
       message: redactor.text(message),
@@ -59,14 +69,13 @@ export class ConnectionEvents {
       ...(data === undefined ? {} : { data: redactor.value(data) }),
     };
     for (const handler of [...this.handlers]) this.call(handler, event);
-    return event;
   }
 
   /** Tells health handlers, once per change. */
   health(health: ConnectionHealth): void {
     if (health === this.lastHealth) return;
     this.lastHealth = health;
-    for (const handler of [...this.healthHandlers]) this.call(handler, health);
+    if (this.healthHandlers !== undefined) for (const handler of [...this.healthHandlers]) this.call(handler, health);
   }
 
   get currentHealth(): ConnectionHealth | undefined {
@@ -77,7 +86,7 @@ export class ConnectionEvents {
     try {
       handler(value);
     } catch (error) {
-      this.log.error(`an event handler threw`, error);
+      this.logger.error(`an event handler threw`, error);
     }
   }
 }

@@ -137,17 +137,17 @@ export class ConnectionMetrics {
   }
 
   /**
-   * Starts the uptime clock and a new throughput span. Calling it while already
-   * connected changes nothing.
+   * Starts the uptime clock (from `at`, default now) and a new throughput span.
+   * Calling it while already connected changes nothing.
    *
    * @example
    * ```ts
    * socket.on('open', () => metrics.markConnected());
    * ```
    */
-  markConnected(): void {
+  markConnected(at: number = this.clock.now()): void {
     if (!this.enabled || this.connectedAt !== null) return;
-    this.connectedAt = this.clock.now();
+    this.connectedAt = at;
     // Requests made before this connection would inflate its rate.
     this.spanStart = null;
     this.spanRequests = 0;

@@ -19,9 +19,10 @@ const capacitySpec = { capacity: num({ integer: true, min: 1, max: 1_048_576, de
 export class LatencyRecorder {
   /** How many of the latest samples the percentiles see. */
   readonly capacity: number;
-  private readonly ring: Float64Array;
+  // Allocated on the first sample: many recorders (one per connection) never get one.
+  private ring: Float64Array | null = null;
   /** Sorted copy of the ring's samples; rebuilt only when a sample arrived since. */
-  private readonly sorted: Float64Array;
+  private sorted: Float64Array | null = null;
   private sortedValid = true;
   private next = 0;
   private held = 0;
@@ -31,8 +32,6 @@ export class LatencyRecorder {
   /** @param capacity Samples kept for percentiles (integer 1..1048576). Default 1024. */
   constructor(capacity = 1024) {
     this.capacity = validateOptions('LatencyRecorder', { capacity }, capacitySpec).capacity;
-    this.ring = new Float64Array(this.capacity);
-    this.sorted = new Float64Array(this.capacity);
   }
 
   /**
@@ -49,7 +48,7 @@ export class LatencyRecorder {
   record(ms: number): void {
     if (!Number.isFinite(ms)) return;
     const v = ms < 0 ? 0 : ms;
-    this.ring[this.next] = v;
+    (this.ring ??= new Float64Array(this.capacity))[this.next] = v;
     this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
     if (this.held < this.capacity) this.held++;
     this.total++;
@@ -74,12 +73,14 @@ export class LatencyRecorder {
     if (n === 0) return 0;
     if (!this.sortedValid) {
       // Copy then sort in place: the ring keeps arrival order for overwriting.
-      this.sorted.set(n === this.capacity ? this.ring : this.ring.subarray(0, n));
-      this.sorted.subarray(0, n).sort();
+      const ring = this.ring!;
+      const sorted = (this.sorted ??= new Float64Array(this.capacity));
+      sorted.set(n === this.capacity ? ring : ring.subarray(0, n));
+      sorted.subarray(0, n).sort();
       this.sortedValid = true;
     }
     const rank = Math.max(1, Math.ceil((p / 100) * n));
-    return this.sorted[rank - 1]!;
+    return this.sorted![rank - 1]!;
   }
 
   /**

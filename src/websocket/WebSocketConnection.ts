@@ -1,9 +1,9 @@
-import { fromCallback, type Actor } from 'xstate';
+import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
 import { statusOf, webSocketMachine, type Activity, type WebSocketEvent, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ConnectionHealth, ConnectionType } from '../config/enums.js';
 import { validateOptions } from '../config/validate.js';
-import { createRootActor, watch } from '../createRootActor.js';
+import { createRootActor } from '../createRootActor.js';
 import { NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
@@ -13,7 +13,7 @@ import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from '../c
 import { decodeMessage, type RawMessageData } from './decodeMessage.js';
 import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
-import { openSocket, type SocketLike } from './openSocket.js';
+import { openSocket, type SocketHandlers, type SocketLike } from './openSocket.js';
 import { webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
 
 /** Seed 004's `getStats()`. */
@@ -67,33 +67,37 @@ export class WebSocketConnection {
   readonly url: string;
   readonly actor: Actor<typeof webSocketMachine>;
   private readonly o: ReturnType<typeof validateOptions<typeof webSocketSpec>>;
-  private readonly options: WebSocketConnectionOptions;
+  /** The `url` option: a string, or a provider called before every attempt. */
+  private readonly urlOption: WebSocketConnectionOptions['url'];
   private readonly clock: Clock;
-  private readonly log: Log;
   private readonly events: ConnectionEvents;
-  private readonly metrics: ConnectionMetrics;
-  private readonly queue: OutboundQueue;
-  private readonly inbox: Inbox<unknown>;
+  private metricsInstance: ConnectionMetrics | undefined;
+  // Made on first use (see the getters): a thousand idle connections should not carry them.
+  private logInstance: Log | undefined;
+  private queueInstance: OutboundQueue | undefined;
+  private inboxInstance: Inbox<unknown> | undefined;
   /** With `delivery`: sent, not yet acknowledged, in send order (Map keeps insertion order). */
-  private readonly unacked = new Map<unknown, QueuedMessage & { sentAt?: number }>();
+  private readonly unacked: Map<unknown, QueuedMessage & { sentAt?: number }> | null;
   /** One timer for all acknowledgements: armed for the oldest unacknowledged message. */
   private ackTimer: unknown;
-  private readonly onOnline = () => this.actor.send({ type: 'RETRY_NOW' });
-  private readonly listeners = new Map<string, Set<Listener>>();
+  /** Per event, its handlers; each array is replaced, never changed, so an emit in progress is unaffected. */
+  private listeners: Record<string, Listener[]> | undefined;
+  /** The `message` listeners, kept apart so the per-message path does no lookup. */
+  private messageListeners: Listener[] | undefined;
   private socket: SocketLike | null = null;
   /** Open and flushed: new sends go straight to the socket. */
   private ready = false;
   private activity: Activity = 'idle';
   private status: WebSocketStatus = 'idle';
   private disposed = false;
-  private pendingPings: Array<{ resolve: (rtt: number) => void; at: number }> = [];
+  private pendingPings: Array<{ resolve: (rtt: number) => void; at: number }> | undefined;
   private readonly stats = { messagesSent: 0, messagesReceived: 0, bytesSent: 0, bytesReceived: 0, lastConnectedAt: null as number | null };
-  private openWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> = [];
+  private openWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> | undefined;
 
   constructor(options: WebSocketConnectionOptions) {
     const o = validateOptions('WebSocketConnection', options, webSocketSpec);
     this.o = o;
-    this.options = options;
+    this.urlOption = options.url;
     this.clock = options.clock ?? systemClock;
     const shownUrl = typeof options.url === 'function' ? '[function]' : redactUrl(options.url);
     if (typeof options.url === 'string') {
@@ -101,25 +105,9 @@ export class WebSocketConnection {
     }
     this.name = o.name;
     this.url = shownUrl;
-    this.log = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: `WebSocket ${o.name}` });
-    if (typeof options.url === 'string') this.log.remember(o.headers, options.url);
-    this.events = new ConnectionEvents(o.name, this.clock, this.log);
+    this.events = new ConnectionEvents(o.name, this.clock, () => this.log);
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
-    this.metrics = new ConnectionMetrics({ clock: this.clock, enabled: o.monitoring, sampleSize: 32 });
-    this.queue = new OutboundQueue({
-      maxMessages: o.maxQueuedMessages,
-      maxBytes: o.maxQueuedBytes,
-      overflow: o.overflow,
-      onDrop: (m, reason) => this.dropped(m.original, reason),
-    });
-    this.inbox = new Inbox<unknown>({
-      capacity: o.inboxSize,
-      clock: this.clock,
-      // A message already handed to `on('message')` listeners is not lost when the pull inbox overflows.
-      onOverflow: (m) => {
-        if (!this.listeners.get('message')?.size) this.dropped(m, 'inbox-full');
-      },
-    });
+    this.unacked = o.delivery ? new Map() : null;
     this.actor = createRootActor(connectionMachine, {
       input: {
         url: shownUrl,
@@ -131,63 +119,148 @@ export class WebSocketConnection {
         maxReconnectAttempts: o.autoReconnect ? (options.retryCount !== undefined ? o.retryCount + 1 : o.maxReconnectAttempts) : 1,
         minUptime: o.minUptime,
         seed: (Math.random() * 2 ** 32) | 0,
+        online: browser.navigator?.onLine !== false,
       },
       clock: this.clock,
+      onSnapshot: (snapshot) => this.onSnapshot(snapshot),
       onError: (error) => this.log.error('actor error', error),
     });
     owners.set(this.actor.system, this);
     this.wire();
-    // Browsers: coming back online reconnects at once instead of waiting out the backoff.
-    (globalThis as { addEventListener?: (t: string, f: () => void) => void }).addEventListener?.('online', this.onOnline);
+    // Browsers: the network and the page's visibility steer the reconnect loop.
+    // `this` is the listener (handleEvent): no closure per connection.
+    if (typeof browser.addEventListener === 'function') {
+      browser.addEventListener('online', this);
+      browser.addEventListener('offline', this);
+      browser.document?.addEventListener?.('visibilitychange', this);
+    }
   }
 
-  /** The `socket` actor's work: open, report lifecycle to the machine, hand data straight to this object. */
-  /** @internal */
-  runSocket(sendBack: (event: WebSocketEvent) => void, receive: (listener: (event: { type: 'PING' } | { type: 'TERMINATE' }) => void) => void): () => void {
-    let stopped = false;
-    let socket: SocketLike | undefined;
-    (async () => {
-      const url = await this.resolveUrl();
-      if (stopped) return;
-      socket = await openSocket(url, { protocols: this.o.protocols, headers: this.o.headers, maxPayload: this.o.maxPayload }, {
-        onOpen: () => {
-          if (stopped) return socket?.close(1000);
-          this.socket = socket!;
-          sendBack({ type: 'OPENED', at: this.clock.now() });
-        },
-        onMessage: (data, isBinary) => this.onMessage(data, isBinary),
-        onPong: () => {
-          this.pong();
-          if (!stopped) sendBack({ type: 'PONG' });
-        },
-        onClose: (code, reason) => {
-          if (this.socket === socket) this.detach();
-          if (stopped) return;
-          const terminal = code !== 1000 && this.o.shouldReconnect?.({ code, reason }) === false;
-          sendBack({ type: 'SOCKET_CLOSED', code, reason, wasOpen: true, ...(terminal ? { terminal } : {}) });
-        },
-        onFailure: (reason, status) => {
-          if (!stopped) sendBack({ type: 'SOCKET_FAILED', reason: this.log.redactor.text(reason), ...(status === undefined ? {} : { status }) });
-        },
-      });
-      if (stopped) socket.terminate();
-    })().catch((error: unknown) => {
-      if (!stopped) sendBack({ type: 'SOCKET_FAILED', reason: this.log.redactor.text(`could not open: ${(error as Error)?.message ?? error}`) });
-    });
-    receive((event) => {
-      if (event.type === 'PING') this.heartbeat(socket);
-      else socket?.terminate();
-    });
-    return () => {
-      stopped = true;
-      if (this.socket === socket) this.detach();
+  /** @internal Browser events: `online`, `offline`, `visibilitychange` become machine events. */
+  handleEvent(event: { type: string }): void {
+    if (this.disposed) return;
+    if (event.type === 'online') this.actor.send({ type: 'ONLINE' });
+    else if (event.type === 'offline') this.actor.send({ type: 'OFFLINE' });
+    else if (event.type === 'visibilitychange' && browser.document?.visibilityState === 'visible') this.actor.send({ type: 'VISIBLE' });
+  }
+
+  /** The log, its redactor primed with this connection's secrets. */
+  private get log(): Log {
+    if (this.logInstance === undefined) {
+      const o = this.o;
+      this.logInstance = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: `WebSocket ${o.name}` });
+      if (typeof this.urlOption === 'string') this.logInstance.remember(o.headers, this.urlOption);
+      else this.logInstance.remember(o.headers);
+    }
+    return this.logInstance;
+  }
+
+  /** What is sent while the link is down, bounded; every drop reported. */
+  private get queue(): OutboundQueue {
+    return (this.queueInstance ??= new OutboundQueue({
+      maxMessages: this.o.maxQueuedMessages,
+      maxBytes: this.o.maxQueuedBytes,
+      overflow: this.o.overflow,
+      onDrop: (m, reason) => this.dropped(m.original, reason),
+    }));
+  }
+
+  /** Incoming messages for receive(), bounded. */
+  private get inbox(): Inbox<unknown> {
+    return (this.inboxInstance ??= new Inbox<unknown>({
+      capacity: this.o.inboxSize,
+      clock: this.clock,
+      // A message already handed to `on('message')` listeners is not lost when the pull inbox overflows.
+      onOverflow: (m) => {
+        if (this.messageListeners === undefined) this.dropped(m, 'inbox-full');
+      },
+    }));
+  }
+
+  /**
+   * One attempt's socket, run by the `socket` actor: it opens, reports the
+   * lifecycle to the machine and hands data straight to the connection. An object
+   * rather than a handful of closures, because every open connection keeps one.
+   */
+  private static readonly Attempt = class SocketAttempt implements SocketHandlers {
+    stopped = false;
+    socket: SocketLike | undefined = undefined;
+
+    constructor(
+      readonly conn: WebSocketConnection,
+      readonly sendBack: (event: WebSocketEvent) => void,
+    ) {}
+
+    async open(): Promise<void> {
+      const conn = this.conn;
+      try {
+        const url = await conn.resolveUrl();
+        if (this.stopped) return;
+        const o = conn.o;
+        const socket = await openSocket(url, { protocols: o.protocols, headers: o.headers, maxPayload: o.maxPayload }, this);
+        this.socket = socket;
+        if (this.stopped) socket.terminate();
+      } catch (error) {
+        if (!this.stopped) this.sendBack({ type: 'SOCKET_FAILED', reason: conn.log.redactor.text(`could not open: ${(error as Error)?.message ?? error}`) });
+      }
+    }
+
+    onOpen(): void {
+      if (this.stopped) return this.socket?.close(1000);
+      this.conn.socket = this.socket!;
+      this.sendBack({ type: 'OPENED', at: this.conn.clock.now() });
+    }
+
+    onMessage(data: RawMessageData, isBinary: boolean): void {
+      this.conn.onMessage(data, isBinary);
+    }
+
+    onPong(): void {
+      this.conn.pong();
+      if (!this.stopped) this.sendBack({ type: 'PONG' });
+    }
+
+    onClose(code: number, reason: string): void {
+      const conn = this.conn;
+      if (conn.socket === this.socket) conn.detach();
+      if (this.stopped) return;
+      const terminal = code !== 1000 && conn.o.shouldReconnect?.({ code, reason }) === false;
+      this.sendBack({ type: 'SOCKET_CLOSED', code, reason, wasOpen: true, at: conn.clock.now(), ...(terminal ? { terminal } : {}) });
+    }
+
+    onFailure(reason: string, status?: number): void {
+      if (!this.stopped) this.sendBack({ type: 'SOCKET_FAILED', reason: this.conn.log.redactor.text(reason), ...(status === undefined ? {} : { status }) });
+    }
+
+    /** Leaving `link`: closes what this attempt opened. */
+    stop(): void {
+      this.stopped = true;
+      const socket = this.socket;
+      if (this.conn.socket === socket) this.conn.detach();
       if (socket?.isOpen) socket.close(1000, 'closing');
       else socket?.terminate();
-    };
+    }
+  };
+
+  /** @internal The `socket` actor's work. */
+  runSocket(sendBack: (event: WebSocketEvent) => void): () => void {
+    const attempt = new WebSocketConnection.Attempt(this, sendBack);
+    void attempt.open();
+    return () => attempt.stop();
+  }
+
+  /** Only health checks are timed here; made on first use, with the uptime of a link already open. */
+  private get metrics(): ConnectionMetrics {
+    if (this.metricsInstance === undefined) {
+      // A small sample keeps 1,000 connections cheap.
+      this.metricsInstance = new ConnectionMetrics({ clock: this.clock, enabled: this.o.monitoring, sampleSize: 32 });
+      if (this.ready && this.stats.lastConnectedAt !== null) this.metricsInstance.markConnected(this.stats.lastConnectedAt);
+    }
+    return this.metricsInstance;
   }
 
   private async resolveUrl(): Promise<string> {
-    const url = this.options.url;
+    const url = this.urlOption;
     if (typeof url === 'string') return url;
     const resolved = await url();
     if (typeof resolved !== 'string') throw new TypeError('the url provider did not return a string');
@@ -196,44 +269,56 @@ export class WebSocketConnection {
   }
 
   private wire(): void {
-    this.actor.on('open', () => void this.afterOpen());
-    this.actor.on('close', (e) => {
-      this.metrics.markDisconnected();
-      this.emit('close', { code: e.code, reason: e.reason, wasClean: e.code === 1000 });
-      if (e.code !== 1000) this.events.emit('connection_lost', `closed ${e.code} ${e.reason}`, 'warning', { code: e.code });
-    });
-    this.actor.on('reconnecting', (e) => this.emit('reconnecting', { attempt: e.attempt, delay: e.delay }));
-    this.actor.on('max_reconnect_attempts', (e) => {
-      this.emit('max_reconnect_attempts', { attempts: e.attempts });
-      this.events.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error');
-      this.rejectOpenWaiters(new StatewireError(`WebSocketConnection gave up after ${e.attempts} attempts`));
-    });
-    this.actor.on('error', (e) => {
-      const reached = e.status !== undefined || e.code !== undefined;
-      const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
-      const error = new NetworkError(code, this.url, reached, { cause: new Error(e.message) });
-      this.emit('error', error);
-      if (e.status === 401 || e.status === 403) this.events.emit('authentication_failed', e.message, 'error', { status: e.status });
-      this.rejectOpenWaiters(error);
-    });
-    watch(this.actor, (snapshot) => {
-      const status = statusOf(snapshot);
-      if (status !== this.status) {
-        this.status = status;
-        this.emit('statusChange', status);
-        this.events.health(status === 'error' ? ConnectionHealth.UNHEALTHY : status === 'waiting' ? ConnectionHealth.DEGRADED : ConnectionHealth.HEALTHY);
+    // One listener for every emitted event: a listener set per type costs memory on each connection.
+    this.actor.on('*', (e) => {
+      switch (e.type) {
+        case 'open':
+          return void this.afterOpen();
+        case 'close':
+          this.metricsInstance?.markDisconnected();
+          this.emit('close', { code: e.code, reason: e.reason, wasClean: e.code === 1000 });
+          if (e.code !== 1000) this.events.emit('connection_lost', `closed ${e.code} ${e.reason}`, 'warning', { code: e.code });
+          return;
+        case 'ping':
+          return this.heartbeat(this.socket);
+        case 'terminate':
+          return this.socket?.terminate();
+        case 'reconnecting':
+          return this.emit('reconnecting', { attempt: e.attempt, delay: e.delay });
+        case 'max_reconnect_attempts':
+          this.emit('max_reconnect_attempts', { attempts: e.attempts });
+          this.events.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error');
+          return this.rejectOpenWaiters(new StatewireError(`WebSocketConnection gave up after ${e.attempts} attempts`));
+        case 'error': {
+          const reached = e.status !== undefined || e.code !== undefined;
+          const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
+          const error = new NetworkError(code, this.url, reached, { cause: new Error(e.message) });
+          this.emit('error', error);
+          if (e.status === 401 || e.status === 403) this.events.emit('authentication_failed', e.message, 'error', { status: e.status });
+          return this.rejectOpenWaiters(error);
+        }
       }
-      if (status === 'listening' || status === 'thinking' || status === 'speaking' || status === 'idle') this.activity = status;
-      // A failed first attempt rejects connect() (the loop keeps trying in the background).
-      if (snapshot.matches({ session: 'waiting' }) && snapshot.context.lastError) this.rejectOpenWaiters(new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: snapshot.context.lastError }));
     });
+  }
+
+  /** Status, health and connect() waiters follow the machine's snapshots. */
+  private onSnapshot(snapshot: SnapshotFrom<typeof webSocketMachine>): void {
+    const status = statusOf(snapshot);
+    if (status !== this.status) {
+      this.status = status;
+      this.emit('statusChange', status);
+      this.events.health(status === 'error' ? ConnectionHealth.UNHEALTHY : status === 'waiting' ? ConnectionHealth.DEGRADED : ConnectionHealth.HEALTHY);
+    }
+    if (status === 'listening' || status === 'thinking' || status === 'speaking' || status === 'idle') this.activity = status;
+    // A failed first attempt rejects connect() (the loop keeps trying in the background).
+    if ((snapshot.matches({ session: 'waiting' }) || snapshot.matches({ session: 'offline' })) && snapshot.context.lastError) this.rejectOpenWaiters(new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: snapshot.context.lastError }));
   }
 
   /** Re-authenticates (onOpen), then re-sends unacknowledged messages and the queue, in order, before anything newer. */
   private async afterOpen(): Promise<void> {
     const socket = this.socket;
     if (!socket) return;
-    this.metrics.markConnected();
+    this.metricsInstance?.markConnected();
     this.stats.lastConnectedAt = this.clock.now();
     try {
       // The hook gets a view of this connection whose send() writes at once: its
@@ -245,19 +330,26 @@ export class WebSocketConnection {
       return;
     }
     if (this.socket !== socket) return;
-    const now = this.clock.now();
-    for (const message of this.unacked.values()) {
-      message.sentAt = now; // re-sent: its acknowledgement clock starts again
-      this.write(socket, message);
+    if (this.unacked !== null) {
+      const now = this.clock.now();
+      for (const message of this.unacked.values()) {
+        message.sentAt = now; // re-sent: its acknowledgement clock starts again
+        this.write(socket, message);
+      }
     }
-    for (let m = this.queue.shift(); m; m = this.queue.shift()) {
-      this.track(m);
-      this.write(socket, m, true);
+    const queue = this.queueInstance;
+    if (queue !== undefined) {
+      for (let m = queue.shift(); m; m = queue.shift()) {
+        this.track(m);
+        this.write(socket, m, true);
+      }
     }
     this.ready = true;
     this.emit('open');
     this.events.emit('connected', `connected to ${this.url}`, 'info');
-    for (const waiter of this.openWaiters.splice(0)) waiter.resolve();
+    const waiters = this.openWaiters;
+    this.openWaiters = undefined;
+    if (waiters !== undefined) for (const waiter of waiters) waiter.resolve();
   }
 
   private handshakeView(socket: SocketLike): WebSocketConnection {
@@ -283,14 +375,16 @@ export class WebSocketConnection {
   connect(): Promise<void> {
     if (this.disposed) return Promise.reject(new StatewireError('WebSocketConnection was disposed'));
     if (this.ready) return Promise.resolve();
-    const promise = new Promise<void>((resolve, reject) => this.openWaiters.push({ resolve, reject }));
+    const promise = new Promise<void>((resolve, reject) => (this.openWaiters ??= []).push({ resolve, reject }));
     const snapshot = this.actor.getSnapshot();
     if (!snapshot.matches('session')) this.actor.send({ type: 'CONNECT' });
     return promise;
   }
 
   private rejectOpenWaiters(error: unknown): void {
-    for (const waiter of this.openWaiters.splice(0)) waiter.reject(error);
+    const waiters = this.openWaiters;
+    this.openWaiters = undefined;
+    if (waiters !== undefined) for (const waiter of waiters) waiter.reject(error);
   }
 
   /**
@@ -327,7 +421,7 @@ export class WebSocketConnection {
   /** With `delivery`: keep the message until its acknowledgement arrives. */
   private track(message: QueuedMessage & { sentAt?: number }): void {
     const delivery = this.o.delivery;
-    if (!delivery || message.binary) return;
+    if (!delivery || message.binary || this.unacked === null) return;
     const id = delivery.messageId(message.original);
     if (id === undefined || id === null) return;
     message.sentAt = this.clock.now();
@@ -337,7 +431,8 @@ export class WebSocketConnection {
 
   /** Fires when the oldest unacknowledged message is overdue: a link that takes writes but answers nothing is dead. */
   private armAckTimer(ackTimeout: number): void {
-    const oldest = this.unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
+    const unacked = this.unacked!;
+    const oldest = unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
     if (oldest === undefined) {
       this.ackTimer = undefined;
       return;
@@ -345,12 +440,12 @@ export class WebSocketConnection {
     const due = (oldest.sentAt ?? this.clock.now()) + ackTimeout - this.clock.now();
     this.ackTimer = this.clock.setTimeout(() => {
       this.ackTimer = undefined;
-      const first = this.unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
+      const first = unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
       if (first && this.ready && this.clock.now() - (first.sentAt ?? 0) >= ackTimeout) {
         this.log.warn(`no acknowledgement within ${ackTimeout} ms; reconnecting to re-send`);
         this.socket?.terminate();
       }
-      if (this.unacked.size > 0 && !this.disposed) this.armAckTimer(ackTimeout);
+      if (unacked.size > 0 && !this.disposed) this.armAckTimer(ackTimeout);
     }, Math.max(0, due));
   }
 
@@ -368,7 +463,7 @@ export class WebSocketConnection {
       this.stats.messagesSent--;
       // With delivery the unacknowledged copy is re-sent on the next open anyway.
       const id = this.o.delivery?.messageId(message.original);
-      if (id === undefined || id === null || !this.unacked.has(id)) this.queue.unshift(message);
+      if (id === undefined || id === null || !this.unacked?.has(id)) this.queue.unshift(message);
     });
   }
 
@@ -380,7 +475,7 @@ export class WebSocketConnection {
     const delivery = o.delivery;
     if (delivery !== undefined && !isBinary) {
       const id = delivery.ackId(value);
-      if (id !== undefined && id !== null && this.unacked.delete(id)) return;
+      if (id !== undefined && id !== null && this.unacked!.delete(id)) return;
     }
     if (o.isPong !== undefined && o.isPong(value)) {
       this.pong();
@@ -391,7 +486,7 @@ export class WebSocketConnection {
       const next = o.activityFromMessage(value);
       if (next && next !== this.activity) this.actor.send({ type: next === 'speaking' ? 'SPEAKING' : next === 'idle' ? 'IDLE' : next === 'listening' ? 'STREAM_AUDIO' : 'USER_MESSAGE' });
     }
-    const listeners = this.listeners.get('message');
+    const listeners = this.messageListeners;
     if (listeners !== undefined) for (const handler of listeners) this.callMessageHandler(handler, value);
     // Push and pull see the same stream; the inbox is bounded and only reports overflow nobody received.
     this.inbox.push(value);
@@ -405,20 +500,23 @@ export class WebSocketConnection {
     }
   }
 
-  private heartbeat(socket: SocketLike | undefined): void {
+  private heartbeat(socket: SocketLike | null): void {
     if (!socket) return;
-    if (!socket.ping() && this.o.ping !== undefined) socket.send(typeof this.o.ping === 'string' ? this.o.ping : JSON.stringify(this.o.ping));
+    if (!socket.sendPing() && this.o.ping !== undefined) socket.send(typeof this.o.ping === 'string' ? this.o.ping : JSON.stringify(this.o.ping));
   }
 
   private pong(): void {
+    const pings = this.pendingPings;
+    if (pings === undefined) return;
+    this.pendingPings = undefined;
     const now = this.clock.now();
-    for (const p of this.pendingPings.splice(0)) p.resolve(now - p.at);
+    for (const p of pings) p.resolve(now - p.at);
   }
 
   /** While waiting: poll the backend's health URL; the first 2xx reconnects at once. */
   /** @internal The `healthPoll` actor's work. */
   pollHealth(healthy: () => void): () => void {
-    const url = this.o.healthUrl === false ? undefined : (this.o.healthUrl ?? deriveHealthUrl(this.options.url));
+    const url = this.o.healthUrl === false ? undefined : (this.o.healthUrl ?? deriveHealthUrl(this.urlOption));
     if (!url || typeof fetch !== 'function') return () => {};
     let stopped = false;
     let timer: unknown;
@@ -441,6 +539,7 @@ export class WebSocketConnection {
 
   /** The next incoming message (JSON parsed when it is JSON). Rejects with TimeoutError after `timeout` ms. */
   receive(timeout?: number): Promise<unknown> {
+    if (this.disposed) return Promise.reject(new StatewireError('WebSocketConnection was disposed'));
     return this.inbox.receive(timeout);
   }
 
@@ -455,7 +554,7 @@ export class WebSocketConnection {
     const details = { status: this.status, url: this.url };
     if (!socket || !this.ready) return { isHealthy: false, responseTime: 0, details, errorMessage: 'not connected' };
     const at = this.clock.now();
-    const rtt = new Promise<number>((resolve) => this.pendingPings.push({ resolve, at }));
+    const rtt = new Promise<number>((resolve) => (this.pendingPings ??= []).push({ resolve, at }));
     this.heartbeat(socket);
     let timer: unknown;
     const timedOut = new Promise<never>((_, reject) => (timer = this.clock.setTimeout(() => reject(new TimeoutError(this.url, timeout)), timeout)));
@@ -474,14 +573,16 @@ export class WebSocketConnection {
 
   getStats(): WebSocketStats {
     const { connectedAt, attempts } = this.actor.getSnapshot().context;
+    const uptime = this.ready && connectedAt !== null ? this.clock.now() - connectedAt : 0;
     return {
       connected: this.ready,
       status: this.status,
-      reconnectAttempts: attempts,
-      queuedMessages: this.queue.length,
-      unacknowledged: this.unacked.size,
+      // The machine resets the count when a connection that lasted minUptime closes; show it now.
+      reconnectAttempts: uptime >= this.o.minUptime && this.ready ? 0 : attempts,
+      queuedMessages: this.queueInstance?.length ?? 0,
+      unacknowledged: this.unacked?.size ?? 0,
       ...this.stats,
-      uptime: this.ready && connectedAt !== null ? this.clock.now() - connectedAt : 0,
+      uptime,
     };
   }
 
@@ -491,21 +592,29 @@ export class WebSocketConnection {
 
   /** Seed 004 events: open, close, message, statusChange, error, max_reconnect_attempts, reconnecting, message_dropped, disposed. */
   on(event: string, handler: Listener): this {
-    let set = this.listeners.get(event);
-    if (!set) this.listeners.set(event, (set = new Set()));
-    set.add(handler);
+    // No prototype: an event named `__proto__` is just a name.
+    const listeners = (this.listeners ??= Object.create(null) as Record<string, Listener[]>);
+    const current = listeners[event] ?? [];
+    if (current.includes(handler)) return this;
+    const next = [...current, handler];
+    listeners[event] = next;
+    if (event === 'message') this.messageListeners = next;
     return this;
   }
 
   off(event: string, handler: Listener): this {
-    this.listeners.get(event)?.delete(handler);
+    const current = this.listeners?.[event];
+    if (current === undefined || !current.includes(handler)) return this;
+    const next = current.filter((h) => h !== handler);
+    this.listeners![event] = next;
+    if (event === 'message') this.messageListeners = next.length > 0 ? next : undefined;
     return this;
   }
 
   private emit(event: string, ...args: unknown[]): void {
-    const set = this.listeners.get(event);
-    if (!set) return;
-    for (const handler of set) {
+    const handlers = this.listeners?.[event];
+    if (handlers === undefined) return;
+    for (const handler of handlers) {
       try {
         handler(...args);
       } catch (error) {
@@ -545,18 +654,23 @@ export class WebSocketConnection {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const unacked = [...this.unacked.values()].map((m) => m.original);
-    this.unacked.clear();
-    const queued = this.queue.clear('disposed').map((m) => m.original);
+    const unacked = this.unacked === null ? [] : [...this.unacked.values()].map((m) => m.original);
+    this.unacked?.clear();
+    const queued = this.queueInstance === undefined ? [] : this.queueInstance.clear('disposed').map((m) => m.original);
     this.emit('disposed', { queued, unacknowledged: unacked });
     for (const m of unacked) this.dropped(m, 'disposed');
     this.rejectOpenWaiters(new StatewireError('WebSocketConnection was disposed'));
-    this.inbox.close(new StatewireError('WebSocketConnection was disposed'));
+    this.inboxInstance?.close(new StatewireError('WebSocketConnection was disposed'));
     this.clock.clearTimeout(this.ackTimer);
-    (globalThis as { removeEventListener?: (t: string, f: () => void) => void }).removeEventListener?.('online', this.onOnline);
+    if (typeof browser.removeEventListener === 'function') {
+      browser.removeEventListener('online', this);
+      browser.removeEventListener('offline', this);
+      browser.document?.removeEventListener?.('visibilitychange', this);
+    }
     this.actor.send({ type: 'DISCONNECT' });
     this.actor.stop();
-    this.listeners.clear();
+    this.listeners = undefined;
+    this.messageListeners = undefined;
   }
 }
 
@@ -574,14 +688,19 @@ const ownerOf = (system: object) => {
 
 const connectionMachine = webSocketMachine.provide({
   actors: {
-    socket: fromCallback<{ type: 'PING' } | { type: 'TERMINATE' }, { attempt: number }>(({ sendBack, receive, system }) =>
-      ownerOf(system).runSocket(sendBack as never, receive),
-    ),
+    socket: fromCallback<EventObject, { attempt: number }>(({ sendBack, system }) => ownerOf(system).runSocket(sendBack as never)),
     healthPoll: fromCallback(({ sendBack, system }) => ownerOf(system).pollHealth(() => sendBack({ type: 'HEALTHY' }))),
   },
 });
 
 const hasBuffer = typeof Buffer === 'function';
+
+type BrowserTarget = { addEventListener?: (type: string, listener: object) => void; removeEventListener?: (type: string, listener: object) => void };
+/** The browser globals this module listens to; absent in Node. */
+const browser = globalThis as BrowserTarget & {
+  navigator?: { onLine?: boolean };
+  document?: BrowserTarget & { visibilityState?: string };
+};
 
 function totalLength(fragments: Buffer[]): number {
   let n = 0;

@@ -5,7 +5,7 @@ import type { RawMessageData } from './decodeMessage.js';
 export interface SocketLike {
   send(data: WireData, done?: (error?: Error) => void): void;
   /** Sends a ping frame; false where frames cannot be sent (browsers). */
-  ping(): boolean;
+  sendPing(): boolean;
   /** Drops the connection at once (no closing handshake). */
   terminate(): void;
   close(code: number, reason?: string): void;
@@ -30,8 +30,9 @@ export interface SocketOptions {
   maxPayload: number;
 }
 
-type NodeWs = typeof import('ws').WebSocket;
-let nodeWs: Promise<NodeWs> | undefined;
+type NodeWsClass = typeof import('ws').WebSocket;
+type NodeSocketClass = new (url: string, options: SocketOptions, on: SocketHandlers) => SocketLike;
+let nodeSocket: Promise<NodeSocketClass> | undefined;
 const isNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /**
@@ -46,49 +47,77 @@ const isNode = () => typeof process !== 'undefined' && typeof process.versions?.
  */
 export async function openSocket(url: string, options: SocketOptions, on: SocketHandlers): Promise<SocketLike> {
   if (isNode()) {
-    nodeWs ??= import('ws').then((m) => m.WebSocket);
-    return openNode(await nodeWs, url, options, on);
+    nodeSocket ??= import('ws').then((m) => nodeSocketClass(m.WebSocket));
+    return new (await nodeSocket)(url, options, on);
   }
   return openBrowser(url, options, on);
 }
 
-function openNode(WS: NodeWs, url: string, options: SocketOptions, on: SocketHandlers): SocketLike {
-  const ws = new WS(url, options.protocols, { headers: options.headers, maxPayload: options.maxPayload, perMessageDeflate: false });
-  let opened = false;
-  let failed = false;
-  const fail = (reason: string, status?: number) => {
-    if (opened || failed) return;
-    failed = true;
-    on.onFailure(reason, status);
-  };
-  ws.on('open', () => {
-    opened = true;
-    on.onOpen();
-  });
-  ws.on('message', (data, isBinary) => on.onMessage(data as RawMessageData, isBinary));
-  ws.on('pong', () => on.onPong());
-  ws.on('unexpected-response', (_req, res) => {
-    res.resume();
-    fail(`the server answered the upgrade with HTTP ${res.statusCode}`, res.statusCode);
-    ws.terminate();
-  });
-  ws.on('error', (error) => fail(error.message));
-  ws.on('close', (code, reason) => {
-    if (opened) on.onClose(code, reason.toString());
-    else fail(`closed before opening (${code})`);
-  });
-  return {
-    send: (data, done) => ws.send(data, done),
-    ping: () => {
-      ws.ping();
+/**
+ * In Node the socket is a `ws` WebSocket subclass that carries its handlers, and
+ * its listeners are module-level functions (`this` is the socket): a thousand
+ * open connections hold no closures for them, and a message takes one call to
+ * reach its handler.
+ */
+function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
+  class NodeSocket extends WS implements SocketLike {
+    handlers: SocketHandlers;
+    opened = false;
+    failed = false;
+
+    constructor(url: string, options: SocketOptions, on: SocketHandlers) {
+      super(url, options.protocols, { headers: options.headers, maxPayload: options.maxPayload, perMessageDeflate: false });
+      this.handlers = on;
+      this.on('open', onNodeOpen as WsListener);
+      this.on('message', onNodeMessage as WsListener);
+      this.on('pong', onNodePong as WsListener);
+      this.on('unexpected-response', onNodeUnexpectedResponse as WsListener);
+      this.on('error', onNodeError as WsListener);
+      this.on('close', onNodeClose as WsListener);
+    }
+
+    sendPing(): boolean {
+      this.ping();
       return true;
-    },
-    terminate: () => ws.terminate(),
-    close: (code, reason) => ws.close(code, reason),
-    get isOpen() {
-      return ws.readyState === WS.OPEN;
-    },
-  };
+    }
+
+    get isOpen(): boolean {
+      return this.readyState === WS.OPEN;
+    }
+  }
+  return NodeSocket as unknown as NodeSocketClass;
+}
+
+// ws types listeners' `this` as its own class; ours read the subclass's fields.
+type WsListener = (...args: any[]) => void;
+type NodeSocket = import('ws').WebSocket & { handlers: SocketHandlers; opened: boolean; failed: boolean };
+
+function failNode(socket: NodeSocket, reason: string, status?: number): void {
+  if (socket.opened || socket.failed) return;
+  socket.failed = true;
+  socket.handlers.onFailure(reason, status);
+}
+function onNodeOpen(this: NodeSocket): void {
+  this.opened = true;
+  this.handlers.onOpen();
+}
+function onNodeMessage(this: NodeSocket, data: RawMessageData, isBinary: boolean): void {
+  this.handlers.onMessage(data, isBinary);
+}
+function onNodePong(this: NodeSocket): void {
+  this.handlers.onPong();
+}
+function onNodeUnexpectedResponse(this: NodeSocket, _req: unknown, res: import('node:http').IncomingMessage): void {
+  res.resume();
+  failNode(this, `the server answered the upgrade with HTTP ${res.statusCode}`, res.statusCode);
+  this.terminate();
+}
+function onNodeError(this: NodeSocket, error: Error): void {
+  failNode(this, error.message);
+}
+function onNodeClose(this: NodeSocket, code: number, reason: Buffer): void {
+  if (this.opened) this.handlers.onClose(code, reason.toString());
+  else failNode(this, `closed before opening (${code})`);
 }
 
 function openBrowser(url: string, options: SocketOptions, on: SocketHandlers): SocketLike {
@@ -117,7 +146,7 @@ function openBrowser(url: string, options: SocketOptions, on: SocketHandlers): S
         done?.(error as Error);
       }
     },
-    ping: () => false,
+    sendPing: () => false,
     // Browsers have no terminate: closing with an app code is the closest.
     terminate: () => ws.close(4000, 'terminated'),
     close: (code, reason) => ws.close(code, reason),
