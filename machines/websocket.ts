@@ -158,7 +158,7 @@ export const webSocketMachine = setup({
   actors: {
     reconnect: reconnectLoop,
     // src/ provides the real socket; the default fails the attempt loudly.
-    socket: fromCallback<EventObject, { attempt: number }>(({ sendBack }) => {
+    socket: fromCallback<EventObject>(({ sendBack }) => {
       sendBack({ type: 'SOCKET_FAILED', reason: 'webSocketMachine: no `socket` actor provided' });
     }),
     healthPoll: fromCallback(() => {}),
@@ -271,7 +271,7 @@ export const webSocketMachine = setup({
       },
       states: {
         link: {
-          invoke: { id: 'socket', src: 'socket', input: ({ context }) => ({ attempt: context.attempts }) },
+          invoke: { id: 'socket', src: 'socket' },
           initial: 'connecting',
           on: {
             SOCKET_CLOSED: [

@@ -57,26 +57,30 @@ export async function openSocket(url: string, options: SocketOptions, on: Socket
  * In Node the socket is a `ws` WebSocket subclass that carries its handlers, and
  * its listeners are module-level functions (`this` is the socket): a thousand
  * open connections hold no closures for them, and a message takes one call to
- * reach its handler.
+ * reach its handler. Listeners are added only when needed (`message` on open,
+ * `pong` with the first ping): an emitter's listener table grows with each kind
+ * and never shrinks, ~50 B a listener on every open connection.
  */
 function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
   class NodeSocket extends WS implements SocketLike {
     handlers: SocketHandlers;
     opened = false;
     failed = false;
+    pinged = false;
 
     constructor(url: string, options: SocketOptions, on: SocketHandlers) {
       super(url, options.protocols, { headers: options.headers, maxPayload: options.maxPayload, perMessageDeflate: false });
       this.handlers = on;
       this.on('open', onNodeOpen as WsListener);
-      this.on('message', onNodeMessage as WsListener);
-      this.on('pong', onNodePong as WsListener);
-      this.on('unexpected-response', onNodeUnexpectedResponse as WsListener);
       this.on('error', onNodeError as WsListener);
       this.on('close', onNodeClose as WsListener);
     }
 
     sendPing(): boolean {
+      if (!this.pinged) {
+        this.pinged = true;
+        this.on('pong', onNodePong as WsListener);
+      }
       this.ping();
       return true;
     }
@@ -90,7 +94,7 @@ function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
 
 // ws types listeners' `this` as its own class; ours read the subclass's fields.
 type WsListener = (...args: any[]) => void;
-type NodeSocket = import('ws').WebSocket & { handlers: SocketHandlers; opened: boolean; failed: boolean };
+type NodeSocket = import('ws').WebSocket & { handlers: SocketHandlers; opened: boolean; failed: boolean; pinged: boolean };
 
 function failNode(socket: NodeSocket, reason: string, status?: number): void {
   if (socket.opened || socket.failed) return;
@@ -99,6 +103,7 @@ function failNode(socket: NodeSocket, reason: string, status?: number): void {
 }
 function onNodeOpen(this: NodeSocket): void {
   this.opened = true;
+  this.on('message', onNodeMessage as WsListener);
   this.handlers.onOpen();
 }
 function onNodeMessage(this: NodeSocket, data: RawMessageData, isBinary: boolean): void {
@@ -107,13 +112,13 @@ function onNodeMessage(this: NodeSocket, data: RawMessageData, isBinary: boolean
 function onNodePong(this: NodeSocket): void {
   this.handlers.onPong();
 }
-function onNodeUnexpectedResponse(this: NodeSocket, _req: unknown, res: import('node:http').IncomingMessage): void {
-  res.resume();
-  failNode(this, `the server answered the upgrade with HTTP ${res.statusCode}`, res.statusCode);
-  this.terminate();
-}
+// Without an 'unexpected-response' listener ws aborts the handshake itself and
+// reports the status in this error (one listener less on every socket).
+const UNEXPECTED_RESPONSE = /^Unexpected server response: (\d{3})$/;
 function onNodeError(this: NodeSocket, error: Error): void {
-  failNode(this, error.message);
+  const status = UNEXPECTED_RESPONSE.exec(error.message)?.[1];
+  if (status === undefined) return failNode(this, error.message);
+  failNode(this, `the server answered the upgrade with HTTP ${status}`, Number(status));
 }
 function onNodeClose(this: NodeSocket, code: number, reason: Buffer): void {
   if (this.opened) this.handlers.onClose(code, reason.toString());
