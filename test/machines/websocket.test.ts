@@ -1,0 +1,93 @@
+/**
+ * Rules of `webSocketMachine` that the model test's state values do not show:
+ * attempt counting across drops (minUptime, judged at the close) and offline
+ * parking. The socket is a stand-in the test drives by sending the machine the
+ * events a real socket actor would.
+ */
+import { createActor, fromCallback } from 'xstate';
+import { describe, expect, it } from 'vitest';
+import { webSocketMachine, type WebSocketInput } from '../../machines/websocket.js';
+
+const machine = webSocketMachine.provide({ actors: { socket: fromCallback(() => () => {}) as never, healthPoll: fromCallback(() => {}) as never } });
+
+function start(input: WebSocketInput = {}) {
+  const actor = createActor(machine, { input: { pingInterval: 0, reconnectDelay: 1, maxReconnectDelay: 1, minUptime: 1_000, ...input } });
+  actor.subscribe({ error: () => {} });
+  actor.start();
+  actor.send({ type: 'CONNECT' });
+  return actor;
+}
+const attempts = (actor: ReturnType<typeof start>) => actor.getSnapshot().context.attempts;
+
+describe('attempts across drops', () => {
+  it('a connection that closes before minUptime keeps counting', () => {
+    const actor = start();
+    actor.send({ type: 'OPENED', at: 10_000 });
+    actor.send({ type: 'SOCKET_CLOSED', code: 1006, reason: '', wasOpen: true, at: 10_999 });
+    expect(actor.getSnapshot().matches({ session: 'waiting' })).toBe(true);
+    expect(attempts(actor)).toBe(1);
+    actor.stop();
+  });
+
+  it('a connection that lasted minUptime starts the next wait from scratch', () => {
+    const actor = start();
+    actor.send({ type: 'OPENED', at: 10_000 });
+    actor.send({ type: 'SOCKET_CLOSED', code: 1006, reason: '', wasOpen: true, at: 11_000 });
+    expect(attempts(actor)).toBe(0);
+    actor.stop();
+  });
+
+  it('a close without a time (another runtime) never resets the count', () => {
+    const actor = start();
+    actor.send({ type: 'OPENED', at: 10_000 });
+    actor.send({ type: 'SOCKET_CLOSED', code: 1006, reason: '', wasOpen: true });
+    expect(attempts(actor)).toBe(1);
+    actor.stop();
+  });
+
+  it('spent attempts end the session in error with max_reconnect_attempts', () => {
+    const actor = start({ maxReconnectAttempts: 1 });
+    const emitted: unknown[] = [];
+    actor.on('max_reconnect_attempts', (e) => emitted.push(e));
+    actor.send({ type: 'SOCKET_FAILED', reason: 'refused' });
+    expect(actor.getSnapshot().value).toBe('error');
+    expect(emitted).toEqual([{ type: 'max_reconnect_attempts', attempts: 1 }]);
+  });
+});
+
+describe('offline', () => {
+  it('OFFLINE while waiting parks the session and stops the loop; ONLINE attempts at once', () => {
+    const actor = start();
+    actor.send({ type: 'SOCKET_FAILED', reason: 'refused' });
+    expect(actor.getSnapshot().children.reconnect).toBeDefined();
+    actor.send({ type: 'OFFLINE' });
+    expect(actor.getSnapshot().matches({ session: 'offline' })).toBe(true);
+    expect(actor.getSnapshot().children.reconnect).toBeUndefined();
+    expect(attempts(actor)).toBe(1);
+    actor.send({ type: 'ONLINE' });
+    expect(actor.getSnapshot().matches({ session: { link: 'connecting' } })).toBe(true);
+    expect(attempts(actor)).toBe(2);
+    actor.stop();
+  });
+
+  it('OFFLINE while connecting abandons the attempt without spending it', () => {
+    const actor = start();
+    actor.send({ type: 'OFFLINE' });
+    expect(actor.getSnapshot().matches({ session: 'offline' })).toBe(true);
+    expect(attempts(actor)).toBe(0);
+    actor.stop();
+  });
+
+  it('OFFLINE while connected keeps the link but pings it now; a drop while offline parks instead of waiting', () => {
+    const actor = start({ pingInterval: 60_000 });
+    const emitted: string[] = [];
+    actor.on('*', (e) => emitted.push(e.type));
+    actor.send({ type: 'OPENED', at: 1 });
+    actor.send({ type: 'OFFLINE' });
+    expect(emitted).toContain('ping');
+    expect(actor.getSnapshot().matches({ session: { link: { connected: { heartbeat: 'awaitingPong' } } } })).toBe(true);
+    actor.send({ type: 'SOCKET_CLOSED', code: 1006, reason: '', wasOpen: true, at: 2 });
+    expect(actor.getSnapshot().matches({ session: 'offline' })).toBe(true);
+    actor.stop();
+  });
+});
