@@ -34,4 +34,7 @@ export { httpClientMachine } from './http.js';
 export type { HttpClientContext, HttpClientEmitted, HttpClientEvent, HttpClientInput, HttpHealth } from './http.js';
 export { webSocketMachine, statusOf } from './websocket.js';
 export type { Activity, WebSocketContext, WebSocketEmitted, WebSocketEvent, WebSocketInput, WebSocketStatus } from './websocket.js';
+export { reconnectLoop } from './reconnectLoop.js';
+export { sseMachine, sseStatusOf } from './sse.js';
+export type { SseContext, SseEmitted, SseEndReason, SseEvent, SseInput, SseStatus } from './sse.js';
 export { definedOnly } from './definedOnly.js';

@@ -1,5 +1,6 @@
-import { assign, createMachine, emit, fromCallback, fromPromise, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
-import { backoffMachine, type AttemptInput } from './backoff.js';
+import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
+import type { backoffMachine } from './backoff.js';
+import { reconnectLoop } from './reconnectLoop.js';
 import type { Jitter } from './backoffDelay.js';
 
 /** Input of the WebSocket machine: plain data, no secrets (the URL is shown redacted). Durations in ms. */
@@ -96,17 +97,6 @@ export type WebSocketEmitted =
 
 type ReconnectSnapshotEvent = { type: string; snapshot: SnapshotFrom<typeof backoffMachine> };
 const loop = (event: unknown) => (event as ReconnectSnapshotEvent).snapshot;
-
-/**
- * The backoff machine entered at `up`: the WebSocket machine runs its reconnect
- * loop only while it waits (a loop running for the whole connection cost ~4.8 KB
- * per open connection), so the loop starts where a dropped connection leaves it
- * and is told `DROPPED` at once. The attempt itself is this machine's `link`
- * state, so the loop's own `attempt` actor never settles.
- */
-const reconnectLoop = createMachine({ ...backoffMachine.config, initial: 'up' }, backoffMachine.implementations).provide({
-  actors: { attempt: fromPromise<unknown, AttemptInput>(() => new Promise(() => {})) },
-}) as unknown as typeof backoffMachine;
 
 /**
  * One WebSocket connection: `idle → session (link.connecting → link.connected ⇄

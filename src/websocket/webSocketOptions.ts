@@ -5,6 +5,7 @@ import { SecurityLevel } from '../config/enums.js';
 import { bool, fn, list, methods, num, oneOf, optional, record, shape, str, url, type Rule } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
 import type { MessageParse } from './decodeMessage.js';
+import { parseRule } from '../messages/parseRule.js';
 import type { OverflowPolicy } from './OutboundQueue.js';
 
 /** Options of `WebSocketConnection`: seed 000's and seed 004's names together. Durations in ms. */
@@ -119,7 +120,7 @@ export const webSocketSpec = {
   shouldReconnect: optional(fn<(c: { code: number; reason: string }) => boolean>()),
   activityFromMessage: optional(fn<(m: unknown) => Activity | undefined>()),
   isUserMessage: fn<(m: unknown) => boolean>({ default: isUserMessage }),
-  parse: { check: (v, option) => (v === undefined ? 'auto' : typeof v === 'function' || v === 'auto' || v === 'json' || v === 'text' ? v : oneOf(['auto', 'json', 'text'] as const).check(v, option)) } as Rule<MessageParse>,
+  parse: parseRule,
   headers: optional(record(str())),
   sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
   protocols: optional(list(str({ nonEmpty: true }))),

@@ -1,0 +1,298 @@
+import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
+import type { backoffMachine } from './backoff.js';
+import type { Jitter } from './backoffDelay.js';
+import { reconnectLoop } from './reconnectLoop.js';
+
+/** Input of the SSE machine: plain data, no secrets (the URL is shown redacted). Durations in ms. */
+export interface SseInput {
+  /** The URL as the inspector may show it (redacted by the runtime). */
+  url?: string;
+  /** How long the server may take to answer the request. Default 10000. */
+  connectTimeout?: number;
+  /** First reconnect delay (the server's `retry:` replaces it). Default 1000 (seed 000's retryDelay). */
+  reconnectDelay?: number;
+  /** Growth of the delay per attempt. Default 2 (seed 000's backoffMultiplier). */
+  backoffMultiplier?: number;
+  /** No wait exceeds this, the server's `retry:` included. Default 30000. */
+  maxReconnectDelay?: number;
+  /** `Infinity` for no limit. Default `Infinity`. */
+  maxReconnectAttempts?: number;
+  /** A stream that stayed open this long starts the next wait from scratch. Default 5000. */
+  minUptime?: number;
+  /** Default `proportional` (±20 %): a server's `retry:` is kept close, yet clients spread. */
+  jitter?: Jitter;
+  jitterRatio?: number;
+  /** First seed of the reconnect jitter (the runtime draws it). */
+  seed?: number;
+}
+
+/** Why an open stream ended. */
+export type SseEndReason = 'end' | 'dropped' | 'idle' | 'oversized';
+
+/** The user-visible status: `idle` (open), `waiting` (connecting or between attempts), `error`. */
+export type SseStatus = 'idle' | 'waiting' | 'error';
+
+export interface SseContext {
+  url: string;
+  connectTimeout: number;
+  reconnect: {
+    base: number;
+    factor: number;
+    maxDelay: number;
+    maxAttempts: number | null;
+    minUptime: number;
+    jitter: Jitter;
+    jitterRatio: number;
+    seed: number;
+  };
+  /** Attempts since the count last reset (the first connect is attempt 1). */
+  attempts: number;
+  /** The wait before the next attempt (ms), while waiting. */
+  nextDelay: number;
+  /** The server's `retry:` (ms), capped at `maxDelay`; it replaces the base delay. */
+  serverRetry: number | null;
+  /** HTTP status of the last answer that was not a stream (null when none). */
+  lastStatus: number | null;
+  lastError: string | null;
+  lastEnd: SseEndReason | null;
+  connectedAt: number | null;
+}
+
+export type SseEvent =
+  | { type: 'CONNECT' }
+  | { type: 'DISCONNECT' }
+  /** Reconnect now, skipping the rest of the wait. */
+  | { type: 'RETRY_NOW' }
+  // From the stream actor:
+  | { type: 'OPENED'; at: number }
+  /** The server's `retry:` field, in ms. */
+  | { type: 'RETRY_SET'; ms: number }
+  /** An open stream ended; `at` (the runtime's clock) judges minUptime. */
+  | { type: 'STREAM_ENDED'; reason: SseEndReason; at?: number }
+  /**
+   * No stream: refused, timed out, or answered with `status`. `terminal`: the
+   * runtime's `shouldReconnect(status)` said no. 204 always stops (per spec).
+   */
+  | { type: 'STREAM_FAILED'; reason: string; status?: number; terminal?: boolean };
+
+export type SseEmitted =
+  | { type: 'open'; at: number }
+  | { type: 'ended'; reason: SseEndReason }
+  | { type: 'reconnecting'; attempt: number; delay: number }
+  | { type: 'max_reconnect_attempts'; attempts: number }
+  /** No stream; `status` when the server answered. */
+  | { type: 'error'; message: string; status?: number }
+  /** The server answered 204 No Content: stop reconnecting (per spec). */
+  | { type: 'stopped'; status: number };
+
+type LoopSnapshotEvent = { type: string; snapshot: SnapshotFrom<typeof backoffMachine> };
+const loop = (event: unknown) => (event as LoopSnapshotEvent).snapshot;
+
+/**
+ * One Server-Sent Events stream: `idle → session (stream.connecting →
+ * stream.open ⇄ waiting) → closed | stopped | error`.
+ *
+ * `stream` runs the request (the `stream` actor `src/` provides; events go from
+ * it to the application directly, never through this machine). When the stream
+ * ends, drops, stalls (`idle`) or carries an oversized event, or an attempt fails,
+ * `waiting` runs the reconnect loop (the backoff machine, resumed at `up`) with
+ * the attempts so far; the server's `retry:` replaces the base delay. A 204
+ * answer stops for good (`stopped`); 401 / 403, or a status the runtime's
+ * `shouldReconnect` refuses, ends in `error`.
+ *
+ * @example
+ * ```ts
+ * import { createActor, fromCallback } from 'xstate';
+ * import { sseMachine } from 'statewire/machines';
+ *
+ * const sse = createActor(sseMachine.provide({ actors: { stream: fromCallback(({ sendBack }) => {
+ *   const source = new EventSource('http://127.0.0.1:8080/events');
+ *   source.onopen = () => sendBack({ type: 'OPENED', at: Date.now() });
+ *   source.onerror = () => sendBack({ type: 'STREAM_ENDED', reason: 'dropped', at: Date.now() });
+ *   return () => source.close();
+ * }) } }), { input: { url: 'http://127.0.0.1:8080/events' } });
+ * sse.subscribe({ error: console.error });
+ * sse.start();
+ * sse.send({ type: 'CONNECT' });
+ * ```
+ */
+export const sseMachine = setup({
+  types: {
+    input: {} as SseInput | undefined,
+    context: {} as SseContext,
+    events: {} as SseEvent,
+    emitted: {} as SseEmitted,
+  },
+  actors: {
+    reconnect: reconnectLoop,
+    // src/ provides the real stream; the default fails the attempt loudly.
+    stream: fromCallback<EventObject>(({ sendBack }) => {
+      sendBack({ type: 'STREAM_FAILED', reason: 'sseMachine: no `stream` actor provided' });
+    }),
+  },
+  delays: {
+    connectTimeout: ({ context }) => context.connectTimeout,
+  },
+  guards: {
+    isNoContent: ({ event }) => event.type === 'STREAM_FAILED' && event.status === 204,
+    mayReconnect: ({ event }) =>
+      event.type === 'STREAM_FAILED' && event.terminal !== true && event.status !== 401 && event.status !== 403,
+    loopWaiting: ({ event }) => loop(event).value === 'waiting',
+    loopAttempting: ({ event }) => loop(event).value === 'attempting',
+    loopExhausted: ({ event }) => (event as unknown as { output?: { outcome?: string } }).output?.outcome === 'exhausted',
+  },
+  actions: {
+    startCounting: assign({ attempts: 1 }),
+    trackLoop: assign(({ context, event }) => {
+      const { attempts, delay, seed } = loop(event).context;
+      return { attempts, nextDelay: delay, reconnect: { ...context.reconnect, seed } };
+    }),
+    emitReconnecting: emit(({ event }) => ({
+      type: 'reconnecting' as const,
+      attempt: loop(event).context.attempts + 1,
+      delay: loop(event).context.delay,
+    })),
+    opened: assign({
+      connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null),
+      lastError: null,
+      lastStatus: null,
+      lastEnd: null,
+    }),
+    emitOpen: emit(({ event }) => ({ type: 'open' as const, at: event.type === 'OPENED' ? event.at : 0 })),
+    setServerRetry: assign({
+      serverRetry: ({ context, event }) =>
+        event.type === 'RETRY_SET' && Number.isFinite(event.ms) && event.ms >= 0 ? Math.min(event.ms, context.reconnect.maxDelay) : context.serverRetry,
+    }),
+    recordEnd: assign(({ context, event }) => {
+      if (event.type !== 'STREAM_ENDED') return {};
+      // A stream that lasted is not an attempt any more: the next wait starts from scratch.
+      const lasted = event.at !== undefined && context.connectedAt !== null && event.at - context.connectedAt >= context.reconnect.minUptime;
+      return { lastEnd: event.reason, connectedAt: null, ...(lasted ? { attempts: 0 } : {}) };
+    }),
+    emitEnded: emit(({ event }) => ({ type: 'ended' as const, reason: event.type === 'STREAM_ENDED' ? event.reason : ('dropped' as const) })),
+    recordFailure: assign(({ event }) =>
+      event.type === 'STREAM_FAILED' ? { lastError: event.reason, lastStatus: event.status ?? null } : {},
+    ),
+    emitError: emit(({ event }) => ({
+      type: 'error' as const,
+      message: event.type === 'STREAM_FAILED' ? event.reason : 'error',
+      ...(event.type === 'STREAM_FAILED' && event.status !== undefined ? { status: event.status } : {}),
+    })),
+    emitStopped: emit({ type: 'stopped' as const, status: 204 }),
+    recordTimeout: assign({ lastError: 'connect timeout' }),
+    emitExhausted: emit(({ event }) => ({
+      type: 'max_reconnect_attempts' as const,
+      attempts: (event as unknown as { output?: { attempts?: number } }).output?.attempts ?? 0,
+    })),
+    tellLoopDropped: sendTo('reconnect', ({ context }) => ({
+      type: 'DROPPED' as const,
+      reason: context.lastError ?? (context.lastEnd ? `stream ${context.lastEnd}` : 'stream ended'),
+    })),
+    tellLoopRetry: sendTo('reconnect', { type: 'RETRY_NOW' as const }),
+  },
+}).createMachine({
+  id: 'sse',
+  context: ({ input }) => ({
+    url: input?.url ?? '',
+    connectTimeout: input?.connectTimeout ?? 10_000,
+    reconnect: {
+      base: input?.reconnectDelay ?? 1_000,
+      factor: input?.backoffMultiplier ?? 2,
+      maxDelay: input?.maxReconnectDelay ?? 30_000,
+      maxAttempts: input?.maxReconnectAttempts === undefined || input.maxReconnectAttempts === Infinity ? null : input.maxReconnectAttempts,
+      minUptime: input?.minUptime ?? 5_000,
+      jitter: input?.jitter ?? 'proportional',
+      jitterRatio: input?.jitterRatio ?? 0.2,
+      seed: input?.seed ?? 1,
+    },
+    attempts: 0,
+    nextDelay: 0,
+    serverRetry: null,
+    lastStatus: null,
+    lastError: null,
+    lastEnd: null,
+    connectedAt: null,
+  }),
+  initial: 'idle',
+  states: {
+    idle: { on: { CONNECT: { target: 'session', actions: 'startCounting' } } },
+    session: {
+      initial: 'stream',
+      on: {
+        DISCONNECT: 'closed',
+        RETRY_SET: { actions: 'setServerRetry' },
+      },
+      states: {
+        stream: {
+          invoke: { id: 'stream', src: 'stream' },
+          initial: 'connecting',
+          on: {
+            STREAM_FAILED: [
+              { guard: 'isNoContent', target: '#sse.stopped', actions: ['recordFailure', 'emitStopped'] },
+              { guard: not('mayReconnect'), target: '#sse.error', actions: ['recordFailure', 'emitError'] },
+              // Not terminal, but reported: a backend that is down is news.
+              { target: 'waiting', actions: ['recordFailure', 'emitError'] },
+            ],
+          },
+          states: {
+            connecting: {
+              after: { connectTimeout: { target: '#sse.session.waiting', actions: 'recordTimeout' } },
+              on: { OPENED: { target: 'open', actions: ['opened', 'emitOpen'] } },
+            },
+            open: {
+              on: { STREAM_ENDED: { target: '#sse.session.waiting', actions: ['recordEnd', 'emitEnded'] } },
+            },
+          },
+        },
+        waiting: {
+          invoke: {
+            id: 'reconnect',
+            src: 'reconnect',
+            input: ({ context }) => ({
+              mode: 'reconnect' as const,
+              kind: 'exponential' as const,
+              // The server's retry: is its reconnection time: the waits grow from it.
+              base: context.serverRetry ?? context.reconnect.base,
+              factor: context.reconnect.factor,
+              maxDelay: context.reconnect.maxDelay,
+              maxAttempts: context.reconnect.maxAttempts ?? Infinity,
+              minUptime: context.reconnect.minUptime,
+              jitter: context.reconnect.jitter,
+              jitterRatio: context.reconnect.jitterRatio,
+              seed: context.reconnect.seed,
+              attempts: context.attempts,
+              delay: context.nextDelay,
+            }),
+            onSnapshot: [
+              { guard: 'loopAttempting', target: 'stream', actions: 'trackLoop' },
+              { guard: 'loopWaiting', actions: ['trackLoop', 'emitReconnecting'] },
+            ],
+            // A finished child sends no more snapshots: spent attempts arrive as the loop's output.
+            onDone: { guard: 'loopExhausted', target: '#sse.error', actions: 'emitExhausted' },
+          },
+          entry: 'tellLoopDropped',
+          on: { RETRY_NOW: { actions: 'tellLoopRetry' } },
+        },
+      },
+    },
+    closed: { on: { CONNECT: { target: 'session', actions: 'startCounting' } } },
+    /** The server said 204: no reconnect until the application connects again. */
+    stopped: { on: { CONNECT: { target: 'session', actions: 'startCounting' } } },
+    error: { on: { CONNECT: { target: 'session', actions: 'startCounting' } } },
+  },
+});
+
+/**
+ * The status a person sees for a snapshot of the SSE machine.
+ *
+ * @example
+ * ```ts
+ * sseStatusOf(actor.getSnapshot()); // 'idle' | 'waiting' | 'error'
+ * ```
+ */
+export function sseStatusOf(snapshot: SnapshotFrom<typeof sseMachine>): SseStatus {
+  if (snapshot.matches('error')) return 'error';
+  if (snapshot.matches({ session: { stream: 'open' } })) return 'idle';
+  if (snapshot.matches('session')) return 'waiting';
+  return 'idle';
+}

@@ -1,0 +1,496 @@
+import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
+import { sseMachine, sseStatusOf, type SseEndReason, type SseEvent, type SseStatus } from '../../machines/sse.js';
+import { systemClock, type Clock } from '../clock.js';
+import { ConnectionHealth, ConnectionType } from '../config/enums.js';
+import { validateOptions } from '../config/validate.js';
+import { createRootActor } from '../createRootActor.js';
+import { NetworkError, StatewireError } from '../errors.js';
+import { createLog, type Log } from '../http/createLog.js';
+import { parseText } from '../messages/parseText.js';
+import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
+import { redactUrl } from '../security/redact.js';
+import { checkTransportSecurity } from '../security/securityPolicy.js';
+import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from '../clients/ConnectionEvents.js';
+import { Inbox } from '../websocket/Inbox.js';
+import { openEventStream, type EventStream, type StreamHandlers } from './openEventStream.js';
+import { sseSpec, type SSEConnectionOptions } from './sseOptions.js';
+
+/** One server-sent event as `receive()` and `on()` deliver it. */
+export interface SSEMessage {
+  /** The stream's last event id after this event ('' when the server never sent one). */
+  id: string;
+  /** The event's name: `message` when the server sent none. */
+  event: string;
+  /** The data, JSON-parsed when it parses (per `parse`), else the string. */
+  data: unknown;
+  /** The data as sent. */
+  raw: string;
+  /** The server's `retry:` (ms) when it arrived since the previous event. */
+  retry?: number;
+}
+
+/** `getStats()`. */
+export interface SSEStats {
+  connected: boolean;
+  status: SseStatus;
+  reconnectAttempts: number;
+  lastEventId: string | null;
+  eventsReceived: number;
+  bytesReceived: number;
+  lastConnectedAt: number | null;
+  /** When the last byte (event or comment) arrived. */
+  lastActivityAt: number | null;
+}
+
+type Handler = (message: SSEMessage) => void;
+
+/**
+ * A Server-Sent Events stream that survives what a bare `EventSource` gives up
+ * on, on `sseMachine`: it reconnects with jittered backoff (the server's `retry:`
+ * sets the pace), resumes with `Last-Event-ID`, recomputes headers (a refreshed
+ * token) before every attempt, reconnects when the server ends the stream or it
+ * stalls for `idleTimeout`, cuts off an event larger than `maxEventBytes`, stops
+ * on 204 and ends in `error` on 401 / 403 (`authentication_failed`).
+ * Events go from the stream to `on()` and `receive()` directly, never through
+ * the actor. `connect()` is idempotent: it never opens a second stream.
+ *
+ * @example
+ * ```ts
+ * const sse = new SSEConnection({ url: 'http://127.0.0.1:8000/events' });
+ * sse.on('price', (e) => console.log(e.data));
+ * await sse.connect();
+ * const event = await sse.receive(5000);
+ * sse.dispose();
+ * ```
+ */
+export class SSEConnection {
+  readonly connectionType = ConnectionType.SSE;
+  readonly name: string;
+  /** The URL as configured, redacted. */
+  readonly url: string;
+  readonly actor: Actor<typeof sseMachine>;
+  private readonly o: ReturnType<typeof validateOptions<typeof sseSpec>>;
+  private readonly targetUrl: string;
+  private readonly clock: Clock;
+  // Made on first use (see the getters).
+  private logInstance: Log | undefined;
+  private eventsInstance: ConnectionEvents | undefined;
+  private metricsInstance: ConnectionMetrics | undefined;
+  private inboxInstance: Inbox<SSEMessage> | undefined;
+  /** Handlers per event name; each array is replaced, never changed, so a dispatch in progress is unaffected. */
+  private handlers: Record<string, Handler[]> | undefined;
+  private open = false;
+  private status: SseStatus = 'idle';
+  private disposed = false;
+  private lastEventId: string | null = null;
+  private eventsReceived = 0;
+  private bytesReceived = 0;
+  private lastConnectedAt: number | null = null;
+  private lastActivityAt: number | null = null;
+  /** A `retry:` not yet delivered with an event. */
+  private retryToReport: number | undefined;
+  private openWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> | undefined;
+
+  constructor(options: SSEConnectionOptions) {
+    const o = validateOptions('SSEConnection', options, sseSpec);
+    this.o = o;
+    checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: true, owner: 'SSEConnection' });
+    this.targetUrl = o.url;
+    this.clock = options.clock ?? systemClock;
+    this.name = o.name;
+    this.url = redactUrl(o.url);
+    this.actor = createRootActor(connectionMachine, {
+      input: {
+        url: this.url,
+        connectTimeout: o.timeout,
+        reconnectDelay: o.retryDelay,
+        backoffMultiplier: o.backoffMultiplier,
+        maxReconnectDelay: o.maxRetryDelay,
+        maxReconnectAttempts: o.autoReconnect ? (options.retryCount !== undefined ? o.retryCount + 1 : o.maxReconnectAttempts) : 1,
+        minUptime: o.minUptime,
+        seed: (Math.random() * 2 ** 32) | 0,
+      },
+      clock: this.clock,
+      onSnapshot: (snapshot) => this.onSnapshot(snapshot),
+      onError: (error) => this.log.error('actor error', error),
+    });
+    owners.set(this.actor.system, this);
+    this.actor.on('*', (e) => this.onMachineEvent(e));
+  }
+
+  /**
+   * One attempt's stream, run by the `stream` actor: it opens, reports the
+   * lifecycle to the machine, hands events straight to the connection, and
+   * watches for a stall. An object rather than closures: every open stream keeps one.
+   */
+  private static readonly Attempt = class StreamAttempt implements StreamHandlers {
+    stopped = false;
+    stream: EventStream | undefined = undefined;
+    /** One timer for the idle check, re-armed lazily: activity only records a time. */
+    idleTimer: unknown = undefined;
+    lastActivity = 0;
+
+    constructor(
+      readonly conn: SSEConnection,
+      readonly sendBack: (event: SseEvent) => void,
+    ) {}
+
+    async open(): Promise<void> {
+      const conn = this.conn;
+      try {
+        const headers = await conn.headersForAttempt();
+        if (this.stopped) return;
+        const o = conn.o;
+        const stream = await openEventStream(
+          conn.targetUrl,
+          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, ...(o.fetch ? { fetch: o.fetch } : {}) },
+          this,
+        );
+        this.stream = stream;
+        if (this.stopped) stream.close();
+      } catch (error) {
+        if (!this.stopped) this.sendBack({ type: 'STREAM_FAILED', reason: conn.log.redactor.text(`could not open: ${(error as Error)?.message ?? error}`) });
+      }
+    }
+
+    onOpen(): void {
+      if (this.stopped) return;
+      this.lastActivity = this.conn.clock.now();
+      this.armIdle(this.conn.o.idleTimeout);
+      this.sendBack({ type: 'OPENED', at: this.lastActivity });
+    }
+
+    onEvent(type: string, data: string, lastEventId: string): void {
+      if (!this.stopped) this.conn.deliver(type, data, lastEventId);
+    }
+
+    onActivity(bytes: number, retry: number | undefined): void {
+      const conn = this.conn;
+      conn.bytesReceived += bytes;
+      this.lastActivity = conn.lastActivityAt = conn.clock.now();
+      if (retry !== undefined && !this.stopped) {
+        conn.retryToReport = retry;
+        this.sendBack({ type: 'RETRY_SET', ms: retry });
+      }
+    }
+
+    onEnd(reason: 'end' | 'dropped', message?: string): void {
+      if (message !== undefined) this.conn.log.debug(`stream dropped: ${message}`);
+      this.end(reason);
+    }
+
+    onFailure(reason: string, status?: number): void {
+      if (this.stopped) return;
+      const conn = this.conn;
+      const terminal = status !== undefined && status !== 204 && conn.o.shouldReconnect !== undefined && !conn.o.shouldReconnect(status);
+      this.sendBack({ type: 'STREAM_FAILED', reason: conn.log.redactor.text(reason), ...(status === undefined ? {} : { status }), ...(terminal ? { terminal } : {}) });
+    }
+
+    onOversized(bytes: number): void {
+      const conn = this.conn;
+      conn.log.warn(`an event passed maxEventBytes (${conn.o.maxEventBytes}); reconnecting`);
+      conn.eventsInstance?.emit('event_too_large', `an event passed ${conn.o.maxEventBytes} bytes`, 'warning', { bytes, maxEventBytes: conn.o.maxEventBytes });
+      this.end('oversized');
+    }
+
+    private end(reason: SseEndReason): void {
+      this.clearIdle();
+      if (!this.stopped) this.sendBack({ type: 'STREAM_ENDED', reason, at: this.conn.clock.now() });
+    }
+
+    /** Fires when nothing arrived for idleTimeout; activity in between only moves `lastActivity`. */
+    private armIdle(idleTimeout: number): void {
+      if (idleTimeout <= 0) return;
+      const clock = this.conn.clock;
+      const due = this.lastActivity + idleTimeout - clock.now();
+      this.idleTimer = clock.setTimeout(() => {
+        this.idleTimer = undefined;
+        if (this.stopped) return;
+        if (clock.now() - this.lastActivity < idleTimeout) return this.armIdle(idleTimeout);
+        this.conn.log.warn(`no event or comment for ${idleTimeout} ms; reconnecting`);
+        this.conn.eventsInstance?.emit('stream_stalled', `nothing received for ${idleTimeout} ms`, 'warning', { idleTimeout });
+        this.stream?.close();
+        this.end('idle');
+      }, Math.max(0, due));
+    }
+
+    private clearIdle(): void {
+      if (this.idleTimer !== undefined) this.conn.clock.clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+    }
+
+    /** Leaving `stream`: close what this attempt opened. */
+    stop(): void {
+      this.stopped = true;
+      this.clearIdle();
+      this.stream?.close();
+    }
+  };
+
+  /** @internal The `stream` actor's work. */
+  runStream(sendBack: (event: SseEvent) => void): () => void {
+    const attempt = new SSEConnection.Attempt(this, sendBack);
+    void attempt.open();
+    return () => attempt.stop();
+  }
+
+  /** The headers of the next attempt: custom headers under `headers` (a function is called now). */
+  private async headersForAttempt(): Promise<Record<string, string>> {
+    const given = this.o.headers;
+    const computed = typeof given === 'function' ? await given() : given;
+    if (computed !== undefined && (typeof computed !== 'object' || computed === null)) {
+      throw new TypeError('the headers function did not return an object');
+    }
+    const headers = { ...this.o.customHeaders, ...computed };
+    // New secrets (a refreshed token) are redacted from then on.
+    if (typeof given === 'function') this.log.remember(headers);
+    return headers;
+  }
+
+  /** The per-event path: count, decode, hand to handlers and the inbox. */
+  private deliver(type: string, raw: string, lastEventId: string): void {
+    this.eventsReceived++;
+    if (lastEventId !== '') this.lastEventId = lastEventId;
+    const decoded = parseText(raw, this.o.parse);
+    const message: SSEMessage = { id: lastEventId, event: type, data: decoded.value, raw };
+    if (this.retryToReport !== undefined) {
+      message.retry = this.retryToReport;
+      this.retryToReport = undefined;
+    }
+    const handlers = this.handlers?.[type];
+    if (handlers !== undefined) for (const handler of handlers) this.call(handler, message);
+    // Push and pull see the same stream; the inbox is bounded and only reports overflow nobody received.
+    this.inbox.push(message);
+  }
+
+  private call(handler: Handler, message: SSEMessage): void {
+    try {
+      handler(message);
+    } catch (error) {
+      this.log.error(`an '${message.event}' handler threw`, error);
+    }
+  }
+
+  private onMachineEvent(e: { type: string } & Record<string, unknown>): void {
+    switch (e.type) {
+      case 'open':
+        this.open = true;
+        this.lastConnectedAt = e.at as number;
+        this.metricsInstance?.markConnected(this.lastConnectedAt);
+        this.eventsInstance?.emit('connected', `connected to ${this.url}`, 'info');
+        return this.settleOpenWaiters();
+      case 'ended':
+        this.open = false;
+        this.metricsInstance?.markDisconnected();
+        this.eventsInstance?.emit('connection_lost', `stream ${e.reason as string}`, 'warning', { reason: e.reason });
+        return;
+      case 'reconnecting':
+        this.eventsInstance?.emit('reconnecting', `reconnecting in ${Math.round(e.delay as number)} ms (attempt ${e.attempt as number})`, 'info', {
+          attempt: e.attempt,
+          delay: e.delay,
+        });
+        return;
+      case 'max_reconnect_attempts':
+        this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts as number} attempts`, 'error', { attempts: e.attempts });
+        return this.settleOpenWaiters(new StatewireError(`SSEConnection gave up after ${e.attempts as number} attempts`));
+      case 'stopped':
+        this.eventsInstance?.emit('stream_stopped', 'the server answered 204 No Content: not reconnecting', 'info', { status: 204 });
+        return this.settleOpenWaiters(new NetworkError('HTTP_204', this.url, true, { cause: new Error('the server answered 204 No Content') }));
+      case 'error': {
+        const status = e.status as number | undefined;
+        const error = new NetworkError(status !== undefined ? `HTTP_${status}` : 'SSE_CONNECT_FAILED', this.url, status !== undefined, { cause: new Error(e.message as string) });
+        if (status === 401 || status === 403) this.eventsInstance?.emit('authentication_failed', e.message as string, 'error', { status });
+        else this.eventsInstance?.emit('connection_error', e.message as string, 'warning', status === undefined ? undefined : { status });
+        return this.settleOpenWaiters(error);
+      }
+    }
+  }
+
+  /** Status, health and `isConnected()` follow the machine. */
+  private onSnapshot(snapshot: SnapshotFrom<typeof sseMachine>): void {
+    if (this.open && !snapshot.matches({ session: { stream: 'open' } })) this.open = false;
+    const status = sseStatusOf(snapshot);
+    if (status === this.status) return;
+    this.status = status;
+    this.eventsInstance?.health(healthOf(status));
+  }
+
+  private settleOpenWaiters(error?: unknown): void {
+    const waiters = this.openWaiters;
+    this.openWaiters = undefined;
+    if (waiters === undefined) return;
+    for (const waiter of waiters) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+
+  private get log(): Log {
+    if (this.logInstance === undefined) {
+      const o = this.o;
+      this.logInstance = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: `SSE ${o.name}` });
+      this.logInstance.remember(typeof o.headers === 'object' ? { ...o.customHeaders, ...o.headers } : o.customHeaders, this.targetUrl);
+    }
+    return this.logInstance;
+  }
+
+  private get events(): ConnectionEvents {
+    if (this.eventsInstance === undefined) {
+      this.eventsInstance = new ConnectionEvents(this.name, this.clock, () => this.log);
+      this.eventsInstance.health(healthOf(this.status));
+    }
+    return this.eventsInstance;
+  }
+
+  private get metrics(): ConnectionMetrics {
+    if (this.metricsInstance === undefined) {
+      this.metricsInstance = new ConnectionMetrics({ clock: this.clock, enabled: this.o.monitoring, sampleSize: 32 });
+      if (this.open && this.lastConnectedAt !== null) this.metricsInstance.markConnected(this.lastConnectedAt);
+    }
+    return this.metricsInstance;
+  }
+
+  private get inbox(): Inbox<SSEMessage> {
+    return (this.inboxInstance ??= new Inbox<SSEMessage>({
+      capacity: this.o.inboxSize,
+      clock: this.clock,
+      onOverflow: (m) => {
+        if (this.handlers?.[m.event] === undefined) {
+          this.eventsInstance?.emit('message_dropped', `event dropped (inbox full)`, 'warning', { event: m.event, id: m.id });
+        }
+      },
+    }));
+  }
+
+  /** Opens the stream; resolves once it is open. Never opens a second stream. Rejects when the first attempt fails (the loop keeps trying). */
+  connect(): Promise<void> {
+    if (this.disposed) return Promise.reject(new StatewireError('SSEConnection was disposed'));
+    if (this.open) return Promise.resolve();
+    const promise = new Promise<void>((resolve, reject) => (this.openWaiters ??= []).push({ resolve, reject }));
+    if (!this.actor.getSnapshot().matches('session')) this.actor.send({ type: 'CONNECT' });
+    return promise;
+  }
+
+  /** SSE is one-way: nothing is sent; resolves false (seed 000). */
+  async send(_message?: unknown): Promise<boolean> {
+    return false;
+  }
+
+  /** The next event (any name). Rejects with TimeoutError after `timeout` ms. */
+  receive(timeout?: number): Promise<SSEMessage> {
+    if (this.disposed) return Promise.reject(new StatewireError('SSEConnection was disposed'));
+    return this.inbox.receive(timeout);
+  }
+
+  /** Events of one name: `message` for unnamed events, or the server's `event:` name. */
+  on(event: string, handler: Handler): this {
+    if (typeof handler !== 'function') throw new TypeError(`SSEConnection.on('${event}'): expected a function`);
+    const handlers = (this.handlers ??= Object.create(null) as Record<string, Handler[]>);
+    const current = handlers[event] ?? [];
+    if (!current.includes(handler)) handlers[event] = [...current, handler];
+    return this;
+  }
+
+  off(event: string, handler: Handler): this {
+    const current = this.handlers?.[event];
+    if (current === undefined) return this;
+    const next = current.filter((h) => h !== handler);
+    if (next.length > 0) this.handlers![event] = next;
+    else delete this.handlers![event];
+    return this;
+  }
+
+  isConnected(): boolean {
+    return this.open;
+  }
+
+  /**
+   * Whether the stream is open and alive: open, and something (an event or a
+   * comment) arrived within `idleTimeout`. No request is made: a second stream
+   * would cost the server a connection.
+   */
+  async healthCheck(): Promise<{ isHealthy: boolean; responseTime: number; details: Record<string, unknown>; errorMessage?: string }> {
+    const now = this.clock.now();
+    const quiet = this.lastActivityAt === null ? null : now - this.lastActivityAt;
+    const idleTimeout = this.o.idleTimeout;
+    const details = { status: this.status, url: this.url, lastEventId: this.lastEventId, msSinceLastActivity: quiet };
+    if (!this.open) {
+      this.metrics.recordRequest(0, false);
+      return { isHealthy: false, responseTime: 0, details, errorMessage: 'not connected' };
+    }
+    const stalled = idleTimeout > 0 && quiet !== null && quiet >= idleTimeout;
+    this.metrics.recordRequest(0, !stalled);
+    return stalled ? { isHealthy: false, responseTime: 0, details, errorMessage: `nothing received for ${quiet} ms` } : { isHealthy: true, responseTime: 0, details };
+  }
+
+  getStats(): SSEStats {
+    const { attempts, connectedAt } = this.actor.getSnapshot().context;
+    const uptime = this.open && connectedAt !== null ? this.clock.now() - connectedAt : 0;
+    return {
+      connected: this.open,
+      status: this.status,
+      // The machine resets the count when a stream that lasted minUptime ends; show it now.
+      reconnectAttempts: this.open && uptime >= this.o.minUptime ? 0 : attempts,
+      lastEventId: this.lastEventId,
+      eventsReceived: this.eventsReceived,
+      bytesReceived: this.bytesReceived,
+      lastConnectedAt: this.lastConnectedAt,
+      lastActivityAt: this.lastActivityAt,
+    };
+  }
+
+  getMetrics(): ConnectionMetricsSnapshot {
+    return this.metrics.snapshot();
+  }
+
+  onEvent(handler: (event: ConnectionEvent) => void): () => void {
+    return this.events.onEvent(handler);
+  }
+
+  onHealthChange(handler: (health: ConnectionHealth) => void): () => void {
+    return this.events.onHealthChange(handler);
+  }
+
+  emitEvent(eventType: string, options: { data?: unknown; severity?: EventSeverity; message?: string } = {}): void {
+    this.eventsInstance?.emit(eventType, options.message ?? eventType, options.severity ?? 'info', options.data);
+  }
+
+  /** Closes the stream (no reconnect). A later connect() opens it again, resuming from the last event id. */
+  async disconnect(): Promise<void> {
+    this.actor.send({ type: 'DISCONNECT' });
+    this.open = false;
+    this.settleOpenWaiters(new StatewireError('SSEConnection was disconnected'));
+  }
+
+  /** Closes for good: no stream, timer or listener is left behind. Events not yet received are reported. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.open = false;
+    const unread = this.inboxInstance?.size ?? 0;
+    if (unread > 0) this.eventsInstance?.emit('disposed', `${unread} received events were never read`, 'warning', { unread });
+    this.settleOpenWaiters(new StatewireError('SSEConnection was disposed'));
+    this.inboxInstance?.close(new StatewireError('SSEConnection was disposed'));
+    this.actor.send({ type: 'DISCONNECT' });
+    this.actor.stop();
+    this.handlers = undefined;
+  }
+}
+
+function healthOf(status: SseStatus): ConnectionHealth {
+  return status === 'error' ? ConnectionHealth.UNHEALTHY : status === 'waiting' ? ConnectionHealth.DEGRADED : ConnectionHealth.HEALTHY;
+}
+
+/** Which connection a running actor belongs to: the machine is built once for every connection. */
+const owners = new WeakMap<object, SSEConnection>();
+const ownerOf = (system: object) => {
+  const owner = owners.get(system);
+  if (!owner) throw new Error('SSEConnection: actor system without a connection');
+  return owner;
+};
+
+const connectionMachine = sseMachine.provide({
+  actors: {
+    stream: fromCallback<EventObject>(({ sendBack, system }) => ownerOf(system).runStream(sendBack as never)),
+  },
+});

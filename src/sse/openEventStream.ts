@@ -1,0 +1,177 @@
+import { StreamWatch } from './StreamWatch.js';
+
+/** What an open event stream reports; each handler is called directly (events never meet the actor). */
+export interface StreamHandlers {
+  onOpen(): void;
+  /** One event: its name (`message` when unnamed), data and the stream's last event id. */
+  onEvent(type: string, data: string, lastEventId: string): void;
+  /** Bytes arrived (events or comments): the stream is alive. `retry` when the server sent one. */
+  onActivity(bytes: number, retry: number | undefined): void;
+  /** The open stream ended: the server closed it (`end`) or the connection broke (`dropped`). */
+  onEnd(reason: 'end' | 'dropped', message?: string): void;
+  /** No stream: refused, or answered with `status` (non-200, 204, not `text/event-stream`). */
+  onFailure(reason: string, status?: number): void;
+  /** The event being built passed `maxEventBytes`; the stream has been closed. */
+  onOversized(bytes: number): void;
+}
+
+export interface StreamOptions {
+  /** Headers for this attempt (auth, recomputed by the caller before every attempt). */
+  headers: Record<string, string>;
+  /** Sent as `Last-Event-ID` so the server can resume. */
+  lastEventId: string | null;
+  withCredentials: boolean;
+  maxEventBytes: number;
+  /** A fetch to use instead of the global one (Node, or the `eventsource` package in browsers). */
+  fetch?: typeof fetch;
+}
+
+/** An open (or opening) stream; `close()` ends it without any further handler call. */
+export interface EventStream {
+  close(): void;
+}
+
+type EventSourceModule = typeof import('eventsource');
+let eventSourceModule: Promise<EventSourceModule> | undefined;
+
+/**
+ * Opens an event stream with the `eventsource` package (loaded on first use),
+ * with a fetch of our own: it adds the caller's headers and `Last-Event-ID`, and
+ * watches the raw bytes on their way to the parser (size of the event being
+ * built, the server's `retry:`, liveness). The package's own reconnect never
+ * runs: the first error closes the source and the caller's machine decides.
+ *
+ * @example
+ * ```ts
+ * const stream = await openEventStream('http://127.0.0.1:8080/events', { headers: {}, lastEventId: null, withCredentials: false, maxEventBytes: 1 << 20 }, handlers);
+ * stream.close();
+ * ```
+ */
+export async function openEventStream(url: string, options: StreamOptions, on: StreamHandlers): Promise<EventStream> {
+  eventSourceModule ??= import('eventsource');
+  const { EventSource } = await eventSourceModule;
+  return new (sourceClass(EventSource))(url, options, on);
+}
+
+let Source: (new (url: string, options: StreamOptions, on: StreamHandlers) => EventStream) | undefined;
+
+/** The `eventsource` EventSource, subclassed so every event reaches the handlers without EventTarget dispatch. */
+function sourceClass(Base: EventSourceModule['EventSource']): NonNullable<typeof Source> {
+  if (Source) return Source;
+  class WatchedSource extends Base implements EventStream {
+    readonly on: StreamHandlers;
+    readonly watch: StreamWatch;
+    opened = false;
+    done = false;
+
+    constructor(url: string, options: StreamOptions, on: StreamHandlers) {
+      const state: { source?: WatchedSource } = {};
+      super(url, { withCredentials: options.withCredentials, fetch: watchedFetch(options, () => state.source) });
+      state.source = this;
+      this.on = on;
+      this.watch = new StreamWatch(options.maxEventBytes);
+    }
+
+    // The package dispatches open, message, named and error events through here;
+    // handling them directly skips EventTarget's listener machinery per event.
+    override dispatchEvent(event: Event): boolean {
+      if (this.done) return true;
+      const type = event.type;
+      if (type === 'open') {
+        this.opened = true;
+        this.on.onOpen();
+      } else if (type === 'error') {
+        this.failed(event as Event & { code?: number; message?: string });
+      } else {
+        const message = event as MessageEvent;
+        this.on.onEvent(type, message.data as string, message.lastEventId);
+      }
+      return true;
+    }
+
+    /** The package reports an error, then would reconnect on its own: stop it and tell the caller once. */
+    private failed(event: { code?: number; message?: string }): void {
+      const closedForGood = this.readyState === this.CLOSED;
+      this.done = true;
+      // The package arms its reconnect timer right after this event: close once it has, so the timer is cleared.
+      queueMicrotask(() => super.close());
+      if (this.opened && !closedForGood) return this.on.onEnd(event.message === undefined ? 'end' : 'dropped', event.message);
+      this.on.onFailure(event.message ?? 'the stream could not be opened', event.code);
+    }
+
+    /** Called by the fetch wrapper for each chunk; false stops the stream. */
+    chunk(bytes: Uint8Array): boolean {
+      const watch = this.watch;
+      if (!watch.scan(bytes)) {
+        const size = watch.pending;
+        this.finish();
+        this.on.onOversized(size);
+        return false;
+      }
+      this.on.onActivity(bytes.length, watch.retry === undefined ? undefined : watch.takeRetry());
+      return true;
+    }
+
+    private finish(): void {
+      this.done = true;
+      super.close();
+    }
+
+    override close(): void {
+      this.done = true;
+      super.close();
+    }
+  }
+  Source = WatchedSource;
+  return Source;
+}
+
+type FetchInit = { headers?: Record<string, string>; signal?: AbortSignal; redirect?: string; mode?: string; credentials?: string; cache?: string };
+type Watched = { chunk(bytes: Uint8Array): boolean; done: boolean };
+
+/** The fetch the package calls: our headers in, a body whose chunks pass through the watch out. */
+function watchedFetch(options: StreamOptions, source: () => Watched | undefined) {
+  return async (url: string | URL, init: FetchInit) => {
+    const fetchImpl = options.fetch ?? globalThis.fetch;
+    const headers: Record<string, string> = { ...init.headers, ...options.headers };
+    if (options.lastEventId) headers['Last-Event-ID'] = options.lastEventId;
+    const response = await fetchImpl(url, {
+      method: 'GET',
+      headers,
+      ...(init.signal ? { signal: init.signal } : {}),
+      redirect: 'follow',
+      ...(init.credentials ? { credentials: init.credentials as RequestCredentials } : {}),
+    });
+    const contentType = response.headers.get('content-type') ?? '';
+    // Not a stream the package will read: free the connection now.
+    if (response.status !== 200 || !contentType.startsWith('text/event-stream')) void response.body?.cancel().catch(() => {});
+    const body = response.body;
+    return {
+      status: response.status,
+      redirected: response.redirected,
+      url: response.url,
+      headers: response.headers,
+      body: body === null ? null : { getReader: () => watchedReader(body.getReader(), source) },
+    };
+  };
+}
+
+function watchedReader(reader: ReadableStreamDefaultReader<Uint8Array>, source: () => Watched | undefined) {
+  return {
+    async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+      const result = await reader.read();
+      const watched = source();
+      if (result.value !== undefined && watched !== undefined && !watched.done && !watched.chunk(result.value)) {
+        // Oversized: the source is closed; hand the parser nothing more.
+        void reader.cancel().catch(() => {});
+        return { done: true, value: undefined };
+      }
+      return result;
+    },
+    cancel: (reason?: unknown) => reader.cancel(reason),
+    releaseLock: () => reader.releaseLock(),
+    get closed() {
+      return reader.closed;
+    },
+  };
+}
