@@ -1,0 +1,107 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { StreamWatch } from '../../src/sse/StreamWatch.js';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+
+/** Feeds `text` in the given chunk sizes; returns the watch, every retry seen and whether a chunk was refused. */
+function feed(text: string, sizes: number[] = [text.length], max = 1 << 20) {
+  const watch = new StreamWatch(max);
+  const all = bytes(text);
+  const retries: number[] = [];
+  let refused = false;
+  let at = 0;
+  for (let i = 0; at < all.length; i++) {
+    const size = Math.max(1, sizes[i % sizes.length]!);
+    if (!watch.scan(all.subarray(at, at + size))) refused = true;
+    const retry = watch.takeRetry();
+    if (retry !== undefined) retries.push(retry);
+    at += size;
+  }
+  return { watch, retries, refused };
+}
+
+describe('scan: bytes', () => {
+  it('counts every byte', () => {
+    expect(feed('data: x\n\n', [3]).watch.bytes).toBe(9);
+  });
+});
+
+describe('scan: retry:', () => {
+  it('reads the value of a retry line, with or without the space after the colon', () => {
+    expect(feed('retry: 2500\n\n').retries).toEqual([2500]);
+    expect(feed('retry:300\r\n\r\n').retries).toEqual([300]);
+  });
+
+  it('ignores a value that is not all digits, and retry: inside a data line', () => {
+    expect(feed('retry: 25x\n\ndata: retry: 5\n\nretry: \n\n').retries).toEqual([]);
+  });
+
+  it('ignores a field that only starts like retry', () => {
+    expect(feed('retryx: 5\n\nretr: 5\n\n').retries).toEqual([]);
+  });
+
+  it('keeps the last of several values until taken', () => {
+    const watch = new StreamWatch(1 << 20);
+    watch.scan(bytes('retry: 1\n\nretry: 2\n\n'));
+    expect(watch.takeRetry()).toBe(2);
+    expect(watch.takeRetry()).toBeUndefined();
+  });
+});
+
+describe('scan: maxEventBytes', () => {
+  it('refuses a chunk once the event being built passes the limit', () => {
+    const { refused, watch } = feed(`data: ${'x'.repeat(100)}`, [10], 64);
+    expect(refused).toBe(true);
+    expect(watch.pending).toBeGreaterThan(64);
+  });
+
+  it('a blank line ends an event: many small events never pass the limit', () => {
+    const text = 'data: 0123456789\n\n'.repeat(1000);
+    expect(feed(text, [7], 32).refused).toBe(false);
+  });
+
+  it('CR, LF and CRLF line endings all end events, also split across chunks', () => {
+    for (const end of ['\n', '\r', '\r\n']) {
+      const text = `data: 0123456789${end}${end}`.repeat(50);
+      expect(feed(text, [1], 32).refused).toBe(false);
+    }
+  });
+});
+
+describe('scan: chunking does not change what is seen (property)', () => {
+  const line = fc.oneof(
+    fc.stringMatching(/^data: [a-z0-9 ]{0,20}$/),
+    fc.integer({ min: 0, max: 1_000_000 }).map((n) => `retry: ${n}`),
+    fc.integer({ min: 0, max: 1_000_000 }).map((n) => `retry:${n}`),
+    fc.constant(': comment'),
+    fc.constant('id: 7'),
+  );
+  const stream = fc.tuple(fc.array(fc.array(line, { minLength: 1, maxLength: 4 }), { minLength: 1, maxLength: 10 }), fc.constantFrom('\n', '\r', '\r\n'));
+
+  it('the same latest retry, byte count and verdict whatever the chunk sizes', () => {
+    fc.assert(
+      fc.property(stream, fc.array(fc.integer({ min: 1, max: 17 }), { minLength: 1, maxLength: 8 }), ([events, eol], sizes) => {
+        const text = events.map((lines) => lines.join(eol) + eol + eol).join('');
+        const whole = feed(text, [text.length], 40);
+        const chunked = feed(text, sizes, 40);
+        expect(chunked.refused).toBe(whole.refused);
+        expect(chunked.watch.bytes).toBe(whole.watch.bytes);
+        // A refused stream is closed at once: what came after the limit does not matter.
+        if (whole.refused) return;
+        const expected = events.flat().flatMap((l) => (l.startsWith('retry:') ? [Number(l.slice(6).trim())] : []));
+        // Only the latest value per chunk is kept (the server's current one): what is
+        // reported is an in-order subsequence of the stream's values, ending with its last.
+        expect(whole.retries.at(-1)).toBe(expected.at(-1));
+        expect(chunked.retries.at(-1)).toBe(expected.at(-1));
+        let at = 0;
+        for (const r of chunked.retries) {
+          while (at < expected.length && expected[at] !== r) at++;
+          expect(at).toBeLessThan(expected.length);
+          at++;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
