@@ -71,7 +71,8 @@ export type SseEvent =
   | { type: 'STREAM_ENDED'; reason: SseEndReason; at?: number }
   /**
    * No stream: refused, timed out, or answered with `status`. `terminal`: the
-   * runtime's `shouldReconnect(status)` said no. 204 always stops (per spec).
+   * runtime's `shouldReconnect(status)` verdict, when it has one (without it,
+   * 401 and 403 are final). 204 always stops (per spec).
    */
   | { type: 'STREAM_FAILED'; reason: string; status?: number; terminal?: boolean };
 
@@ -135,8 +136,9 @@ export const sseMachine = setup({
   },
   guards: {
     isNoContent: ({ event }) => event.type === 'STREAM_FAILED' && event.status === 204,
+    // The runtime's verdict (`terminal`) when it gave one; else 401 / 403 are final.
     mayReconnect: ({ event }) =>
-      event.type === 'STREAM_FAILED' && event.terminal !== true && event.status !== 401 && event.status !== 403,
+      event.type === 'STREAM_FAILED' && (event.terminal === undefined ? event.status !== 401 && event.status !== 403 : !event.terminal),
     loopWaiting: ({ event }) => loop(event).value === 'waiting',
     loopAttempting: ({ event }) => loop(event).value === 'attempting',
     loopExhausted: ({ event }) => (event as unknown as { output?: { outcome?: string } }).output?.outcome === 'exhausted',

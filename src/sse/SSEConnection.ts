@@ -182,8 +182,9 @@ export class SSEConnection {
     onFailure(reason: string, status?: number): void {
       if (this.stopped) return;
       const conn = this.conn;
-      const terminal = status !== undefined && status !== 204 && conn.o.shouldReconnect !== undefined && !conn.o.shouldReconnect(status);
-      this.sendBack({ type: 'STREAM_FAILED', reason: conn.log.redactor.text(reason), ...(status === undefined ? {} : { status }), ...(terminal ? { terminal } : {}) });
+      // The caller's shouldReconnect decides for any status it is asked about; without one the machine's rule (401 / 403 final) holds.
+      const verdict = status !== undefined && status !== 204 && conn.o.shouldReconnect !== undefined ? { terminal: !conn.o.shouldReconnect(status) } : {};
+      this.sendBack({ type: 'STREAM_FAILED', reason: conn.log.redactor.text(reason), ...(status === undefined ? {} : { status }), ...verdict });
     }
 
     onOversized(bytes: number): void {

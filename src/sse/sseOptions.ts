@@ -50,7 +50,7 @@ export interface SSEConnectionOptions {
   idleTimeout?: number;
   /** Largest event (bytes) accepted; a larger one is reported and the stream reconnects. Default 1 MiB. */
   maxEventBytes?: number;
-  /** Whether a non-200 answer may be retried. Default: every status but 401 and 403 (204 always stops). */
+  /** Whether a non-200 answer may be retried; it decides every status (204 always stops). Default: all but 401 and 403. */
   shouldReconnect?: (status: number) => boolean;
   /** How event data is decoded. Default `'auto'`: JSON when it looks like JSON, else the string. */
   parse?: MessageParse;

@@ -91,6 +91,11 @@ describe('answers that end the session', () => {
     const { actor: terminal } = start();
     terminal.send({ type: 'STREAM_FAILED', reason: 'Non-200 status code (503)', status: 503, terminal: true });
     expect(terminal.getSnapshot().value).toBe('error');
+    // The runtime's verdict wins over the default: a caller may retry a 401 (a token refreshed by the headers function).
+    const { actor: retried } = start();
+    retried.send({ type: 'STREAM_FAILED', reason: 'Non-200 status code (401)', status: 401, terminal: false });
+    expect(retried.getSnapshot().matches({ session: 'waiting' })).toBe(true);
+    retried.stop();
   });
 
   it('spent attempts end in error with max_reconnect_attempts', () => {
