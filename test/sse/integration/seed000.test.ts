@@ -1,0 +1,45 @@
+/**
+ * Seed 000's SSEConnection snippet, run as written (import changed, config
+ * from `ConnectionConfigManager` pointed at a real SSE server on 127.0.0.1).
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ConnectionConfigManager, ConnectionType, SSEConnection } from '../../../src/index.js';
+
+const servers: http.Server[] = [];
+const connections: SSEConnection[] = [];
+afterEach(async () => {
+  for (const c of connections.splice(0)) c.dispose();
+  for (const s of servers.splice(0)) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+});
+
+async function eventServer(): Promise<string> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store' });
+    res.write('id: 1\ndata: {"price": 42}\n\n');
+  });
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/events`;
+}
+
+describe('seed 000: SSEConnection', () => {
+  it('connect, receive and send run as written', async () => {
+    const url = await eventServer();
+    const config = new ConnectionConfigManager({ env: { VITE_SSE_URL: url } }).get(ConnectionType.SSE);
+    // Seed 000, "SSEConnection":
+    const sseConn = new SSEConnection(config);
+    connections.push(sseConn);
+    await sseConn.connect();
+    const event = await sseConn.receive();
+    expect(event.data).toEqual({ price: 42 });
+    expect(event).toMatchObject({ id: '1', event: 'message', raw: '{"price": 42}' });
+    // "send always returns false for SSE"
+    expect(await sseConn.send({ anything: true })).toBe(false);
+    expect(sseConn.connectionType).toBe(ConnectionType.SSE);
+  });
+});
