@@ -310,6 +310,10 @@ export class SSEConnection {
   /** Status, health and `isConnected()` follow the machine. */
   private onSnapshot(snapshot: SnapshotFrom<typeof sseMachine>): void {
     if (this.open && !snapshot.matches({ session: { stream: 'open' } })) this.open = false;
+    // A first attempt that timed out rejects connect() too (the loop keeps trying in the background).
+    if (this.openWaiters !== undefined && snapshot.matches({ session: 'waiting' }) && snapshot.context.lastError !== null) {
+      this.settleOpenWaiters(new NetworkError('SSE_CONNECT_FAILED', this.url, snapshot.context.lastStatus !== null, { cause: new Error(snapshot.context.lastError) }));
+    }
     const status = sseStatusOf(snapshot);
     if (status === this.status) return;
     this.status = status;

@@ -5,7 +5,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConnectionConfigManager, ConnectionType, SSEConnection } from '../../../src/index.js';
+import { ConnectionConfigManager, ConnectionType, SSEConnection, type ConnectionConfig } from '../../../src/index.js';
 
 const servers: http.Server[] = [];
 const connections: SSEConnection[] = [];
@@ -30,7 +30,8 @@ async function eventServer(): Promise<string> {
 describe('seed 000: SSEConnection', () => {
   it('connect, receive and send run as written', async () => {
     const url = await eventServer();
-    const config = new ConnectionConfigManager({ env: { VITE_SSE_URL: url } }).get(ConnectionType.SSE);
+    const defaults = new ConnectionConfigManager({ env: { VITE_SSE_URL: url } }).get(ConnectionType.SSE);
+    const config: ConnectionConfig = { ...defaults, url: defaults.url ?? url };
     // Seed 000, "SSEConnection":
     const sseConn = new SSEConnection(config);
     connections.push(sseConn);
