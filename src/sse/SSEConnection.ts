@@ -164,14 +164,16 @@ export class SSEConnection {
       if (!this.stopped) this.conn.deliver(type, data, lastEventId);
     }
 
-    onActivity(bytes: number, retry: number | undefined): void {
+    onActivity(bytes: number): void {
       const conn = this.conn;
       conn.bytesReceived += bytes;
       this.lastActivity = conn.lastActivityAt = conn.clock.now();
-      if (retry !== undefined && !this.stopped) {
-        conn.retryToReport = retry;
-        this.sendBack({ type: 'RETRY_SET', ms: retry });
-      }
+    }
+
+    onRetry(ms: number): void {
+      if (this.stopped) return;
+      this.conn.retryToReport = ms;
+      this.sendBack({ type: 'RETRY_SET', ms });
     }
 
     onEnd(reason: 'end' | 'dropped', message?: string): void {
@@ -251,9 +253,11 @@ export class SSEConnection {
   /** The per-event path: count, decode, hand to handlers and the inbox. */
   private deliver(type: string, raw: string, lastEventId: string): void {
     this.eventsReceived++;
+    // eventsource 4 reports '' both for "no id" and for an empty `id:` (which per spec
+    // resets it); the former is far more common, so '' keeps the last id.
     if (lastEventId !== '') this.lastEventId = lastEventId;
     const decoded = parseText(raw, this.o.parse);
-    const message: SSEMessage = { id: lastEventId, event: type, data: decoded.value, raw };
+    const message: SSEMessage = { id: this.lastEventId ?? '', event: type, data: decoded.value, raw };
     if (this.retryToReport !== undefined) {
       message.retry = this.retryToReport;
       this.retryToReport = undefined;

@@ -9,24 +9,33 @@ const IN_VALUE = RETRY.length;
  * What the raw bytes of an event stream show before the parser turns them into
  * events: how many arrived, how big the event being built has grown (so a
  * runaway event is cut off before it fills memory), and the server's `retry:`
- * field (which `eventsource` keeps to itself). One pass over each chunk, no
- * allocation; line endings LF, CR and CRLF as the SSE spec allows, across chunk
- * boundaries.
+ * field (which `eventsource` keeps to itself). One pass, no allocation; line
+ * endings LF, CR and CRLF as the SSE spec allows, across chunk boundaries.
+ *
+ * `scan` stops where the parser should pause: right after a `retry:` line (so
+ * the caller can apply it between the events before and after it), or at the
+ * start of an event that passed `maxEventBytes` (so the complete events before
+ * it still reach the parser).
  *
  * @example
  * ```ts
  * const watch = new StreamWatch(1024 * 1024);
- * if (!watch.scan(chunk)) abort('event too large');
- * if (watch.retry !== undefined) useServerDelay(watch.takeRetry());
+ * const cut = watch.scan(chunk);
+ * parser.feed(chunk.subarray(0, cut));
+ * if (watch.oversized) abort('event too large');
+ * else if (watch.retry !== undefined) useServerDelay(watch.takeRetry());
+ * // then scan chunk.subarray(cut) the same way
  * ```
  */
 export class StreamWatch {
-  /** Bytes seen in total. */
+  /** Bytes scanned in total. */
   bytes = 0;
   /** Bytes since the last blank line (the event being built, comments included). */
   pending = 0;
-  /** The last `retry:` value (ms) not yet taken. */
+  /** The `retry:` value (ms) the last scan stopped after, until taken. */
   retry: number | undefined = undefined;
+  /** The last scan stopped at an event larger than `maxEventBytes`; nothing more should be parsed. */
+  oversized = false;
   private lineLength = 0;
   private afterCR = false;
   /** Progress through "retry:" at the start of the current line, or NOT_RETRY. */
@@ -37,10 +46,16 @@ export class StreamWatch {
 
   constructor(readonly maxEventBytes: number) {}
 
-  /** Scans one chunk; false when the event being built is larger than `maxEventBytes`. */
-  scan(chunk: Uint8Array): boolean {
+  /**
+   * Scans `chunk` and returns how many of its bytes may go to the parser now:
+   * all of them, or fewer when a `retry:` line ended (`retry` is set) or the
+   * event being built passed the limit (`oversized` is set; the count is where
+   * that event began in this chunk). Scan the rest again after acting on it.
+   */
+  scan(chunk: Uint8Array): number {
     const n = chunk.length;
-    this.bytes += n;
+    // Where the event being built began in this chunk (0: in an earlier one).
+    let eventStart = 0;
     for (let i = 0; i < n; i++) {
       const b = chunk[i]!;
       if (b === LF || b === CR) {
@@ -50,15 +65,28 @@ export class StreamWatch {
           continue;
         }
         this.afterCR = b === CR;
-        this.endLine();
+        const blank = this.lineLength === 0;
+        if (this.endLine()) {
+          // Cut after the whole terminator, so a CRLF is not split between two feeds.
+          const end = b === CR && i + 1 < n && chunk[i + 1] === LF ? i + 2 : i + 1;
+          if (end === i + 2) this.afterCR = false;
+          this.bytes += end;
+          return end;
+        }
+        if (blank) eventStart = b === CR && i + 1 < n && chunk[i + 1] === LF ? i + 2 : i + 1;
         continue;
       }
       this.afterCR = false;
       this.lineLength++;
-      if (++this.pending > this.maxEventBytes) return false;
+      if (++this.pending > this.maxEventBytes) {
+        this.oversized = true;
+        this.bytes += i + 1;
+        return eventStart;
+      }
       if (this.retryMatch !== NOT_RETRY) this.matchRetry(b);
     }
-    return true;
+    this.bytes += n;
+    return n;
   }
 
   /** Returns the pending `retry:` value and clears it. */
@@ -68,17 +96,21 @@ export class StreamWatch {
     return value;
   }
 
-  private endLine(): void {
+  /** Ends a line; true when it was a valid `retry:` line (`retry` is set). */
+  private endLine(): boolean {
+    let isRetry = false;
     if (this.lineLength === 0) {
       this.pending = 0; // a blank line: the event is complete
     } else if (this.retryMatch === IN_VALUE && this.retryDigits > 0) {
       this.retry = this.retryValue;
+      isRetry = true;
     }
     this.lineLength = 0;
     this.retryMatch = 0;
     this.retryValue = 0;
     this.retryDigits = 0;
     this.retrySpaceSkipped = false;
+    return isRetry;
   }
 
   private matchRetry(b: number): void {

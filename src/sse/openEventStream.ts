@@ -5,8 +5,10 @@ export interface StreamHandlers {
   onOpen(): void;
   /** One event: its name (`message` when unnamed), data and the stream's last event id. */
   onEvent(type: string, data: string, lastEventId: string): void;
-  /** Bytes arrived (events or comments): the stream is alive. `retry` when the server sent one. */
-  onActivity(bytes: number, retry: number | undefined): void;
+  /** Bytes arrived (events or comments): the stream is alive. */
+  onActivity(bytes: number): void;
+  /** The server's `retry:` (ms), told after the events before it and before the ones after it. */
+  onRetry(ms: number): void;
   /** The open stream ended: the server closed it (`end`) or the connection broke (`dropped`). */
   onEnd(reason: 'end' | 'dropped', message?: string): void;
   /** No stream: refused, or answered with `status` (non-200, 204, not `text/event-stream`). */
@@ -99,17 +101,10 @@ function sourceClass(Base: EventSourceModule['EventSource']): NonNullable<typeof
       this.on.onFailure(event.message ?? 'the stream could not be opened', event.code);
     }
 
-    /** Called by the fetch wrapper for each chunk; false stops the stream. */
-    chunk(bytes: Uint8Array): boolean {
-      const watch = this.watch;
-      if (!watch.scan(bytes)) {
-        const size = watch.pending;
-        this.finish();
-        this.on.onOversized(size);
-        return false;
-      }
-      this.on.onActivity(bytes.length, watch.retry === undefined ? undefined : watch.takeRetry());
-      return true;
+    /** The fetch wrapper's verdict on a part that was cut off before an oversized event. */
+    oversizedEvent(): void {
+      this.finish();
+      this.on.onOversized(this.watch.pending);
     }
 
     private finish(): void {
@@ -127,7 +122,7 @@ function sourceClass(Base: EventSourceModule['EventSource']): NonNullable<typeof
 }
 
 type FetchInit = { headers?: Record<string, string>; signal?: AbortSignal; redirect?: string; mode?: string; credentials?: string; cache?: string };
-type Watched = { chunk(bytes: Uint8Array): boolean; done: boolean };
+type Watched = { readonly watch: StreamWatch; readonly on: StreamHandlers; done: boolean; oversizedEvent(): void };
 
 /** The fetch the package calls: our headers in, a body whose chunks pass through the watch out. */
 function watchedFetch(options: StreamOptions, source: () => Watched | undefined) {
@@ -151,27 +146,76 @@ function watchedFetch(options: StreamOptions, source: () => Watched | undefined)
       redirected: response.redirected,
       url: response.url,
       headers: response.headers,
-      body: body === null ? null : { getReader: () => watchedReader(body.getReader(), source) },
+      body: body === null ? null : { getReader: () => new WatchedReader(body.getReader(), source) },
     };
   };
 }
 
-function watchedReader(reader: ReadableStreamDefaultReader<Uint8Array>, source: () => Watched | undefined) {
-  return {
-    async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
-      const result = await reader.read();
-      const watched = source();
-      if (result.value !== undefined && watched !== undefined && !watched.done && !watched.chunk(result.value)) {
-        // Oversized: the source is closed; hand the parser nothing more.
-        void reader.cancel().catch(() => {});
-        return { done: true, value: undefined };
-      }
-      return result;
-    },
-    cancel: (reason?: unknown) => reader.cancel(reason),
-    releaseLock: () => reader.releaseLock(),
-    get closed() {
-      return reader.closed;
-    },
-  };
+/**
+ * The reader the package's parser pulls from. Each chunk passes through the
+ * source's StreamWatch; where the watch stops (after a `retry:` line, before an
+ * oversized event) the chunk is handed over in two parts, and what the watch
+ * found is acted on between them: after the parser has dispatched the events
+ * before it, before the ones after it.
+ */
+class WatchedReader {
+  /** The part of the last chunk not handed over yet. */
+  private rest: Uint8Array | undefined = undefined;
+  private retry: number | undefined = undefined;
+  private oversized = false;
+
+  constructor(
+    private readonly reader: ReadableStreamDefaultReader<Uint8Array>,
+    private readonly source: () => Watched | undefined,
+  ) {}
+
+  async read(): Promise<ReadableStreamReadResult<Uint8Array>> {
+    const source = this.source();
+    if (source === undefined || source.done) return this.reader.read();
+    // The parser has now dispatched everything handed over before: act on what the watch found.
+    if (this.retry !== undefined) {
+      source.on.onRetry(this.retry);
+      this.retry = undefined;
+    }
+    if (this.oversized) return this.stopOversized(source);
+    let chunk = this.rest;
+    this.rest = undefined;
+    if (chunk === undefined) {
+      const result = await this.reader.read();
+      if (result.value === undefined || source.done) return result;
+      chunk = result.value;
+    }
+    const watch = source.watch;
+    const cut = watch.scan(chunk);
+    if (watch.oversized) {
+      this.oversized = true;
+      // The complete events before the oversized one still go to the parser.
+      if (cut === 0) return this.stopOversized(source);
+      chunk = chunk.subarray(0, cut);
+    } else if (cut < chunk.length) {
+      this.rest = chunk.subarray(cut);
+      chunk = chunk.subarray(0, cut);
+    }
+    if (watch.retry !== undefined) this.retry = watch.takeRetry();
+    source.on.onActivity(chunk.length);
+    return { done: false, value: chunk };
+  }
+
+  private stopOversized(source: Watched): ReadableStreamReadResult<Uint8Array> {
+    source.oversizedEvent();
+    void this.reader.cancel().catch(() => {});
+    return { done: true, value: undefined };
+  }
+
+  cancel(reason?: unknown): Promise<void> {
+    return this.reader.cancel(reason);
+  }
+
+  releaseLock(): void {
+    this.reader.releaseLock();
+  }
+
+  get closed(): Promise<void> {
+    return this.reader.closed;
+  }
 }

@@ -133,14 +133,10 @@ describe('maxEventBytes', () => {
     expect(events.count('event_too_large')).toBe(0);
   });
 
-  // Library bug: when the oversized event arrives in the same chunk as complete events
-  // before it, those events are lost too. WatchedSource.chunk() (src/sse/openEventStream.ts)
-  // rejects the whole chunk when StreamWatch.scan() passes maxEventBytes, and
-  // watchedReader() then hands the parser `done` instead of the chunk, so the complete
-  // events at its start never reach the parser (nor bytesReceived, nor lastEventId). A
-  // server that replays from Last-Event-ID sends them again followed by the same big
-  // event, so they are never delivered at all.
-  it.fails('(library bug) complete events in the same chunk before the oversized one are delivered', async () => {
+  // Complete events in the same chunk as an oversized one still reach the parser
+  // (regression: the whole chunk used to be refused, and a replaying server would send
+  // them again with the same big event, so they were never delivered).
+  it('complete events in the same chunk before the oversized one are delivered', async () => {
     const server = track.server(
       await startSseServer((s) => {
         s.open();

@@ -104,12 +104,9 @@ describe("the server's retry:", () => {
     expect(server.requests).toHaveLength(2);
   });
 
-  // Library bug: SSEMessage.retry is documented as "the server's retry: (ms) when it
-  // arrived since the previous event", but a retry: line that arrives in the same chunk
-  // AFTER an event is reported on that earlier event. StreamWatch scans the whole chunk
-  // (SSEConnection's onActivity sets retryToReport) before the parser dispatches the
-  // chunk's events, so the first event of the chunk takes it.
-  it.fails('(library bug) a retry: after an event in the same chunk is reported on the next event, not on the one before it', async () => {
+  // A retry: line between two events of one chunk belongs to the event after it
+  // (regression: the whole chunk used to be scanned before its events were dispatched).
+  it('a retry: after an event in the same chunk is reported on the next event, not on the one before it', async () => {
     const server = track.server(
       await startSseServer((s) => {
         s.open();
