@@ -8,10 +8,13 @@
  * 3. ws: WebSocketConnection vs raw ws / partysocket / reconnecting-websocket
  *    against a ws echo server in a child process: throughput, latency and heap
  *    per connection (bench/websocket.ts).
+ * 4. sse: SSEConnection vs raw eventsource (with and without JSON.parse) on one
+ *    stream of 100,000 small events from a node:http server in a child process:
+ *    events/s and client CPU per event (bench/sse.ts).
  *
  * `npm run bench -- http` (or `BENCH=http npm run bench`) runs only the HTTP
  * part; `npm run bench -- resilience` only the first; `npm run bench -- ws`
- * only the WebSocket part.
+ * only the WebSocket part; `npm run bench -- sse` only the SSE part.
  *
  * Each tinybench sample runs a batch of calls (see bench/resilience.ts); the
  * figures below are per call: mean ns, calls/s, and ratios against the
@@ -118,8 +121,8 @@ async function runResilience(): Promise<void> {
 }
 
 const which = (process.argv[2] ?? process.env.BENCH ?? 'all').toLowerCase();
-if (!['all', 'resilience', 'http', 'ws'].includes(which)) {
-  console.error(`unknown bench "${which}": expected all, resilience, http or ws`);
+if (!['all', 'resilience', 'http', 'ws', 'sse'].includes(which)) {
+  console.error(`unknown bench "${which}": expected all, resilience, http, ws or sse`);
   process.exit(2);
 }
 if (which === 'all' || which === 'resilience') await runResilience();
@@ -130,4 +133,8 @@ if (which === 'all' || which === 'http') {
 if (which === 'all' || which === 'ws') {
   const { runWebSocketBench } = await import('./websocket.js');
   if (!(await runWebSocketBench())) process.exitCode = 1;
+}
+if (which === 'all' || which === 'sse') {
+  const { runSseBench } = await import('./sse.js');
+  if (!(await runSseBench())) process.exitCode = 1;
 }

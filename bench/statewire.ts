@@ -12,4 +12,4 @@ const built = (await import(entry).catch((error: unknown) => {
   throw new Error(`bench: ${entry} is missing; run \`npm run build\` first (npm run bench does)`, { cause: error });
 })) as typeof Statewire;
 
-export const { ApiClient, CircuitBreaker, RateLimiter, WebSocketConnection, systemClock } = built;
+export const { ApiClient, CircuitBreaker, RateLimiter, SSEConnection, WebSocketConnection, systemClock } = built;

@@ -364,7 +364,8 @@ export class SSEConnection {
       capacity: this.o.inboxSize,
       clock: this.clock,
       onOverflow: (m) => {
-        if (this.handlers?.[m.event] === undefined) {
+        // Reported only when someone listens and no handler received the event already.
+        if (this.eventsInstance !== undefined && this.handlers?.[m.event] === undefined) {
           this.eventsInstance?.emit('message_dropped', `event dropped (inbox full)`, 'warning', { event: m.event, id: m.id });
         }
       },

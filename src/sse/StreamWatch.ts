@@ -4,6 +4,10 @@ const SPACE = 32;
 const RETRY = [0x72, 0x65, 0x74, 0x72, 0x79, 0x3a]; // "retry:"
 const NOT_RETRY = -1;
 const IN_VALUE = RETRY.length;
+// Node's native substring search over bytes; absent in browsers, where every chunk takes the byte loop.
+const indexOfBytes: ((this: Uint8Array, value: string) => number) | undefined =
+  typeof Buffer === 'function' ? (Buffer.prototype.indexOf as (this: Uint8Array, value: string) => number) : undefined;
+const isLineEnd = (b: number | undefined) => b === LF || b === CR;
 
 /**
  * What the raw bytes of an event stream show before the parser turns them into
@@ -30,7 +34,7 @@ const IN_VALUE = RETRY.length;
 export class StreamWatch {
   /** Bytes scanned in total. */
   bytes = 0;
-  /** Bytes since the last blank line (the event being built, comments included). */
+  /** Bytes since the last blank line ended (the event being built, comments and line ends included). */
   pending = 0;
   /** The `retry:` value (ms) the last scan stopped after, until taken. */
   retry: number | undefined = undefined;
@@ -53,12 +57,60 @@ export class StreamWatch {
    * that event began in this chunk). Scan the rest again after acting on it.
    */
   scan(chunk: Uint8Array): number {
+    const bulk = this.canSkim(chunk) ? this.skim(chunk) : 0;
+    return this.walk(chunk, bulk);
+  }
+
+  /**
+   * Whether the chunk's complete lines can be taken in one step: no `retry:` in
+   * it, none half-matched from the previous chunk, and no way to pass the limit.
+   */
+  private canSkim(chunk: Uint8Array): boolean {
+    return (
+      indexOfBytes !== undefined &&
+      this.pending + chunk.length <= this.maxEventBytes &&
+      (this.retryMatch === NOT_RETRY || (this.retryMatch === 0 && this.lineLength === 0)) &&
+      indexOfBytes.call(chunk, 'retry:') === -1
+    );
+  }
+
+  /**
+   * Takes the chunk up to its last line end without a per-byte loop, and
+   * returns where the byte loop must go on (the start of its last, partial
+   * line). The pending count restarts after the last blank line: a line end
+   * right after another one, the LF of a CRLF excepted.
+   */
+  private skim(chunk: Uint8Array): number {
+    const last = Math.max(chunk.lastIndexOf(LF), chunk.lastIndexOf(CR));
+    if (last === -1) return 0;
+    let blankEnd = -1;
+    for (let j = last; j > 0; j--) {
+      const b = chunk[j]!;
+      if (isLineEnd(b) && isLineEnd(chunk[j - 1]) && !(b === LF && chunk[j - 1] === CR)) {
+        blankEnd = j + 1;
+        break;
+      }
+    }
+    // A blank line whose line end opens this chunk: the previous one ended a line.
+    if (blankEnd === -1 && this.lineLength === 0 && !(chunk[0] === LF && this.afterCR) && isLineEnd(chunk[0])) blankEnd = 1;
+    const taken = last + 1;
+    this.bytes += taken;
+    this.pending = blankEnd === -1 ? this.pending + taken : taken - blankEnd;
+    this.lineLength = 0;
+    this.afterCR = chunk[last] === CR;
+    this.resetRetry();
+    return taken;
+  }
+
+  /** The byte loop, from `from` to where the scan stops. */
+  private walk(chunk: Uint8Array, from: number): number {
     const n = chunk.length;
-    // Where the event being built began in this chunk (0: in an earlier one).
-    let eventStart = 0;
-    for (let i = 0; i < n; i++) {
+    // Where the event being built began in this chunk (`from`: here or earlier).
+    let eventStart = from;
+    for (let i = from; i < n; i++) {
       const b = chunk[i]!;
       if (b === LF || b === CR) {
+        this.pending++;
         // The LF of a CRLF ends nothing more.
         if (b === LF && this.afterCR) {
           this.afterCR = false;
@@ -67,25 +119,29 @@ export class StreamWatch {
         this.afterCR = b === CR;
         const blank = this.lineLength === 0;
         if (this.endLine()) {
-          // Cut after the whole terminator, so a CRLF is not split between two feeds.
-          const end = b === CR && i + 1 < n && chunk[i + 1] === LF ? i + 2 : i + 1;
-          if (end === i + 2) this.afterCR = false;
-          this.bytes += end;
+          // Cut after the whole line end, so a CRLF is not split between two feeds.
+          let end = i + 1;
+          if (b === CR && chunk[end] === LF) {
+            end++;
+            this.pending++;
+            this.afterCR = false;
+          }
+          this.bytes += end - from;
           return end;
         }
-        if (blank) eventStart = b === CR && i + 1 < n && chunk[i + 1] === LF ? i + 2 : i + 1;
+        if (blank) eventStart = b === CR && chunk[i + 1] === LF ? i + 2 : i + 1;
         continue;
       }
       this.afterCR = false;
       this.lineLength++;
       if (++this.pending > this.maxEventBytes) {
         this.oversized = true;
-        this.bytes += i + 1;
+        this.bytes += i + 1 - from;
         return eventStart;
       }
       if (this.retryMatch !== NOT_RETRY) this.matchRetry(b);
     }
-    this.bytes += n;
+    this.bytes += n - from;
     return n;
   }
 
@@ -106,11 +162,16 @@ export class StreamWatch {
       isRetry = true;
     }
     this.lineLength = 0;
+    this.resetRetry();
+    return isRetry;
+  }
+
+  /** A new line: nothing of "retry:" matched yet. */
+  private resetRetry(): void {
     this.retryMatch = 0;
     this.retryValue = 0;
     this.retryDigits = 0;
     this.retrySpaceSkipped = false;
-    return isRetry;
   }
 
   private matchRetry(b: number): void {

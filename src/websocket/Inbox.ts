@@ -21,7 +21,6 @@ export interface InboxOptions<T> {
 
 /** Largest delay `setTimeout` honours; longer ones fire at once in Node. */
 const MAX_TIMEOUT = 2_147_483_647;
-const COMPACT_AT = 1024;
 
 interface Waiter<T> {
   resolve(item: T): void;
@@ -50,9 +49,14 @@ export class Inbox<T> {
   readonly capacity: number;
   private readonly clock: Clock;
   private readonly onOverflow: (dropped: T) => void;
-  /** Index-based deque: items live in `items[head..]`; compacted when the dead prefix grows. */
-  private items: T[] = [];
+  /**
+   * A ring: `count` items from `head`, wrapping. It grows (doubling) up to
+   * `capacity`, then a push over capacity overwrites the oldest in place: a
+   * stream nobody reads costs no copying and no allocation per item.
+   */
+  private ring: (T | undefined)[] = [];
   private head = 0;
+  private count = 0;
   /** Pending receives; a Set keeps insertion order and deletes a timed-out one in O(1). */
   private readonly waiters = new Set<Waiter<T>>();
   private closedWith: { error: Error } | undefined;
@@ -70,7 +74,7 @@ export class Inbox<T> {
 
   /** Items stored and not yet received. */
   get size(): number {
-    return this.items.length - this.head;
+    return this.count;
   }
 
   /** Receives still waiting for an item. */
@@ -95,14 +99,33 @@ export class Inbox<T> {
       waiter.resolve(item);
       return;
     }
-    if (this.size < this.capacity) {
-      this.items.push(item);
+    const ring = this.ring;
+    if (this.count < this.capacity) {
+      if (this.count === ring.length) this.grow();
+      const at = this.head + this.count;
+      const len = this.ring.length;
+      this.ring[at < len ? at : at - len] = item;
+      this.count++;
       return;
     }
-    // Store first, report after: a throwing onOverflow cannot lose the new item.
-    const dropped = this.take();
-    this.items.push(item);
+    // Full: the newest takes the oldest's slot. Store first, report after: a
+    // throwing onOverflow cannot lose the new item.
+    const dropped = ring[this.head] as T;
+    ring[this.head] = item;
+    if (++this.head === ring.length) this.head = 0;
     this.onOverflow(dropped);
+  }
+
+  /** Doubles the ring (at most to capacity), oldest item first at index 0. */
+  private grow(): void {
+    const old = this.ring;
+    const next: (T | undefined)[] = new Array(Math.min(this.capacity, Math.max(16, old.length * 2)));
+    for (let i = 0; i < this.count; i++) {
+      const at = this.head + i;
+      next[i] = old[at < old.length ? at : at - old.length];
+    }
+    this.ring = next;
+    this.head = 0;
   }
 
   /**
@@ -145,8 +168,9 @@ export class Inbox<T> {
 
   /** Removes and returns the stored items, oldest first (e.g. to report them on dispose). */
   drain(): T[] {
-    const out = this.items.slice(this.head);
-    this.items = [];
+    const out: T[] = [];
+    while (this.count > 0) out.push(this.take());
+    this.ring = [];
     this.head = 0;
     return out;
   }
@@ -165,17 +189,11 @@ export class Inbox<T> {
 
   /** Removes the oldest stored item; the caller checked `size > 0`. */
   private take(): T {
-    const item = this.items[this.head]!;
-    (this.items as (T | undefined)[])[this.head] = undefined; // let it be collected
-    this.head++;
-    if (this.head === this.items.length) {
-      this.items.length = 0;
-      this.head = 0;
-    } else if (this.head >= COMPACT_AT && this.head * 2 >= this.items.length) {
-      // Amortised O(1): the copy is at most as long as the prefix dropped.
-      this.items = this.items.slice(this.head);
-      this.head = 0;
-    }
+    const ring = this.ring;
+    const item = ring[this.head] as T;
+    ring[this.head] = undefined; // let it be collected
+    if (++this.head === ring.length) this.head = 0;
+    this.count--;
     return item;
   }
 
