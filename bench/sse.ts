@@ -47,11 +47,12 @@
  * (extra node flags for the client child, e.g. "--cpu-prof
  * --cpu-prof-dir=/tmp/sse-prof" to profile the clients only).
  */
-import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { fmtOps, fmtRatio, printTable, versionOf } from './format.js';
 import { cpuOf, startChildServer } from './childServer.js';
+import { affinityOf, pin } from './cpuAffinity.js';
 
 const EVENTS = Math.max(1000, Math.min(2_000_000, Number(process.env.BENCH_SSE_EVENTS) || 100_000));
 const PREWARM_EVENTS = 20_000;
@@ -74,16 +75,6 @@ const ROLE_ENV = 'BENCH_SSE_ROLE';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // ---- CPU pinning (as bench/websocket.ts) -------------------------------------------
-
-function affinityOf(pid: number): string | undefined {
-  const r = spawnSync('taskset', ['-c', '-p', String(pid)], { encoding: 'utf8' });
-  if (r.status !== 0) return undefined;
-  return /:\s*([\d,-]+)\s*$/.exec(r.stdout)?.[1];
-}
-
-function pin(pid: number, cpus: string): boolean {
-  return spawnSync('taskset', ['-a', '-c', '-p', cpus, String(pid)], { stdio: 'ignore' }).status === 0;
-}
 
 /** Client child on CPU 0, server on the last CPU, when possible (see the header); both go away after the part. */
 function pinProcesses(serverPid: number | undefined, clientPid: number | undefined): string {

@@ -33,13 +33,14 @@
  * (raw ws is always kept), BENCH_WS_PARTS=throughput,latency,memory,
  * BENCH_WS_PAIRS=40, BENCH_WS_PIN=0, BENCH_WS_VERBOSE=1 prints every run.
  */
-import { fork, spawnSync } from 'node:child_process';
+import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
 import { fmtOps, fmtRatio, printTable, versionOf } from './format.js';
 import { cpuOf, startChildServer } from './childServer.js';
 import { pickSubjects, socketsDown, openTcpSockets, RAW, SW, type WsClient, type WsSubject } from './wsClients.js';
 import type { MemoryResult } from './wsMemory.js';
+import { affinityOf, pin } from './cpuAffinity.js';
 
 const MESSAGES = 200_000;
 const WINDOW = 128;
@@ -70,18 +71,6 @@ const PAYLOAD = 'statewire-bench:0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJK
 if (Buffer.byteLength(PAYLOAD) !== 64) throw new Error('payload must be 64 bytes');
 
 // ---- CPU pinning ----------------------------------------------------------------
-
-/** The CPU list a process may run on (`taskset -c -p`), or undefined without taskset. */
-function affinityOf(pid: number): string | undefined {
-  const r = spawnSync('taskset', ['-c', '-p', String(pid)], { encoding: 'utf8' });
-  if (r.status !== 0) return undefined;
-  return /:\s*([\d,-]+)\s*$/.exec(r.stdout)?.[1];
-}
-
-/** Sets the CPU list of every thread of `pid`; false when it could not. */
-function pin(pid: number, cpus: string): boolean {
-  return spawnSync('taskset', ['-a', '-c', '-p', cpus, String(pid)], { stdio: 'ignore' }).status === 0;
-}
 
 interface Pinning {
   note: string;
