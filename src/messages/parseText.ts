@@ -57,3 +57,22 @@ export function parseText(text: string, parse: MessageParse): DecodedMessage {
     return { value: text, parseError: asError(e) };
   }
 }
+
+/**
+ * The hot-path twin of {@link parseText}: the value alone (the text when parsing
+ * failed), without a result object per message.
+ *
+ * @example
+ * ```ts
+ * parseValue('{"a":1}', 'auto'); // { a: 1 }
+ * parseValue('{oops', 'json');   // '{oops'
+ * ```
+ */
+export function parseValue(text: string, parse: MessageParse): unknown {
+  if (parse === 'text' || (parse === 'auto' && !looksLikeJson(text))) return text;
+  try {
+    return typeof parse === 'function' ? parse(text) : JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -6,7 +6,7 @@ import { validateOptions } from '../config/validate.js';
 import { createRootActor } from '../createRootActor.js';
 import { NetworkError, StatewireError } from '../errors.js';
 import { createLog, type Log } from '../http/createLog.js';
-import { parseText } from '../messages/parseText.js';
+import { parseValue } from '../messages/parseText.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
 import { redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
@@ -79,6 +79,8 @@ export class SSEConnection {
   private inboxInstance: Inbox<SSEMessage> | undefined;
   /** Handlers per event name; each array is replaced, never changed, so a dispatch in progress is unaffected. */
   private handlers: Record<string, Handler[]> | undefined;
+  /** The `message` handlers (unnamed events, the common case), kept apart so that path does no lookup. */
+  private messageHandlers: Handler[] | undefined;
   private open = false;
   private status: SseStatus = 'idle';
   private disposed = false;
@@ -256,13 +258,12 @@ export class SSEConnection {
     // eventsource 4 reports '' both for "no id" and for an empty `id:` (which per spec
     // resets it); the former is far more common, so '' keeps the last id.
     if (lastEventId !== '') this.lastEventId = lastEventId;
-    const decoded = parseText(raw, this.o.parse);
-    const message: SSEMessage = { id: this.lastEventId ?? '', event: type, data: decoded.value, raw };
+    const message: SSEMessage = { id: this.lastEventId ?? '', event: type, data: parseValue(raw, this.o.parse), raw };
     if (this.retryToReport !== undefined) {
       message.retry = this.retryToReport;
       this.retryToReport = undefined;
     }
-    const handlers = this.handlers?.[type];
+    const handlers = type === 'message' ? this.messageHandlers : this.handlers?.[type];
     if (handlers !== undefined) for (const handler of handlers) this.call(handler, message);
     // Push and pull see the same stream; the inbox is bounded and only reports overflow nobody received.
     this.inbox.push(message);
@@ -398,6 +399,7 @@ export class SSEConnection {
     const handlers = (this.handlers ??= Object.create(null) as Record<string, Handler[]>);
     const current = handlers[event] ?? [];
     if (!current.includes(handler)) handlers[event] = [...current, handler];
+    if (event === 'message') this.messageHandlers = handlers[event];
     return this;
   }
 
@@ -407,6 +409,7 @@ export class SSEConnection {
     const next = current.filter((h) => h !== handler);
     if (next.length > 0) this.handlers![event] = next;
     else delete this.handlers![event];
+    if (event === 'message') this.messageHandlers = this.handlers![event];
     return this;
   }
 
@@ -484,6 +487,7 @@ export class SSEConnection {
     this.actor.send({ type: 'DISCONNECT' });
     this.actor.stop();
     this.handlers = undefined;
+    this.messageHandlers = undefined;
   }
 }
 

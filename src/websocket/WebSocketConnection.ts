@@ -10,7 +10,7 @@ import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/Co
 import { redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from '../clients/ConnectionEvents.js';
-import { decodeMessage, type RawMessageData } from './decodeMessage.js';
+import { decodeValue, type RawMessageData } from './decodeMessage.js';
 import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
 import { openSocket, type SocketHandlers, type SocketLike } from './openSocket.js';
@@ -484,7 +484,7 @@ export class WebSocketConnection {
     this.messagesReceived++;
     this.bytesReceived += Array.isArray(data) ? totalLength(data) : typeof data === 'string' ? data.length : data.byteLength;
     const o = this.o;
-    const value = decodeMessage(data, isBinary, o.parse).value;
+    const value = decodeValue(data, isBinary, o.parse);
     const delivery = o.delivery;
     if (delivery !== undefined && !isBinary) {
       const id = delivery.ackId(value);

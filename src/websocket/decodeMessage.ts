@@ -1,4 +1,4 @@
-import { parseText, type DecodedMessage, type MessageParse } from '../messages/parseText.js';
+import { parseText, parseValue, type DecodedMessage, type MessageParse } from '../messages/parseText.js';
 
 export type { DecodedMessage, MessageParse };
 
@@ -34,4 +34,18 @@ function toText(data: Exclude<RawMessageData, string>): string {
 export function decodeMessage(data: RawMessageData, isBinary: boolean, parse: MessageParse): DecodedMessage {
   if (isBinary && typeof data !== 'string') return { value: Array.isArray(data) ? Buffer.concat(data) : data };
   return parseText(typeof data === 'string' ? data : toText(data), parse);
+}
+
+/**
+ * The hot-path twin of {@link decodeMessage}: the value alone (the text when
+ * parsing failed), without a result object per frame.
+ *
+ * @example
+ * ```ts
+ * socket.on('message', (data, isBinary) => handle(decodeValue(data as Buffer, isBinary, 'auto')));
+ * ```
+ */
+export function decodeValue(data: RawMessageData, isBinary: boolean, parse: MessageParse): unknown {
+  if (isBinary && typeof data !== 'string') return Array.isArray(data) ? Buffer.concat(data) : data;
+  return parseValue(typeof data === 'string' ? data : toText(data), parse);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage } from '../../src/websocket/decodeMessage.js';
+import { decodeMessage, decodeValue, type RawMessageData } from '../../src/websocket/decodeMessage.js';
 
 const ab = (text: string): ArrayBuffer => {
   const bytes = new TextEncoder().encode(text);
@@ -96,5 +96,22 @@ describe('decodeMessage', () => {
       expect(odd.parseError).toBeInstanceOf(Error);
       expect(odd.parseError?.message).toBe('nope');
     });
+  });
+});
+
+describe('decodeValue (the per-message path)', () => {
+  it('gives the same value as decodeMessage for every parse mode, without a result object', () => {
+    const frames: Array<[RawMessageData, boolean]> = [
+      ['{"a":1}', false],
+      [Buffer.from('[1,2]'), false],
+      ['plain text', false],
+      ['{oops', false],
+      [Buffer.from([1, 2, 3]), true],
+    ];
+    for (const parse of ['auto', 'json', 'text', (t: string) => t.length] as const) {
+      for (const [data, isBinary] of frames) {
+        expect(decodeValue(data, isBinary, parse)).toEqual(decodeMessage(data, isBinary, parse).value);
+      }
+    }
   });
 });
