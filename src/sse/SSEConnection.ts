@@ -6,6 +6,8 @@ import { validateOptions } from '../config/validate.js';
 import { createRootActor } from '../createRootActor.js';
 import { NetworkError, StatewireError } from '../errors.js';
 import { createLog, type Log } from '../http/createLog.js';
+import { hasHeader } from '../http/hasHeader.js';
+import { splitCredentials } from '../http/splitCredentials.js';
 import { parseValue } from '../messages/parseText.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
 import { redactUrl } from '../security/redact.js';
@@ -70,7 +72,10 @@ export class SSEConnection {
   readonly url: string;
   readonly actor: Actor<typeof sseMachine>;
   private readonly o: ReturnType<typeof validateOptions<typeof sseSpec>>;
+  /** The URL requested: without user-info, which fetch refuses (it becomes `basicAuth`). */
   private readonly targetUrl: string;
+  /** `Authorization: Basic …` from user-info in the URL, unless headers set their own. */
+  private readonly basicAuth: string | undefined;
   private readonly clock: Clock;
   // Made on first use (see the getters).
   private logInstance: Log | undefined;
@@ -97,7 +102,9 @@ export class SSEConnection {
     const o = validateOptions('SSEConnection', options, sseSpec);
     this.o = o;
     checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: true, owner: 'SSEConnection' });
-    this.targetUrl = o.url;
+    const { url: target, authorization } = splitCredentials(o.url);
+    this.targetUrl = target;
+    this.basicAuth = authorization;
     this.clock = options.clock ?? systemClock;
     this.name = o.name;
     this.url = redactUrl(o.url);
@@ -246,7 +253,8 @@ export class SSEConnection {
     if (computed !== undefined && (typeof computed !== 'object' || computed === null)) {
       throw new TypeError('the headers function did not return an object');
     }
-    const headers = { ...this.o.customHeaders, ...computed };
+    const headers: Record<string, string> = { ...this.o.customHeaders, ...computed };
+    if (this.basicAuth !== undefined && !hasHeader(headers, 'authorization')) headers.Authorization = this.basicAuth;
     // New secrets (a refreshed token) are redacted from then on.
     if (typeof given === 'function') this.log.remember(headers);
     return headers;
@@ -339,7 +347,9 @@ export class SSEConnection {
     if (this.logInstance === undefined) {
       const o = this.o;
       this.logInstance = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: `SSE ${o.name}` });
-      this.logInstance.remember(typeof o.headers === 'object' ? { ...o.customHeaders, ...o.headers } : o.customHeaders, this.targetUrl);
+      const known: Record<string, string> = typeof o.headers === 'object' ? { ...o.customHeaders, ...o.headers } : { ...o.customHeaders };
+      if (this.basicAuth !== undefined) known.Authorization = this.basicAuth;
+      this.logInstance.remember(known, o.url);
     }
     return this.logInstance;
   }

@@ -44,3 +44,27 @@ describe('seed 000: SSEConnection', () => {
     expect(sseConn.connectionType).toBe(ConnectionType.SSE);
   });
 });
+
+describe('user-info in the URL', () => {
+  it('becomes an Authorization: Basic header (fetch refuses such URLs) and is never shown', async () => {
+    let seen: string | undefined;
+    const server = http.createServer((req, res) => {
+      seen = req.headers.authorization;
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write('data: hi\n\n');
+    });
+    servers.push(server);
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as AddressInfo).port;
+    const sse = new SSEConnection({ url: `http://alice:s3cret@127.0.0.1:${port}/events` });
+    connections.push(sse);
+    const events: unknown[] = [];
+    sse.onEvent((e) => events.push(e));
+    await sse.connect();
+    expect((await sse.receive(2000)).data).toBe('hi');
+    expect(seen).toBe(`Basic ${Buffer.from('alice:s3cret').toString('base64')}`);
+    const shown = JSON.stringify([sse.url, events, sse.getStats(), sse.actor.getSnapshot().context]);
+    expect(shown).not.toContain('s3cret');
+    expect(shown).not.toContain(Buffer.from('alice:s3cret').toString('base64'));
+  });
+});
