@@ -1,5 +1,6 @@
-import { createMachine, fromPromise } from 'xstate';
-import { backoffMachine, type AttemptInput } from './backoff.js';
+import { createMachine, fromPromise, type SnapshotFrom } from 'xstate';
+import { backoffMachine, type AttemptInput, type BackoffInput } from './backoff.js';
+import type { Jitter } from './backoffDelay.js';
 
 /**
  * The backoff machine entered at `up`, for connections that run their reconnect
@@ -26,3 +27,75 @@ import { backoffMachine, type AttemptInput } from './backoff.js';
 export const reconnectLoop = createMachine({ ...backoffMachine.config, initial: 'up' }, backoffMachine.implementations).provide({
   actors: { attempt: fromPromise<unknown, AttemptInput>(() => new Promise(() => {})) },
 }) as unknown as typeof backoffMachine;
+
+/** What a parent keeps of its loop between waits (the WebSocket and SSE contexts both have it). */
+export interface LoopTracking {
+  reconnect: {
+    base: number;
+    factor?: number;
+    maxDelay: number;
+    maxAttempts: number | null;
+    minUptime: number;
+    jitter: Jitter;
+    jitterRatio?: number;
+    seed: number;
+  };
+  /** Attempts since the count last reset. */
+  attempts: number;
+  /** The wait before the next attempt (ms), while waiting. */
+  nextDelay: number;
+}
+
+type LoopSnapshot = SnapshotFrom<typeof backoffMachine>;
+
+/** The loop's snapshot in an `xstate.snapshot.reconnect` event. */
+export const loopSnapshotOf = (event: unknown): LoopSnapshot => (event as { snapshot: LoopSnapshot }).snapshot;
+
+/**
+ * The pieces a parent's `setup` needs around its `reconnect` child, so the
+ * WebSocket and SSE machines wire the loop the same way.
+ *
+ * @example
+ * ```ts
+ * setup({ guards: { loopWaiting: loopGlue.isIn('waiting') }, actions: { trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)) } });
+ * ```
+ */
+export const loopGlue = {
+  /** Guard: the loop's snapshot is in `state`. */
+  isIn:
+    (state: 'waiting' | 'attempting') =>
+    ({ event }: { event: unknown }): boolean =>
+      loopSnapshotOf(event).value === state,
+  /** Guard for the loop's `done`: it spent its attempts. */
+  exhausted: ({ event }: { event: unknown }): boolean => (event as { output?: { outcome?: string } }).output?.outcome === 'exhausted',
+  /** The parent's copy of the loop's count, delay and jitter seed. */
+  progress<C extends LoopTracking>(context: C, event: unknown): Partial<C> {
+    const { attempts, delay, seed } = loopSnapshotOf(event).context;
+    return { attempts, nextDelay: delay, reconnect: { ...context.reconnect, seed } } as Partial<C>;
+  },
+  /** The `reconnecting` event for a loop that entered `waiting`. */
+  reconnecting: (event: unknown) => {
+    const { attempts, delay } = loopSnapshotOf(event).context;
+    return { type: 'reconnecting' as const, attempt: attempts + 1, delay };
+  },
+  /** The `max_reconnect_attempts` event for a loop that ended exhausted. */
+  gaveUp: (event: unknown) => ({
+    type: 'max_reconnect_attempts' as const,
+    attempts: (event as { output?: { attempts?: number } }).output?.attempts ?? 0,
+  }),
+  /** The loop's input: resumed with the parent's attempts and last delay; `base` when the server set one. */
+  input: (context: LoopTracking, base = context.reconnect.base): BackoffInput => ({
+    mode: 'reconnect',
+    kind: 'exponential',
+    base,
+    ...(context.reconnect.factor === undefined ? {} : { factor: context.reconnect.factor }),
+    maxDelay: context.reconnect.maxDelay,
+    maxAttempts: context.reconnect.maxAttempts ?? Infinity,
+    minUptime: context.reconnect.minUptime,
+    jitter: context.reconnect.jitter,
+    ...(context.reconnect.jitterRatio === undefined ? {} : { jitterRatio: context.reconnect.jitterRatio }),
+    seed: context.reconnect.seed,
+    attempts: context.attempts,
+    delay: context.nextDelay,
+  }),
+};

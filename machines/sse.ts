@@ -1,7 +1,6 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
-import type { backoffMachine } from './backoff.js';
 import type { Jitter } from './backoffDelay.js';
-import { reconnectLoop } from './reconnectLoop.js';
+import { loopGlue, reconnectLoop } from './reconnectLoop.js';
 
 /** Input of the SSE machine: plain data, no secrets (the URL is shown redacted). Durations in ms. */
 export interface SseInput {
@@ -86,8 +85,6 @@ export type SseEmitted =
   /** The server answered 204 No Content: stop reconnecting (per spec). */
   | { type: 'stopped'; status: number };
 
-type LoopSnapshotEvent = { type: string; snapshot: SnapshotFrom<typeof backoffMachine> };
-const loop = (event: unknown) => (event as LoopSnapshotEvent).snapshot;
 
 /**
  * One Server-Sent Events stream: `idle → session (stream.connecting →
@@ -139,21 +136,14 @@ export const sseMachine = setup({
     // The runtime's verdict (`terminal`) when it gave one; else 401 / 403 are final.
     mayReconnect: ({ event }) =>
       event.type === 'STREAM_FAILED' && (event.terminal === undefined ? event.status !== 401 && event.status !== 403 : !event.terminal),
-    loopWaiting: ({ event }) => loop(event).value === 'waiting',
-    loopAttempting: ({ event }) => loop(event).value === 'attempting',
-    loopExhausted: ({ event }) => (event as unknown as { output?: { outcome?: string } }).output?.outcome === 'exhausted',
+    loopWaiting: loopGlue.isIn('waiting'),
+    loopAttempting: loopGlue.isIn('attempting'),
+    loopExhausted: loopGlue.exhausted,
   },
   actions: {
     startCounting: assign({ attempts: 1 }),
-    trackLoop: assign(({ context, event }) => {
-      const { attempts, delay, seed } = loop(event).context;
-      return { attempts, nextDelay: delay, reconnect: { ...context.reconnect, seed } };
-    }),
-    emitReconnecting: emit(({ event }) => ({
-      type: 'reconnecting' as const,
-      attempt: loop(event).context.attempts + 1,
-      delay: loop(event).context.delay,
-    })),
+    trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
+    emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
     opened: assign({
       connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null),
       lastError: null,
@@ -182,10 +172,7 @@ export const sseMachine = setup({
     })),
     emitStopped: emit({ type: 'stopped' as const, status: 204 }),
     recordTimeout: assign({ lastError: 'connect timeout' }),
-    emitExhausted: emit(({ event }) => ({
-      type: 'max_reconnect_attempts' as const,
-      attempts: (event as unknown as { output?: { attempts?: number } }).output?.attempts ?? 0,
-    })),
+    emitExhausted: emit(({ event }) => loopGlue.gaveUp(event)),
     tellLoopDropped: sendTo('reconnect', ({ context }) => ({
       type: 'DROPPED' as const,
       reason: context.lastError ?? (context.lastEnd ? `stream ${context.lastEnd}` : 'stream ended'),
@@ -250,21 +237,8 @@ export const sseMachine = setup({
           invoke: {
             id: 'reconnect',
             src: 'reconnect',
-            input: ({ context }) => ({
-              mode: 'reconnect' as const,
-              kind: 'exponential' as const,
-              // The server's retry: is its reconnection time: the waits grow from it.
-              base: context.serverRetry ?? context.reconnect.base,
-              factor: context.reconnect.factor,
-              maxDelay: context.reconnect.maxDelay,
-              maxAttempts: context.reconnect.maxAttempts ?? Infinity,
-              minUptime: context.reconnect.minUptime,
-              jitter: context.reconnect.jitter,
-              jitterRatio: context.reconnect.jitterRatio,
-              seed: context.reconnect.seed,
-              attempts: context.attempts,
-              delay: context.nextDelay,
-            }),
+            // The server's retry: is its reconnection time: the waits grow from it.
+            input: ({ context }) => loopGlue.input(context, context.serverRetry ?? context.reconnect.base),
             onSnapshot: [
               { guard: 'loopAttempting', target: 'stream', actions: 'trackLoop' },
               { guard: 'loopWaiting', actions: ['trackLoop', 'emitReconnecting'] },

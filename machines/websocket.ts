@@ -1,6 +1,5 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
-import type { backoffMachine } from './backoff.js';
-import { reconnectLoop } from './reconnectLoop.js';
+import { loopGlue, reconnectLoop } from './reconnectLoop.js';
 import type { Jitter } from './backoffDelay.js';
 
 /** Input of the WebSocket machine: plain data, no secrets (the URL is shown redacted). Durations in ms. */
@@ -95,8 +94,6 @@ export type WebSocketEmitted =
   /** The runtime drops the open socket at once: its peer stopped answering. */
   | { type: 'terminate' };
 
-type ReconnectSnapshotEvent = { type: string; snapshot: SnapshotFrom<typeof backoffMachine> };
-const loop = (event: unknown) => (event as ReconnectSnapshotEvent).snapshot;
 
 /**
  * One WebSocket connection: `idle → session (link.connecting → link.connected ⇄
@@ -164,21 +161,14 @@ export const webSocketMachine = setup({
     mayReconnect: ({ event }) =>
       event.type === 'SOCKET_FAILED' ? !(event.status === 401 || event.status === 403) : !(event.type === 'SOCKET_CLOSED' && event.terminal === true),
     isOffline: ({ context }) => !context.online,
-    loopWaiting: ({ event }) => loop(event).value === 'waiting',
-    loopAttempting: ({ event }) => loop(event).value === 'attempting',
-    loopExhausted: ({ event }) => (event as unknown as { output?: { outcome?: string } }).output?.outcome === 'exhausted',
+    loopWaiting: loopGlue.isIn('waiting'),
+    loopAttempting: loopGlue.isIn('attempting'),
+    loopExhausted: loopGlue.exhausted,
     heartbeatOn: ({ context }) => context.pingInterval > 0,
   },
   actions: {
-    trackLoop: assign(({ context, event }) => {
-      const { attempts, delay, seed } = loop(event).context;
-      return { attempts, nextDelay: delay, reconnect: { ...context.reconnect, seed } };
-    }),
-    emitReconnecting: emit(({ event }) => ({
-      type: 'reconnecting' as const,
-      attempt: loop(event).context.attempts + 1,
-      delay: loop(event).context.delay,
-    })),
+    trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
+    emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
     startCounting: assign({ attempts: 1 }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     // An attempt abandoned because the network went away is not spent.
@@ -207,10 +197,7 @@ export const webSocketMachine = setup({
       ...(event.type === 'SOCKET_CLOSED' ? { code: event.code } : {}),
     })),
     recordTimeout: assign({ lastError: 'connect timeout' }),
-    emitExhaustedDone: emit(({ event }) => ({
-      type: 'max_reconnect_attempts' as const,
-      attempts: (event as unknown as { output?: { attempts?: number } }).output?.attempts ?? 0,
-    })),
+    emitExhaustedDone: emit(({ event }) => loopGlue.gaveUp(event)),
     // The loop was resumed at `up`: the link that just ended is its drop.
     tellLoopDropped: sendTo('reconnect', ({ context }) => ({
       type: 'DROPPED' as const,
@@ -327,18 +314,7 @@ export const webSocketMachine = setup({
             {
               id: 'reconnect',
               src: 'reconnect',
-              input: ({ context }) => ({
-                mode: 'reconnect' as const,
-                kind: 'exponential' as const,
-                base: context.reconnect.base,
-                maxDelay: context.reconnect.maxDelay,
-                maxAttempts: context.reconnect.maxAttempts ?? Infinity,
-                minUptime: context.reconnect.minUptime,
-                jitter: context.reconnect.jitter,
-                seed: context.reconnect.seed,
-                attempts: context.attempts,
-                delay: context.nextDelay,
-              }),
+              input: ({ context }) => loopGlue.input(context),
               onSnapshot: [
                 { guard: 'loopAttempting', target: 'link', actions: 'trackLoop' },
                 { guard: 'loopWaiting', actions: ['trackLoop', 'emitReconnecting'] },
