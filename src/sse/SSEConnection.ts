@@ -1,7 +1,7 @@
 import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
 import { sseMachine, sseStatusOf, type SseEndReason, type SseEvent, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../clock.js';
-import { ConnectionHealth, ConnectionType } from '../config/enums.js';
+import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { validateOptions } from '../config/validate.js';
 import { createRootActor } from '../createRootActor.js';
 import { NetworkError, StatewireError } from '../errors.js';
@@ -9,10 +9,10 @@ import { createLog, type Log } from '../http/createLog.js';
 import { hasHeader } from '../http/hasHeader.js';
 import { splitCredentials } from '../http/splitCredentials.js';
 import { parseValue } from '../messages/parseText.js';
-import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
 import { redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
-import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from '../clients/ConnectionEvents.js';
+import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
+import { actorOwners } from '../actorOwners.js';
 import { Inbox } from '../websocket/Inbox.js';
 import { openEventStream, type EventStream, type StreamHandlers } from './openEventStream.js';
 import { sseSpec, type SSEConnectionOptions } from './sseOptions.js';
@@ -65,7 +65,7 @@ type Handler = (message: SSEMessage) => void;
  * sse.dispose();
  * ```
  */
-export class SSEConnection {
+export class SSEConnection extends LiveConnection {
   readonly connectionType = ConnectionType.SSE;
   readonly name: string;
   /** The URL as configured, redacted. */
@@ -76,11 +76,9 @@ export class SSEConnection {
   private readonly targetUrl: string;
   /** `Authorization: Basic …` from user-info in the URL, unless headers set their own. */
   private readonly basicAuth: string | undefined;
-  private readonly clock: Clock;
+  protected readonly clock: Clock;
   // Made on first use (see the getters).
   private logInstance: Log | undefined;
-  private eventsInstance: ConnectionEvents | undefined;
-  private metricsInstance: ConnectionMetrics | undefined;
   private inboxInstance: Inbox<SSEMessage> | undefined;
   /** Handlers per event name; each array is replaced, never changed, so a dispatch in progress is unaffected. */
   private handlers: Record<string, Handler[]> | undefined;
@@ -96,9 +94,9 @@ export class SSEConnection {
   private lastActivityAt: number | null = null;
   /** A `retry:` not yet delivered with an event. */
   private retryToReport: number | undefined;
-  private openWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> | undefined;
 
   constructor(options: SSEConnectionOptions) {
+    super();
     const o = validateOptions('SSEConnection', options, sseSpec);
     this.o = o;
     checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: true, owner: 'SSEConnection' });
@@ -324,26 +322,16 @@ export class SSEConnection {
   private onSnapshot(snapshot: SnapshotFrom<typeof sseMachine>): void {
     if (this.open && !snapshot.matches({ session: { stream: 'open' } })) this.open = false;
     // A first attempt that timed out rejects connect() too (the loop keeps trying in the background).
-    if (this.openWaiters !== undefined && snapshot.matches({ session: 'waiting' }) && snapshot.context.lastError !== null) {
+    if (this.awaitingOpen && snapshot.matches({ session: 'waiting' }) && snapshot.context.lastError !== null) {
       this.settleOpenWaiters(new NetworkError('SSE_CONNECT_FAILED', this.url, snapshot.context.lastStatus !== null, { cause: new Error(snapshot.context.lastError) }));
     }
     const status = sseStatusOf(snapshot);
     if (status === this.status) return;
     this.status = status;
-    this.eventsInstance?.health(healthOf(status));
+    this.eventsInstance?.health(healthOfStatus(status));
   }
 
-  private settleOpenWaiters(error?: unknown): void {
-    const waiters = this.openWaiters;
-    this.openWaiters = undefined;
-    if (waiters === undefined) return;
-    for (const waiter of waiters) {
-      if (error === undefined) waiter.resolve();
-      else waiter.reject(error);
-    }
-  }
-
-  private get log(): Log {
+  protected get log(): Log {
     if (this.logInstance === undefined) {
       const o = this.o;
       this.logInstance = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: `SSE ${o.name}` });
@@ -354,20 +342,16 @@ export class SSEConnection {
     return this.logInstance;
   }
 
-  private get events(): ConnectionEvents {
-    if (this.eventsInstance === undefined) {
-      this.eventsInstance = new ConnectionEvents(this.name, this.clock, () => this.log);
-      this.eventsInstance.health(healthOf(this.status));
-    }
-    return this.eventsInstance;
+  protected get health(): ConnectionHealth {
+    return healthOfStatus(this.status);
   }
 
-  private get metrics(): ConnectionMetrics {
-    if (this.metricsInstance === undefined) {
-      this.metricsInstance = new ConnectionMetrics({ clock: this.clock, enabled: this.o.monitoring, sampleSize: 32 });
-      if (this.open && this.lastConnectedAt !== null) this.metricsInstance.markConnected(this.lastConnectedAt);
-    }
-    return this.metricsInstance;
+  protected get monitoring(): boolean {
+    return this.o.monitoring;
+  }
+
+  protected get openSince(): number | null {
+    return this.open ? this.lastConnectedAt : null;
   }
 
   private get inbox(): Inbox<SSEMessage> {
@@ -387,7 +371,7 @@ export class SSEConnection {
   connect(): Promise<void> {
     if (this.disposed) return Promise.reject(new StatewireError('SSEConnection was disposed'));
     if (this.open) return Promise.resolve();
-    const promise = new Promise<void>((resolve, reject) => (this.openWaiters ??= []).push({ resolve, reject }));
+    const promise = this.waitForOpen();
     if (!this.actor.getSnapshot().matches('session')) this.actor.send({ type: 'CONNECT' });
     return promise;
   }
@@ -462,22 +446,6 @@ export class SSEConnection {
     };
   }
 
-  getMetrics(): ConnectionMetricsSnapshot {
-    return this.metrics.snapshot();
-  }
-
-  onEvent(handler: (event: ConnectionEvent) => void): () => void {
-    return this.events.onEvent(handler);
-  }
-
-  onHealthChange(handler: (health: ConnectionHealth) => void): () => void {
-    return this.events.onHealthChange(handler);
-  }
-
-  emitEvent(eventType: string, options: { data?: unknown; severity?: EventSeverity; message?: string } = {}): void {
-    this.eventsInstance?.emit(eventType, options.message ?? eventType, options.severity ?? 'info', options.data);
-  }
-
   /** Closes the stream (no reconnect). A later connect() opens it again, resuming from the last event id. */
   async disconnect(): Promise<void> {
     this.actor.send({ type: 'DISCONNECT' });
@@ -501,20 +469,10 @@ export class SSEConnection {
   }
 }
 
-function healthOf(status: SseStatus): ConnectionHealth {
-  return status === 'error' ? ConnectionHealth.UNHEALTHY : status === 'waiting' ? ConnectionHealth.DEGRADED : ConnectionHealth.HEALTHY;
-}
-
-/** Which connection a running actor belongs to: the machine is built once for every connection. */
-const owners = new WeakMap<object, SSEConnection>();
-const ownerOf = (system: object) => {
-  const owner = owners.get(system);
-  if (!owner) throw new Error('SSEConnection: actor system without a connection');
-  return owner;
-};
+const owners = actorOwners<SSEConnection>('SSEConnection');
 
 const connectionMachine = sseMachine.provide({
   actors: {
-    stream: fromCallback<EventObject>(({ sendBack, system }) => ownerOf(system).runStream(sendBack as never)),
+    stream: fromCallback<EventObject>(({ sendBack, system }) => owners.of(system).runStream(sendBack as never)),
   },
 });

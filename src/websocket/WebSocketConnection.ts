@@ -1,15 +1,15 @@
 import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
 import { statusOf, webSocketMachine, type Activity, type WebSocketEvent, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../clock.js';
-import { ConnectionHealth, ConnectionType } from '../config/enums.js';
+import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { validateOptions } from '../config/validate.js';
 import { createRootActor } from '../createRootActor.js';
 import { NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { createLog, type Log } from '../http/createLog.js';
-import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
 import { redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
-import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from '../clients/ConnectionEvents.js';
+import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
+import { actorOwners } from '../actorOwners.js';
 import { decodeValue, type RawMessageData } from './decodeMessage.js';
 import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
@@ -60,7 +60,7 @@ const isBinaryData = (x: unknown): x is ArrayBuffer | ArrayBufferView => x insta
  * ws.dispose();
  * ```
  */
-export class WebSocketConnection {
+export class WebSocketConnection extends LiveConnection {
   readonly connectionType = ConnectionType.WEBSOCKET;
   readonly name: string;
   /** The URL as configured (redacted); a function URL shows as `[function]`. */
@@ -69,9 +69,7 @@ export class WebSocketConnection {
   private readonly o: ReturnType<typeof validateOptions<typeof webSocketSpec>>;
   /** The `url` option: a string, or a provider called before every attempt. */
   private readonly urlOption: WebSocketConnectionOptions['url'];
-  private readonly clock: Clock;
-  private eventsInstance: ConnectionEvents | undefined;
-  private metricsInstance: ConnectionMetrics | undefined;
+  protected readonly clock: Clock;
   // Made on first use (see the getters): a thousand idle connections should not carry them.
   private logInstance: Log | undefined;
   private queueInstance: OutboundQueue | undefined;
@@ -97,9 +95,9 @@ export class WebSocketConnection {
   private bytesSent = 0;
   private bytesReceived = 0;
   private lastConnectedAt: number | null = null;
-  private openWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> | undefined;
 
   constructor(options: WebSocketConnectionOptions) {
+    super();
     const o = validateOptions('WebSocketConnection', options, webSocketSpec);
     this.o = o;
     this.urlOption = options.url;
@@ -149,7 +147,7 @@ export class WebSocketConnection {
   }
 
   /** The log, its redactor primed with this connection's secrets. */
-  private get log(): Log {
+  protected get log(): Log {
     if (this.logInstance === undefined) {
       const o = this.o;
       this.logInstance = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: `WebSocket ${o.name}` });
@@ -253,23 +251,16 @@ export class WebSocketConnection {
     return () => attempt.stop();
   }
 
-  /** `onEvent` / `onHealthChange` subscribers; made for the first one, knowing the health so far. */
-  private get events(): ConnectionEvents {
-    if (this.eventsInstance === undefined) {
-      this.eventsInstance = new ConnectionEvents(this.name, this.clock, () => this.log);
-      this.eventsInstance.health(healthOf(this.status));
-    }
-    return this.eventsInstance;
+  protected get health(): ConnectionHealth {
+    return healthOfStatus(this.status);
   }
 
-  /** Only health checks are timed here; made on first use, with the uptime of a link already open. */
-  private get metrics(): ConnectionMetrics {
-    if (this.metricsInstance === undefined) {
-      // A small sample keeps 1,000 connections cheap.
-      this.metricsInstance = new ConnectionMetrics({ clock: this.clock, enabled: this.o.monitoring, sampleSize: 32 });
-      if (this.ready && this.lastConnectedAt !== null) this.metricsInstance.markConnected(this.lastConnectedAt);
-    }
-    return this.metricsInstance;
+  protected get monitoring(): boolean {
+    return this.o.monitoring;
+  }
+
+  protected get openSince(): number | null {
+    return this.ready ? this.lastConnectedAt : null;
   }
 
   private async resolveUrl(): Promise<string> {
@@ -301,14 +292,14 @@ export class WebSocketConnection {
         case 'max_reconnect_attempts':
           this.emit('max_reconnect_attempts', { attempts: e.attempts });
           this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error');
-          return this.rejectOpenWaiters(new StatewireError(`WebSocketConnection gave up after ${e.attempts} attempts`));
+          return this.settleOpenWaiters(new StatewireError(`WebSocketConnection gave up after ${e.attempts} attempts`));
         case 'error': {
           const reached = e.status !== undefined || e.code !== undefined;
           const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
           const error = new NetworkError(code, this.url, reached, { cause: new Error(e.message) });
           this.emit('error', error);
           if (e.status === 401 || e.status === 403) this.eventsInstance?.emit('authentication_failed', e.message, 'error', { status: e.status });
-          return this.rejectOpenWaiters(error);
+          return this.settleOpenWaiters(error);
         }
       }
     });
@@ -320,11 +311,11 @@ export class WebSocketConnection {
     if (status !== this.status) {
       this.status = status;
       this.emit('statusChange', status);
-      this.eventsInstance?.health(healthOf(status));
+      this.eventsInstance?.health(healthOfStatus(status));
     }
     if (status === 'listening' || status === 'thinking' || status === 'speaking' || status === 'idle') this.activity = status;
     // A failed first attempt rejects connect() (the loop keeps trying in the background).
-    if ((snapshot.matches({ session: 'waiting' }) || snapshot.matches({ session: 'offline' })) && snapshot.context.lastError) this.rejectOpenWaiters(new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: snapshot.context.lastError }));
+    if ((snapshot.matches({ session: 'waiting' }) || snapshot.matches({ session: 'offline' })) && snapshot.context.lastError) this.settleOpenWaiters(new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: snapshot.context.lastError }));
   }
 
   /** Re-authenticates (onOpen), then re-sends unacknowledged messages and the queue, in order, before anything newer. */
@@ -360,9 +351,7 @@ export class WebSocketConnection {
     this.ready = true;
     this.emit('open');
     this.eventsInstance?.emit('connected', `connected to ${this.url}`, 'info');
-    const waiters = this.openWaiters;
-    this.openWaiters = undefined;
-    if (waiters !== undefined) for (const waiter of waiters) waiter.resolve();
+    this.settleOpenWaiters();
   }
 
   private handshakeView(socket: SocketLike): WebSocketConnection {
@@ -388,16 +377,10 @@ export class WebSocketConnection {
   connect(): Promise<void> {
     if (this.disposed) return Promise.reject(new StatewireError('WebSocketConnection was disposed'));
     if (this.ready) return Promise.resolve();
-    const promise = new Promise<void>((resolve, reject) => (this.openWaiters ??= []).push({ resolve, reject }));
+    const promise = this.waitForOpen();
     const snapshot = this.actor.getSnapshot();
     if (!snapshot.matches('session')) this.actor.send({ type: 'CONNECT' });
     return promise;
-  }
-
-  private rejectOpenWaiters(error: unknown): void {
-    const waiters = this.openWaiters;
-    this.openWaiters = undefined;
-    if (waiters !== undefined) for (const waiter of waiters) waiter.reject(error);
   }
 
   /**
@@ -603,10 +586,6 @@ export class WebSocketConnection {
     };
   }
 
-  getMetrics(): ConnectionMetricsSnapshot {
-    return this.metrics.snapshot();
-  }
-
   /** Seed 004 events: open, close, message, statusChange, error, max_reconnect_attempts, reconnecting, message_dropped, disposed. */
   on(event: string, handler: Listener): this {
     // No prototype: an event named `__proto__` is just a name.
@@ -645,22 +624,10 @@ export class WebSocketConnection {
     this.eventsInstance?.emit('message_dropped', `message dropped (${reason})`, 'warning', { reason });
   }
 
-  onEvent(handler: (event: ConnectionEvent) => void): () => void {
-    return this.events.onEvent(handler);
-  }
-
-  onHealthChange(handler: (health: ConnectionHealth) => void): () => void {
-    return this.events.onHealthChange(handler);
-  }
-
-  emitEvent(eventType: string, options: { data?: unknown; severity?: EventSeverity; message?: string } = {}): void {
-    this.eventsInstance?.emit(eventType, options.message ?? eventType, options.severity ?? 'info', options.data);
-  }
-
   /** Closes with code 1000 (no reconnect). Queued messages stay queued for a later connect(). */
   async disconnect(): Promise<void> {
     this.actor.send({ type: 'DISCONNECT' });
-    this.rejectOpenWaiters(new StatewireError('WebSocketConnection was disconnected'));
+    this.settleOpenWaiters(new StatewireError('WebSocketConnection was disconnected'));
   }
 
   /**
@@ -676,7 +643,7 @@ export class WebSocketConnection {
     const queued = this.queueInstance === undefined ? [] : this.queueInstance.clear('disposed').map((m) => m.original);
     this.emit('disposed', { queued, unacknowledged: unacked });
     for (const m of unacked) this.dropped(m, 'disposed');
-    this.rejectOpenWaiters(new StatewireError('WebSocketConnection was disposed'));
+    this.settleOpenWaiters(new StatewireError('WebSocketConnection was disposed'));
     this.inboxInstance?.close(new StatewireError('WebSocketConnection was disposed'));
     this.clock.clearTimeout(this.ackTimer);
     if (typeof browser.removeEventListener === 'function') {
@@ -691,30 +658,16 @@ export class WebSocketConnection {
   }
 }
 
-/**
- * Which connection a running actor belongs to. The machine is built once for
- * every connection (a `provide` per instance costs ~29 KB each); its actors find
- * their connection through the actor system they run in.
- */
-const owners = new WeakMap<object, WebSocketConnection>();
-const ownerOf = (system: object) => {
-  const owner = owners.get(system);
-  if (!owner) throw new Error('WebSocketConnection: actor system without a connection');
-  return owner;
-};
+const owners = actorOwners<WebSocketConnection>('WebSocketConnection');
 
 const connectionMachine = webSocketMachine.provide({
   actors: {
-    socket: fromCallback<EventObject>(({ sendBack, system }) => ownerOf(system).runSocket(sendBack as never)),
-    healthPoll: fromCallback(({ sendBack, system }) => ownerOf(system).pollHealth(() => sendBack({ type: 'HEALTHY' }))),
+    socket: fromCallback<EventObject>(({ sendBack, system }) => owners.of(system).runSocket(sendBack as never)),
+    healthPoll: fromCallback(({ sendBack, system }) => owners.of(system).pollHealth(() => sendBack({ type: 'HEALTHY' }))),
   },
 });
 
 const hasBuffer = typeof Buffer === 'function';
-
-function healthOf(status: WebSocketStatus): ConnectionHealth {
-  return status === 'error' ? ConnectionHealth.UNHEALTHY : status === 'waiting' ? ConnectionHealth.DEGRADED : ConnectionHealth.HEALTHY;
-}
 
 type BrowserTarget = { addEventListener?: (type: string, listener: object) => void; removeEventListener?: (type: string, listener: object) => void };
 /** The browser globals this module listens to; absent in Node. */

@@ -1,0 +1,107 @@
+import type { Clock } from '../clock.js';
+import { ConnectionHealth } from '../config/enums.js';
+import type { Log } from '../http/createLog.js';
+import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
+import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from './ConnectionEvents.js';
+
+/**
+ * What the long-lived connections (WebSocket, SSE) share: seed 000's
+ * `onEvent` / `onHealthChange` / `emitEvent` / `getMetrics`, with the event
+ * hub and the metrics made on first use (a thousand idle connections should
+ * not carry them), and the promises of `connect()` callers waiting for the
+ * link to open. A base class rather than a helper object: no extra object per
+ * connection.
+ *
+ * @example
+ * ```ts
+ * class MyConnection extends LiveConnection {
+ *   connect() { this.actor.send({ type: 'CONNECT' }); return this.waitForOpen(); }
+ * }
+ * ```
+ */
+export abstract class LiveConnection {
+  abstract readonly name: string;
+  protected abstract readonly clock: Clock;
+  protected eventsInstance: ConnectionEvents | undefined = undefined;
+  protected metricsInstance: ConnectionMetrics | undefined = undefined;
+  private openWaiters: Array<{ resolve: () => void; reject: (e: unknown) => void }> | undefined = undefined;
+
+  /** The connection's log (redacting its secrets). */
+  protected abstract get log(): Log;
+  /** The health its status stands for now. */
+  protected abstract get health(): ConnectionHealth;
+  /** Whether `monitoring` is on. */
+  protected abstract get monitoring(): boolean;
+  /** When the open link opened, or null when it is not open. */
+  protected abstract get openSince(): number | null;
+
+  /** The event hub; made for the first subscriber, knowing the health so far. */
+  protected get events(): ConnectionEvents {
+    if (this.eventsInstance === undefined) {
+      this.eventsInstance = new ConnectionEvents(this.name, this.clock, () => this.log);
+      this.eventsInstance.health(this.health);
+    }
+    return this.eventsInstance;
+  }
+
+  /** Only health checks are timed here; made on first use, with the uptime of a link already open. */
+  protected get metrics(): ConnectionMetrics {
+    if (this.metricsInstance === undefined) {
+      // A small sample keeps 1,000 connections cheap.
+      this.metricsInstance = new ConnectionMetrics({ clock: this.clock, enabled: this.monitoring, sampleSize: 32 });
+      const since = this.openSince;
+      if (since !== null) this.metricsInstance.markConnected(since);
+    }
+    return this.metricsInstance;
+  }
+
+  /** A promise for the next open, settled by {@link LiveConnection.settleOpenWaiters}. */
+  protected waitForOpen(): Promise<void> {
+    return new Promise<void>((resolve, reject) => (this.openWaiters ??= []).push({ resolve, reject }));
+  }
+
+  /** Resolves every `connect()` waiting (no error) or rejects them with `error`. */
+  protected settleOpenWaiters(error?: unknown): void {
+    const waiters = this.openWaiters;
+    this.openWaiters = undefined;
+    if (waiters === undefined) return;
+    for (const waiter of waiters) {
+      if (error === undefined) waiter.resolve();
+      else waiter.reject(error);
+    }
+  }
+
+  /** Whether some `connect()` is waiting. */
+  protected get awaitingOpen(): boolean {
+    return this.openWaiters !== undefined;
+  }
+
+  getMetrics(): ConnectionMetricsSnapshot {
+    return this.metrics.snapshot();
+  }
+
+  onEvent(handler: (event: ConnectionEvent) => void): () => void {
+    return this.events.onEvent(handler);
+  }
+
+  onHealthChange(handler: (health: ConnectionHealth) => void): () => void {
+    return this.events.onHealthChange(handler);
+  }
+
+  /** Sends an event of the caller's to `onEvent` subscribers (none: nothing happens). */
+  emitEvent(eventType: string, options: { data?: unknown; severity?: EventSeverity; message?: string } = {}): void {
+    this.eventsInstance?.emit(eventType, options.message ?? eventType, options.severity ?? 'info', options.data);
+  }
+}
+
+/**
+ * The health a connection's user-visible status stands for.
+ *
+ * @example
+ * ```ts
+ * healthOfStatus('waiting'); // ConnectionHealth.DEGRADED
+ * ```
+ */
+export function healthOfStatus(status: string): ConnectionHealth {
+  return status === 'error' ? ConnectionHealth.UNHEALTHY : status === 'waiting' ? ConnectionHealth.DEGRADED : ConnectionHealth.HEALTHY;
+}
