@@ -16,6 +16,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { reportToParent } from './reportToParent.js';
 
 const BODY = Buffer.from(
   JSON.stringify({
@@ -53,18 +54,7 @@ function stop(): never {
   process.exit(0);
 }
 
-type Message = { type: 'stats' } | { type: 'stop' };
-
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  if (process.send) {
-    process.send({ type: 'listening', port, bodyBytes: BODY.length });
-    process.on('message', (m: Message) => {
-      if (m.type === 'stats') process.send!({ type: 'stats', requests, cpu: process.cpuUsage() });
-      else if (m.type === 'stop') stop();
-    });
-    process.on('disconnect', stop);
-  } else {
-    console.log(JSON.stringify({ port }));
-  }
+  reportToParent(port, () => ({ requests }), stop, { bodyBytes: BODY.length });
 });

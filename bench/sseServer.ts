@@ -28,6 +28,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { reportToParent } from './reportToParent.js';
 
 const CHUNK_BYTES = 64 * 1024;
 const MAX_EVENTS = 10_000_000;
@@ -139,18 +140,7 @@ function stop(): never {
   process.exit(0);
 }
 
-type Message = { type: 'stats' } | { type: 'stop' };
-
 server.listen(0, '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
-  if (process.send) {
-    process.send({ type: 'listening', port });
-    process.on('message', (m: Message) => {
-      if (m.type === 'stats') process.send!({ type: 'stats', streams, completed, aborted, open, events, bytes, cpu: process.cpuUsage() });
-      else if (m.type === 'stop') stop();
-    });
-    process.on('disconnect', stop);
-  } else {
-    console.log(JSON.stringify({ port }));
-  }
+  reportToParent(port, () => ({ streams, completed, aborted, open, events, bytes }), stop);
 });

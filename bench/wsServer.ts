@@ -17,6 +17,7 @@
  */
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type RawData } from 'ws';
+import { reportToParent } from './reportToParent.js';
 
 let messages = 0;
 let accepted = 0;
@@ -61,18 +62,7 @@ function stop(): never {
   process.exit(0);
 }
 
-type Message = { type: 'stats' } | { type: 'stop' };
-
 wss.on('listening', () => {
   const { port } = wss.address() as AddressInfo;
-  if (process.send) {
-    process.send({ type: 'listening', port });
-    process.on('message', (m: Message) => {
-      if (m.type === 'stats') process.send!({ type: 'stats', messages, accepted, open: wss.clients.size, cpu: process.cpuUsage() });
-      else if (m.type === 'stop') stop();
-    });
-    process.on('disconnect', stop);
-  } else {
-    console.log(JSON.stringify({ port }));
-  }
+  reportToParent(port, () => ({ messages, accepted, open: wss.clients.size }), stop);
 });
