@@ -33,3 +33,17 @@ export function printTable(headers: string[], rows: string[][], rightAlign: bool
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const r of rows) console.log(line(r));
 }
+
+/** The median of `xs`. */
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The 25th and 75th percentiles, "a..b". */
+export function quartiles(xs: number[], digits: number): string {
+  const s = [...xs].sort((a, b) => a - b);
+  const at = (p: number) => s[Math.round(p * (s.length - 1))]!;
+  return `${at(0.25).toFixed(digits)}..${at(0.75).toFixed(digits)}`;
+}

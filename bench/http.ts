@@ -36,7 +36,7 @@ import {
 } from 'cockatiel';
 import OpossumBreaker from 'opossum';
 import { ApiClient } from './statewire.js';
-import { fmtOps, fmtRatio, printTable, versionOf } from './format.js';
+import { fmtOps, fmtRatio, median, printTable, versionOf } from './format.js';
 import { cpuOf, startChildServer } from './childServer.js';
 
 const CONCURRENCIES = [1, 64] as const;
@@ -247,11 +247,6 @@ function firstOwnFrames(stack: string | undefined): string {
   return picked.join(' … ') || '(no stack)';
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 const rate = (r: Run) => (r.requests / r.wallMs) * 1000;
 const cpuPer = (r: Run) => r.cpuUs / r.requests;
 

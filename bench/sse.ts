@@ -50,7 +50,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { fmtOps, fmtRatio, printTable, versionOf } from './format.js';
+import { fmtOps, fmtRatio, printTable, versionOf, median, quartiles } from './format.js';
 import { cpuOf, startChildServer } from './childServer.js';
 import { affinityOf, pin } from './cpuAffinity.js';
 
@@ -354,16 +354,6 @@ interface Result {
   truncated: boolean;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-const quartiles = (xs: number[], digits: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.round(p * (s.length - 1))]!;
-  return `${at(0.25).toFixed(digits)}..${at(0.75).toFixed(digits)}`;
-};
 const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}..${Math.max(...xs).toFixed(digits)}`;
 const rateOf = (r: Run) => (r.events / r.wallMs) * 1000;
 const cpuPerOf = (r: Run) => r.cpuUs / r.events;

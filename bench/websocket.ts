@@ -36,7 +36,7 @@
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import os from 'node:os';
-import { fmtOps, fmtRatio, printTable, versionOf } from './format.js';
+import { fmtOps, fmtRatio, printTable, versionOf, median, quartiles } from './format.js';
 import { cpuOf, startChildServer } from './childServer.js';
 import { pickSubjects, socketsDown, openTcpSockets, RAW, SW, type WsClient, type WsSubject } from './wsClients.js';
 import type { MemoryResult } from './wsMemory.js';
@@ -272,17 +272,6 @@ interface Result {
   truncated: boolean;
 }
 
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
-/** The 25th and 75th percentiles, "a..b". */
-const quartiles = (xs: number[], digits: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const at = (p: number) => s[Math.round(p * (s.length - 1))]!;
-  return `${at(0.25).toFixed(digits)}..${at(0.75).toFixed(digits)}`;
-};
 const rateOf = (r: Run) => (r.messages / r.wallMs) * 1000;
 const cpuPerOf = (r: Run) => r.cpuUs / r.messages;
 const kb = (bytes: number) => (bytes / 1024).toFixed(1);
