@@ -1,3 +1,6 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
 /**
  * The server side of `bench/childServer.ts`'s IPC: a bench server, forked by the
  * bench, says `{ type: 'listening', port, ...extra }`, answers `{ type: 'stats' }`
@@ -17,4 +20,22 @@ export function reportToParent(port: number, stats: () => Record<string, unknown
     else if (m.type === 'stop') stop();
   });
   process.on('disconnect', stop);
+}
+
+/**
+ * Listens with a bench HTTP server on 127.0.0.1 (an ephemeral port) and reports
+ * to the parent. Timeouts outlive every client pool's idle timeout, so no
+ * client ever reuses a socket the server is closing.
+ */
+export function serveForBench(server: Server, stats: () => Record<string, unknown>, extra: Record<string, unknown> = {}): void {
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  server.requestTimeout = 0;
+  server.maxRequestsPerSocket = 0;
+  const stop = (): never => {
+    server.closeAllConnections();
+    server.close();
+    process.exit(0);
+  };
+  server.listen(0, '127.0.0.1', () => reportToParent((server.address() as AddressInfo).port, stats, stop, extra));
 }

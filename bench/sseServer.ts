@@ -27,8 +27,7 @@
  * - Without IPC (run by hand): prints `{"port":N}` on stdout and serves until killed.
  */
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { reportToParent } from './reportToParent.js';
+import { serveForBench } from './reportToParent.js';
 
 const CHUNK_BYTES = 64 * 1024;
 const MAX_EVENTS = 10_000_000;
@@ -129,18 +128,4 @@ const server = http.createServer((req, res) => {
   res.writeHead(404, { 'content-type': 'text/plain', 'content-length': '9' });
   res.end('not found');
 });
-server.keepAliveTimeout = 65_000;
-server.headersTimeout = 66_000;
-server.requestTimeout = 0;
-server.maxRequestsPerSocket = 0;
-
-function stop(): never {
-  server.closeAllConnections();
-  server.close();
-  process.exit(0);
-}
-
-server.listen(0, '127.0.0.1', () => {
-  const { port } = server.address() as AddressInfo;
-  reportToParent(port, () => ({ streams, completed, aborted, open, events, bytes }), stop);
-});
+serveForBench(server, () => ({ streams, completed, aborted, open, events, bytes }));
