@@ -103,15 +103,11 @@ function sourceClass(Base: EventSourceModule['EventSource']): NonNullable<typeof
 
     /** The fetch wrapper's verdict on a part that was cut off before an oversized event. */
     oversizedEvent(): void {
-      this.finish();
+      this.close();
       this.on.onOversized(this.watch.pending);
     }
 
-    private finish(): void {
-      this.done = true;
-      super.close();
-    }
-
+    /** Ends the stream; no handler is called after this. */
     override close(): void {
       this.done = true;
       super.close();
