@@ -1,5 +1,5 @@
 import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
-import { sseMachine, sseStatusOf, type SseEndReason, type SseEvent, type SseStatus } from '../../machines/sse.js';
+import { sseMachine, sseStatusOf, type SseEmitted, type SseEndReason, type SseEvent, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { validateOptions } from '../config/validate.js';
@@ -283,36 +283,36 @@ export class SSEConnection extends LiveConnection {
     }
   }
 
-  private onMachineEvent(e: { type: string } & Record<string, unknown>): void {
+  private onMachineEvent(e: SseEmitted): void {
     switch (e.type) {
       case 'open':
         this.open = true;
-        this.lastConnectedAt = e.at as number;
+        this.lastConnectedAt = e.at;
         this.metricsInstance?.markConnected(this.lastConnectedAt);
         this.eventsInstance?.emit('connected', `connected to ${this.url}`, 'info');
         return this.settleOpenWaiters();
       case 'ended':
         this.open = false;
         this.metricsInstance?.markDisconnected();
-        this.eventsInstance?.emit('connection_lost', `stream ${e.reason as string}`, 'warning', { reason: e.reason });
+        this.eventsInstance?.emit('connection_lost', `stream ${e.reason}`, 'warning', { reason: e.reason });
         return;
       case 'reconnecting':
-        this.eventsInstance?.emit('reconnecting', `reconnecting in ${Math.round(e.delay as number)} ms (attempt ${e.attempt as number})`, 'info', {
+        this.eventsInstance?.emit('reconnecting', `reconnecting in ${Math.round(e.delay)} ms (attempt ${e.attempt})`, 'info', {
           attempt: e.attempt,
           delay: e.delay,
         });
         return;
       case 'max_reconnect_attempts':
-        this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts as number} attempts`, 'error', { attempts: e.attempts });
-        return this.settleOpenWaiters(new StatewireError(`SSEConnection gave up after ${e.attempts as number} attempts`));
+        this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error', { attempts: e.attempts });
+        return this.settleOpenWaiters(new StatewireError(`SSEConnection gave up after ${e.attempts} attempts`));
       case 'stopped':
         this.eventsInstance?.emit('stream_stopped', 'the server answered 204 No Content: not reconnecting', 'info', { status: 204 });
         return this.settleOpenWaiters(new NetworkError('HTTP_204', this.url, true, { cause: new Error('the server answered 204 No Content') }));
       case 'error': {
-        const status = e.status as number | undefined;
-        const error = new NetworkError(status !== undefined ? `HTTP_${status}` : 'SSE_CONNECT_FAILED', this.url, status !== undefined, { cause: new Error(e.message as string) });
-        if (status === 401 || status === 403) this.eventsInstance?.emit('authentication_failed', e.message as string, 'error', { status });
-        else this.eventsInstance?.emit('connection_error', e.message as string, 'warning', status === undefined ? undefined : { status });
+        const status = e.status;
+        const error = new NetworkError(status !== undefined ? `HTTP_${status}` : 'SSE_CONNECT_FAILED', this.url, status !== undefined, { cause: new Error(e.message) });
+        if (status === 401 || status === 403) this.eventsInstance?.emit('authentication_failed', e.message, 'error', { status });
+        else this.eventsInstance?.emit('connection_error', e.message, 'warning', status === undefined ? undefined : { status });
         return this.settleOpenWaiters(error);
       }
     }
