@@ -5,7 +5,7 @@ import type { RateLimiter } from '../rateLimiter/RateLimiter.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { ConnectionConfig, Logger } from '../config/ConnectionConfig.js';
 import { ConnectionHealth, ConnectionType, SecurityLevel } from '../config/enums.js';
-import { bool, list, methods, num, oneOf, optional, record, str, url, validateOptions } from '../config/validate.js';
+import { bool, list, methods, ms, num, oneOf, optional, record, str, url, validateOptions } from '../config/validate.js';
 import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
 import { buildUrl } from '../http/buildUrl.js';
@@ -39,7 +39,6 @@ export interface HealthCheckResult {
   errorMessage?: string;
 }
 
-const ms = (min: number, max: number, d: number) => num({ min, max, unit: 'ms', default: d });
 const spec = {
   name: str({ default: 'http' }),
   url: url({ protocols: ['http', 'https'] }),

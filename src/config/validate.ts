@@ -133,6 +133,16 @@ export function num(opts: NumOptions = {}): Rule<number> {
 }
 
 /**
+ * A duration in milliseconds within `[min, max]`, `d` when not given; a value in
+ * seconds by mistake gets a "did you mean" hint.
+ *
+ * @example ms(1, 3_600_000, 10_000); // a timeout: 1 ms to 1 h, 10 s when not given
+ */
+export function ms(min: number, max: number, d: number): Rule<number> {
+  return num({ min, max, unit: 'ms', default: d });
+}
+
+/**
  * A boolean (no truthy coercion).
  *
  * @example bool({ default: true });

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
-import { bool, fn, list, methods, num, oneOf, optional, record, str, url, type Rule } from '../config/validate.js';
+import { bool, fn, list, methods, ms, num, oneOf, optional, record, type Rule, str, url } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
 import type { MessageParse } from '../messages/parseText.js';
 import { parseRule } from '../messages/parseRule.js';
@@ -66,7 +66,6 @@ export interface SSEConnectionOptions {
   clock?: Clock;
 }
 
-const ms = (min: number, max: number, d: number) => num({ min, max, unit: 'ms', default: d });
 const MB = 1024 * 1024;
 const headersRule: Rule<SSEHeaders | undefined> = {
   check: (value, option) => {

@@ -2,7 +2,7 @@ import type { Activity } from '../../machines/websocket.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
-import { bool, fn, list, methods, num, oneOf, optional, record, shape, str, url, type Rule } from '../config/validate.js';
+import { bool, fn, list, methods, ms, num, oneOf, optional, record, type Rule, shape, str, url } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
 import type { MessageParse } from './decodeMessage.js';
 import { parseRule } from '../messages/parseRule.js';
@@ -77,7 +77,6 @@ export interface WebSocketConnectionOptions {
   clock?: Clock;
 }
 
-const ms = (min: number, max: number, d: number) => num({ min, max, unit: 'ms', default: d });
 const MB = 1024 * 1024;
 const wsUrl = url({ protocols: ['ws', 'wss'] });
 const urlOrProvider: Rule<WebSocketConnectionOptions['url']> = {
