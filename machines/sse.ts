@@ -1,6 +1,6 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
 import type { Jitter } from './backoffDelay.js';
-import { loopGlue, reconnectLoop } from './reconnectLoop.js';
+import { loopGlue, reconnectLoop, type LoopTracking } from './reconnectLoop.js';
 
 /** Input of the SSE machine: plain data, no secrets (the URL is shown redacted). Durations in ms. */
 export interface SseInput {
@@ -31,23 +31,11 @@ export type SseEndReason = 'end' | 'dropped' | 'idle' | 'oversized';
 /** The user-visible status: `idle` (open), `waiting` (connecting or between attempts), `error`. */
 export type SseStatus = 'idle' | 'waiting' | 'error';
 
-export interface SseContext {
+/** The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`, with growth and spread always set. */
+export interface SseContext extends LoopTracking {
   url: string;
   connectTimeout: number;
-  reconnect: {
-    base: number;
-    factor: number;
-    maxDelay: number;
-    maxAttempts: number | null;
-    minUptime: number;
-    jitter: Jitter;
-    jitterRatio: number;
-    seed: number;
-  };
-  /** Attempts since the count last reset (the first connect is attempt 1). */
-  attempts: number;
-  /** The wait before the next attempt (ms), while waiting. */
-  nextDelay: number;
+  reconnect: LoopTracking['reconnect'] & { factor: number; jitterRatio: number };
   /** The server's `retry:` (ms), capped at `maxDelay`; it replaces the base delay. */
   serverRetry: number | null;
   /** HTTP status of the last answer that was not a stream (null when none). */

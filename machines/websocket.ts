@@ -1,5 +1,5 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
-import { loopGlue, reconnectLoop } from './reconnectLoop.js';
+import { loopGlue, reconnectLoop, type LoopTracking } from './reconnectLoop.js';
 import type { Jitter } from './backoffDelay.js';
 
 /** Input of the WebSocket machine: plain data, no secrets (the URL is shown redacted). Durations in ms. */
@@ -30,23 +30,12 @@ export type Activity = 'idle' | 'listening' | 'thinking' | 'speaking';
 /** The user-visible status (seed 004's connection states). */
 export type WebSocketStatus = Activity | 'waiting' | 'error';
 
-export interface WebSocketContext {
+/** The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`. */
+export interface WebSocketContext extends LoopTracking {
   url: string;
   connectTimeout: number;
   pingInterval: number;
   pongTimeout: number;
-  reconnect: {
-    base: number;
-    maxDelay: number;
-    maxAttempts: number | null;
-    minUptime: number;
-    jitter: Jitter;
-    seed: number;
-  };
-  /** Attempts since the count last reset, as the reconnect loop reports them. */
-  attempts: number;
-  /** The wait before the next attempt (ms), while waiting. */
-  nextDelay: number;
   /** False after the runtime reported the network gone (browsers' `offline`). */
   online: boolean;
   lastClose: { code: number; reason: string } | null;
