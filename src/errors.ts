@@ -179,6 +179,8 @@ export interface ApiErrorDetails {
   retryAfter?: number;
   /** Why a response that arrived is still an error (malformed JSON, too large). */
   reason?: string;
+  /** For a redirect that was not followed: where it pointed (resolved, redacted). */
+  location?: string;
 }
 
 /**
@@ -199,6 +201,8 @@ export class ApiError extends StatewireError {
   readonly method: string | undefined;
   /** Milliseconds the server asked us to wait, if it said. */
   readonly retryAfter: number | undefined;
+  /** Where a redirect that was not followed pointed (`maxRedirects: 0`, too many redirects). */
+  readonly location: string | undefined;
 
   constructor(status: number, body: unknown, details: ApiErrorDetails = {}, options?: ErrorOptions) {
     const text = STATUS_TEXT[status];
@@ -211,6 +215,7 @@ export class ApiError extends StatewireError {
     this.url = details.url;
     this.method = details.method;
     this.retryAfter = details.retryAfter;
+    this.location = details.location;
   }
 
   static override [Symbol.hasInstance](x: unknown): boolean {

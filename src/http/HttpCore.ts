@@ -16,6 +16,8 @@ import { parseBody, parseErrorBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
 import { PendingWaits } from '../PendingWaits.js';
 import { hasHeader } from './hasHeader.js';
+import { dialAttempt } from './dialAttempt.js';
+import type { DialRules } from './followRedirects.js';
 
 /** What a successful call resolves to before response interceptors. */
 export interface HttpResponse<T = unknown> {
@@ -58,6 +60,8 @@ export interface HttpCoreOptions {
   transport: TransportChoice;
   transportOptions: TransportOptions;
   maxResponseBytes: number;
+  /** Redirects, per-hop URL checks and error-body scrubbing (the client's `OriginGuard`). */
+  dial?: DialRules;
   clock?: Clock;
   onError?: (error: unknown) => void;
   /** Told about each retry (for logging). */
@@ -177,7 +181,7 @@ export class HttpCore {
     const started = this.clock.now();
     let result: { ok: boolean; status?: number; error?: unknown };
     try {
-      const res = await transport.request({ method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 });
+      const res = await dialAttempt(transport, { method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 }, this.options.dial);
       result = res.status >= 200 && res.status < 300 ? { ok: true, status: res.status } : { ok: false, status: res.status, error: new ApiError(res.status, parseErrorBody(res.headers, res.body), { url: redactUrl(url), method: 'GET' }) };
     } catch (error) {
       result = { ok: false, error };
@@ -207,7 +211,7 @@ export class HttpCore {
       if (ticket === REJECTED) throw this.refuse(this.breaker.rejection());
       let error: unknown;
       try {
-        const res = await transport.request({
+        const res = await dialAttempt(transport, {
           method: req.method,
           url: req.url,
           headers: req.headers,
@@ -215,7 +219,7 @@ export class HttpCore {
           timeout: req.timeout,
           signal: req.signal,
           maxResponseBytes: this.options.maxResponseBytes,
-        });
+        }, this.options.dial);
         // Disposed while in flight: the machine is gone; report nothing, settle at once.
         if (this.disposed) throw this.disposedError();
         if (res.status < 400) {
