@@ -7,7 +7,7 @@
  */
 import type { HttpTransport, TransportRequest, TransportResponse } from '../transports/http/HttpTransport.js';
 import { isSensitiveHeader } from '../security/redact.js';
-import { followRedirects, type DialRules } from './followRedirects.js';
+import { followRedirects, isRedirect, type DialRules } from './followRedirects.js';
 
 /**
  * The rules a client without an origin guard gets: redirects as got follows
@@ -27,8 +27,11 @@ export const DEFAULT_DIAL_RULES: DialRules = {
 };
 
 /**
- * Sends `req` through `transport`, following redirects under `rules`; a
- * response of 400 or more comes back with its body passed through `rules.scrub`.
+ * Sends `req` through `transport`, following redirects under `rules` (a
+ * transport that follows them itself, a browser's fetch, is told
+ * `redirect: 'error'` for `maxRedirects: 0`); a response of 400 or more comes
+ * back with its body passed through `rules.scrub`. A plain answer costs one
+ * status check.
  *
  * @example
  * ```ts
@@ -36,7 +39,14 @@ export const DEFAULT_DIAL_RULES: DialRules = {
  * ```
  */
 export async function dialAttempt(transport: HttpTransport, req: TransportRequest, rules: DialRules = DEFAULT_DIAL_RULES): Promise<TransportResponse> {
-  const res = await followRedirects(transport, req, rules);
+  let res: TransportResponse;
+  if (transport.followsRedirects === true) {
+    res = await transport.request(rules.maxRedirects === 0 ? { ...req, redirect: 'error' } : req);
+  } else {
+    const started = Date.now();
+    res = await transport.request(req);
+    if (isRedirect(res)) res = await followRedirects(transport, req, res, rules, started);
+  }
   if (res.status < 400 || res.body === '') return res;
   return { status: res.status, headers: res.headers, body: rules.scrub(res.body, req.headers) };
 }

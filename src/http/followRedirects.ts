@@ -36,26 +36,34 @@ const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encodin
 /** `url` without query and fragment, redacted: for messages. */
 const shown = (url: string) => redactUrl(url).replace(/[?#].*$/s, '');
 
+/** True when `res` is a redirect statewire follows (a 301/302/303/307/308 with a Location). */
+export function isRedirect(res: TransportResponse): boolean {
+  return REDIRECTS.has(res.status) && res.headers.location !== undefined;
+}
+
 /**
- * Sends `req` and follows up to `rules.maxRedirects` redirects: 303 (and 301/302
- * after a POST) becomes a GET without its body, 307/308 keep method and body,
- * a hop to another origin loses the credential headers, and each hop's URL is
- * checked before it is dialled. Past the limit, or with `maxRedirects: 0`, the
- * 3xx is thrown as an `ApiError` carrying its `location`. A transport that
- * follows redirects itself (a browser's fetch) is left to do so.
+ * Follows the redirect `res` (the answer to `req`, sent at `started`) and the
+ * ones after it, up to `rules.maxRedirects`: 303 (and 301/302 after a POST)
+ * becomes a GET without its body, 307/308 keep method and body, a hop to
+ * another origin loses the credential headers, and each hop's URL is checked
+ * before it is dialled. Past the limit, or with `maxRedirects: 0`, the 3xx is
+ * thrown as an `ApiError` carrying its `location`. The attempt's timeout
+ * covers the whole chain.
  *
  * @example
  * ```ts
- * const res = await followRedirects(transport, { method: 'GET', url, headers: {}, timeout: 5000, maxResponseBytes: 1 << 20 }, guard);
+ * let res = await transport.request(req);
+ * if (isRedirect(res)) res = await followRedirects(transport, req, res, guard, started);
  * ```
  */
-export async function followRedirects(transport: HttpTransport, req: TransportRequest, rules: DialRules, now: () => number = Date.now): Promise<TransportResponse> {
-  if (transport.followsRedirects === true) {
-    return transport.request({ ...req, redirect: rules.maxRedirects === 0 ? 'error' : 'follow' });
-  }
-  const started = now();
-  let res = await transport.request(req);
-  if (!REDIRECTS.has(res.status) || res.headers.location === undefined) return res;
+export async function followRedirects(
+  transport: HttpTransport,
+  req: TransportRequest,
+  res: TransportResponse,
+  rules: DialRules,
+  started: number,
+  now: () => number = Date.now,
+): Promise<TransportResponse> {
   let current = req;
   for (let hops = 1; ; hops++) {
     const location = res.headers.location;
@@ -76,7 +84,7 @@ export async function followRedirects(transport: HttpTransport, req: TransportRe
     const toGet = res.status === 303 ? current.method !== 'HEAD' : (res.status === 301 || res.status === 302) && current.method === 'POST';
     let headers = rules.hopHeaders(current.headers, current.url, next);
     if (toGet) headers = withoutBodyHeaders(headers);
-    const left = current.timeout > 0 ? Math.max(1, req.timeout - (now() - started)) : 0;
+    const left = req.timeout > 0 ? Math.max(1, req.timeout - (now() - started)) : 0;
     current = { ...current, url: next, headers, timeout: left, method: toGet ? 'GET' : current.method, body: toGet ? undefined : current.body };
     res = await transport.request(current);
   }
