@@ -127,3 +127,18 @@ describe.each(['undici', 'fetch'] as const)('headers and URLs checked before any
     expect(server.count()).toBe(0);
   });
 });
+
+describe('a header undici refuses to send (upgrade, transfer-encoding) is the request’s fault', () => {
+  it('is a ValidationError: not retried, breaker CLOSED, server sees nothing', async () => {
+    const server = await serve();
+    const client = new ApiClient({ baseURL: server.url, transport: 'undici', ...touchy });
+    closers.push(client);
+    for (let i = 0; i < 3; i++) {
+      const error = await rejection(client.get('/x', { headers: { Upgrade: 'websocket' } }));
+      expect(error).toBeInstanceOf(ValidationError);
+    }
+    expect(server.count()).toBe(0);
+    expect(client.getStats().retries).toBe(0);
+    expect(client.getCircuitBreakerState().state).toBe('CLOSED');
+  });
+});
