@@ -33,6 +33,8 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 // Headers that describe a body, dropped with it (as fetch does).
 const BODY_HEADERS = new Set(['content-type', 'content-length', 'content-encoding', 'content-language', 'content-location']);
 
+const isStream = (body: unknown): boolean => typeof ReadableStream === 'function' && body instanceof ReadableStream;
+
 /** `url` without query and fragment, redacted: for messages. */
 const shown = (url: string) => redactUrl(url).replace(/[?#].*$/s, '');
 
@@ -84,6 +86,10 @@ export async function followRedirects(
     const toGet = res.status === 303 ? current.method !== 'HEAD' : (res.status === 301 || res.status === 302) && current.method === 'POST';
     let headers = rules.hopHeaders(current.headers, current.url, next);
     if (toGet) headers = withoutBodyHeaders(headers);
+    else if (isStream(current.body)) {
+      // As fetch: a stream is read once, so a 307/308 that needs the body again cannot be followed.
+      throw redirectError(res, current, rules, next, `redirect ${res.status} to ${shown(next)} would send the body again, but a stream body is sent once`);
+    }
     const left = req.timeout > 0 ? Math.max(1, req.timeout - (now() - started)) : 0;
     current = { ...current, url: next, headers, timeout: left, method: toGet ? 'GET' : current.method, body: toGet ? undefined : current.body };
     res = await transport.request(current);

@@ -56,11 +56,11 @@ export class FetchTransport implements HttpTransport {
     try {
       const res = await doFetch(req.url, {
         method: req.method,
+        redirect: this.followsRedirects ? (req.redirect ?? 'follow') : 'manual',
         headers: req.headers,
         body: req.body as BodyInit | undefined,
         signal,
         keepalive: false,
-        redirect: this.followsRedirects ? (req.redirect ?? 'follow') : 'manual',
       });
       const headers: Record<string, string> = {};
       res.headers.forEach((value, name) => {
