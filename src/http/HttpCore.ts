@@ -8,6 +8,8 @@ import { CircuitBreaker, REJECTED } from '../breaker/CircuitBreaker.js';
 import { RateLimiter } from '../rateLimiter/RateLimiter.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createRootActor } from '../createRootActor.js';
+import { dialAttempt } from './dialAttempt.js';
+import type { DialRules } from './followRedirects.js';
 import { ApiError, NetworkError, RateLimitError, StatewireError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../security/redact.js';
 import { createHttpTransport, type TransportChoice } from '../transports/http/createHttpTransport.js';
@@ -16,8 +18,6 @@ import { parseBody, parseErrorBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
 import { PendingWaits } from '../PendingWaits.js';
 import { hasHeader } from './hasHeader.js';
-import { dialAttempt } from './dialAttempt.js';
-import type { DialRules } from './followRedirects.js';
 
 /** What a successful call resolves to before response interceptors. */
 export interface HttpResponse<T = unknown> {
