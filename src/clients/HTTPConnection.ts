@@ -13,6 +13,7 @@ import { splitCredentials } from '../http/splitCredentials.js';
 import { hasHeader } from '../http/hasHeader.js';
 import { serializeBody } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
+import { HealthPoller } from '../http/HealthPoller.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { redactUrl } from '../security/redact.js';
@@ -51,6 +52,7 @@ const spec = {
   compression: bool({ default: true }),
   encryption: bool({ default: true }),
   securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),
+  healthCheckInterval: optional(ms(0, 86_400_000, 0)),
   healthCheckTimeout: ms(1, 3_600_000, 5_000),
   healthPath: str({ nonEmpty: true, default: '/health' }),
   autoRetry: bool({ default: true }),
@@ -101,6 +103,8 @@ export class HTTPConnection {
   private readonly events: ConnectionEvents;
   private readonly metrics: ConnectionMetrics;
   private connected = false;
+  /** Automatic checks, only when `healthCheckInterval` is given (a connection alone does not poll otherwise). */
+  private readonly poller: HealthPoller | undefined;
 
   constructor(config: ConnectionConfig & { transport?: TransportChoice; clock?: Clock }) {
     const o = validateOptions('HTTPConnection', config, spec);
@@ -153,6 +157,9 @@ export class HTTPConnection {
     this.circuitBreaker = this.core.breaker;
     this.rateLimiter = this.core.limiter;
     this.wireMachineEvents();
+    if (o.healthCheckInterval !== undefined && o.healthCheckInterval > 0) {
+      this.poller = new HealthPoller(this.clock, o.healthCheckInterval, () => this.healthCheck());
+    }
   }
 
   private wireMachineEvents(): void {
@@ -170,6 +177,7 @@ export class HTTPConnection {
     if (this.connected) return;
     this.connected = true;
     this.actor.send({ type: 'CONNECT' });
+    this.poller?.start();
     this.metrics.markConnected();
     this.log.audit(`connected to ${redactUrl(this.url)}`);
     this.events.emit('connected', `connected to ${redactUrl(this.url)}`, 'info');
@@ -222,7 +230,11 @@ export class HTTPConnection {
     }
   }
 
-  /** GET `healthPath` (default `/health`); any 2xx is healthy. Goes around the breaker. */
+  /**
+   * GET `healthPath` (default `/health`); any 2xx is healthy. Goes around the
+   * breaker. Rejects once the connection is disposed. With `healthCheckInterval`
+   * given, it also runs every interval while connected.
+   */
   async healthCheck(timeout?: number): Promise<HealthCheckResult> {
     const { url: target } = buildUrl(this.url, this.config.healthPath);
     const result = await this.core.check(target, timeout ?? this.config.healthCheckTimeout);
@@ -263,6 +275,7 @@ export class HTTPConnection {
   async disconnect(): Promise<void> {
     if (this.connected) {
       this.connected = false;
+      this.poller?.stop();
       this.actor.send({ type: 'DISCONNECT' });
       this.metrics.markDisconnected();
       this.log.audit(`disconnected from ${redactUrl(this.url)}`);
