@@ -24,7 +24,12 @@ export interface ApiClientOptions {
   baseURL: string;
   /** Per-attempt timeout. Default 12000. */
   timeout?: number;
-  /** Whole-call limit including retries; 0 for none. Default 0. */
+  /**
+   * Whole-call limit including retries and waits; 0 for none. Each attempt's
+   * timeout is clamped to what is left, so the call settles by then (a
+   * `TimeoutError` when time runs out in an attempt).
+   * @default 0
+   */
   deadline?: number;
   /** Retries after the first attempt. Default 2. */
   retries?: number;

@@ -212,7 +212,7 @@ export class RateLimiter {
     this.limited(category, wait, stats);
     const deadline = this.clock.now() + (options.maxWait ?? 30_000);
     for (; wait > 0; wait = this.tryTake(category)) {
-      if (this.clock.now() + wait > deadline) throw new RateLimitError(wait, category);
+      if (this.clock.now() + wait > deadline) throw new RateLimitError(wait, category, { reason: this.serverPauseEnd(category) > this.clock.now() ? 'server' : 'client' });
       await this.waits.wait(wait, options.signal);
     }
   }
