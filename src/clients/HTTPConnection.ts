@@ -11,7 +11,7 @@ import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
 import { buildUrl } from '../http/buildUrl.js';
 import { splitCredentials } from '../http/splitCredentials.js';
 import { hasHeader } from '../http/hasHeader.js';
-import { serializeBody } from '../http/bodies.js';
+import { serializeBody, withBodyHeaders } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { HealthPoller } from '../http/HealthPoller.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
@@ -192,9 +192,9 @@ export class HTTPConnection {
     if (!this.connected) await this.connect();
     const method = (request.method ?? 'GET').toUpperCase();
     const { url: target, endpoint } = buildUrl(this.url, request.url, request.params);
-    const { body, contentType } = serializeBody(request.body);
-    const headers = { ...this.config.customHeaders, ...request.headers };
-    if (contentType && !hasHeader(headers, 'content-type')) headers['content-type'] = contentType;
+    const serialized = serializeBody(request.body);
+    const body = serialized.body;
+    const headers = withBodyHeaders({ ...this.config.customHeaders, ...request.headers }, serialized);
     if (this.log.enabled) this.log.remember(headers);
     const started = this.clock.now();
     try {

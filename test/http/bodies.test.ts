@@ -78,6 +78,18 @@ for (const transport of ['undici', 'fetch'] as const) {
       expect(await file.text()).toBe('file-bytes');
     });
 
+    it('FormData on a client whose headers say Content-Type: application/json still goes as multipart with its boundary', async () => {
+      const c = new ApiClient({ baseURL: base, transport, headers: { 'Content-Type': 'application/json' } });
+      clients.push(c);
+      const form = new FormData();
+      form.append('a', '1');
+      await c.post('/upload', form);
+      await c.post('/json', { a: 1 });
+      expect(received[0]!.contentType).toMatch(/^multipart\/form-data; boundary=/);
+      expect(received[0]!.bytes.toString()).toContain('name="a"');
+      expect(received[1]!.contentType).toBe('application/json');
+    });
+
     it("Blob → its bytes with the blob's type", async () => {
       await client().post('/blob', new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 255])], { type: 'image/png' }));
       expect(received[0]!.contentType).toBe('image/png');
