@@ -13,7 +13,7 @@ import { checkConfigHeaders, checkRequestHeaders } from '../http/headerSyntax.js
 import { OriginGuard } from '../http/OriginGuard.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { splitCredentials } from '../http/splitCredentials.js';
-import { serializeBody } from '../http/bodies.js';
+import { serializeBody, withBodyHeaders } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
@@ -27,7 +27,12 @@ export interface ApiClientOptions {
   baseURL: string;
   /** Per-attempt timeout. Default 12000. */
   timeout?: number;
-  /** Whole-call limit including retries; 0 for none. Default 0. */
+  /**
+   * Whole-call limit including retries and waits; 0 for none. Each attempt's
+   * timeout is clamped to what is left, so the call settles by then (a
+   * `TimeoutError` when time runs out in an attempt).
+   * @default 0
+   */
   deadline?: number;
   /** Retries after the first attempt. Default 2. */
   retries?: number;
@@ -317,8 +322,9 @@ export class ApiClient {
     if (own !== undefined || this.requestInterceptors.length > 0) checkRequestHeaders(config.headers, 'ApiClient');
     let ownHeaders = config.headers;
     if (absolute || base !== this.baseURL) ownHeaders = this.guard.headersFor(this.guard.checkUrl(target), config.headers, own);
-    const { body, contentType } = serializeBody(config.data);
-    const headers = contentType && !hasHeader(ownHeaders, 'content-type') ? { ...ownHeaders, 'content-type': contentType } : ownHeaders;
+    const serialized = serializeBody(config.data);
+    const body = serialized.body;
+    const headers = withBodyHeaders(ownHeaders, serialized);
     const timeout = config.timeout ?? this.defaults.timeout;
     const retries = config.retries ?? this.defaults.retries;
     if (!(timeout >= 0 && timeout <= 3_600_000)) throw new ConfigError('timeout', timeout, 'expected 0..3600000 ms', { owner: 'ApiClient.request' });
