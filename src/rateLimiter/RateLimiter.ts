@@ -92,6 +92,9 @@ export class RateLimiter {
     watch(this.actor, (snapshot) => this.sync(snapshot.value, snapshot.context));
     const first = this.actor.getSnapshot();
     this.sync(first.value, first.context);
+    // A restored pause has lost its resume timer (statelyai/xstate#5331): re-arm it
+    // from the pause's absolute end. A fresh actor is never paused.
+    if (this.paused) this.actor.send({ type: 'RESUME', at: this.clock.now() });
     if (options.enabled === false) this.disable();
   }
 
