@@ -9,7 +9,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fromCallback, fromPromise, type AnyActorRef, type AnyMachineSnapshot, type AnyStateMachine, type EventObject, type SimulatedClock } from 'xstate';
-import { backoffMachine, type BackoffInput } from '../../machines/backoff.js';
+import { backoffMachine, type AttemptInput, type BackoffInput } from '../../machines/backoff.js';
 import { circuitBreakerMachine, type CircuitBreakerContext } from '../../machines/circuitBreaker.js';
 import { rateLimiterMachine } from '../../machines/rateLimiter.js';
 import { reconnectLoop } from '../../machines/reconnectLoop.js';
@@ -110,11 +110,11 @@ describeRestore('rateLimiter', rateLimiterMachine, {
 });
 
 /** An attempt that never settles: what happens next is the clock's doing alone. */
-const pendingAttempt = fromPromise(() => new Promise(() => {}));
+const pendingAttempt = fromPromise<unknown, AttemptInput>(() => new Promise(() => {}));
 function settlingAttempt() {
   const settles: Array<{ resolve: (v: unknown) => void; reject: (e: unknown) => void }> = [];
   const machine = backoffMachine.provide({
-    actors: { attempt: fromPromise(() => new Promise((resolve, reject) => settles.push({ resolve, reject }))) },
+    actors: { attempt: fromPromise<unknown, AttemptInput>(() => new Promise((resolve, reject) => settles.push({ resolve, reject }))) },
   });
   const perform = (event: EventObject) => {
     const s = settles.pop()!;
