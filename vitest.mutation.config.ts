@@ -13,6 +13,8 @@ export default defineConfig({
       'test/breaker/**/*.test.ts',
       'test/rateLimiter/**/*.test.ts',
     ],
+    // Child-process tests run the unmutated code and take seconds each.
+    exclude: ['**/*.process.test.ts', '**/node_modules/**'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

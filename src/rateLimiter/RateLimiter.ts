@@ -88,6 +88,8 @@ export class RateLimiter {
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
+        // OPEN → HALF_OPEN / a pause's end: nobody awaits them, they must not keep the process alive.
+        background: true,
       });
     watch(this.actor, (snapshot) => this.sync(snapshot.value, snapshot.context));
     const first = this.actor.getSnapshot();
