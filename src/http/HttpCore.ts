@@ -94,7 +94,8 @@ function startClientActor(options: HttpCoreOptions, clock: Clock): Actor<typeof 
     fresh.children.breaker!.snapshot = JSON.parse(JSON.stringify(snapshot));
     restored = fresh as unknown as Snapshot<unknown>;
   }
-  return createRootActor(httpClientMachine, { input, clock, snapshot: restored, onError: options.onError });
+  // The client actor's only timers are its breaker's and limiter's: background ones.
+  return createRootActor(httpClientMachine, { input, clock, snapshot: restored, onError: options.onError, background: true });
 }
 
 /**
