@@ -33,7 +33,7 @@ export function appDir(files: Record<string, string>): AppDir {
 
 export interface BrowserBundle {
   code: string;
-  /** Every module that reached the bundle (paths relative to the app folder). */
+  /** Every module with code in the bundle (paths relative to the app folder; modules tree-shaken to nothing are left out). */
   inputs: string[];
 }
 
@@ -50,7 +50,9 @@ export async function bundleForBrowser(app: AppDir, entry: string, options: { mi
     metafile: true,
     logLevel: 'silent',
   });
-  return { code: result.outputFiles[0]!.text, inputs: Object.keys(result.metafile.inputs) };
+  const [output] = Object.values(result.metafile.outputs);
+  const inputs = Object.entries(output!.inputs).flatMap(([path, { bytesInOutput }]) => (bytesInOutput > 0 ? [path] : []));
+  return { code: result.outputFiles[0]!.text, inputs };
 }
 
 /** Size in bytes after gzip at level 9. */
