@@ -95,13 +95,20 @@ export abstract class LiveConnection {
 }
 
 /**
- * The health a connection's user-visible status stands for.
+ * The health a connection's user-visible status stands for: UNKNOWN while
+ * nothing is known (`closed`: fresh or closed on purpose, `connecting`: the
+ * first attempt has no outcome yet), DEGRADED while `waiting` to reconnect,
+ * UNHEALTHY in `error`, HEALTHY while up.
  *
  * @example
  * ```ts
  * healthOfStatus('waiting'); // ConnectionHealth.DEGRADED
+ * healthOfStatus('closed');  // ConnectionHealth.UNKNOWN
  * ```
  */
 export function healthOfStatus(status: string): ConnectionHealth {
-  return status === 'error' ? ConnectionHealth.UNHEALTHY : status === 'waiting' ? ConnectionHealth.DEGRADED : ConnectionHealth.HEALTHY;
+  if (status === 'error') return ConnectionHealth.UNHEALTHY;
+  if (status === 'waiting') return ConnectionHealth.DEGRADED;
+  if (status === 'closed' || status === 'connecting') return ConnectionHealth.UNKNOWN;
+  return ConnectionHealth.HEALTHY;
 }

@@ -6,6 +6,8 @@ export interface SocketLike {
   send(data: WireData, done?: (error?: Error) => void): void;
   /** Sends a ping frame; false where frames cannot be sent (browsers). */
   sendPing(): boolean;
+  /** Whether {@link SocketLike.sendPing} can send ping frames (`ws` in Node: yes; a browser WebSocket: no). */
+  readonly canPing: boolean;
   /** Drops the connection at once (no closing handshake). */
   terminate(): void;
   close(code: number, reason?: string): void;
@@ -18,6 +20,8 @@ export interface SocketHandlers {
   onMessage(data: RawMessageData, isBinary: boolean): void;
   onPong(): void;
   onClose(code: number, reason: string): void;
+  /** The open socket failed (an invalid UTF-8 or oversized frame…): `ws`'s reason; its close (1006) follows. */
+  onError(reason: string): void;
   /** The opening failed; `status` when the server answered the upgrade with one. */
   onFailure(reason: string, status?: number): void;
 }
@@ -88,6 +92,10 @@ function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
     get isOpen(): boolean {
       return this.readyState === WS.OPEN;
     }
+
+    get canPing(): boolean {
+      return true;
+    }
   }
   return NodeSocket as unknown as NodeSocketClass;
 }
@@ -116,6 +124,7 @@ function onNodePong(this: NodeSocket): void {
 // reports the status in this error (one listener less on every socket).
 const UNEXPECTED_RESPONSE = /^Unexpected server response: (\d{3})$/;
 function onNodeError(this: NodeSocket, error: Error): void {
+  if (this.opened) return this.handlers.onError(error.message);
   const status = UNEXPECTED_RESPONSE.exec(error.message)?.[1];
   if (status === undefined) return failNode(this, error.message);
   failNode(this, `the server answered the upgrade with HTTP ${status}`, Number(status));
@@ -152,6 +161,7 @@ function openBrowser(url: string, options: SocketOptions, on: SocketHandlers): S
       }
     },
     sendPing: () => false,
+    canPing: false,
     // Browsers have no terminate: closing with an app code is the closest.
     terminate: () => ws.close(4000, 'terminated'),
     close: (code, reason) => ws.close(code, reason),
