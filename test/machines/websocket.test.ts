@@ -91,3 +91,71 @@ describe('offline', () => {
     actor.stop();
   });
 });
+
+describe('statusOf', () => {
+  it('closed → connecting → idle → waiting (the wait and the reconnect attempt) → idle → closed; error', async () => {
+    const { statusOf } = await import('../../machines/websocket.js');
+    const actor = createActor(machine, { input: { pingInterval: 0, reconnectDelay: 60_000, maxReconnectDelay: 60_000, maxReconnectAttempts: 3 } });
+    actor.subscribe({ error: () => {} });
+    actor.start();
+    const status = () => statusOf(actor.getSnapshot());
+    expect(status()).toBe('closed');
+    actor.send({ type: 'CONNECT' });
+    expect(status()).toBe('connecting');
+    actor.send({ type: 'OPENED', at: 1 });
+    expect(status()).toBe('idle');
+    actor.send({ type: 'USER_MESSAGE' });
+    expect(status()).toBe('thinking');
+    actor.send({ type: 'SOCKET_CLOSED', code: 1006, reason: '', wasOpen: true, at: 2 });
+    expect(status()).toBe('waiting');
+    expect(actor.getSnapshot().context.reconnecting).toBe(true);
+    actor.send({ type: 'RETRY_NOW' });
+    expect(actor.getSnapshot().matches({ session: { link: 'connecting' } })).toBe(true);
+    expect(status()).toBe('waiting'); // a reconnect attempt, not a first open
+    actor.send({ type: 'OPENED', at: 3 });
+    expect(status()).toBe('idle');
+    actor.send({ type: 'DISCONNECT' });
+    expect(status()).toBe('closed');
+    actor.send({ type: 'CONNECT' });
+    expect(status()).toBe('connecting'); // a new connect() starts afresh
+    actor.send({ type: 'SOCKET_FAILED', reason: 'refused' });
+    expect(status()).toBe('waiting'); // a failed first attempt: the retries are reconnects
+    actor.send({ type: 'SOCKET_FAILED', reason: 'no', status: 401 });
+    expect(actor.getSnapshot().matches({ session: 'waiting' })).toBe(true);
+    actor.send({ type: 'RETRY_NOW' });
+    actor.send({ type: 'SOCKET_FAILED', reason: 'no', status: 401 });
+    expect(status()).toBe('error');
+    actor.stop();
+  });
+});
+
+describe('heartbeat', () => {
+  it("OPENED without heartbeat (a browser socket, no app-level ping): no ping is asked for, OFFLINE leaves the socket alone", () => {
+    const actor = createActor(machine, { input: { pingInterval: 10, pongTimeout: 10 } });
+    actor.subscribe({ error: () => {} });
+    const asked: string[] = [];
+    actor.on('ping', () => asked.push('ping'));
+    actor.on('terminate', () => asked.push('terminate'));
+    actor.start();
+    actor.send({ type: 'CONNECT' });
+    actor.send({ type: 'OPENED', at: 1, heartbeat: false });
+    actor.send({ type: 'OFFLINE' });
+    expect(actor.getSnapshot().matches({ session: { link: { connected: { heartbeat: 'resting' } } } })).toBe(true);
+    expect(actor.getSnapshot().context.online).toBe(false);
+    expect(asked).toEqual([]);
+    actor.stop();
+  });
+
+  it('OPENED with the heartbeat (the default): OFFLINE pings at once', () => {
+    const actor = createActor(machine, { input: { pingInterval: 60_000 } });
+    actor.subscribe({ error: () => {} });
+    const asked: string[] = [];
+    actor.on('ping', () => asked.push('ping'));
+    actor.start();
+    actor.send({ type: 'CONNECT' });
+    actor.send({ type: 'OPENED', at: 1 });
+    actor.send({ type: 'OFFLINE' });
+    expect(asked).toEqual(['ping']);
+    actor.stop();
+  });
+});
