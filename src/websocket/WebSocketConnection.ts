@@ -550,13 +550,14 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
   /**
    * @internal A callback of the caller's threw (see `callUserFn`): reported as an
    * `error` event (a {@link CallbackError}) and an `onEvent` event with severity
-   * `error` (`callback_error`). A throwing `error` handler is only logged: no loop.
+   * `error` (`callback_error`). No loop: a throwing `error` handler is not reported
+   * as an `error` event again, a throwing `onEvent` handler not to `onEvent`.
    */
-  callbackFailed(callback: string, error: unknown): void {
+  override callbackFailed(callback: string, error: unknown): void {
     const failure = new CallbackError(this.ownerName, callback, error);
     failure.message = this.log.redactor.text(failure.message);
     this.log.error(failure.message, error);
-    this.eventsInstance?.emit('callback_error', failure.message, 'error', { callback });
+    if (callback !== 'onEvent handler') this.eventsInstance?.emit('callback_error', failure.message, 'error', { callback });
     if (callback !== "'error' handler") this.emit('error', failure);
   }
 
@@ -626,6 +627,8 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     const socket = this.socket;
     const details = { status: this.status, url: this.url };
     if (!socket || !this.ready) return { isHealthy: false, responseTime: 0, details, errorMessage: 'not connected' };
+    // A browser socket without an app-level ping cannot be probed: open is all that is known.
+    if (!socket.canPing && (this.o.ping === undefined || this.o.isPong === undefined)) return { isHealthy: true, responseTime: 0, details: { ...details, probe: 'unavailable' } };
     const at = this.clock.now();
     const rtt = new Promise<number>((resolve) => (this.pendingPings ??= []).push({ resolve, at }));
     this.heartbeat(socket);

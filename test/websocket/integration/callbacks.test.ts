@@ -136,6 +136,25 @@ describe('a throwing user callback', () => {
     reported("'open' handler");
   });
 
+  it('onEvent and onHealthChange handlers: reported as an error event, the connection goes on', async () => {
+    const server = track.server(await startWsServer({ echo: true }));
+    const conn = track.conn(new WebSocketConnection({ url: server.url, healthUrl: false }));
+    const errors: Array<Error & { callback?: string }> = [];
+    const events: string[] = [];
+    conn.on('error', (e: Error) => errors.push(e));
+    conn.onEvent((e) => {
+      events.push(e.eventType);
+      if (e.eventType === 'connected') throw new TypeError('onEvent handler broke');
+    });
+    conn.onHealthChange(boom('onHealthChange handler'));
+    await conn.connect();
+    expect(errors.map((e) => e.callback).sort()).toEqual(['onEvent handler', 'onHealthChange handler']);
+    // The onHealthChange throw reached onEvent; the onEvent throw did not loop back into it.
+    expect(events.filter((t) => t === 'callback_error')).toHaveLength(1);
+    conn.send('x');
+    expect(await conn.receive(2000)).toBe('x');
+  });
+
   it('an error handler that throws is logged, not reported again (no loop)', async () => {
     const server = track.server(await startWsServer({ echo: true }));
     const conn = track.conn(new WebSocketConnection({ url: server.url, healthUrl: false, isPong: boom('isPong') }));
