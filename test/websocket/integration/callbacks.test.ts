@@ -170,6 +170,19 @@ describe('a throwing user callback', () => {
     expect(calls).toBe(1);
   });
 
+  it('a logger that throws while a throwing callback is reported: still contained', async () => {
+    const server = track.server(await startWsServer({ echo: true }));
+    const explode = () => {
+      throw new Error('logger broke');
+    };
+    const logger = { debug: explode, info: explode, warn: explode, error: explode };
+    const { conn, reported } = watched({ url: server.url, enableLogging: true, logger, isPong: boom('isPong') });
+    await conn.connect();
+    conn.send('x');
+    expect(await conn.receive(2000)).toBe('x');
+    reported('isPong');
+  });
+
   it('GuruConnection is contained the same way', async () => {
     const server = track.server(await startWsServer({ echo: true }));
     const { conn, reported } = watched({ url: server.url, isPong: boom('isPong') }, GuruConnection as unknown as typeof WebSocketConnection);
