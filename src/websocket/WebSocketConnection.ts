@@ -306,7 +306,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
         case 'max_reconnect_attempts':
           this.emit('max_reconnect_attempts', { attempts: e.attempts });
           this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error');
-          return this.settleOpenWaiters(new StatewireError(`WebSocketConnection gave up after ${e.attempts} attempts`));
+          return this.settleOpenWaiters(new StatewireError(`${this.ownerName} gave up after ${e.attempts} attempts`));
         case 'error': {
           const reached = e.status !== undefined || e.code !== undefined;
           const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
@@ -395,7 +395,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
 
   /** Opens the connection; resolves once it is open (and flushed). Never opens a second socket. */
   connect(): Promise<void> {
-    if (this.disposed) return Promise.reject(new StatewireError('WebSocketConnection was disposed'));
+    if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed`));
     if (this.ready) return Promise.resolve();
     const promise = this.waitForOpen();
     const snapshot = this.actor.getSnapshot();
@@ -613,7 +613,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
 
   /** The next incoming message (JSON parsed when it is JSON). Rejects with TimeoutError after `timeout` ms. */
   receive(timeout?: number): Promise<unknown> {
-    if (this.disposed) return Promise.reject(new StatewireError('WebSocketConnection was disposed'));
+    if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed`));
     return this.inbox.receive(timeout);
   }
 
@@ -708,7 +708,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
   /** Closes with code 1000 (no reconnect). Queued messages stay queued for a later connect(). */
   async disconnect(): Promise<void> {
     this.actor.send({ type: 'DISCONNECT' });
-    this.settleOpenWaiters(new StatewireError('WebSocketConnection was disconnected'));
+    this.settleOpenWaiters(new StatewireError(`${this.ownerName} was disconnected`));
   }
 
   /**
@@ -724,8 +724,8 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     const queued = this.queueInstance === undefined ? [] : this.queueInstance.clear('disposed').map((m) => m.original);
     this.emit('disposed', { queued, unacknowledged: unacked });
     for (const m of unacked) this.dropped(m, 'disposed');
-    this.settleOpenWaiters(new StatewireError('WebSocketConnection was disposed'));
-    this.inboxInstance?.close(new StatewireError('WebSocketConnection was disposed'));
+    this.settleOpenWaiters(new StatewireError(`${this.ownerName} was disposed`));
+    this.inboxInstance?.close(new StatewireError(`${this.ownerName} was disposed`));
     this.clock.clearTimeout(this.ackTimer);
     if (typeof browser.removeEventListener === 'function') {
       browser.removeEventListener('online', this);

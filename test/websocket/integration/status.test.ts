@@ -56,6 +56,14 @@ describe('status and health', () => {
     expect(guru.getStats()).toMatchObject({ status: 'idle', reconnectAttempts: 0 });
   });
 
+  it('GuruConnection errors name GuruConnection', async () => {
+    const server = track.server(await startWsServer());
+    const guru = track.conn(new GuruConnection({ url: server.url, healthUrl: false }));
+    await nextEvent(guru, 'open');
+    guru.dispose();
+    await expect(guru.connect()).rejects.toThrow(/^GuruConnection was disposed$/);
+  });
+
   it('health is never healthy before the first outcome or for a closed connection', async () => {
     const server = track.server(await startWsServer());
     const conn = track.conn(new WebSocketConnection({ url: server.url, healthUrl: false }));
