@@ -65,7 +65,10 @@ describe('ack timer', () => {
     let acks = false;
     const server = track.server(await startWsServer({ ack: (m) => (acks ? (m as { id?: number }).id : undefined) }));
     const clock = countingClock();
-    const conn = track.conn(new WebSocketConnection({ url: server.url, clock, delivery, healthUrl: false, pingInterval: 0, reconnectDelay: 10, maxReconnectDelay: 20 }));
+    // 300 ms: room for the re-send's acknowledgement on a loaded machine, so only the first link is dropped.
+    const conn = track.conn(
+      new WebSocketConnection({ url: server.url, clock, delivery: { ...delivery, ackTimeout: 300 }, healthUrl: false, pingInterval: 0, reconnectDelay: 10, maxReconnectDelay: 20 }),
+    );
     await conn.connect();
     conn.send({ id: 7 });
     await server.waitForMessages(1);
