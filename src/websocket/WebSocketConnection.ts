@@ -12,6 +12,7 @@ import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
 import { actorOwners } from '../actorOwners.js';
 import { CallbackError, callUserFn, callUserFnAsync, type CallbackSink } from '../clients/callUserFn.js';
 import { decodeValue, type RawMessageData } from './decodeMessage.js';
+import { Acknowledgements } from './Acknowledgements.js';
 import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
 import { openSocket, type SocketHandlers, type SocketLike } from './openSocket.js';
@@ -75,10 +76,8 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
   private logInstance: Log | undefined;
   private queueInstance: OutboundQueue | undefined;
   private inboxInstance: Inbox<unknown> | undefined;
-  /** With `delivery`: sent, not yet acknowledged, in send order (Map keeps insertion order). */
-  private readonly unacked: Map<unknown, QueuedMessage & { sentAt?: number }> | null;
-  /** One timer for all acknowledgements: armed for the oldest unacknowledged message. */
-  private ackTimer: unknown;
+  /** With `delivery`: what was sent and not yet acknowledged, and its one timer. */
+  private readonly acks: Acknowledgements | null;
   /** Per event, its handlers; each array is replaced, never changed, so an emit in progress is unaffected. */
   private listeners: Record<string, Listener[]> | undefined;
   /** The `message` listeners, kept apart so the per-message path does no lookup. */
@@ -113,7 +112,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     this.name = o.name;
     this.url = shownUrl;
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
-    this.unacked = o.delivery ? new Map() : null;
+    this.acks = o.delivery ? new Acknowledgements(o.delivery, this.clock, this, (ackTimeout) => this.ackOverdue(ackTimeout)) : null;
     this.actor = createRootActor(connectionMachine, {
       input: {
         url: shownUrl,
@@ -347,23 +346,18 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
       return;
     }
     if (this.socket !== socket) return;
-    if (this.unacked !== null) {
-      const now = this.clock.now();
-      for (const message of this.unacked.values()) {
-        message.sentAt = now; // re-sent: its acknowledgement clock starts again
-        this.write(socket, message);
-      }
-    }
+    // Re-sent first, each with its acknowledgement clock restarted; the timer runs from here.
+    const acks = this.acks;
+    acks?.open((message) => this.write(socket, message));
     const queue = this.queueInstance;
     if (queue !== undefined) {
       for (let m = queue.shift(); m; m = queue.shift()) {
-        this.track(m);
+        acks?.track(m);
         this.write(socket, m, true);
       }
     }
     this.ready = true;
     this.flushFailedOn = undefined; // no reference kept to a dead socket
-    if (this.unacked !== null && this.unacked.size > 0 && this.ackTimer === undefined) this.armAckTimer();
     this.emit('open');
     this.eventsInstance?.emit('connected', `connected to ${this.url}`, 'info');
     this.settleOpenWaiters();
@@ -387,10 +381,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     this.socket = null;
     this.ready = false;
     // Acknowledgements are timed only while open: the re-send on the next open restarts them.
-    if (this.ackTimer !== undefined) {
-      this.clock.clearTimeout(this.ackTimer);
-      this.ackTimer = undefined;
-    }
+    this.acks?.close();
   }
 
   /** Opens the connection; resolves once it is open (and flushed). Never opens a second socket. */
@@ -415,7 +406,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     const socket = this.socket;
     if (this.ready && socket !== null && socket.isOpen) {
       // The direct path: no queue entry unless delivery must keep the message.
-      if (this.o.delivery && !binary) this.track(toQueuedMessage(data, message));
+      if (this.acks !== null && !binary) this.acks.track(toQueuedMessage(data, message));
       this.messagesSent++;
       this.bytesSent += byteLength(data);
       socket.send(data);
@@ -434,45 +425,10 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     return this.send(audio);
   }
 
-  /** With `delivery`: keep the message until its acknowledgement arrives. A `messageId` that throws leaves it untracked (reported). */
-  private track(message: QueuedMessage & { sentAt?: number }): void {
-    const delivery = this.o.delivery;
-    if (!delivery || message.binary || this.unacked === null) return;
-    const id = callUserFn(this, 'delivery.messageId', delivery.messageId, message.original, undefined);
-    if (id === undefined || id === null) return;
-    message.sentAt = this.clock.now();
-    this.unacked.set(id, message);
-    if (this.ackTimer === undefined && this.ready) this.armAckTimer();
-  }
-
-  /**
-   * The one acknowledgement timer, armed only while open (afterOpen arms it, detach
-   * clears it): it fires when the oldest unacknowledged message is due, never sooner
-   * than `ackTimeout` from now, so it cannot spin. An overdue message means a link
-   * that takes writes but answers nothing: it is dropped, and the next open re-sends.
-   * A missing acknowledgement is found between `ackTimeout` and twice that.
-   */
-  private armAckTimer(): void {
-    const ackTimeout = this.o.delivery!.ackTimeout;
-    const oldest = this.unacked!.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
-    if (oldest === undefined || !this.ready || this.disposed) {
-      this.ackTimer = undefined;
-      return;
-    }
-    const due = (oldest.sentAt ?? this.clock.now()) + ackTimeout - this.clock.now();
-    this.ackTimer = this.clock.setTimeout(() => this.ackTimerFired(), Math.max(due, ackTimeout));
-  }
-
-  private ackTimerFired(): void {
-    this.ackTimer = undefined;
-    const ackTimeout = this.o.delivery!.ackTimeout;
-    const first = this.unacked!.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
-    if (first !== undefined && this.ready && this.clock.now() - (first.sentAt ?? 0) >= ackTimeout) {
-      this.log.warn(`no acknowledgement within ${ackTimeout} ms; reconnecting to re-send`);
-      this.socket?.terminate(); // its close detaches; the next open re-sends and re-arms
-      return;
-    }
-    this.armAckTimer();
+  /** An acknowledgement is overdue on the open link: it takes writes but answers nothing. */
+  private ackOverdue(ackTimeout: number): void {
+    this.log.warn(`no acknowledgement within ${ackTimeout} ms; reconnecting to re-send`);
+    this.socket?.terminate(); // its close detaches; the next open re-sends
   }
 
   /**
@@ -491,9 +447,8 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
       this.messagesSent--;
       this.bytesSent -= message.size;
       // With delivery the unacknowledged copy is re-sent on the next open anyway.
-      const delivery = this.o.delivery;
-      const id = delivery === undefined ? undefined : callUserFn(this, 'delivery.messageId', delivery.messageId, message.original, undefined);
-      if (id !== undefined && id !== null && this.unacked?.has(id)) return;
+      const acks = this.acks;
+      if (acks !== null && acks.has(acks.idOf(message))) return;
       if (this.flushFailedOn !== socket) {
         this.flushFailedOn = socket;
         this.flushFailures = 0;
@@ -510,11 +465,8 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     // Every user callback here is contained (callUserFn: a direct call in a try/catch):
     // one that throws is reported and the message goes on as if it had said no.
     const value = typeof parse === 'function' && !isBinary ? this.parseWith(parse, data) : decodeValue(data, isBinary, parse);
-    const delivery = o.delivery;
-    if (delivery !== undefined && !isBinary) {
-      const id = callUserFn(this, 'delivery.ackId', delivery.ackId, value, undefined);
-      if (id !== undefined && id !== null && this.unacked!.delete(id)) return;
-    }
+    const acks = this.acks;
+    if (acks !== null && !isBinary && acks.acknowledge(value)) return;
     if (o.isPong !== undefined && callUserFn(this, 'isPong', o.isPong, value, false)) {
       this.pong();
       this.actor.send({ type: 'PONG' });
@@ -657,7 +609,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
       // count when a connection that lasted minUptime closes; show that now.
       reconnectAttempts: this.ready && (!reconnecting || uptime >= this.o.minUptime) ? 0 : attempts,
       queuedMessages: this.queueInstance?.length ?? 0,
-      unacknowledged: this.unacked?.size ?? 0,
+      unacknowledged: this.acks?.size ?? 0,
       messagesSent: this.messagesSent,
       messagesReceived: this.messagesReceived,
       bytesSent: this.bytesSent,
@@ -719,14 +671,12 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const unacked = this.unacked === null ? [] : [...this.unacked.values()].map((m) => m.original);
-    this.unacked?.clear();
+    const unacked = this.acks?.clear() ?? [];
     const queued = this.queueInstance === undefined ? [] : this.queueInstance.clear('disposed').map((m) => m.original);
     this.emit('disposed', { queued, unacknowledged: unacked });
     for (const m of unacked) this.dropped(m, 'disposed');
     this.settleOpenWaiters(new StatewireError(`${this.ownerName} was disposed`));
     this.inboxInstance?.close(new StatewireError(`${this.ownerName} was disposed`));
-    this.clock.clearTimeout(this.ackTimer);
     if (typeof browser.removeEventListener === 'function') {
       browser.removeEventListener('online', this);
       browser.removeEventListener('offline', this);
