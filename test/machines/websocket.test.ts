@@ -4,7 +4,7 @@
  * parking. The socket is a stand-in the test drives by sending the machine the
  * events a real socket actor would.
  */
-import { createActor, fromCallback } from 'xstate';
+import { createActor, fromCallback, SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { webSocketMachine, type WebSocketInput } from '../../machines/websocket.js';
 
@@ -144,6 +144,25 @@ describe('heartbeat', () => {
     expect(actor.getSnapshot().context.online).toBe(false);
     expect(asked).toEqual([]);
     actor.stop();
+  });
+
+  it('pingInterval elapses: a ping with the heartbeat, none without', () => {
+    const run = (opened: { type: 'OPENED'; at: number; heartbeat?: boolean }) => {
+      const clock = new SimulatedClock();
+      const actor = createActor(machine, { input: { pingInterval: 10, pongTimeout: 1_000 }, clock });
+      actor.subscribe({ error: () => {} });
+      const asked: string[] = [];
+      actor.on('ping', () => asked.push('ping'));
+      actor.start();
+      actor.send({ type: 'CONNECT' });
+      actor.send(opened);
+      clock.increment(10);
+      actor.stop();
+      return asked;
+    };
+    expect(run({ type: 'OPENED', at: 1 })).toEqual(['ping']);
+    expect(run({ type: 'OPENED', at: 1, heartbeat: true })).toEqual(['ping']);
+    expect(run({ type: 'OPENED', at: 1, heartbeat: false })).toEqual([]);
   });
 
   it('OPENED with the heartbeat (the default): OFFLINE pings at once', () => {
