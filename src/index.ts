@@ -24,6 +24,7 @@ export { HTTPConnection } from './clients/HTTPConnection.js';
 export type { HealthCheckResult, HTTPConnectionOptions, HTTPRequest } from './clients/HTTPConnection.js';
 export type { QueryParams } from './http/buildUrl.js';
 export type { ConnectionEvent, EventSeverity } from './clients/ConnectionEvents.js';
+export { CallbackError } from './clients/callUserFn.js';
 export type { HttpResponse } from './http/HttpCore.js';
 export { FetchTransport } from './transports/http/FetchTransport.js';
 export type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './transports/http/HttpTransport.js';

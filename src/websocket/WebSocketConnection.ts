@@ -10,7 +10,9 @@ import { redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
 import { actorOwners } from '../actorOwners.js';
+import { CallbackError, callUserFn, callUserFnAsync, type CallbackSink } from '../clients/callUserFn.js';
 import { decodeValue, type RawMessageData } from './decodeMessage.js';
+import { Acknowledgements } from './Acknowledgements.js';
 import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
 import { openSocket, type SocketHandlers, type SocketLike } from './openSocket.js';
@@ -60,7 +62,7 @@ const isBinaryData = (x: unknown): x is ArrayBuffer | ArrayBufferView => x insta
  * ws.dispose();
  * ```
  */
-export class WebSocketConnection extends LiveConnection {
+export class WebSocketConnection extends LiveConnection implements CallbackSink {
   readonly connectionType = ConnectionType.WEBSOCKET;
   readonly name: string;
   /** The URL as configured (redacted); a function URL shows as `[function]`. */
@@ -74,10 +76,8 @@ export class WebSocketConnection extends LiveConnection {
   private logInstance: Log | undefined;
   private queueInstance: OutboundQueue | undefined;
   private inboxInstance: Inbox<unknown> | undefined;
-  /** With `delivery`: sent, not yet acknowledged, in send order (Map keeps insertion order). */
-  private readonly unacked: Map<unknown, QueuedMessage & { sentAt?: number }> | null;
-  /** One timer for all acknowledgements: armed for the oldest unacknowledged message. */
-  private ackTimer: unknown;
+  /** With `delivery`: what was sent and not yet acknowledged, and its one timer. */
+  private readonly acks: Acknowledgements | null;
   /** Per event, its handlers; each array is replaced, never changed, so an emit in progress is unaffected. */
   private listeners: Record<string, Listener[]> | undefined;
   /** The `message` listeners, kept apart so the per-message path does no lookup. */
@@ -86,9 +86,12 @@ export class WebSocketConnection extends LiveConnection {
   /** Open and flushed: new sends go straight to the socket. */
   private ready = false;
   private activity: Activity = 'idle';
-  private status: WebSocketStatus = 'idle';
+  private status: WebSocketStatus = 'closed';
   private disposed = false;
   private pendingPings: Array<{ resolve: (rtt: number) => void; at: number }> | undefined;
+  /** The socket whose flush writes are failing, and how many of them were put back so far (their order). */
+  private flushFailedOn: SocketLike | undefined;
+  private flushFailures = 0;
   // Counters as fields (not a stats object): one load less per message, one object less per connection.
   private messagesSent = 0;
   private messagesReceived = 0;
@@ -109,7 +112,7 @@ export class WebSocketConnection extends LiveConnection {
     this.name = o.name;
     this.url = shownUrl;
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
-    this.unacked = o.delivery ? new Map() : null;
+    this.acks = o.delivery ? new Acknowledgements(o.delivery, this.clock, this, (ackTimeout) => this.ackOverdue(ackTimeout)) : null;
     this.actor = createRootActor(connectionMachine, {
       input: {
         url: shownUrl,
@@ -209,8 +212,13 @@ export class WebSocketConnection extends LiveConnection {
 
     onOpen(): void {
       if (this.stopped) return this.socket?.close(1000);
-      this.conn.socket = this.socket!;
-      this.sendBack({ type: 'OPENED', at: this.conn.clock.now() });
+      const conn = this.conn;
+      const socket = this.socket!;
+      conn.socket = socket;
+      // A browser socket cannot send ping frames: without an app-level ping (and isPong to
+      // recognise its answer) no heartbeat runs, rather than one whose pongs never come.
+      const heartbeat = socket.canPing || (conn.o.ping !== undefined && conn.o.isPong !== undefined);
+      this.sendBack(heartbeat ? { type: 'OPENED', at: conn.clock.now() } : { type: 'OPENED', at: conn.clock.now(), heartbeat });
     }
 
     onMessage(data: RawMessageData, isBinary: boolean): void {
@@ -226,8 +234,13 @@ export class WebSocketConnection extends LiveConnection {
       const conn = this.conn;
       if (conn.socket === this.socket) conn.detach();
       if (this.stopped) return;
-      const terminal = code !== 1000 && conn.o.shouldReconnect?.({ code, reason }) === false;
+      const shouldReconnect = conn.o.shouldReconnect;
+      const terminal = code !== 1000 && shouldReconnect !== undefined && callUserFn(conn, 'shouldReconnect', shouldReconnect, { code, reason }, true) === false;
       this.sendBack({ type: 'SOCKET_CLOSED', code, reason, wasOpen: true, at: conn.clock.now(), ...(terminal ? { terminal } : {}) });
+    }
+
+    onError(reason: string): void {
+      if (!this.stopped) this.conn.socketError(reason);
     }
 
     onFailure(reason: string, status?: number): void {
@@ -292,7 +305,7 @@ export class WebSocketConnection extends LiveConnection {
         case 'max_reconnect_attempts':
           this.emit('max_reconnect_attempts', { attempts: e.attempts });
           this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error');
-          return this.settleOpenWaiters(new StatewireError(`WebSocketConnection gave up after ${e.attempts} attempts`));
+          return this.settleOpenWaiters(new StatewireError(`${this.ownerName} gave up after ${e.attempts} attempts`));
         case 'error': {
           const reached = e.status !== undefined || e.code !== undefined;
           const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
@@ -324,31 +337,27 @@ export class WebSocketConnection extends LiveConnection {
     if (!socket) return;
     this.metricsInstance?.markConnected();
     this.lastConnectedAt = this.clock.now();
-    try {
-      // The hook gets a view of this connection whose send() writes at once: its
-      // handshake goes first, while anyone else's sends still wait behind the queue.
-      if (this.o.onOpen) await this.o.onOpen(this.handshakeView(socket));
-    } catch (error) {
-      this.log.error('onOpen failed; closing to retry', error);
+    // The hook gets a view of this connection whose send() writes at once: its
+    // handshake goes first, while anyone else's sends still wait behind the queue.
+    // A hook that throws or rejects is reported, and the socket dropped to retry.
+    const onOpen = this.o.onOpen;
+    if (onOpen !== undefined && !(await callUserFnAsync(this, 'onOpen', onOpen, this.handshakeView(socket)))) {
       socket.terminate();
       return;
     }
     if (this.socket !== socket) return;
-    if (this.unacked !== null) {
-      const now = this.clock.now();
-      for (const message of this.unacked.values()) {
-        message.sentAt = now; // re-sent: its acknowledgement clock starts again
-        this.write(socket, message);
-      }
-    }
+    // Re-sent first, each with its acknowledgement clock restarted; the timer runs from here.
+    const acks = this.acks;
+    acks?.open((message) => this.write(socket, message));
     const queue = this.queueInstance;
     if (queue !== undefined) {
       for (let m = queue.shift(); m; m = queue.shift()) {
-        this.track(m);
+        acks?.track(m);
         this.write(socket, m, true);
       }
     }
     this.ready = true;
+    this.flushFailedOn = undefined; // no reference kept to a dead socket
     this.emit('open');
     this.eventsInstance?.emit('connected', `connected to ${this.url}`, 'info');
     this.settleOpenWaiters();
@@ -371,11 +380,13 @@ export class WebSocketConnection extends LiveConnection {
   private detach(): void {
     this.socket = null;
     this.ready = false;
+    // Acknowledgements are timed only while open: the re-send on the next open restarts them.
+    this.acks?.close();
   }
 
   /** Opens the connection; resolves once it is open (and flushed). Never opens a second socket. */
   connect(): Promise<void> {
-    if (this.disposed) return Promise.reject(new StatewireError('WebSocketConnection was disposed'));
+    if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed`));
     if (this.ready) return Promise.resolve();
     const promise = this.waitForOpen();
     const snapshot = this.actor.getSnapshot();
@@ -391,11 +402,11 @@ export class WebSocketConnection extends LiveConnection {
     if (this.disposed) return false;
     const binary = isBinaryData(message);
     const data: WireData = binary || typeof message === 'string' ? (message as WireData) : JSON.stringify(message);
-    if (!binary && this.activity !== 'thinking' && this.o.isUserMessage(message)) this.actor.send({ type: 'USER_MESSAGE' });
+    if (!binary && this.activity !== 'thinking' && callUserFn(this, 'isUserMessage', this.o.isUserMessage, message, false)) this.actor.send({ type: 'USER_MESSAGE' });
     const socket = this.socket;
     if (this.ready && socket !== null && socket.isOpen) {
       // The direct path: no queue entry unless delivery must keep the message.
-      if (this.o.delivery && !binary) this.track(toQueuedMessage(data, message));
+      if (this.acks !== null && !binary) this.acks.track(toQueuedMessage(data, message));
       this.messagesSent++;
       this.bytesSent += byteLength(data);
       socket.send(data);
@@ -414,41 +425,18 @@ export class WebSocketConnection extends LiveConnection {
     return this.send(audio);
   }
 
-  /** With `delivery`: keep the message until its acknowledgement arrives. */
-  private track(message: QueuedMessage & { sentAt?: number }): void {
-    const delivery = this.o.delivery;
-    if (!delivery || message.binary || this.unacked === null) return;
-    const id = delivery.messageId(message.original);
-    if (id === undefined || id === null) return;
-    message.sentAt = this.clock.now();
-    this.unacked.set(id, message);
-    if (this.ackTimer === undefined) this.armAckTimer(delivery.ackTimeout);
-  }
-
-  /** Fires when the oldest unacknowledged message is overdue: a link that takes writes but answers nothing is dead. */
-  private armAckTimer(ackTimeout: number): void {
-    const unacked = this.unacked!;
-    const oldest = unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
-    if (oldest === undefined) {
-      this.ackTimer = undefined;
-      return;
-    }
-    const due = (oldest.sentAt ?? this.clock.now()) + ackTimeout - this.clock.now();
-    this.ackTimer = this.clock.setTimeout(() => {
-      this.ackTimer = undefined;
-      const first = unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
-      if (first && this.ready && this.clock.now() - (first.sentAt ?? 0) >= ackTimeout) {
-        this.log.warn(`no acknowledgement within ${ackTimeout} ms; reconnecting to re-send`);
-        this.socket?.terminate();
-      }
-      if (unacked.size > 0 && !this.disposed) this.armAckTimer(ackTimeout);
-    }, Math.max(0, due));
+  /** An acknowledgement is overdue on the open link: it takes writes but answers nothing. */
+  private ackOverdue(ackTimeout: number): void {
+    this.log.warn(`no acknowledgement within ${ackTimeout} ms; reconnecting to re-send`);
+    this.socket?.terminate(); // its close detaches; the next open re-sends
   }
 
   /**
    * Writes a queued or re-sent message. Only a flush (`requeue`) watches the write:
-   * a queued message whose write fails goes back to the head of the queue. The
-   * direct path takes no callback, which would cost a closure and a tick per message.
+   * a queued message whose write fails goes back to the queue, behind the ones of
+   * the same flush that failed before it (write callbacks come in write order), so
+   * the order survives. The direct path takes no callback, which would cost a
+   * closure and a tick per message.
    */
   private write(socket: SocketLike, message: QueuedMessage, requeue = false): void {
     this.messagesSent++;
@@ -457,9 +445,15 @@ export class WebSocketConnection extends LiveConnection {
     socket.send(message.data, (error) => {
       if (!error) return;
       this.messagesSent--;
+      this.bytesSent -= message.size;
       // With delivery the unacknowledged copy is re-sent on the next open anyway.
-      const id = this.o.delivery?.messageId(message.original);
-      if (id === undefined || id === null || !this.unacked?.has(id)) this.queue.unshift(message);
+      const acks = this.acks;
+      if (acks !== null && acks.has(acks.idOf(message))) return;
+      if (this.flushFailedOn !== socket) {
+        this.flushFailedOn = socket;
+        this.flushFailures = 0;
+      }
+      this.queue.putBack(message, this.flushFailures++);
     });
   }
 
@@ -467,20 +461,23 @@ export class WebSocketConnection extends LiveConnection {
     this.messagesReceived++;
     this.bytesReceived += Array.isArray(data) ? totalLength(data) : typeof data === 'string' ? data.length : data.byteLength;
     const o = this.o;
-    const value = decodeValue(data, isBinary, o.parse);
-    const delivery = o.delivery;
-    if (delivery !== undefined && !isBinary) {
-      const id = delivery.ackId(value);
-      if (id !== undefined && id !== null && this.unacked!.delete(id)) return;
-    }
-    if (o.isPong !== undefined && o.isPong(value)) {
+    const parse = o.parse;
+    // Every user callback here is contained (callUserFn: a direct call in a try/catch):
+    // one that throws is reported and the message goes on as if it had said no.
+    const value = typeof parse === 'function' && !isBinary ? this.parseWith(parse, data) : decodeValue(data, isBinary, parse);
+    const acks = this.acks;
+    if (acks !== null && !isBinary && acks.acknowledge(value)) return;
+    if (o.isPong !== undefined && callUserFn(this, 'isPong', o.isPong, value, false)) {
       this.pong();
       this.actor.send({ type: 'PONG' });
       return;
     }
     if (o.activityFromMessage !== undefined) {
-      const next = o.activityFromMessage(value);
+      const next = callUserFn(this, 'activityFromMessage', o.activityFromMessage, value, undefined);
       if (next && next !== this.activity) this.actor.send({ type: next === 'speaking' ? 'SPEAKING' : next === 'idle' ? 'IDLE' : next === 'listening' ? 'STREAM_AUDIO' : 'USER_MESSAGE' });
+    } else if (this.activity === 'thinking') {
+      // Without activityFromMessage, the server's answer (any data message) ends `thinking`.
+      this.actor.send({ type: 'IDLE' });
     }
     const listeners = this.messageListeners;
     if (listeners !== undefined) for (const handler of listeners) this.callMessageHandler(handler, value);
@@ -492,8 +489,41 @@ export class WebSocketConnection extends LiveConnection {
     try {
       handler(value);
     } catch (error) {
-      this.log.error("a 'message' handler threw", error);
+      this.callbackFailed("'message' handler", error);
     }
+  }
+
+  /** A text frame through the caller's `parse` function; one that throws delivers the text (reported). */
+  private parseWith(parse: (text: string) => unknown, data: RawMessageData): unknown {
+    const text = decodeValue(data, false, 'text') as string;
+    return callUserFn(this, 'parse', parse, text, text);
+  }
+
+  /**
+   * @internal A callback of the caller's threw (see `callUserFn`): reported as an
+   * `error` event (a {@link CallbackError}) and an `onEvent` event with severity
+   * `error` (`callback_error`). No loop: a throwing `error` handler is not reported
+   * as an `error` event again, a throwing `onEvent` handler not to `onEvent`.
+   */
+  override callbackFailed(callback: string, error: unknown): void {
+    const failure = new CallbackError(this.ownerName, callback, error);
+    failure.message = this.log.redactor.text(failure.message);
+    this.log.error(failure.message, error);
+    if (callback !== 'onEvent handler') this.eventsInstance?.emit('callback_error', failure.message, 'error', { callback });
+    if (callback !== "'error' handler") this.emit('error', failure);
+  }
+
+  /** The class name errors start with. */
+  protected get ownerName(): string {
+    return 'WebSocketConnection';
+  }
+
+  /** @internal The open socket failed (ws's reason: an invalid UTF-8 or oversized frame…); its close follows. */
+  socketError(reason: string): void {
+    const error = new NetworkError('WS_SOCKET_ERROR', this.url, true, { cause: new Error(reason) });
+    error.message = this.log.redactor.text(`${error.message}: ${reason}`);
+    this.emit('error', error);
+    this.eventsInstance?.emit('socket_error', error.message, 'error', { reason: this.log.redactor.text(reason) });
   }
 
   private heartbeat(socket: SocketLike | null): void {
@@ -535,7 +565,7 @@ export class WebSocketConnection extends LiveConnection {
 
   /** The next incoming message (JSON parsed when it is JSON). Rejects with TimeoutError after `timeout` ms. */
   receive(timeout?: number): Promise<unknown> {
-    if (this.disposed) return Promise.reject(new StatewireError('WebSocketConnection was disposed'));
+    if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed`));
     return this.inbox.receive(timeout);
   }
 
@@ -549,6 +579,8 @@ export class WebSocketConnection extends LiveConnection {
     const socket = this.socket;
     const details = { status: this.status, url: this.url };
     if (!socket || !this.ready) return { isHealthy: false, responseTime: 0, details, errorMessage: 'not connected' };
+    // A browser socket without an app-level ping cannot be probed: open is all that is known.
+    if (!socket.canPing && (this.o.ping === undefined || this.o.isPong === undefined)) return { isHealthy: true, responseTime: 0, details: { ...details, probe: 'unavailable' } };
     const at = this.clock.now();
     const rtt = new Promise<number>((resolve) => (this.pendingPings ??= []).push({ resolve, at }));
     this.heartbeat(socket);
@@ -568,15 +600,16 @@ export class WebSocketConnection extends LiveConnection {
   }
 
   getStats(): WebSocketStats {
-    const { connectedAt, attempts } = this.actor.getSnapshot().context;
+    const { connectedAt, attempts, reconnecting } = this.actor.getSnapshot().context;
     const uptime = this.ready && connectedAt !== null ? this.clock.now() - connectedAt : 0;
     return {
       connected: this.ready,
       status: this.status,
-      // The machine resets the count when a connection that lasted minUptime closes; show it now.
-      reconnectAttempts: uptime >= this.o.minUptime && this.ready ? 0 : attempts,
+      // Up at connect()'s own first attempt: no reconnect was made. The machine resets the
+      // count when a connection that lasted minUptime closes; show that now.
+      reconnectAttempts: this.ready && (!reconnecting || uptime >= this.o.minUptime) ? 0 : attempts,
       queuedMessages: this.queueInstance?.length ?? 0,
-      unacknowledged: this.unacked?.size ?? 0,
+      unacknowledged: this.acks?.size ?? 0,
       messagesSent: this.messagesSent,
       messagesReceived: this.messagesReceived,
       bytesSent: this.bytesSent,
@@ -614,7 +647,7 @@ export class WebSocketConnection extends LiveConnection {
       try {
         handler(...args);
       } catch (error) {
-        this.log.error(`a '${event}' handler threw`, error);
+        this.callbackFailed(`'${event}' handler`, error);
       }
     }
   }
@@ -627,7 +660,7 @@ export class WebSocketConnection extends LiveConnection {
   /** Closes with code 1000 (no reconnect). Queued messages stay queued for a later connect(). */
   async disconnect(): Promise<void> {
     this.actor.send({ type: 'DISCONNECT' });
-    this.settleOpenWaiters(new StatewireError('WebSocketConnection was disconnected'));
+    this.settleOpenWaiters(new StatewireError(`${this.ownerName} was disconnected`));
   }
 
   /**
@@ -638,14 +671,12 @@ export class WebSocketConnection extends LiveConnection {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const unacked = this.unacked === null ? [] : [...this.unacked.values()].map((m) => m.original);
-    this.unacked?.clear();
+    const unacked = this.acks?.clear() ?? [];
     const queued = this.queueInstance === undefined ? [] : this.queueInstance.clear('disposed').map((m) => m.original);
     this.emit('disposed', { queued, unacknowledged: unacked });
     for (const m of unacked) this.dropped(m, 'disposed');
-    this.settleOpenWaiters(new StatewireError('WebSocketConnection was disposed'));
-    this.inboxInstance?.close(new StatewireError('WebSocketConnection was disposed'));
-    this.clock.clearTimeout(this.ackTimer);
+    this.settleOpenWaiters(new StatewireError(`${this.ownerName} was disposed`));
+    this.inboxInstance?.close(new StatewireError(`${this.ownerName} was disposed`));
     if (typeof browser.removeEventListener === 'function') {
       browser.removeEventListener('online', this);
       browser.removeEventListener('offline', this);

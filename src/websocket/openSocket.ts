@@ -7,6 +7,8 @@ export interface SocketLike {
   send(data: WireData, done?: (error?: Error) => void): void;
   /** Sends a ping frame; false where frames cannot be sent (browsers). */
   sendPing(): boolean;
+  /** Whether {@link SocketLike.sendPing} can send ping frames (`ws` in Node: yes; a browser WebSocket: no). */
+  readonly canPing: boolean;
   /** Drops the connection at once (no closing handshake). */
   terminate(): void;
   close(code: number, reason?: string): void;
@@ -19,6 +21,8 @@ export interface SocketHandlers {
   onMessage(data: RawMessageData, isBinary: boolean): void;
   onPong(): void;
   onClose(code: number, reason: string): void;
+  /** The open socket failed (an invalid UTF-8 or oversized frame…): `ws`'s reason; its close (1006) follows. */
+  onError(reason: string): void;
   /** The opening failed; `status` when the server answered the upgrade with one. */
   onFailure(reason: string, status?: number): void;
 }
@@ -90,6 +94,10 @@ function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
     get isOpen(): boolean {
       return this.readyState === WS.OPEN;
     }
+
+    get canPing(): boolean {
+      return true;
+    }
   }
   return NodeSocket as unknown as NodeSocketClass;
 }
@@ -118,6 +126,7 @@ function onNodePong(this: NodeSocket): void {
 // reports the status in this error (one listener less on every socket).
 const UNEXPECTED_RESPONSE = /^Unexpected server response: (\d{3})$/;
 function onNodeError(this: NodeSocket, error: Error): void {
+  if (this.opened) return this.handlers.onError(error.message);
   const status = UNEXPECTED_RESPONSE.exec(error.message)?.[1];
   if (status === undefined) return failNode(this, error.message);
   failNode(this, `the server answered the upgrade with HTTP ${status}`, Number(status));

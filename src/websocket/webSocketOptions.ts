@@ -28,9 +28,13 @@ export interface WebSocketConnectionOptions {
   /** Default 30000; 0 turns the heartbeat off. */
   pingInterval?: number;
   pongTimeout?: number;
-  /** Browsers cannot send ping frames: the app-level ping message to send instead. */
+  /**
+   * Browsers cannot send ping frames: the app-level ping message to send instead
+   * (objects as JSON). A browser connection runs a heartbeat only with `ping` and
+   * `isPong` both set; in Node ping frames are used and this is not needed.
+   */
   ping?: unknown;
-  /** Recognises the app-level pong among incoming messages. */
+  /** Recognises the app-level pong among incoming messages (not delivered as messages). */
   isPong?: (message: unknown) => boolean;
   /** Polled while waiting; default: the URL with http(s) and path /health; false: none. */
   healthUrl?: string | false;
@@ -45,7 +49,11 @@ export interface WebSocketConnectionOptions {
   delivery?: {
     messageId: (message: unknown) => unknown;
     ackId: (incoming: unknown) => unknown;
-    /** No acknowledgement within this (ms) while open: the link is treated as dead and reconnected. Default 30000. */
+    /**
+     * No acknowledgement within this (ms) while open: the link is treated as dead and
+     * reconnected (checked at most once per `ackTimeout`, so found within twice that;
+     * not timed while disconnected). Default 30000.
+     */
     ackTimeout?: number;
   };
   /**
@@ -55,7 +63,10 @@ export interface WebSocketConnectionOptions {
   onOpen?: (connection: unknown) => void | Promise<void>;
   /** false makes a close terminal (no reconnect). Default: reconnect on every close but 1000. */
   shouldReconnect?: (close: { code: number; reason: string }) => boolean;
-  /** Maps an incoming message to an activity (speaking / idle …). */
+  /**
+   * Maps an incoming message to an activity (speaking / idle …). Without it, the
+   * server's next data message after a user message ends `thinking` (→ `idle`).
+   */
   activityFromMessage?: (message: unknown) => Activity | undefined;
   /** Which sent messages count as the user's (→ thinking). Default: `type` 'message' or 'user_message'. */
   isUserMessage?: (message: unknown) => boolean;

@@ -30,7 +30,7 @@ describe('kill and restart the server', () => {
     conn.on('reconnecting', (e: { attempt: number; delay: number }) => reconnecting.push(e));
     conn.on('close', (e: { code: number }) => closes.push(e));
     await conn.connect();
-    expect(statuses).toEqual(['waiting', 'idle']); // connecting shows as waiting, then open
+    expect(statuses).toEqual(['connecting', 'idle']);
     statuses.length = 0;
 
     await server.stop();
