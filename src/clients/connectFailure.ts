@@ -32,28 +32,26 @@ export interface AttemptProgress {
   failure?: unknown;
 }
 
-const STALLED: Record<ConnectPhase, string> = {
+const STALLED: Record<Exclude<ConnectPhase, 'handshake'>, string> = {
   url: 'the url provider did not settle',
   headers: 'the headers function did not settle',
   connect: 'no TCP connection was made',
   tls: 'TCP connected; the TLS handshake did not finish',
-  handshake: 'TCP connected; the server never answered',
   opening: 'the connection did not open',
 };
 
 /**
  * The TimeoutError for an attempt the connect timeout ended, naming its phase.
- * `answer` says what the server never sent in the `handshake` phase.
+ * `handshake` says what was missing in the `handshake` phase.
  *
  * @example
  * ```ts
- * connectTimeoutError('ws://127.0.0.1:8080/ws', 5000, 'handshake', 'the upgrade').message;
+ * connectTimeoutError('ws://127.0.0.1:8080/ws', 5000, 'handshake', 'TCP connected; the server never answered the upgrade').message;
  * // 'Request to ws://127.0.0.1:8080/ws timed out after 5000 ms in the handshake phase (TCP connected; the server never answered the upgrade)'
  * ```
  */
-export function connectTimeoutError(url: string, timeout: number, phase: ConnectPhase, answer: string): TimeoutError {
-  const detail = phase === 'handshake' ? `${STALLED.handshake} ${answer}` : STALLED[phase];
-  return new TimeoutError(url, timeout, { phase, detail });
+export function connectTimeoutError(url: string, timeout: number, phase: ConnectPhase, handshake: string): TimeoutError {
+  return new TimeoutError(url, timeout, { phase, detail: phase === 'handshake' ? handshake : STALLED[phase] });
 }
 
 /**

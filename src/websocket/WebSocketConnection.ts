@@ -307,7 +307,7 @@ export class WebSocketConnection extends LiveConnection {
     if (attempt?.failure !== undefined) {
       return attemptFailureError('WS_CONNECT_FAILED', this.url, attempt.failure, 'the url provider failed', (t) => this.log.redactor.text(t));
     }
-    if (timedOut && attempt !== undefined) return connectTimeoutError(this.url, this.o.timeout, attempt.phase, 'the upgrade');
+    if (timedOut && attempt !== undefined) return connectTimeoutError(this.url, this.o.timeout, attempt.phase, 'TCP connected; the server never answered the upgrade');
     return fallback();
   }
 
