@@ -30,6 +30,8 @@ export interface AttemptProgress {
   phase: ConnectPhase;
   /** Set when the attempt failed on its own (a URL refused by the security rules, a provider or headers function that threw). */
   failure?: unknown;
+  /** The attempt's failure as it is to be reported (a refused redirect's ConfigError, a redirect loop's NetworkError). */
+  error?: StatewireError;
 }
 
 const STALLED: Record<Exclude<ConnectPhase, 'handshake'>, string> = {

@@ -9,7 +9,7 @@ import { createLog, type Log } from '../http/createLog.js';
 import { hasHeader } from '../http/hasHeader.js';
 import { splitCredentials } from '../http/splitCredentials.js';
 import { parseValue } from '../messages/parseText.js';
-import { redactUrl } from '../security/redact.js';
+import { isSensitiveHeader, redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { checkHeaders } from '../security/headerSyntax.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
@@ -17,7 +17,8 @@ import { attemptFailureError, connectTimeoutError, type AttemptProgress, type Co
 import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
 import { actorOwners } from '../actorOwners.js';
 import { Inbox } from '../websocket/Inbox.js';
-import { openEventStream, type EventStream, type StreamHandlers } from './openEventStream.js';
+import { openEventStream, type EventStream, type RedirectRules, type StreamHandlers } from './openEventStream.js';
+import { checkDialUrl } from '../security/dialUrl.js';
 import { sseSpec, type SSEConnectionOptions } from './sseOptions.js';
 
 /** One server-sent event as `receive()` and `on()` deliver it. */
@@ -140,6 +141,7 @@ export class SSEConnection extends LiveConnection {
     stream: EventStream | undefined = undefined;
     phase: ConnectPhase = 'headers';
     failure: unknown = undefined;
+    error: StatewireError | undefined = undefined;
     /** One timer for the idle check, re-armed lazily: activity only records a time. */
     idleTimer: unknown = undefined;
     lastActivity = 0;
@@ -167,7 +169,7 @@ export class SSEConnection extends LiveConnection {
         const o = conn.o;
         const stream = await openEventStream(
           conn.targetUrl,
-          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, ...(o.fetch ? { fetch: o.fetch } : {}) },
+          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, redirects: conn.redirectRules(), ...(o.fetch ? { fetch: o.fetch } : {}) },
           this,
         );
         this.stream = stream;
@@ -205,9 +207,11 @@ export class SSEConnection extends LiveConnection {
       this.end(reason);
     }
 
-    onFailure(reason: string, status?: number): void {
+    onFailure(reason: string, status?: number, error?: unknown): void {
       if (this.stopped) return;
       const conn = this.conn;
+      // A redirect chain that failed: connect() rejects with its error (the construction-time ConfigError for a refused target).
+      if (error instanceof StatewireError) this.error = error;
       // The caller's shouldReconnect decides for any status it is asked about; without one the machine's rule (401 / 403 final) holds.
       const verdict = status !== undefined && status !== 204 && conn.o.shouldReconnect !== undefined ? { terminal: !conn.o.shouldReconnect(status) } : {};
       this.sendBack({ type: 'STREAM_FAILED', reason: conn.log.redactor.text(reason), ...(status === undefined ? {} : { status }), ...verdict });
@@ -359,11 +363,24 @@ export class SSEConnection extends LiveConnection {
    */
   private attemptError(timedOut: boolean, fallback: () => StatewireError): StatewireError {
     const attempt = this.lastAttempt;
+    if (attempt?.error !== undefined) return attempt.error;
     if (attempt?.failure !== undefined) {
       return attemptFailureError('SSE_CONNECT_FAILED', this.url, attempt.failure, 'the headers function failed', (t) => this.log.redactor.text(t));
     }
     if (timedOut && attempt !== undefined) return connectTimeoutError(this.url, this.o.timeout, attempt.phase, 'the server sent no response headers');
     return fallback();
+  }
+
+  /**
+   * Redirects are dialled like the configured URL: each target passes the
+   * construction-time rules, and a hop to another origin drops the credential
+   * headers (the ones redacted in logs: Authorization, Cookie, X-API-Key,
+   * secret-looking names, `sensitiveHeaders`).
+   */
+  private redirectRules(): RedirectRules {
+    const o = this.o;
+    const rules = { protocols: ['http', 'https'], securityLevel: o.securityLevel, encryption: o.encryption, owner: 'SSEConnection' };
+    return { max: MAX_REDIRECTS, check: (url) => void checkDialUrl(url, rules), isCredential: (name) => isSensitiveHeader(name, o.sensitiveHeaders) };
   }
 
   /** What `console.log(connection)` and `util.inspect` show: a short summary, secrets redacted. */
@@ -513,6 +530,8 @@ const owners = actorOwners<SSEConnection>('SSEConnection');
 
 /** The machine's `lastError` when the connect timeout ended an attempt. */
 const CONNECT_TIMEOUT = 'connect timeout';
+/** Redirects followed per attempt (got's default); more fail the attempt. */
+const MAX_REDIRECTS = 10;
 
 const connectionMachine = sseMachine.provide({
   actors: {
