@@ -577,7 +577,8 @@ export class WebSocketConnection extends LiveConnection {
     let timer: unknown;
     const tick = async () => {
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(Math.min(this.o.healthInterval, 5_000)) });
+        // A redirect is not followed (its target was never checked): a 3xx is not healthy.
+        const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(Math.min(this.o.healthInterval, 5_000)) });
         await res.body?.cancel();
         if (!stopped && res.ok) return healthy();
       } catch {

@@ -9,7 +9,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, GuruConnection, NetworkError, SecurityLevel, TimeoutError, WebSocketConnection } from '../../src/index.js';
 import type { WebSocketConnectionOptions } from '../../src/index.js';
-import { startSilentServer, startWsServer, tracker, waitFor } from '../helpers/wsServer.js';
+import { json, startServer } from '../helpers/testServer.js';
+import { refusedPort, startSilentServer, startWsServer, tracker, waitFor } from '../helpers/wsServer.js';
 
 const track = tracker();
 afterEach(() => track.cleanup());
@@ -87,6 +88,26 @@ describe('a url provider passes the construction-time security rules on every at
     expect(outcome).toBeInstanceOf(ConfigError);
     expect((outcome as Error).message).toBe((atConstruction as Error).message);
     expect(server.connections).toBe(0);
+  });
+
+  it('the health poll does not follow a redirect to a URL that was never checked', async () => {
+    const other = track.server(await startServer((_req, res) => json(res, 200, { ok: true })));
+    const health = track.server(await startServer((_req, res) => json(res, 302, {}, { location: `http://0.0.0.0:${other.port}/health` })));
+    const port = await refusedPort();
+    const conn = connection({
+      url: `ws://127.0.0.1:${port}/ws`,
+      healthUrl: `${health.url}/health`,
+      // One long wait after the refused first attempt: the health poll runs during it.
+      // Also each poll's abort signal: long enough for a redirect to be followed on a loaded machine.
+      healthInterval: 300,
+      reconnectDelay: 10_000,
+      maxReconnectDelay: 10_000,
+      securityLevel: SecurityLevel.MAXIMUM,
+      encryption: false,
+    });
+    void conn.connect().catch(() => {});
+    await waitFor(() => health.count('/health') >= 3, 5000, 'three health polls');
+    expect(other.requests).toHaveLength(0);
   });
 
   it('an explicit healthUrl is held to the same rules as url at construction', () => {
