@@ -1,6 +1,6 @@
 /**
  * What each {@link SecurityLevel} enforces, checked when a connection is
- * constructed.
+ * constructed and for every URL it dials later (see `dialUrl.ts`).
  *
  * @module
  */
