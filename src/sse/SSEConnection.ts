@@ -255,6 +255,8 @@ export class SSEConnection extends LiveConnection {
       this.stopped = true;
       this.clearIdle();
       this.stream?.close();
+      // Kept as the connection's lastAttempt until the next one: without the closed stream.
+      this.stream = undefined;
     }
   };
 

@@ -260,6 +260,8 @@ export class WebSocketConnection extends LiveConnection {
       if (this.conn.socket === socket) this.conn.detach();
       if (socket?.isOpen) socket.close(1000, 'closing');
       else socket?.terminate();
+      // Kept as the connection's lastAttempt until the next one: without the dead socket.
+      this.socket = undefined;
     }
   };
 
