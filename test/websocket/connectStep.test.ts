@@ -178,6 +178,16 @@ describe('a failed or stalled opening says what happened', () => {
     expect(silent.accepted()).toBe(1);
   });
 
+  it('wss: TCP connects, the server never answers the TLS handshake: the TimeoutError names the tls phase', async () => {
+    const silent = track.server(await startSilentServer());
+    const conn = connection({ url: silent.url.replace(/^ws:/, 'wss:'), timeout: 150, reconnectDelay: 10_000 });
+    const outcome = await settle(conn.connect());
+    expect(outcome).toBeInstanceOf(TimeoutError);
+    expect(outcome).toMatchObject({ phase: 'tls' });
+    expect((outcome as Error).message).toMatch(/TLS handshake/);
+    expect(silent.accepted()).toBe(1);
+  });
+
   it('a url provider that never settles: the TimeoutError names the url phase and no TCP connection is made', async () => {
     const silent = track.server(await startSilentServer());
     const conn = connection({ url: () => new Promise<string>(() => {}), timeout: 100, reconnectDelay: 10_000 });
