@@ -237,12 +237,21 @@ export class TimeoutError extends StatewireError {
   readonly url: string | undefined;
   /** The timeout that elapsed, in milliseconds. */
   readonly timeout: number;
+  /**
+   * Which step of opening a connection was still unfinished, e.g. `'handshake'`
+   * (TCP connected, the server never answered the upgrade / sent no response
+   * headers) or `'url'` (the `url` provider never settled); undefined for requests.
+   */
+  readonly phase: string | undefined;
 
-  constructor(url: string | undefined, timeout: number, options?: ErrorOptions) {
+  constructor(url: string | undefined, timeout: number, options?: ErrorOptions & { phase?: string; detail?: string }) {
     const target = url === undefined ? 'Request' : `Request to ${urlForMessage(url)}`;
-    super(`${target} timed out after ${timeout} ms`, options);
+    const { phase, detail, ...errorOptions } = options ?? {};
+    const where = phase === undefined ? '' : ` in the ${phase} phase`;
+    super(`${target} timed out after ${timeout} ms${where}${detail === undefined ? '' : ` (${detail})`}`, errorOptions);
     this.url = url;
     this.timeout = timeout;
+    this.phase = phase;
   }
 
   static override [Symbol.hasInstance](x: unknown): boolean {
@@ -365,8 +374,11 @@ export class NetworkError extends StatewireError {
   readonly url: string | undefined;
   readonly reachedServer: boolean;
 
-  constructor(code: string, url: string | undefined, reachedServer: boolean, options?: ErrorOptions) {
-    super(`${code}: request to ${url === undefined ? 'the server' : urlForMessage(url)} failed${reachedServer ? '' : ' (never reached the server)'}`, options);
+  /** `detail` (already redacted) is appended to the message: what failed, e.g. a url provider's own error message. */
+  constructor(code: string, url: string | undefined, reachedServer: boolean, options?: ErrorOptions & { detail?: string }) {
+    const { detail, ...errorOptions } = options ?? {};
+    const why = detail === undefined ? '' : `: ${detail}`;
+    super(`${code}: request to ${url === undefined ? 'the server' : urlForMessage(url)} failed${reachedServer ? '' : ' (never reached the server)'}${why}`, errorOptions);
     this.code = code;
     this.url = url;
     this.reachedServer = reachedServer;

@@ -40,3 +40,4 @@ export { GuruConnection } from './websocket/GuruConnection.js';
 export type { GuruConnectionOptions } from './websocket/GuruConnection.js';
 export type { OverflowPolicy } from './websocket/OutboundQueue.js';
 export type { WebSocketStatus, Activity } from '../machines/websocket.js';
+export type { ConnectPhase } from './clients/connectFailure.js';

@@ -7,7 +7,9 @@ import { createRootActor } from '../createRootActor.js';
 import { NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { redactUrl } from '../security/redact.js';
-import { checkTransportSecurity } from '../security/securityPolicy.js';
+import { checkDialUrl } from '../security/dialUrl.js';
+import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
+import { attemptFailureError, connectTimeoutError, type AttemptProgress, type ConnectPhase } from '../clients/connectFailure.js';
 import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
 import { actorOwners } from '../actorOwners.js';
 import { CallbackError, callUserFn, callUserFnAsync, type CallbackSink } from '../clients/callUserFn.js';
@@ -15,7 +17,7 @@ import { decodeValue, type RawMessageData } from './decodeMessage.js';
 import { Acknowledgements } from './Acknowledgements.js';
 import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
-import { openSocket, type SocketHandlers, type SocketLike } from './openSocket.js';
+import { openSocket, socketsReportConnect, type SocketHandlers, type SocketLike } from './openSocket.js';
 import { webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
 
 /** Seed 004's `getStats()`. */
@@ -92,6 +94,8 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
   /** The socket whose flush writes are failing, and how many of them were put back so far (their order). */
   private flushFailedOn: SocketLike | undefined;
   private flushFailures = 0;
+  /** The latest attempt's progress: what connect() reports when it did not open. */
+  private lastAttempt: AttemptProgress | undefined = undefined;
   // Counters as fields (not a stats object): one load less per message, one object less per connection.
   private messagesSent = 0;
   private messagesReceived = 0;
@@ -106,9 +110,9 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     this.urlOption = options.url;
     this.clock = options.clock ?? systemClock;
     const shownUrl = typeof options.url === 'function' ? '[function]' : redactUrl(options.url);
-    if (typeof options.url === 'string') {
-      checkTransportSecurity({ url: options.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: true, owner: 'WebSocketConnection' });
-    }
+    // Every URL dialled passes these rules: here the configured ones, each provider result before its attempt.
+    if (typeof options.url === 'string') checkDialUrl(options.url, this.dialRules('url'));
+    if (typeof o.healthUrl === 'string') checkDialUrl(o.healthUrl, this.dialRules('healthUrl'));
     this.name = o.name;
     this.url = shownUrl;
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
@@ -187,9 +191,11 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
    * lifecycle to the machine and hands data straight to the connection. An object
    * rather than a handful of closures, because every open connection keeps one.
    */
-  private static readonly Attempt = class SocketAttempt implements SocketHandlers {
+  private static readonly Attempt = class SocketAttempt implements SocketHandlers, AttemptProgress {
     stopped = false;
     socket: SocketLike | undefined = undefined;
+    phase: ConnectPhase = 'url';
+    failure: unknown = undefined;
 
     constructor(
       readonly conn: WebSocketConnection,
@@ -198,9 +204,18 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
 
     async open(): Promise<void> {
       const conn = this.conn;
+      let url: string;
       try {
-        const url = await conn.resolveUrl();
+        url = await conn.resolveUrl();
+      } catch (error) {
+        // Nothing was dialled: the provider failed, or its URL was refused (the construction-time ConfigError).
+        this.failure = error;
+        if (!this.stopped) this.sendBack({ type: 'SOCKET_FAILED', reason: conn.log.redactor.text(`could not open: ${(error as Error)?.message ?? error}`) });
+        return;
+      }
+      try {
         if (this.stopped) return;
+        this.phase = socketsReportConnect() ? 'connect' : 'opening';
         const o = conn.o;
         const socket = await openSocket(url, { protocols: o.protocols, headers: o.headers, maxPayload: o.maxPayload }, this);
         this.socket = socket;
@@ -208,6 +223,10 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
       } catch (error) {
         if (!this.stopped) this.sendBack({ type: 'SOCKET_FAILED', reason: conn.log.redactor.text(`could not open: ${(error as Error)?.message ?? error}`) });
       }
+    }
+
+    onConnected(_secure: boolean, phase: 'tls' | 'handshake'): void {
+      this.phase = phase;
     }
 
     onOpen(): void {
@@ -254,12 +273,15 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
       if (this.conn.socket === socket) this.conn.detach();
       if (socket?.isOpen) socket.close(1000, 'closing');
       else socket?.terminate();
+      // Kept as the connection's lastAttempt until the next one: without the dead socket.
+      this.socket = undefined;
     }
   };
 
   /** @internal The `socket` actor's work. */
   runSocket(sendBack: (event: WebSocketEvent) => void): () => void {
     const attempt = new WebSocketConnection.Attempt(this, sendBack);
+    this.lastAttempt = attempt;
     void attempt.open();
     return () => attempt.stop();
   }
@@ -276,13 +298,37 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     return this.ready ? this.lastConnectedAt : null;
   }
 
+  /** The URL of the next attempt: a provider's result passes the construction-time checks before it is dialled. */
   private async resolveUrl(): Promise<string> {
     const url = this.urlOption;
     if (typeof url === 'string') return url;
-    const resolved = await url();
-    if (typeof resolved !== 'string') throw new TypeError('the url provider did not return a string');
+    const resolved: unknown = await url();
+    if (typeof resolved !== 'string') throw new TypeError(`it did not return a string (got ${resolved === null ? 'null' : typeof resolved})`);
     this.log.remember(undefined, resolved);
-    return resolved;
+    return checkDialUrl(resolved, this.dialRules('url'));
+  }
+
+  private dialRules(option: 'url' | 'healthUrl') {
+    const o = this.o;
+    return { protocols: option === 'url' ? ['ws', 'wss'] : ['http', 'https'], securityLevel: o.securityLevel, encryption: o.encryption, owner: 'WebSocketConnection', option };
+  }
+
+  /**
+   * Why the last attempt did not open: its own failure (a refused URL, a provider
+   * that failed), a TimeoutError naming its phase, or else `fallback`.
+   */
+  private attemptError(timedOut: boolean, fallback: () => StatewireError): StatewireError {
+    const attempt = this.lastAttempt;
+    if (attempt?.failure !== undefined) {
+      return attemptFailureError('WS_CONNECT_FAILED', this.url, attempt.failure, 'the url provider failed', (t) => this.log.redactor.text(t));
+    }
+    if (timedOut && attempt !== undefined) return connectTimeoutError(this.url, this.o.timeout, attempt.phase, 'TCP connected; the server never answered the upgrade');
+    return fallback();
+  }
+
+  /** What `console.log(connection)` and `util.inspect` show: a short summary, secrets redacted. */
+  [inspectCustom](): string {
+    return inspectSummary(this.ownerName, { name: this.name, url: this.url, status: this.status, health: this.health });
   }
 
   private wire(): void {
@@ -309,7 +355,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
         case 'error': {
           const reached = e.status !== undefined || e.code !== undefined;
           const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
-          const error = new NetworkError(code, this.url, reached, { cause: new Error(e.message) });
+          const error = reached ? new NetworkError(code, this.url, reached, { cause: new Error(e.message) }) : this.attemptError(false, () => new NetworkError(code, this.url, reached, { cause: new Error(e.message) }));
           this.emit('error', error);
           if (e.status === 401 || e.status === 403) this.eventsInstance?.emit('authentication_failed', e.message, 'error', { status: e.status });
           return this.settleOpenWaiters(error);
@@ -328,7 +374,10 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     }
     if (status === 'listening' || status === 'thinking' || status === 'speaking' || status === 'idle') this.activity = status;
     // A failed first attempt rejects connect() (the loop keeps trying in the background).
-    if ((snapshot.matches({ session: 'waiting' }) || snapshot.matches({ session: 'offline' })) && snapshot.context.lastError) this.settleOpenWaiters(new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: snapshot.context.lastError }));
+    const lastError = snapshot.context.lastError;
+    if (lastError && this.awaitingOpen && (snapshot.matches({ session: 'waiting' }) || snapshot.matches({ session: 'offline' }))) {
+      this.settleOpenWaiters(this.attemptError(lastError === CONNECT_TIMEOUT, () => new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: lastError })));
+    }
   }
 
   /** Re-authenticates (onOpen), then re-sends unacknowledged messages and the queue, in order, before anything newer. */
@@ -513,7 +562,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     if (callback !== "'error' handler") this.emit('error', failure);
   }
 
-  /** The class name errors start with. */
+  /** The class name that errors and `util.inspect` start with. */
   protected get ownerName(): string {
     return 'WebSocketConnection';
   }
@@ -544,11 +593,19 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
   pollHealth(healthy: () => void): () => void {
     const url = this.o.healthUrl === false ? undefined : (this.o.healthUrl ?? deriveHealthUrl(this.urlOption));
     if (!url || typeof fetch !== 'function') return () => {};
+    try {
+      // A derived URL passes the rules its socket URL passed; checked all the same, as everything dialled is.
+      checkDialUrl(url, this.dialRules('healthUrl'));
+    } catch (error) {
+      this.log.warn('not polling the health URL', error);
+      return () => {};
+    }
     let stopped = false;
     let timer: unknown;
     const tick = async () => {
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(Math.min(this.o.healthInterval, 5_000)) });
+        // A redirect is not followed (its target was never checked): a 3xx is not healthy.
+        const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(Math.min(this.o.healthInterval, 5_000)) });
         await res.body?.cancel();
         if (!stopped && res.ok) return healthy();
       } catch {
@@ -690,6 +747,9 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
 }
 
 const owners = actorOwners<WebSocketConnection>('WebSocketConnection');
+
+/** The machine's `lastError` when the connect timeout ended an attempt. */
+const CONNECT_TIMEOUT = 'connect timeout';
 
 const connectionMachine = webSocketMachine.provide({
   actors: {

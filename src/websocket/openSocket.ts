@@ -18,6 +18,11 @@ export interface SocketLike {
 /** What the socket reports; each handler is called directly (the data path never meets the actor). */
 export interface SocketHandlers {
   onOpen(): void;
+  /**
+   * Node only: TCP (and TLS, for `wss:`) is connected and the upgrade request
+   * is on its way; what is left is the server's answer (the handshake).
+   */
+  onConnected?(secure: boolean, phase: 'tls' | 'handshake'): void;
   onMessage(data: RawMessageData, isBinary: boolean): void;
   onPong(): void;
   onClose(code: number, reason: string): void;
@@ -39,6 +44,9 @@ type NodeWsClass = typeof import('ws').WebSocket;
 type NodeSocketClass = new (url: string, options: SocketOptions, on: SocketHandlers) => SocketLike;
 let nodeSocket: Promise<NodeSocketClass> | undefined;
 const isNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** Whether sockets call {@link SocketHandlers.onConnected} (Node's do; a browser's WebSocket does not tell). */
+export const socketsReportConnect: () => boolean = isNode;
 
 /**
  * Opens a socket: `ws` in Node (loaded on first use), the global `WebSocket`
@@ -75,7 +83,7 @@ function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
     pinged = false;
 
     constructor(url: string, options: SocketOptions, on: SocketHandlers) {
-      super(url, options.protocols, { headers: options.headers, maxPayload: options.maxPayload, perMessageDeflate: false });
+      super(url, options.protocols, { headers: options.headers, maxPayload: options.maxPayload, perMessageDeflate: false, finishRequest: finishRequest as never });
       this.handlers = on;
       this.on('open', onNodeOpen as WsListener);
       this.on('error', onNodeError as WsListener);
@@ -105,6 +113,26 @@ function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
 // ws types listeners' `this` as its own class; ours read the subclass's fields.
 type WsListener = (...args: any[]) => void;
 type NodeSocket = import('ws').WebSocket & { handlers: SocketHandlers; opened: boolean; failed: boolean; pinged: boolean };
+
+type ClientRequest = import('node:http').ClientRequest;
+type NetSocket = import('node:net').Socket & { encrypted?: boolean };
+
+/**
+ * ws hands us the upgrade request before sending it: the one public place to
+ * learn when TCP (then TLS) has connected, so that a stall is reported as the
+ * phase it is in. Runs inside the socket's constructor; the handlers are set
+ * by the time the socket connects.
+ */
+function finishRequest(req: ClientRequest, socket: NodeSocket): void {
+  req.once('socket', (s: NetSocket) => {
+    const secure = s.encrypted === true;
+    const tell = (phase: 'tls' | 'handshake') => socket.handlers?.onConnected?.(secure, phase);
+    if (!s.connecting) return tell('handshake');
+    s.once('connect', () => tell(secure ? 'tls' : 'handshake'));
+    if (secure) s.once('secureConnect', () => tell('handshake'));
+  });
+  req.end();
+}
 
 function failNode(socket: NodeSocket, reason: string, status?: number): void {
   if (socket.opened || socket.failed) return;
