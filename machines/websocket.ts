@@ -15,8 +15,10 @@ export interface WebSocketInput {
   /** First reconnect delay; doubles, capped at `maxReconnectDelay`. Default 2000 (seed 004). */
   reconnectDelay?: number;
   maxReconnectDelay?: number;
-  /** `Infinity` (the seed's default) for no limit. */
+  /** Attempts after a link that opened dropped; `Infinity` (the seed's default) for no limit. */
   maxReconnectAttempts?: number;
+  /** Attempts one `CONNECT` may make before a link first opens (seed 000's `retryCount + 1`). Default `Infinity`. */
+  maxConnectAttempts?: number;
   /** The attempt count resets only after a connection stayed up this long. Default 5000. */
   minUptime?: number;
   jitter?: Jitter;
@@ -158,7 +160,7 @@ export const webSocketMachine = setup({
   actions: {
     trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
     emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
-    startCounting: assign({ attempts: 1 }),
+    startCounting: assign(loopGlue.startSession),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     // An attempt abandoned because the network went away is not spent.
     refundAttempt: assign({ attempts: ({ context }) => Math.max(0, context.attempts - 1) }),
@@ -193,7 +195,7 @@ export const webSocketMachine = setup({
       reason: context.lastError ?? (context.lastClose ? `closed ${context.lastClose.code}` : 'closed'),
     })),
     tellLoopRetry: sendTo('reconnect', { type: 'RETRY_NOW' as const }),
-    opened: assign({ connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null), lastError: null }),
+    opened: assign({ sessionOpened: true, connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null), lastError: null }),
     emitOpen: emit(({ event }) => ({ type: 'open' as const, at: event.type === 'OPENED' ? event.at : 0 })),
     // Asked of the runtime as emitted events: the socket actor then needs no
     // receiver of its own (one less listener set per open connection).
@@ -211,12 +213,14 @@ export const webSocketMachine = setup({
       base: input?.reconnectDelay ?? 2_000,
       maxDelay: input?.maxReconnectDelay ?? 30_000,
       maxAttempts: input?.maxReconnectAttempts === undefined || input.maxReconnectAttempts === Infinity ? null : input.maxReconnectAttempts,
+      maxConnectAttempts: input?.maxConnectAttempts === undefined || input.maxConnectAttempts === Infinity ? null : input.maxConnectAttempts,
       minUptime: input?.minUptime ?? 5_000,
       jitter: input?.jitter ?? 'equal',
       seed: input?.seed ?? 1,
     },
     attempts: 0,
     nextDelay: 0,
+    sessionOpened: false,
     online: input?.online ?? true,
     lastClose: null,
     lastError: null,
