@@ -14,4 +14,6 @@ export default defineConfig({
   // Shared chunks: `statewire` and `statewire/machines` must hand out the same machine objects.
   splitting: true,
   treeshake: true,
+  // Error classes keep their names (`ApiError`, not `_ApiError`) in messages, stacks and `err.name`-free checks.
+  keepNames: true,
 });

@@ -283,7 +283,7 @@ export class SSEConnection extends LiveConnection {
     if (lastEventId !== '') this.lastEventId = lastEventId;
     const parse = this.o.parse;
     // A parse function that throws is reported; the event is still delivered, with its data as sent.
-    const data = typeof parse === 'function' ? this.guarded('parse', () => parseValue(raw, parse), raw) : parseValue(raw, parse);
+    const data = typeof parse === 'function' ? this.guarded('parse', () => parse(raw), raw) : parseValue(raw, parse);
     const message: SSEMessage = { id: this.lastEventId ?? '', event: type, data, raw };
     if (this.retryToReport !== undefined) {
       message.retry = this.retryToReport;
