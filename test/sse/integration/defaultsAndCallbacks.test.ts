@@ -145,4 +145,22 @@ describe('user callbacks that throw are reported, and the connection goes on', (
     expect(server.requests).toHaveLength(0);
     expect(conn.getStats().status).toBe('error');
   });
+
+  it('a logger that throws (here from the idle timer) neither crashes the process nor stops the reconnect', async () => {
+    const server = track.server(
+      await startSseServer((s) => {
+        s.open();
+        if (s.request.index > 0) s.send({ data: 'after the stall' });
+      }),
+    );
+    const boom = () => {
+      throw new Error('log sink down');
+    };
+    const conn = connection({ url: server.url, idleTimeout: 100, enableLogging: true, logger: { debug: boom, info: boom, warn: boom, error: boom } });
+    const events = recordConnectionEvents(conn);
+    await conn.connect();
+    expect((await conn.receive(3_000)).raw).toBe('after the stall');
+    expect(events.count('stream_stalled')).toBe(1);
+    expect(server.requests).toHaveLength(2);
+  });
 });
