@@ -282,8 +282,17 @@ export class SSEConnection extends LiveConnection {
     // resets it); the former is far more common, so '' keeps the last id.
     if (lastEventId !== '') this.lastEventId = lastEventId;
     const parse = this.o.parse;
-    // A parse function that throws is reported; the event is still delivered, with its data as sent.
-    const data = typeof parse === 'function' ? this.guarded('parse', () => parse(raw), raw) : parseValue(raw, parse);
+    let data: unknown;
+    if (typeof parse !== 'function') data = parseValue(raw, parse);
+    else {
+      // A parse function that throws is reported; the event is still delivered, with its data as sent.
+      try {
+        data = parse(raw);
+      } catch (error) {
+        this.callbackFailed('parse', error);
+        data = raw;
+      }
+    }
     const message: SSEMessage = { id: this.lastEventId ?? '', event: type, data, raw };
     if (this.retryToReport !== undefined) {
       message.retry = this.retryToReport;
