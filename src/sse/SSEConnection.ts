@@ -165,7 +165,7 @@ export class SSEConnection extends LiveConnection {
         const o = conn.o;
         const stream = await openEventStream(
           conn.targetUrl,
-          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, ...(o.fetch ? { fetch: o.fetch } : {}) },
+          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, ...(o.fetch ? { fetch: conn.userFetch(o.fetch) } : {}) },
           this,
         );
         this.stream = stream;
@@ -324,6 +324,18 @@ export class SSEConnection extends LiveConnection {
       this.callbackFailed(name, error);
       return fallback;
     }
+  }
+
+  /** The caller's fetch, with a synchronous throw (a bug, not a network failure) reported before the attempt fails. */
+  private userFetch(given: typeof fetch): typeof fetch {
+    return (...args) => {
+      try {
+        return given(...args);
+      } catch (error) {
+        this.callbackFailed('fetch', error);
+        throw error;
+      }
+    };
   }
 
   /** Reports a user callback that threw (or rejected). */

@@ -163,4 +163,21 @@ describe('user callbacks that throw are reported, and the connection goes on', (
     expect(events.count('stream_stalled')).toBe(1);
     expect(server.requests).toHaveLength(2);
   });
+
+  it('a fetch option that throws synchronously once: callback_error, a failed attempt, connect() opens on the next', async () => {
+    const server = track.server(await startSseServer((s) => s.open()));
+    let calls = 0;
+    const conn = connection({
+      url: server.url,
+      fetch: ((...args: Parameters<typeof fetch>) => {
+        if (++calls === 1) throw new TypeError('fetch shim not ready');
+        return fetch(...args);
+      }) as typeof fetch,
+    });
+    const events = recordConnectionEvents(conn);
+    await conn.connect();
+    expect(events.of('callback_error')).toEqual([expect.objectContaining({ severity: 'error', data: { callback: 'fetch' } })]);
+    expect(events.of('callback_error')[0]!.message).toMatch(/fetch shim not ready/);
+    expect(server.requests).toHaveLength(1);
+  });
 });
