@@ -99,12 +99,17 @@ describe('health checks and the connection lifecycle', () => {
     clock.set(Date.now());
     const conn = new HTTPConnection({ url: server.url, healthCheckInterval: 500, clock });
     closers.push(conn);
+    // The next check is armed once the previous one has settled: count settled checks, so the
+    // clock is moved on only after the poller re-armed (a loaded machine must not race it).
+    let settled = 0;
+    const check = conn.healthCheck.bind(conn);
+    conn.healthCheck = (timeout?: number) => check(timeout).finally(() => settled++);
     clock.increment(2000);
     expect(server.count('/health')).toBe(0); // not connected yet
     await conn.connect();
     for (let n = 1; n <= 3; n++) {
       clock.increment(500);
-      await until(() => server.count('/health') === n, `check ${n}`);
+      await until(() => server.count('/health') === n && settled === n, `check ${n}`);
     }
     await conn.disconnect();
     clock.increment(5000);
