@@ -10,7 +10,7 @@ import { ConfigError } from '../errors.js';
 import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
 import { buildUrl } from '../http/buildUrl.js';
 import { splitCredentials } from '../http/splitCredentials.js';
-import { serializeBody, withBodyHeaders } from '../http/bodies.js';
+import { serializeBody } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
@@ -276,9 +276,8 @@ export class ApiClient {
 
   private prepare(config: RequestConfig): PreparedRequest {
     const { url: target, endpoint } = buildUrl(config.baseURL ?? this.baseURL, config.url, config.params);
-    const serialized = serializeBody(config.data);
-    const body = serialized.body;
-    const headers = withBodyHeaders(config.headers, serialized);
+    const { body, contentType } = serializeBody(config.data);
+    const headers = contentType && !hasHeader(config.headers, 'content-type') ? { ...config.headers, 'content-type': contentType } : config.headers;
     const timeout = config.timeout ?? this.defaults.timeout;
     const retries = config.retries ?? this.defaults.retries;
     if (!(timeout >= 0 && timeout <= 3_600_000)) throw new ConfigError('timeout', timeout, 'expected 0..3600000 ms', { owner: 'ApiClient.request' });

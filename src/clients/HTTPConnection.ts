@@ -11,7 +11,7 @@ import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
 import { buildUrl } from '../http/buildUrl.js';
 import { splitCredentials } from '../http/splitCredentials.js';
 import { hasHeader } from '../http/hasHeader.js';
-import { serializeBody, withBodyHeaders } from '../http/bodies.js';
+import { serializeBody } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { HealthPoller } from '../http/HealthPoller.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
@@ -103,7 +103,11 @@ export class HTTPConnection {
   private readonly events: ConnectionEvents;
   private readonly metrics: ConnectionMetrics;
   private connected = false;
-  /** Automatic checks, only when `healthCheckInterval` is given (a connection alone does not poll otherwise). */
+  /**
+   * Automatic `healthCheck()`s every `healthCheckInterval` while connected, only
+   * when that option is given (a connection alone does not poll otherwise).
+   * `healthCheck()` rejects once the connection is disposed.
+   */
   private readonly poller: HealthPoller | undefined;
 
   constructor(config: ConnectionConfig & { transport?: TransportChoice; clock?: Clock }) {
@@ -192,9 +196,9 @@ export class HTTPConnection {
     if (!this.connected) await this.connect();
     const method = (request.method ?? 'GET').toUpperCase();
     const { url: target, endpoint } = buildUrl(this.url, request.url, request.params);
-    const serialized = serializeBody(request.body);
-    const body = serialized.body;
-    const headers = withBodyHeaders({ ...this.config.customHeaders, ...request.headers }, serialized);
+    const { body, contentType } = serializeBody(request.body);
+    const headers = { ...this.config.customHeaders, ...request.headers };
+    if (contentType && !hasHeader(headers, 'content-type')) headers['content-type'] = contentType;
     if (this.log.enabled) this.log.remember(headers);
     const started = this.clock.now();
     try {
@@ -230,11 +234,7 @@ export class HTTPConnection {
     }
   }
 
-  /**
-   * GET `healthPath` (default `/health`); any 2xx is healthy. Goes around the
-   * breaker. Rejects once the connection is disposed. With `healthCheckInterval`
-   * given, it also runs every interval while connected.
-   */
+  /** GET `healthPath` (default `/health`); any 2xx is healthy. Goes around the breaker. */
   async healthCheck(timeout?: number): Promise<HealthCheckResult> {
     const { url: target } = buildUrl(this.url, this.config.healthPath);
     const result = await this.core.check(target, timeout ?? this.config.healthCheckTimeout);

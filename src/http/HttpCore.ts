@@ -12,7 +12,7 @@ import { ApiError, NetworkError, RateLimitError, StatewireError, TimeoutError } 
 import { redactUrl } from '../security/redact.js';
 import { createHttpTransport, type TransportChoice } from '../transports/http/createHttpTransport.js';
 import type { HttpTransport, TransportOptions } from '../transports/http/HttpTransport.js';
-import { isReplayable, parseBody, parseErrorBody, type WireBody } from './bodies.js';
+import { isReplayable, parseBody, parseErrorBody, withoutStaleContentType, type WireBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
 import { PendingWaits } from '../PendingWaits.js';
 import { hasHeader } from './hasHeader.js';
@@ -221,6 +221,7 @@ export class HttpCore {
     // A stream is read once: a call that sends one is not retried.
     const retries = req.body === undefined || typeof req.body === 'string' || isReplayable(req.body) ? req.retries : 0;
     const statsKey = endpointKey(req.endpoint);
+    const headers = withoutStaleContentType(req.headers, req.body);
     /** End of the server pause this call has already spent a retry waiting for. */
     let waitedFor = 0;
     for (let attempt = 1; ; attempt++) {
@@ -257,7 +258,7 @@ export class HttpCore {
         const res = await transport.request({
           method: req.method,
           url: req.url,
-          headers: req.headers,
+          headers,
           body: req.body,
           timeout,
           signal: req.signal,
