@@ -97,7 +97,8 @@ function startClientActor(options: HttpCoreOptions, clock: Clock): Actor<typeof 
 /**
  * The request engine both HTTP clients share: rate limiter → breaker → attempt
  * (with its timeout) → retry wait, on the client machine's children. A
- * successful request sends the actor nothing and creates no actor, timer or
+ * successful request sends the actor nothing (but one RECOVERED for the first
+ * success while health is not `healthy`) and creates no actor, timer or
  * AbortController of its own; retries, final failures and recoveries are events.
  *
  * @example
