@@ -27,8 +27,14 @@ export interface WebSocketInput {
 }
 
 export type Activity = 'idle' | 'listening' | 'thinking' | 'speaking';
-/** The user-visible status (seed 004's connection states). */
-export type WebSocketStatus = Activity | 'waiting' | 'error';
+/**
+ * The user-visible status: seed 004's six (an activity while connected,
+ * `waiting` while reconnecting after a drop or a failed attempt, `error` when it
+ * gave up or was refused) plus `connecting` (a `connect()` opening a link that
+ * is not up yet: the first open, or one after `disconnect`) and `closed` (not
+ * connected and not trying: fresh, or after `disconnect` / `dispose`).
+ */
+export type WebSocketStatus = Activity | 'connecting' | 'waiting' | 'error' | 'closed';
 
 /** The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`. */
 export interface WebSocketContext extends LoopTracking {
@@ -41,6 +47,10 @@ export interface WebSocketContext extends LoopTracking {
   lastClose: { code: number; reason: string } | null;
   lastError: string | null;
   connectedAt: number | null;
+  /** The session dropped or an attempt failed since `CONNECT`: attempts now are reconnects (status `waiting`). */
+  reconnecting: boolean;
+  /** The open link can run the ping/pong heartbeat (false: a browser socket without an app-level ping). */
+  heartbeat: boolean;
 }
 
 export type WebSocketEvent =
@@ -53,7 +63,8 @@ export type WebSocketEvent =
   | { type: 'OFFLINE' }
   | { type: 'VISIBLE' }
   // From the socket actor:
-  | { type: 'OPENED'; at: number }
+  /** `heartbeat: false`: this socket cannot be pinged (a browser without an app-level ping), so no heartbeat runs. */
+  | { type: 'OPENED'; at: number; heartbeat?: boolean }
   /**
    * `terminal`: the runtime's `shouldReconnect` said this close ends the session.
    * `at`: when it closed (the runtime's clock); a connection that lasted
@@ -153,12 +164,15 @@ export const webSocketMachine = setup({
     loopWaiting: loopGlue.isIn('waiting'),
     loopAttempting: loopGlue.isIn('attempting'),
     loopExhausted: loopGlue.exhausted,
-    heartbeatOn: ({ context }) => context.pingInterval > 0,
+    // `!== false`: a snapshot persisted before the field existed keeps its heartbeat.
+    heartbeatOn: ({ context }) => context.pingInterval > 0 && context.heartbeat !== false,
+    canPing: ({ context }) => context.heartbeat !== false,
   },
   actions: {
     trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
     emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
-    startCounting: assign({ attempts: 1 }),
+    startCounting: assign({ attempts: 1, reconnecting: false }),
+    markReconnecting: assign({ reconnecting: true }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     // An attempt abandoned because the network went away is not spent.
     refundAttempt: assign({ attempts: ({ context }) => Math.max(0, context.attempts - 1) }),
@@ -193,7 +207,11 @@ export const webSocketMachine = setup({
       reason: context.lastError ?? (context.lastClose ? `closed ${context.lastClose.code}` : 'closed'),
     })),
     tellLoopRetry: sendTo('reconnect', { type: 'RETRY_NOW' as const }),
-    opened: assign({ connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null), lastError: null }),
+    opened: assign({
+      connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null),
+      lastError: null,
+      heartbeat: ({ event }) => !(event.type === 'OPENED' && event.heartbeat === false),
+    }),
     emitOpen: emit(({ event }) => ({ type: 'open' as const, at: event.type === 'OPENED' ? event.at : 0 })),
     // Asked of the runtime as emitted events: the socket actor then needs no
     // receiver of its own (one less listener set per open connection).
@@ -221,6 +239,8 @@ export const webSocketMachine = setup({
     lastClose: null,
     lastError: null,
     connectedAt: null,
+    reconnecting: false,
+    heartbeat: true,
   }),
   initial: 'idle',
   on: {
@@ -284,8 +304,9 @@ export const webSocketMachine = setup({
                   states: {
                     resting: {
                       after: { pingInterval: { guard: 'heartbeatOn', target: 'awaitingPong', actions: 'ping' } },
-                      // The network went away: find out now whether this socket survived.
-                      on: { OFFLINE: { target: 'awaitingPong', actions: ['goOffline', 'ping'] } },
+                      // The network went away: find out now whether this socket survived
+                      // (a socket that cannot be pinged is left to the browser; the root records offline).
+                      on: { OFFLINE: { guard: 'canPing', target: 'awaitingPong', actions: ['goOffline', 'ping'] } },
                     },
                     awaitingPong: {
                       on: { PONG: 'resting' },
@@ -313,7 +334,7 @@ export const webSocketMachine = setup({
             },
             { id: 'healthPoll', src: 'healthPoll' },
           ],
-          entry: 'tellLoopDropped',
+          entry: ['markReconnecting', 'tellLoopDropped'],
           on: {
             HEALTHY: { actions: 'tellLoopRetry' },
             RETRY_NOW: { actions: 'tellLoopRetry' },
@@ -324,6 +345,7 @@ export const webSocketMachine = setup({
         },
         // No network: nothing is attempted and no attempt is spent until it is back.
         offline: {
+          entry: 'markReconnecting',
           on: { ONLINE: { target: 'link', actions: ['goOnline', 'countAttempt'] } },
         },
       },
@@ -334,11 +356,14 @@ export const webSocketMachine = setup({
 });
 
 /**
- * The status a person sees (seed 004's states) for a snapshot of the machine.
+ * The status a person sees for a snapshot of the machine (see {@link WebSocketStatus}):
+ * `closed` in `idle` and `closed`, `connecting` for the first attempt of a
+ * session, the activity while connected, `waiting` for everything else of a
+ * session (waits, reconnect attempts, offline), `error`.
  *
  * @example
  * ```ts
- * statusOf(actor.getSnapshot()); // 'idle' | 'listening' | 'thinking' | 'speaking' | 'waiting' | 'error'
+ * statusOf(actor.getSnapshot()); // 'closed' | 'connecting' | 'idle' | 'listening' | 'thinking' | 'speaking' | 'waiting' | 'error'
  * ```
  */
 export function statusOf(snapshot: SnapshotFrom<typeof webSocketMachine>): WebSocketStatus {
@@ -347,6 +372,7 @@ export function statusOf(snapshot: SnapshotFrom<typeof webSocketMachine>): WebSo
     const value = snapshot.value as { session: { link: { connected: { activity: Activity } } } };
     return value.session.link.connected.activity;
   }
+  if (snapshot.matches({ session: { link: 'connecting' } }) && !snapshot.context.reconnecting) return 'connecting';
   if (snapshot.matches('session')) return 'waiting';
-  return 'idle';
+  return 'closed';
 }

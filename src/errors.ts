@@ -179,6 +179,8 @@ export interface ApiErrorDetails {
   retryAfter?: number;
   /** Why a response that arrived is still an error (malformed JSON, too large). */
   reason?: string;
+  /** For a redirect that was not followed: where it pointed (resolved, redacted). */
+  location?: string;
 }
 
 /**
@@ -199,6 +201,8 @@ export class ApiError extends StatewireError {
   readonly method: string | undefined;
   /** Milliseconds the server asked us to wait, if it said. */
   readonly retryAfter: number | undefined;
+  /** Where a redirect that was not followed pointed (`maxRedirects: 0`, too many redirects). */
+  readonly location: string | undefined;
 
   constructor(status: number, body: unknown, details: ApiErrorDetails = {}, options?: ErrorOptions) {
     const text = STATUS_TEXT[status];
@@ -211,6 +215,7 @@ export class ApiError extends StatewireError {
     this.url = details.url;
     this.method = details.method;
     this.retryAfter = details.retryAfter;
+    this.location = details.location;
   }
 
   static override [Symbol.hasInstance](x: unknown): boolean {
@@ -232,12 +237,21 @@ export class TimeoutError extends StatewireError {
   readonly url: string | undefined;
   /** The timeout that elapsed, in milliseconds. */
   readonly timeout: number;
+  /**
+   * Which step of opening a connection was still unfinished, e.g. `'handshake'`
+   * (TCP connected, the server never answered the upgrade / sent no response
+   * headers) or `'url'` (the `url` provider never settled); undefined for requests.
+   */
+  readonly phase: string | undefined;
 
-  constructor(url: string | undefined, timeout: number, options?: ErrorOptions) {
+  constructor(url: string | undefined, timeout: number, options?: ErrorOptions & { phase?: string; detail?: string }) {
     const target = url === undefined ? 'Request' : `Request to ${urlForMessage(url)}`;
-    super(`${target} timed out after ${timeout} ms`, options);
+    const { phase, detail, ...errorOptions } = options ?? {};
+    const where = phase === undefined ? '' : ` in the ${phase} phase`;
+    super(`${target} timed out after ${timeout} ms${where}${detail === undefined ? '' : ` (${detail})`}`, errorOptions);
     this.url = url;
     this.timeout = timeout;
+    this.phase = phase;
   }
 
   static override [Symbol.hasInstance](x: unknown): boolean {
@@ -362,8 +376,11 @@ export class NetworkError extends StatewireError {
   readonly url: string | undefined;
   readonly reachedServer: boolean;
 
-  constructor(code: string, url: string | undefined, reachedServer: boolean, options?: ErrorOptions) {
-    super(`${code}: request to ${url === undefined ? 'the server' : urlForMessage(url)} failed${reachedServer ? '' : ' (never reached the server)'}`, options);
+  /** `detail` (already redacted) is appended to the message: what failed, e.g. a url provider's own error message. */
+  constructor(code: string, url: string | undefined, reachedServer: boolean, options?: ErrorOptions & { detail?: string }) {
+    const { detail, ...errorOptions } = options ?? {};
+    const why = detail === undefined ? '' : `: ${detail}`;
+    super(`${code}: request to ${url === undefined ? 'the server' : urlForMessage(url)} failed${reachedServer ? '' : ' (never reached the server)'}${why}`, errorOptions);
     this.code = code;
     this.url = url;
     this.reachedServer = reachedServer;

@@ -8,11 +8,13 @@ import { CircuitBreaker, REJECTED } from '../breaker/CircuitBreaker.js';
 import { RateLimiter } from '../rateLimiter/RateLimiter.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createRootActor } from '../createRootActor.js';
+import { dialAttempt } from './dialAttempt.js';
+import type { DialRules } from './followRedirects.js';
 import { ApiError, NetworkError, RateLimitError, StatewireError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../security/redact.js';
 import { createHttpTransport, type TransportChoice } from '../transports/http/createHttpTransport.js';
 import type { HttpTransport, TransportOptions } from '../transports/http/HttpTransport.js';
-import { isReplayable, parseBody, parseErrorBody, withoutStaleContentType, type WireBody } from './bodies.js';
+import { isReplayable, parseBody, parseErrorBody, type WireBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
 import { PendingWaits } from '../PendingWaits.js';
 import { hasHeader } from './hasHeader.js';
@@ -61,6 +63,8 @@ export interface HttpCoreOptions {
   transport: TransportChoice;
   transportOptions: TransportOptions;
   maxResponseBytes: number;
+  /** Redirects, per-hop URL checks and error-body scrubbing (the client's `OriginGuard`). */
+  dial?: DialRules;
   clock?: Clock;
   onError?: (error: unknown) => void;
   /** Told about each retry (for logging). */
@@ -91,7 +95,8 @@ function startClientActor(options: HttpCoreOptions, clock: Clock): Actor<typeof 
     fresh.children.breaker!.snapshot = JSON.parse(JSON.stringify(snapshot));
     restored = fresh as unknown as Snapshot<unknown>;
   }
-  return createRootActor(httpClientMachine, { input, clock, snapshot: restored, onError: options.onError });
+  // The client actor's only timers are its breaker's and limiter's: background ones.
+  return createRootActor(httpClientMachine, { input, clock, snapshot: restored, onError: options.onError, background: true });
 }
 
 /**
@@ -187,7 +192,7 @@ export class HttpCore {
     const started = this.clock.now();
     let result: { ok: boolean; status?: number; error?: unknown };
     try {
-      const res = await transport.request({ method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 });
+      const res = await dialAttempt(transport, { method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 }, this.options.dial);
       result = res.status >= 200 && res.status < 300 ? { ok: true, status: res.status } : { ok: false, status: res.status, error: new ApiError(res.status, parseErrorBody(res.headers, res.body), { url: redactUrl(url), method: 'GET' }) };
     } catch (error) {
       result = { ok: false, error };
@@ -222,7 +227,6 @@ export class HttpCore {
     // A stream is read once: a call that sends one is not retried.
     const retries = req.body === undefined || typeof req.body === 'string' || isReplayable(req.body) ? req.retries : 0;
     const statsKey = endpointKey(req.endpoint);
-    const headers = withoutStaleContentType(req.headers, req.body);
     /** End of the server pause this call has already spent a retry waiting for. */
     let waitedFor = 0;
     for (let attempt = 1; ; attempt++) {
@@ -256,15 +260,15 @@ export class HttpCore {
       if (ticket === REJECTED) throw this.refuse(this.breaker.rejection());
       let error: unknown;
       try {
-        const res = await transport.request({
+        const res = await dialAttempt(transport, {
           method: req.method,
           url: req.url,
-          headers,
+          headers: req.headers,
           body: req.body,
           timeout,
           signal: req.signal,
           maxResponseBytes: this.options.maxResponseBytes,
-        });
+        }, this.options.dial);
         // Disposed while in flight: the machine is gone; report nothing, settle at once.
         if (this.disposed) throw this.disposedError();
         if (res.status < 400) {

@@ -1,4 +1,5 @@
 import { ApiError, ValidationError } from '../errors.js';
+import { hasHeader } from './hasHeader.js';
 
 /**
  * A body as a transport sends it: text, bytes, or one of the web body types
@@ -75,26 +76,29 @@ export function serializeBody(data: unknown): SerializedBody {
 }
 
 /**
- * The headers to send with `body`: for a `FormData`, a content type without the
- * multipart boundary (say a client-wide `Content-Type: application/json`) is
- * dropped so the transport sets the right one, as ky does. Returns `headers`
- * itself when nothing changes (always, for any other body).
+ * The headers to send with a serialised body: its content type when the caller
+ * set none; for a `FormData`, a content type without the multipart boundary
+ * (say a client-wide `Content-Type: application/json`) is dropped so the
+ * transport sets the right one, as ky does. Returns `headers` itself when
+ * nothing changes.
  *
  * @example
  * ```ts
- * withoutStaleContentType({ 'Content-Type': 'application/json' }, new FormData()); // {}
+ * withBodyHeaders({ 'Content-Type': 'application/json' }, serializeBody(new FormData())); // {}
  * ```
  */
-export function withoutStaleContentType(headers: Record<string, string>, body: WireBody | undefined): Record<string, string> {
-  if (typeof body !== 'object' || body instanceof Uint8Array || !hasGlobal('FormData') || !(body instanceof FormData)) return headers;
-  let out = headers;
-  for (const name in headers) {
-    if (name.toLowerCase() === 'content-type' && !/boundary=/i.test(headers[name]!)) {
-      if (out === headers) out = { ...headers };
-      delete out[name];
+export function withBodyHeaders(headers: Record<string, string>, { body, contentType }: SerializedBody): Record<string, string> {
+  if (typeof body === 'object' && !(body instanceof Uint8Array) && hasGlobal('FormData') && body instanceof FormData) {
+    let out = headers;
+    for (const name in headers) {
+      if (name.toLowerCase() === 'content-type' && !/boundary=/i.test(headers[name]!)) {
+        if (out === headers) out = { ...headers };
+        delete out[name];
+      }
     }
+    return out;
   }
-  return out;
+  return contentType && !hasHeader(headers, 'content-type') ? { ...headers, 'content-type': contentType } : headers;
 }
 
 /** Whether a body can be sent again on a retry (a stream is read once). */

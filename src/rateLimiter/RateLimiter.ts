@@ -90,10 +90,15 @@ export class RateLimiter {
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
+        // OPEN → HALF_OPEN / a pause's end: nobody awaits them, they must not keep the process alive.
+        background: true,
       });
     watch(this.actor, (snapshot) => this.sync(snapshot.value, snapshot.context));
     const first = this.actor.getSnapshot();
     this.sync(first.value, first.context);
+    // A restored pause has lost its resume timer (statelyai/xstate#5331): re-arm it
+    // from the pause's absolute end. A fresh actor is never paused.
+    if (this.paused) this.actor.send({ type: 'RESUME', at: this.clock.now() });
     if (options.enabled === false) this.disable();
   }
 

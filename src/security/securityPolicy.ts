@@ -1,39 +1,12 @@
 /**
  * What each {@link SecurityLevel} enforces, checked when a connection is
- * constructed.
+ * constructed and for every URL it dials later (see `dialUrl.ts`).
  *
  * @module
  */
 import { ConfigError } from '../errors.js';
 import { SecurityLevel } from '../config/enums.js';
 import { redactUrl } from './redact.js';
-
-/**
- * The rules of each level, one sentence each, for the README and for error
- * hints. `basic` and `standard` differ only in name today.
- *
- * @example
- * ```ts
- * for (const rule of SECURITY_LEVEL_RULES.maximum) console.log(`- ${rule}`);
- * ```
- */
-export const SECURITY_LEVEL_RULES: Readonly<Record<SecurityLevel, readonly string[]>> = (() => {
-  const always = [
-    'Credentials (Authorization, Cookie, API keys, URL passwords and secret query parameters) are redacted from errors, events, logs, statistics and inspector snapshots.',
-    'With `encryption: true` (the default), plain `http:`/`ws:` URLs are refused except to loopback hosts (localhost, 127.0.0.0/8, ::1).',
-  ];
-  const noInsecureTls = 'Turning off TLS certificate verification (`rejectUnauthorized: false`) is refused except to loopback hosts.';
-  return Object.freeze({
-    basic: Object.freeze([...always]),
-    standard: Object.freeze([...always]),
-    enhanced: Object.freeze([...always, noInsecureTls]),
-    maximum: Object.freeze([
-      ...always,
-      'Plain `http:`/`ws:` URLs are refused except to loopback hosts, even with `encryption: false`.',
-      'Turning off TLS certificate verification (`rejectUnauthorized: false`) is refused, even to loopback hosts.',
-    ]),
-  });
-})();
 
 const IPV4_LOOPBACK = /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 // IPv4-mapped loopback as written (::ffff:127.0.0.1) and as WHATWG URL normalises it (::ffff:7f00:1).
@@ -83,6 +56,8 @@ export interface TransportSecurityOptions {
   rejectUnauthorized?: boolean | undefined;
   /** Class that checks, e.g. `'HTTPConnection'`; prefixes the error message. */
   owner?: string | undefined;
+  /** The option a refused URL is named as, e.g. `'healthUrl'`. Default `'url'`. */
+  option?: string | undefined;
 }
 
 /**
@@ -106,7 +81,7 @@ const LEVELS = Object.values(SecurityLevel);
 
 /**
  * Enforces the transport rules of the connection's {@link SecurityLevel}
- * (listed in {@link SECURITY_LEVEL_RULES}) and returns what it resolved.
+ * (listed in `SECURITY_LEVEL_RULES`, securityLevelRules.ts) and returns what it resolved.
  * URLs in messages are redacted.
  *
  * @throws {ConfigError} naming `url` (plain transport refused),
@@ -121,7 +96,7 @@ const LEVELS = Object.values(SecurityLevel);
  * ```
  */
 export function checkTransportSecurity(options: TransportSecurityOptions): TransportSecurity {
-  const { url, securityLevel, encryption = true, rejectUnauthorized, owner } = options;
+  const { url, securityLevel, encryption = true, rejectUnauthorized, owner, option: urlOption = 'url' } = options;
   const err = (option: string, value: unknown, reason: string) =>
     new ConfigError(option, value, reason, owner === undefined ? {} : { owner });
 
@@ -137,17 +112,17 @@ export function checkTransportSecurity(options: TransportSecurityOptions): Trans
   try {
     parsed = new URL(String(url), (globalThis as { location?: { href?: string } }).location?.href);
   } catch {
-    throw err('url', shownUrl, 'expected an absolute URL');
+    throw err(urlOption, shownUrl, 'expected an absolute URL');
   }
   const plain = parsed.protocol === 'http:' || parsed.protocol === 'ws:';
   const secure = parsed.protocol === 'https:' || parsed.protocol === 'wss:';
   const loopback = isLoopbackHost(parsed.hostname);
 
   if (plain && !loopback && encryption) {
-    throw err('url', shownUrl, 'expected an https: or wss: URL because encryption is on (plain http:/ws: is allowed only to loopback hosts)');
+    throw err(urlOption, shownUrl, 'expected an https: or wss: URL because encryption is on (plain http:/ws: is allowed only to loopback hosts)');
   }
   if (plain && !loopback && level === 'maximum') {
-    throw err('url', shownUrl, 'expected an https: or wss: URL at securityLevel "maximum" (plain http:/ws: is allowed only to loopback hosts)');
+    throw err(urlOption, shownUrl, 'expected an https: or wss: URL at securityLevel "maximum" (plain http:/ws: is allowed only to loopback hosts)');
   }
   if (rejectUnauthorized === false && level === 'maximum') {
     throw err('rejectUnauthorized', false, 'expected true or undefined at securityLevel "maximum" (TLS certificate verification cannot be turned off)');

@@ -9,12 +9,16 @@ import { createLog, type Log } from '../http/createLog.js';
 import { hasHeader } from '../http/hasHeader.js';
 import { splitCredentials } from '../http/splitCredentials.js';
 import { parseValue } from '../messages/parseText.js';
-import { redactUrl } from '../security/redact.js';
+import { isSensitiveHeader, redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
+import { checkHeaders } from '../security/headerSyntax.js';
+import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
+import { attemptFailureError, connectTimeoutError, type AttemptProgress, type ConnectPhase } from '../clients/connectFailure.js';
 import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
 import { actorOwners } from '../actorOwners.js';
 import { Inbox } from '../websocket/Inbox.js';
-import { openEventStream, type EventStream, type StreamHandlers } from './openEventStream.js';
+import { openEventStream, type EventStream, type RedirectRules, type StreamHandlers } from './openEventStream.js';
+import { checkDialUrl } from '../security/dialUrl.js';
 import { sseSpec, type SSEConnectionOptions } from './sseOptions.js';
 
 /** One server-sent event as `receive()` and `on()` deliver it. */
@@ -94,6 +98,8 @@ export class SSEConnection extends LiveConnection {
   private lastActivityAt: number | null = null;
   /** A `retry:` not yet delivered with an event. */
   private retryToReport: number | undefined;
+  /** The latest attempt's progress: what connect() reports when it did not open. */
+  private lastAttempt: AttemptProgress | undefined = undefined;
 
   constructor(options: SSEConnectionOptions) {
     super();
@@ -130,9 +136,12 @@ export class SSEConnection extends LiveConnection {
    * lifecycle to the machine, hands events straight to the connection, and
    * watches for a stall. An object rather than closures: every open stream keeps one.
    */
-  private static readonly Attempt = class StreamAttempt implements StreamHandlers {
+  private static readonly Attempt = class StreamAttempt implements StreamHandlers, AttemptProgress {
     stopped = false;
     stream: EventStream | undefined = undefined;
+    phase: ConnectPhase = 'headers';
+    failure: unknown = undefined;
+    error: StatewireError | undefined = undefined;
     /** One timer for the idle check, re-armed lazily: activity only records a time. */
     idleTimer: unknown = undefined;
     lastActivity = 0;
@@ -144,13 +153,23 @@ export class SSEConnection extends LiveConnection {
 
     async open(): Promise<void> {
       const conn = this.conn;
+      let headers: Record<string, string>;
       try {
-        const headers = await conn.headersForAttempt();
+        headers = await conn.headersForAttempt();
+      } catch (error) {
+        // No request was made: the headers function failed, or its headers were refused (a ConfigError).
+        this.failure = error;
+        if (!this.stopped) this.sendBack({ type: 'STREAM_FAILED', reason: conn.log.redactor.text(`could not open: ${(error as Error)?.message ?? error}`) });
+        return;
+      }
+      try {
         if (this.stopped) return;
+        // No hook tells when TCP connects: from here on the request is on its way.
+        this.phase = 'handshake';
         const o = conn.o;
         const stream = await openEventStream(
           conn.targetUrl,
-          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, ...(o.fetch ? { fetch: o.fetch } : {}) },
+          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, redirects: conn.redirectRules(), ...(o.fetch ? { fetch: o.fetch } : {}) },
           this,
         );
         this.stream = stream;
@@ -188,9 +207,11 @@ export class SSEConnection extends LiveConnection {
       this.end(reason);
     }
 
-    onFailure(reason: string, status?: number): void {
+    onFailure(reason: string, status?: number, error?: unknown): void {
       if (this.stopped) return;
       const conn = this.conn;
+      // A redirect chain that failed: connect() rejects with its error (the construction-time ConfigError for a refused target).
+      if (error instanceof StatewireError) this.error = error;
       // The caller's shouldReconnect decides for any status it is asked about; without one the machine's rule (401 / 403 final) holds.
       const verdict = status !== undefined && status !== 204 && conn.o.shouldReconnect !== undefined ? { terminal: !conn.o.shouldReconnect(status) } : {};
       this.sendBack({ type: 'STREAM_FAILED', reason: conn.log.redactor.text(reason), ...(status === undefined ? {} : { status }), ...verdict });
@@ -234,12 +255,15 @@ export class SSEConnection extends LiveConnection {
       this.stopped = true;
       this.clearIdle();
       this.stream?.close();
+      // Kept as the connection's lastAttempt until the next one: without the closed stream.
+      this.stream = undefined;
     }
   };
 
   /** @internal The `stream` actor's work. */
   runStream(sendBack: (event: SseEvent) => void): () => void {
     const attempt = new SSEConnection.Attempt(this, sendBack);
+    this.lastAttempt = attempt;
     void attempt.open();
     return () => attempt.stop();
   }
@@ -251,7 +275,9 @@ export class SSEConnection extends LiveConnection {
     if (computed !== undefined && (typeof computed !== 'object' || computed === null)) {
       throw new TypeError('the headers function did not return an object');
     }
-    const headers: Record<string, string> = { ...this.o.customHeaders, ...computed };
+    // A function's headers pass the construction-time rules (no CR/LF, valid names) before any request.
+    const checked = typeof given === 'function' && computed !== undefined ? checkHeaders(computed, 'headers', 'SSEConnection') : computed;
+    const headers: Record<string, string> = { ...this.o.customHeaders, ...checked };
     if (this.basicAuth !== undefined && !hasHeader(headers, 'authorization')) headers.Authorization = this.basicAuth;
     // New secrets (a refreshed token) are redacted from then on.
     if (typeof given === 'function') this.log.remember(headers);
@@ -310,7 +336,8 @@ export class SSEConnection extends LiveConnection {
         return this.settleOpenWaiters(new NetworkError('HTTP_204', this.url, true, { cause: new Error('the server answered 204 No Content') }));
       case 'error': {
         const status = e.status;
-        const error = new NetworkError(status !== undefined ? `HTTP_${status}` : 'SSE_CONNECT_FAILED', this.url, status !== undefined, { cause: new Error(e.message) });
+        const fallback = () => new NetworkError(status !== undefined ? `HTTP_${status}` : 'SSE_CONNECT_FAILED', this.url, status !== undefined, { cause: new Error(e.message) });
+        const error = status !== undefined ? fallback() : this.attemptError(false, fallback);
         if (status === 401 || status === 403) this.eventsInstance?.emit('authentication_failed', e.message, 'error', { status });
         else this.eventsInstance?.emit('connection_error', e.message, 'warning', status === undefined ? undefined : { status });
         return this.settleOpenWaiters(error);
@@ -322,13 +349,45 @@ export class SSEConnection extends LiveConnection {
   private onSnapshot(snapshot: SnapshotFrom<typeof sseMachine>): void {
     if (this.open && !snapshot.matches({ session: { stream: 'open' } })) this.open = false;
     // A first attempt that timed out rejects connect() too (the loop keeps trying in the background).
-    if (this.awaitingOpen && snapshot.matches({ session: 'waiting' }) && snapshot.context.lastError !== null) {
-      this.settleOpenWaiters(new NetworkError('SSE_CONNECT_FAILED', this.url, snapshot.context.lastStatus !== null, { cause: new Error(snapshot.context.lastError) }));
+    const { lastError, lastStatus } = snapshot.context;
+    if (this.awaitingOpen && snapshot.matches({ session: 'waiting' }) && lastError !== null) {
+      this.settleOpenWaiters(this.attemptError(lastError === CONNECT_TIMEOUT, () => new NetworkError('SSE_CONNECT_FAILED', this.url, lastStatus !== null, { cause: new Error(lastError) })));
     }
     const status = sseStatusOf(snapshot);
     if (status === this.status) return;
     this.status = status;
     this.eventsInstance?.health(healthOfStatus(status));
+  }
+
+  /**
+   * Why the last attempt did not open: its own failure (the headers function
+   * failed, or its headers were refused), a TimeoutError naming its phase, or else `fallback`.
+   */
+  private attemptError(timedOut: boolean, fallback: () => StatewireError): StatewireError {
+    const attempt = this.lastAttempt;
+    if (attempt?.error !== undefined) return attempt.error;
+    if (attempt?.failure !== undefined) {
+      return attemptFailureError('SSE_CONNECT_FAILED', this.url, attempt.failure, 'the headers function failed', (t) => this.log.redactor.text(t));
+    }
+    if (timedOut && attempt !== undefined) return connectTimeoutError(this.url, this.o.timeout, attempt.phase, 'the server sent no response headers');
+    return fallback();
+  }
+
+  /**
+   * Redirects are dialled like the configured URL: each target passes the
+   * construction-time rules, and a hop to another origin drops the credential
+   * headers (the ones redacted in logs: Authorization, Cookie, X-API-Key,
+   * secret-looking names, `sensitiveHeaders`).
+   */
+  private redirectRules(): RedirectRules {
+    const o = this.o;
+    const rules = { protocols: ['http', 'https'], securityLevel: o.securityLevel, encryption: o.encryption, owner: 'SSEConnection' };
+    return { max: MAX_REDIRECTS, check: (url) => void checkDialUrl(url, rules), isCredential: (name) => isSensitiveHeader(name, o.sensitiveHeaders) };
+  }
+
+  /** What `console.log(connection)` and `util.inspect` show: a short summary, secrets redacted. */
+  [inspectCustom](): string {
+    return inspectSummary('SSEConnection', { name: this.name, url: this.url, status: this.status, health: this.health });
   }
 
   protected get log(): Log {
@@ -470,6 +529,11 @@ export class SSEConnection extends LiveConnection {
 }
 
 const owners = actorOwners<SSEConnection>('SSEConnection');
+
+/** The machine's `lastError` when the connect timeout ended an attempt. */
+const CONNECT_TIMEOUT = 'connect timeout';
+/** Redirects followed per attempt (got's default); more fail the attempt. */
+const MAX_REDIRECTS = 10;
 
 const connectionMachine = sseMachine.provide({
   actors: {

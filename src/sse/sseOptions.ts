@@ -1,8 +1,9 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
-import { bool, fn, list, methods, ms, num, oneOf, optional, record, type Rule, str, url } from '../config/validate.js';
+import { bool, fn, list, methods, ms, num, oneOf, optional, type Rule, str, url } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
+import { headerRecord } from '../security/headerSyntax.js';
 import type { MessageParse } from '../messages/parseText.js';
 import { parseRule } from '../messages/parseRule.js';
 
@@ -38,7 +39,11 @@ export interface SSEConnectionOptions {
   autoReconnect?: boolean;
   /** A stream that stayed open this long starts the next wait from scratch. Default 5000. */
   minUptime?: number;
-  /** Headers of every request; a function is called before every (re)connect. */
+  /**
+   * Headers of every request; a function is called before every (re)connect. Names must be
+   * tokens and values free of CR, LF and other control characters: refused at construction,
+   * or (a function's result) before the request, with a `ConfigError` naming the header.
+   */
   headers?: SSEHeaders;
   /** Seed 000's static headers (merged under `headers`). */
   customHeaders?: Record<string, string>;
@@ -71,7 +76,7 @@ const headersRule: Rule<SSEHeaders | undefined> = {
   check: (value, option) => {
     if (value === undefined || typeof value === 'function') return value as SSEHeaders | undefined;
     if (typeof value !== 'object' || value === null) throw new ConfigError(option, value, 'expected an object of header strings or a function returning one');
-    return record(str()).check(value, option);
+    return headerRecord().check(value, option);
   },
 };
 
@@ -87,7 +92,7 @@ export const sseSpec = {
   autoReconnect: bool({ default: true }),
   minUptime: ms(0, 3_600_000, 5_000),
   headers: headersRule,
-  customHeaders: record(str(), { default: {} }),
+  customHeaders: { check: (value, option) => (value === undefined ? {} : headerRecord().check(value, option)) } as Rule<Record<string, string>>,
   sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
   withCredentials: bool({ default: false }),
   idleTimeout: ms(0, 86_400_000, 45_000),

@@ -36,6 +36,10 @@ export class GuruConnection extends WebSocketConnection {
     this.connect().catch(() => {});
   }
 
+  protected override get ownerName(): string {
+    return 'GuruConnection';
+  }
+
   /** Seed 004 troubleshooting: reconnect now if the backend is back (skips the rest of the wait). */
   _startHealthCheck(): void {
     this.actor.send({ type: 'RETRY_NOW' });

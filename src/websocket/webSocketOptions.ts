@@ -2,15 +2,20 @@ import type { Activity } from '../../machines/websocket.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
-import { bool, fn, list, methods, ms, num, oneOf, optional, record, type Rule, shape, str, url } from '../config/validate.js';
+import { bool, fn, list, methods, ms, num, oneOf, optional, type Rule, shape, str, url } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
+import { headerRecord, subprotocolList } from '../security/headerSyntax.js';
 import type { MessageParse } from './decodeMessage.js';
 import { parseRule } from '../messages/parseRule.js';
 import type { OverflowPolicy } from './OutboundQueue.js';
 
 /** Options of `WebSocketConnection`: seed 000's and seed 004's names together. Durations in ms. */
 export interface WebSocketConnectionOptions {
-  /** `ws:`/`wss:` URL, or a (sync or async) function called before every attempt (fresh tokens). */
+  /**
+   * `ws:`/`wss:` URL, or a (sync or async) function called before every attempt (fresh tokens).
+   * A function's result passes the same checks as a URL given here (protocol, `securityLevel`,
+   * `encryption`) before anything is dialled; a refused one fails the attempt with the same `ConfigError`.
+   */
   url: string | (() => string | Promise<string>);
   name?: string;
   /** Connect timeout (seed 000). Default 10000. */
@@ -28,11 +33,15 @@ export interface WebSocketConnectionOptions {
   /** Default 30000; 0 turns the heartbeat off. */
   pingInterval?: number;
   pongTimeout?: number;
-  /** Browsers cannot send ping frames: the app-level ping message to send instead. */
+  /**
+   * Browsers cannot send ping frames: the app-level ping message to send instead
+   * (objects as JSON). A browser connection runs a heartbeat only with `ping` and
+   * `isPong` both set; in Node ping frames are used and this is not needed.
+   */
   ping?: unknown;
-  /** Recognises the app-level pong among incoming messages. */
+  /** Recognises the app-level pong among incoming messages (not delivered as messages). */
   isPong?: (message: unknown) => boolean;
-  /** Polled while waiting; default: the URL with http(s) and path /health; false: none. */
+  /** Polled while waiting; default: the URL with http(s) and path /health; false: none. Held to the same security rules as `url`. */
   healthUrl?: string | false;
   /** Default 5000 (seed 004). */
   healthInterval?: number;
@@ -45,7 +54,11 @@ export interface WebSocketConnectionOptions {
   delivery?: {
     messageId: (message: unknown) => unknown;
     ackId: (incoming: unknown) => unknown;
-    /** No acknowledgement within this (ms) while open: the link is treated as dead and reconnected. Default 30000. */
+    /**
+     * No acknowledgement within this (ms) while open: the link is treated as dead and
+     * reconnected (checked at most once per `ackTimeout`, so found within twice that;
+     * not timed while disconnected). Default 30000.
+     */
     ackTimeout?: number;
   };
   /**
@@ -55,15 +68,19 @@ export interface WebSocketConnectionOptions {
   onOpen?: (connection: unknown) => void | Promise<void>;
   /** false makes a close terminal (no reconnect). Default: reconnect on every close but 1000. */
   shouldReconnect?: (close: { code: number; reason: string }) => boolean;
-  /** Maps an incoming message to an activity (speaking / idle …). */
+  /**
+   * Maps an incoming message to an activity (speaking / idle …). Without it, the
+   * server's next data message after a user message ends `thinking` (→ `idle`).
+   */
   activityFromMessage?: (message: unknown) => Activity | undefined;
   /** Which sent messages count as the user's (→ thinking). Default: `type` 'message' or 'user_message'. */
   isUserMessage?: (message: unknown) => boolean;
   /** How text frames are decoded. Default 'auto' (JSON when it looks like JSON). */
   parse?: MessageParse;
-  /** Node only: handshake headers. */
+  /** Node only: handshake headers. Names must be tokens and values free of CR, LF and other control characters (refused at construction). */
   headers?: Record<string, string>;
   sensitiveHeaders?: string[];
+  /** Subprotocols offered; each an RFC 6455 token (no space or comma), none twice (refused at construction). */
   protocols?: string[];
   /** Largest accepted message (Node), bytes. Default 16 MiB. */
   maxPayload?: number;
@@ -120,9 +137,9 @@ export const webSocketSpec = {
   activityFromMessage: optional(fn<(m: unknown) => Activity | undefined>()),
   isUserMessage: fn<(m: unknown) => boolean>({ default: isUserMessage }),
   parse: parseRule,
-  headers: optional(record(str())),
+  headers: optional(headerRecord()),
   sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
-  protocols: optional(list(str({ nonEmpty: true }))),
+  protocols: optional(subprotocolList()),
   maxPayload: num({ integer: true, min: 1, max: 2 ** 31, default: 16 * MB }),
   inboxSize: num({ integer: true, min: 1, max: 1_000_000, default: 1000 }),
   securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),

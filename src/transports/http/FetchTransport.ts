@@ -34,12 +34,20 @@ async function readText(res: Response, limit: number, over: () => Error): Promis
  */
 export class FetchTransport implements HttpTransport {
   readonly name = 'fetch';
+  /** In a browser fetch follows redirects itself; in Node it returns them (`redirect: 'manual'`) for the client to follow. */
+  readonly followsRedirects: boolean;
   /** Aborted by `close(true)`: ends every request in flight. */
   private closing = new AbortController();
 
   constructor(
-    private readonly options: TransportOptions & { fetch?: typeof fetch } = {},
-  ) {}
+    private readonly options: TransportOptions & {
+      fetch?: typeof fetch;
+      /** Let fetch follow redirects (`redirect: 'follow'`). Default: true outside Node, where `'manual'` gives only an opaque response. */
+      followsRedirects?: boolean;
+    } = {},
+  ) {
+    this.followsRedirects = options.followsRedirects ?? !(typeof process !== 'undefined' && typeof process.versions?.node === 'string');
+  }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
     const doFetch = this.options.fetch ?? globalThis.fetch;
@@ -50,6 +58,7 @@ export class FetchTransport implements HttpTransport {
     try {
       const res = await doFetch(req.url, {
         method: req.method,
+        redirect: this.followsRedirects ? (req.redirect ?? 'follow') : 'manual',
         headers: req.headers,
         body: req.body as BodyInit | undefined,
         signal,

@@ -14,6 +14,11 @@ export interface TransportRequest {
   signal?: AbortSignal;
   /** Read no further than this many bytes of body (after decoding). */
   maxResponseBytes: number;
+  /**
+   * Only for a transport with `followsRedirects`: `'follow'` (default) or
+   * `'error'` (`maxRedirects: 0`). Every other transport returns a 3xx as it is.
+   */
+  redirect?: 'follow' | 'error';
 }
 
 /** A response as text; the client decides how to parse it. */
@@ -42,6 +47,12 @@ export interface TransportResponse {
  */
 export interface HttpTransport {
   readonly name: string;
+  /**
+   * True when the transport follows redirects itself and cannot return a 3xx
+   * (a browser's fetch: `redirect: 'manual'` only yields an opaque response).
+   * Otherwise (the default) a 3xx comes back as it is and the client follows it.
+   */
+  readonly followsRedirects?: boolean;
   request(request: TransportRequest): Promise<TransportResponse>;
   /** Closes pooled sockets; with `force`, also aborts requests in flight. */
   close(force?: boolean): Promise<void>;

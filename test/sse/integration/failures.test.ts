@@ -226,7 +226,8 @@ describe('no stream at all', () => {
       }),
     );
     const conn = connection({ url: server.url, timeout: 150 });
-    await expect(conn.connect()).rejects.toMatchObject({ code: 'SSE_CONNECT_FAILED' });
+    // The server accepted the connection: a TimeoutError naming the phase, not a NetworkError.
+    await expect(conn.connect()).rejects.toMatchObject({ name: 'TimeoutError', phase: 'handshake', timeout: 150 });
     expect(conn.actor.getSnapshot().context.lastError).toBe('connect timeout');
     await server.waitForClosed(0);
     expect(server.requests[0]!.closedEarly).toBe(true);

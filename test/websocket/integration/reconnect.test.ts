@@ -3,7 +3,7 @@
  * `WebSocketConnection`, against real `ws` servers on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { GuruConnection, NetworkError, WebSocketConnection } from '../../../src/index.js';
+import { GuruConnection, NetworkError, TimeoutError, WebSocketConnection } from '../../../src/index.js';
 import type { WebSocketConnectionOptions } from '../../../src/index.js';
 import { json, startServer } from '../../helpers/testServer.js';
 import { nextEvent, recordEvents, refusedPort, sleep, startSilentServer, startWsServer, tracker, waitFor } from '../../helpers/wsServer.js';
@@ -30,7 +30,7 @@ describe('kill and restart the server', () => {
     conn.on('reconnecting', (e: { attempt: number; delay: number }) => reconnecting.push(e));
     conn.on('close', (e: { code: number }) => closes.push(e));
     await conn.connect();
-    expect(statuses).toEqual(['waiting', 'idle']); // connecting shows as waiting, then open
+    expect(statuses).toEqual(['connecting', 'idle']);
     statuses.length = 0;
 
     await server.stop();
@@ -206,8 +206,9 @@ describe('giving up', () => {
       ),
       sleep(1000).then(() => 'still pending after 1 s'),
     ]);
-    expect(outcome).toBeInstanceOf(NetworkError);
-    expect(String((outcome as Error & { cause?: unknown }).cause)).toMatch(/timeout/i);
+    // TCP connected: a TimeoutError naming the phase, not "never reached the server".
+    expect(outcome).toBeInstanceOf(TimeoutError);
+    expect(outcome).toMatchObject({ phase: 'handshake', timeout: 100 });
   });
 
   it('close 1000 from the server: no reconnect, status not waiting', async () => {
