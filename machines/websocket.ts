@@ -15,8 +15,10 @@ export interface WebSocketInput {
   /** First reconnect delay; doubles, capped at `maxReconnectDelay`. Default 2000 (seed 004). */
   reconnectDelay?: number;
   maxReconnectDelay?: number;
-  /** `Infinity` (the seed's default) for no limit. */
+  /** Attempts after a link that opened dropped; `Infinity` (the seed's default) for no limit. */
   maxReconnectAttempts?: number;
+  /** Attempts one `CONNECT` may make before a link first opens (seed 000's `retryCount + 1`). Default `Infinity`. */
+  maxConnectAttempts?: number;
   /** The attempt count resets only after a connection stayed up this long. Default 5000. */
   minUptime?: number;
   jitter?: Jitter;
@@ -171,7 +173,7 @@ export const webSocketMachine = setup({
   actions: {
     trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
     emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
-    startCounting: assign({ attempts: 1, reconnecting: false }),
+    startCounting: assign({ ...loopGlue.startSession, reconnecting: false }),
     markReconnecting: assign({ reconnecting: true }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     // An attempt abandoned because the network went away is not spent.
@@ -208,6 +210,7 @@ export const webSocketMachine = setup({
     })),
     tellLoopRetry: sendTo('reconnect', { type: 'RETRY_NOW' as const }),
     opened: assign({
+      sessionOpened: true,
       connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null),
       lastError: null,
       heartbeat: ({ event }) => !(event.type === 'OPENED' && event.heartbeat === false),
@@ -229,12 +232,14 @@ export const webSocketMachine = setup({
       base: input?.reconnectDelay ?? 2_000,
       maxDelay: input?.maxReconnectDelay ?? 30_000,
       maxAttempts: input?.maxReconnectAttempts === undefined || input.maxReconnectAttempts === Infinity ? null : input.maxReconnectAttempts,
+      maxConnectAttempts: input?.maxConnectAttempts === undefined || input.maxConnectAttempts === Infinity ? null : input.maxConnectAttempts,
       minUptime: input?.minUptime ?? 5_000,
       jitter: input?.jitter ?? 'equal',
       seed: input?.seed ?? 1,
     },
     attempts: 0,
     nextDelay: 0,
+    sessionOpened: false,
     online: input?.online ?? true,
     lastClose: null,
     lastError: null,

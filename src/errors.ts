@@ -66,8 +66,23 @@ export function isStatewireError(x: unknown): x is StatewireError {
   return x instanceof StatewireError;
 }
 
-// Option names whose values must never appear in a message or on the error.
-const SECRET_OPTION = /token|key|secret|password|authorization|cookie|credential/i;
+// Words of option names whose values must never appear in a message or on the error.
+const SECRET_WORD = /^(token|key|keys|apikey|secret|secrets|password|passwd|passphrase|authorization|auth|bearer|cookie|cookies|credential|credentials|signature)$/;
+
+/**
+ * Whether an option path names a secret: one of its words (split at dots,
+ * brackets, `-`, `_` and camelCase humps) is `token`, `key`, `password`, …
+ * `accessToken`, `headers.X-API-Key` are; `rateLimiterOptions.limits.api.tokensPerSecond`
+ * (its words are `tokens per second`) is a rate, not a secret.
+ */
+function isSecretOption(option: string): boolean {
+  const words = option
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+  return words.some((w) => SECRET_WORD.test(w));
+}
 const MAX_SHOWN_STRING = 80;
 
 /** Renders a value for an error message without ever dumping an object's content. */
@@ -126,7 +141,7 @@ export class ConfigError extends StatewireError {
   readonly hint: string | undefined;
 
   constructor(option: string, value: unknown, reason: string, options: ConfigErrorOptions = {}) {
-    const secret = SECRET_OPTION.test(option);
+    const secret = isSecretOption(option);
     const { owner, hint, ...errorOptions } = options;
     const head = owner === undefined ? 'Invalid option' : `${owner}: invalid option`;
     // A hint such as "did you mean 5?" would leak a secret value, so drop it.

@@ -2,7 +2,7 @@ import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'x
 import { statusOf, webSocketMachine, type Activity, type WebSocketEvent, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
-import { validateOptions } from '../config/validate.js';
+import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { createRootActor } from '../createRootActor.js';
 import { NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { createLog, type Log } from '../http/createLog.js';
@@ -18,7 +18,7 @@ import { Acknowledgements } from './Acknowledgements.js';
 import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
 import { openSocket, socketsReportConnect, type SocketHandlers, type SocketLike } from './openSocket.js';
-import { webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
+import { webSocketAccept, webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
 
 /** Seed 004's `getStats()`. */
 export interface WebSocketStats {
@@ -102,10 +102,15 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
   private bytesSent = 0;
   private bytesReceived = 0;
   private lastConnectedAt: number | null = null;
+  /** Why the last attempt failed: what connect() rejects with once its session ends without a link. */
+  private lastFailure: Error | undefined;
 
   constructor(options: WebSocketConnectionOptions) {
     super();
-    const o = validateOptions('WebSocketConnection', options, webSocketSpec);
+    // GuruConnection names itself in errors (a static name survives minifiers; new.target.name may not).
+    const owner = (new.target as { ownerName?: string }).ownerName ?? 'WebSocketConnection';
+    const o = validateOptions(owner, options, webSocketSpec, { accept: webSocketAccept });
+    orderedOrRaised(o, options, 'reconnectDelay', 'maxReconnectDelay', owner);
     this.o = o;
     this.urlOption = options.url;
     this.clock = options.clock ?? systemClock;
@@ -125,7 +130,9 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
         pongTimeout: o.pongTimeout,
         reconnectDelay: o.reconnectDelay,
         maxReconnectDelay: o.maxReconnectDelay,
-        maxReconnectAttempts: o.autoReconnect ? (options.retryCount !== undefined ? o.retryCount + 1 : o.maxReconnectAttempts) : 1,
+        // One connect() makes retryCount + 1 attempts; reconnects after a drop follow maxReconnectAttempts.
+        maxConnectAttempts: o.autoReconnect ? o.retryCount + 1 : 1,
+        maxReconnectAttempts: o.autoReconnect ? o.maxReconnectAttempts : 1,
         minUptime: o.minUptime,
         seed: (Math.random() * 2 ** 32) | 0,
         online: browser.navigator?.onLine !== false,
@@ -310,7 +317,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
 
   private dialRules(option: 'url' | 'healthUrl') {
     const o = this.o;
-    return { protocols: option === 'url' ? ['ws', 'wss'] : ['http', 'https'], securityLevel: o.securityLevel, encryption: o.encryption, owner: 'WebSocketConnection', option };
+    return { protocols: option === 'url' ? ['ws', 'wss'] : ['http', 'https'], securityLevel: o.securityLevel, encryption: o.encryption, owner: this.ownerName, option };
   }
 
   /**
@@ -351,14 +358,17 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
         case 'max_reconnect_attempts':
           this.emit('max_reconnect_attempts', { attempts: e.attempts });
           this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error');
-          return this.settleOpenWaiters(new StatewireError(`${this.ownerName} gave up after ${e.attempts} attempts`));
+          // As ky and got: the call rejects with the last attempt's failure once the attempts are spent.
+          return this.settleOpenWaiters(this.lastFailure ?? new StatewireError(`${this.ownerName} gave up after ${e.attempts} attempts`));
         case 'error': {
           const reached = e.status !== undefined || e.code !== undefined;
           const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
           const error = reached ? new NetworkError(code, this.url, reached, { cause: new Error(e.message) }) : this.attemptError(false, () => new NetworkError(code, this.url, reached, { cause: new Error(e.message) }));
           this.emit('error', error);
           if (e.status === 401 || e.status === 403) this.eventsInstance?.emit('authentication_failed', e.message, 'error', { status: e.status });
-          return this.settleOpenWaiters(error);
+          // connect() rejects only when its session ends (see onSnapshot).
+          this.lastFailure = error;
+          return;
         }
       }
     });
@@ -373,11 +383,14 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
       this.eventsInstance?.health(healthOfStatus(status));
     }
     if (status === 'listening' || status === 'thinking' || status === 'speaking' || status === 'idle') this.activity = status;
-    // A failed first attempt rejects connect() (the loop keeps trying in the background).
+    // A failed attempt is remembered for connect(); connect() rejects once its session ends without a
+    // link (a final answer, or retryCount + 1 attempts spent), or the network went away.
     const lastError = snapshot.context.lastError;
     if (lastError && this.awaitingOpen && (snapshot.matches({ session: 'waiting' }) || snapshot.matches({ session: 'offline' }))) {
-      this.settleOpenWaiters(this.attemptError(lastError === CONNECT_TIMEOUT, () => new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: lastError })));
+      this.lastFailure ??= this.attemptError(lastError === CONNECT_TIMEOUT, () => new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: lastError }));
+      if (snapshot.matches({ session: 'offline' })) this.settleOpenWaiters(this.lastFailure);
     }
+    if (this.awaitingOpen && snapshot.matches('error')) this.settleOpenWaiters(this.lastFailure ?? new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: snapshot.context.lastError }));
   }
 
   /** Re-authenticates (onOpen), then re-sends unacknowledged messages and the queue, in order, before anything newer. */
@@ -439,7 +452,10 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     if (this.ready) return Promise.resolve();
     const promise = this.waitForOpen();
     const snapshot = this.actor.getSnapshot();
-    if (!snapshot.matches('session')) this.actor.send({ type: 'CONNECT' });
+    if (!snapshot.matches('session')) {
+      this.lastFailure = undefined;
+      this.actor.send({ type: 'CONNECT' });
+    }
     return promise;
   }
 
@@ -562,9 +578,9 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     if (callback !== "'error' handler") this.emit('error', failure);
   }
 
-  /** The class name that errors and `util.inspect` start with. */
+  /** The class name that errors and `util.inspect` start with (a subclass sets `static ownerName`). */
   protected get ownerName(): string {
-    return 'WebSocketConnection';
+    return (this.constructor as { ownerName?: string }).ownerName ?? 'WebSocketConnection';
   }
 
   /** @internal The open socket failed (ws's reason: an invalid UTF-8 or oversized frame…); its close follows. */
