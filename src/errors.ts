@@ -319,11 +319,13 @@ export class CircuitBreakerError extends StatewireError {
 }
 
 /**
- * A client-side rate limit refused the call.
+ * The call was refused before it was sent: by the local token bucket
+ * (`reason: 'client'`) or by a pause a server asked for (`reason: 'server'`).
  *
  * @example
  * ```ts
  * new RateLimitError(1500, 'api').message; // 'Rate limit exceeded for "api"; retry after 1500 ms'
+ * new RateLimitError(1000, 'api', { reason: 'server' }).reason; // 'server'
  * ```
  */
 export class RateLimitError extends StatewireError {
