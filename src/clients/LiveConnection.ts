@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { ConnectionHealth } from '../config/enums.js';
 import type { Log } from '../http/createLog.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
+import { CallbackError } from './callUserFn.js';
 import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from './ConnectionEvents.js';
 
 /**
@@ -56,12 +57,27 @@ export abstract class LiveConnection {
   }
 
   /**
-   * @internal A callback of the caller's threw (contained by `callUserFn`, or an `onEvent` /
-   * `onHealthChange` handler). Logged here; connections override it to report it
-   * (an `error` event, `onEvent` with severity `error`). Must not throw.
+   * @internal A callback of the caller's threw (contained by `callUserFn`, or an
+   * `onEvent` / `onHealthChange` handler): reported as a {@link CallbackError} to
+   * {@link LiveConnection.reportError} (the `error` event) and as an `onEvent` event
+   * `callback_error` with severity `error`, and logged. No loop: a throwing `error`
+   * handler is not reported as an error again, a throwing `onEvent` handler not to
+   * `onEvent`. Never throws.
    */
   callbackFailed(callback: string, error: unknown): void {
-    this.log.error(`${callback} threw`, error);
+    const failure = new CallbackError(this.ownerName, callback, error);
+    failure.message = this.log.redactor.text(failure.message);
+    this.log.error(failure.message, error);
+    if (callback !== 'onEvent handler') this.eventsInstance?.emit('callback_error', failure.message, 'error', { callback });
+    if (callback !== "'error' handler") this.reportError(failure);
+  }
+
+  /** Hands an error to the connection's `on('error')` listeners; a throwing listener is reported as `'error' handler`. Default: none. */
+  protected reportError(_error: Error): void {}
+
+  /** The class name the connection's errors start with. */
+  protected get ownerName(): string {
+    return 'LiveConnection';
   }
 
   /** A promise for the next open, settled by {@link LiveConnection.settleOpenWaiters}. */

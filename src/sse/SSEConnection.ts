@@ -359,11 +359,9 @@ export class SSEConnection extends LiveConnection {
     };
   }
 
-  /** Reports a user callback that threw (or rejected). */
-  override callbackFailed(name: string, error: unknown): void {
-    const message = `${name} threw: ${error instanceof Error ? error.message : String(error)}`;
-    this.log.error(message, error);
-    this.eventsInstance?.emit('callback_error', message, 'error', { callback: name });
+  /** The class name a contained callback's error starts with (see `LiveConnection.callbackFailed`). */
+  protected override get ownerName(): string {
+    return 'SSEConnection';
   }
 
   private onMachineEvent(e: SseEmitted): void {

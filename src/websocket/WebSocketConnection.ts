@@ -12,7 +12,7 @@ import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { attemptFailureError, connectTimeoutError, type AttemptProgress, type ConnectPhase } from '../clients/connectFailure.js';
 import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
 import { actorOwners } from '../actorOwners.js';
-import { CallbackError, callUserFn, callUserFnAsync, type CallbackSink } from '../clients/callUserFn.js';
+import { callUserFn, callUserFnAsync, type CallbackSink } from '../clients/callUserFn.js';
 import { decodeValue, type RawMessageData } from './decodeMessage.js';
 import { Acknowledgements } from './Acknowledgements.js';
 import { Inbox } from './Inbox.js';
@@ -564,22 +564,12 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     return callUserFn(this, 'parse', parse, text, text);
   }
 
-  /**
-   * @internal A callback of the caller's threw (see `callUserFn`): reported as an
-   * `error` event (a {@link CallbackError}) and an `onEvent` event with severity
-   * `error` (`callback_error`). No loop: a throwing `error` handler is not reported
-   * as an `error` event again, a throwing `onEvent` handler not to `onEvent`.
-   */
-  override callbackFailed(callback: string, error: unknown): void {
-    const failure = new CallbackError(this.ownerName, callback, error);
-    failure.message = this.log.redactor.text(failure.message);
-    this.log.error(failure.message, error);
-    if (callback !== 'onEvent handler') this.eventsInstance?.emit('callback_error', failure.message, 'error', { callback });
-    if (callback !== "'error' handler") this.emit('error', failure);
+  protected override reportError(error: Error): void {
+    this.emit('error', error);
   }
 
   /** The class name that errors and `util.inspect` start with (a subclass sets `static ownerName`). */
-  protected get ownerName(): string {
+  protected override get ownerName(): string {
     return (this.constructor as { ownerName?: string }).ownerName ?? 'WebSocketConnection';
   }
 

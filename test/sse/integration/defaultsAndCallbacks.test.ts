@@ -126,7 +126,7 @@ describe('user callbacks that throw are reported, and the connection goes on', (
     expect(await conn.receive(2_000)).toMatchObject({ event: 'price', data: { price: 42 } });
     expect(seen).toEqual([{ price: 42 }]);
     expect(events.of('callback_error')).toHaveLength(1);
-    expect(events.of('callback_error')[0]!.message).toMatch(/on\('price'\) handler threw: handler bug/);
+    expect(events.of('callback_error')[0]!.message).toMatch(/^SSEConnection: on\('price'\) handler threw: Error: handler bug/);
     expect(conn.isConnected()).toBe(true);
   });
 
