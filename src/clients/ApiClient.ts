@@ -9,7 +9,7 @@ import { SecurityLevel } from '../config/enums.js';
 import { ConfigError } from '../errors.js';
 import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
 import { buildUrl, type QueryParams } from '../http/buildUrl.js';
-import { checkConfigHeaders, checkRequestHeaders } from '../http/headerSyntax.js';
+import { checkConfigHeaders } from '../http/headerSyntax.js';
 import { OriginGuard } from '../http/OriginGuard.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { splitCredentials } from '../http/splitCredentials.js';
@@ -289,7 +289,8 @@ export class ApiClient {
     config.headers = { ...this.defaults.headers, ...init.headers };
     for (const intercept of this.requestInterceptors) config = await intercept(config);
     if (config.requestSchema) config = { ...config, data: await validateWith(config.requestSchema, config.data) };
-    const prepared = this.prepare(config, init.headers);
+    const prepared = this.prepare(config);
+    prepared.headers = this.guard.outgoing(prepared.url, prepared.headers, init.headers, init.headers !== undefined || this.requestInterceptors.length > 0);
     if (this.log.enabled) this.log.remember(config.headers);
     let response: HttpResponse;
     try {
@@ -306,19 +307,10 @@ export class ApiClient {
     return result as T;
   }
 
-  /**
-   * The request as it goes out. Refusals here (bad header, unsupported or
-   * forbidden URL) come before the rate limiter and the breaker: nothing is
-   * sent, retried or counted against the backend.
-   */
-  private prepare(config: RequestConfig, own: Record<string, string> | undefined): PreparedRequest {
-    const base = config.baseURL ?? this.baseURL;
-    const { url: target, endpoint, absolute } = buildUrl(base, config.url, config.params);
-    if (own !== undefined || this.requestInterceptors.length > 0) checkRequestHeaders(config.headers, 'ApiClient');
-    let ownHeaders = config.headers;
-    if (absolute || base !== this.baseURL) ownHeaders = this.guard.headersFor(this.guard.checkUrl(target), config.headers, own);
+  private prepare(config: RequestConfig): PreparedRequest {
+    const { url: target, endpoint } = buildUrl(config.baseURL ?? this.baseURL, config.url, config.params);
     const { body, contentType } = serializeBody(config.data);
-    const headers = contentType && !hasHeader(ownHeaders, 'content-type') ? { ...ownHeaders, 'content-type': contentType } : ownHeaders;
+    const headers = contentType && !hasHeader(config.headers, 'content-type') ? { ...config.headers, 'content-type': contentType } : config.headers;
     const timeout = config.timeout ?? this.defaults.timeout;
     const retries = config.retries ?? this.defaults.retries;
     if (!(timeout >= 0 && timeout <= 3_600_000)) throw new ConfigError('timeout', timeout, 'expected 0..3600000 ms', { owner: 'ApiClient.request' });
