@@ -129,7 +129,8 @@ export class HTTPConnection {
   private readonly metrics: ConnectionMetrics;
   private connected = false;
 
-  constructor(config: ConnectionConfig & HTTPConnectionOptions) {
+  constructor(config: ConnectionConfig & HTTPConnectionOptions);
+  constructor(config: ConnectionConfig & { transport?: TransportChoice; clock?: Clock }) {
     const o = validateOptions('HTTPConnection', config, spec);
     checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'HTTPConnection' });
     checkConfigHeaders(o.customHeaders, 'customHeaders', 'HTTPConnection', o.sensitiveHeaders);
