@@ -249,23 +249,22 @@ export class ApiClient {
     this.log.enabled = value === true;
   }
 
-  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
+  get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'GET', url: path });
   }
-  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
+  delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'DELETE', url: path });
   }
-  /** Resolves the response headers (lower-case names); a HEAD answer has no body. */
-  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T> {
+  head<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'HEAD', url: path });
   }
-  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
+  post<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'POST', url: path, data });
   }
-  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
+  put<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'PUT', url: path, data });
   }
-  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
+  patch<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'PATCH', url: path, data });
   }
 
@@ -383,6 +382,19 @@ export class ApiClient {
       health: this.core.currentHealth,
     });
   }
+}
+
+/**
+ * The verbs also take a `URL` object (used as an absolute URL), and `head()`
+ * resolves the response headers (a HEAD answer has no body).
+ */
+export interface ApiClient {
+  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T>;
+  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T>;
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T>;
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T>;
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T>;
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T>;
 }
 
 function addTo<T>(list: T[], item: T): () => void {
