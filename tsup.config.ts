@@ -1,17 +1,61 @@
 import { defineConfig } from 'tsup';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
 
-// Two entry points, each as ESM + CJS with matching .d.ts / .d.cts files.
-export default defineConfig({
-  entry: {
-    index: 'src/index.ts',
-    'machines/index': 'machines/index.ts',
+/** Every `.ts` file under `dir` (recursive), as repo-relative paths. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.d.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+/** Modules only a `.ts` file with a browser sibling reaches: left out of the browser build. */
+const nodeOnly = ['src/transports/http/UndiciTransport.ts'];
+
+/**
+ * The browser build: every module of `src/` and `machines/` transpiled on its own
+ * (no bundling, so an app's bundler drops whole modules it does not use:
+ * `sideEffects: false`), and each `X.browser.ts` emitted in the place of `X.ts`.
+ * Those few files are where Node-only modules (undici, ws, node:*) are reached;
+ * their browser siblings never reach them.
+ */
+function browserEntries(): Record<string, string> {
+  const files = [...sources('src'), ...sources('machines')];
+  const entries: Record<string, string> = {};
+  for (const file of files) {
+    if (file.endsWith('.browser.ts') || nodeOnly.includes(file)) continue;
+    const browser = file.replace(/\.ts$/, '.browser.ts');
+    entries[file.replace(/\.ts$/, '')] = files.includes(browser) ? browser : file;
+  }
+  return entries;
+}
+
+export default defineConfig([
+  // Node (and every non-browser runtime): two entry points, each as ESM + CJS with matching .d.ts / .d.cts files.
+  {
+    entry: {
+      index: 'src/index.ts',
+      'machines/index': 'machines/index.ts',
+    },
+    format: ['esm', 'cjs'],
+    dts: true,
+    sourcemap: true,
+    clean: ['**/*', '!browser/**'],
+    target: 'es2022',
+    // Shared chunks: `statewire` and `statewire/machines` must hand out the same machine objects.
+    splitting: true,
+    treeshake: true,
   },
-  format: ['esm', 'cjs'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-  // Shared chunks: `statewire` and `statewire/machines` must hand out the same machine objects.
-  splitting: true,
-  treeshake: true,
-});
+  // Browsers (the `browser` export condition): dist/browser/src/index.js and dist/browser/machines/index.js.
+  {
+    entry: browserEntries(),
+    outDir: 'dist/browser',
+    format: ['esm'],
+    platform: 'browser',
+    bundle: false,
+    dts: false,
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+  },
+]);

@@ -298,11 +298,24 @@ export class RateLimitError extends StatewireError {
   /** Milliseconds until a call in this category may succeed. */
   readonly retryAfter: number;
   readonly category: string;
+  /**
+   * Who imposed the wait: `'client'` for the local token bucket, `'server'` for
+   * a pause a server asked for (a 429/503 with `Retry-After`).
+   * @default 'client'
+   */
+  readonly reason: 'client' | 'server';
 
-  constructor(retryAfter: number, category: string, options?: ErrorOptions) {
-    super(`Rate limit exceeded for ${JSON.stringify(category)}; retry after ${retryAfter} ms`, options);
+  constructor(retryAfter: number, category: string, options?: ErrorOptions & { reason?: 'client' | 'server' }) {
+    const reason = options?.reason ?? 'client';
+    super(
+      reason === 'server'
+        ? `Server asked callers of ${JSON.stringify(category)} to pause; retry after ${retryAfter} ms`
+        : `Rate limit exceeded for ${JSON.stringify(category)}; retry after ${retryAfter} ms`,
+      options,
+    );
     this.retryAfter = retryAfter;
     this.category = category;
+    this.reason = reason;
   }
 
   static override [Symbol.hasInstance](x: unknown): boolean {

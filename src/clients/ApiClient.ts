@@ -13,7 +13,7 @@ import { checkConfigHeaders } from '../http/headerSyntax.js';
 import { OriginGuard } from '../http/OriginGuard.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { splitCredentials } from '../http/splitCredentials.js';
-import { serializeBody } from '../http/bodies.js';
+import { serializeBody, withBodyHeaders } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
@@ -27,7 +27,12 @@ export interface ApiClientOptions {
   baseURL: string;
   /** Per-attempt timeout. Default 12000. */
   timeout?: number;
-  /** Whole-call limit including retries; 0 for none. Default 0. */
+  /**
+   * Whole-call limit including retries and waits; 0 for none. Each attempt's
+   * timeout is clamped to what is left, so the call settles by then (a
+   * `TimeoutError` when time runs out in an attempt).
+   * @default 0
+   */
   deadline?: number;
   /** Retries after the first attempt. Default 2. */
   retries?: number;
@@ -308,8 +313,9 @@ export class ApiClient {
 
   private prepare(config: RequestConfig): PreparedRequest {
     const { url: target, endpoint } = buildUrl(config.baseURL ?? this.baseURL, config.url, config.params);
-    const { body, contentType } = serializeBody(config.data);
-    const headers = contentType && !hasHeader(config.headers, 'content-type') ? { ...config.headers, 'content-type': contentType } : config.headers;
+    const serialized = serializeBody(config.data);
+    const body = serialized.body;
+    const headers = withBodyHeaders(config.headers, serialized);
     const timeout = config.timeout ?? this.defaults.timeout;
     const retries = config.retries ?? this.defaults.retries;
     if (!(timeout >= 0 && timeout <= 3_600_000)) throw new ConfigError('timeout', timeout, 'expected 0..3600000 ms', { owner: 'ApiClient.request' });

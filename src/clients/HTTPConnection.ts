@@ -14,8 +14,9 @@ import { OriginGuard } from '../http/OriginGuard.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { splitCredentials } from '../http/splitCredentials.js';
 import { hasHeader } from '../http/hasHeader.js';
-import { serializeBody } from '../http/bodies.js';
+import { serializeBody, withBodyHeaders } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
+import { HealthPoller } from '../http/HealthPoller.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { redactUrl } from '../security/redact.js';
@@ -59,6 +60,7 @@ const spec = {
   compression: bool({ default: true }),
   encryption: bool({ default: true }),
   securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),
+  healthCheckInterval: optional(ms(0, 86_400_000, 0)),
   healthCheckTimeout: ms(1, 3_600_000, 5_000),
   healthPath: str({ nonEmpty: true, default: '/health' }),
   autoRetry: bool({ default: true }),
@@ -128,6 +130,8 @@ export class HTTPConnection {
   private readonly events: ConnectionEvents;
   private readonly metrics: ConnectionMetrics;
   private connected = false;
+  /** Automatic checks, only when `healthCheckInterval` is given (a connection alone does not poll otherwise). */
+  private readonly poller: HealthPoller | undefined;
 
   constructor(config: ConnectionConfig & HTTPConnectionOptions);
   constructor(config: ConnectionConfig & { transport?: TransportChoice; clock?: Clock }) {
@@ -195,6 +199,9 @@ export class HTTPConnection {
     this.circuitBreaker = this.core.breaker;
     this.rateLimiter = this.core.limiter;
     this.wireMachineEvents();
+    if (o.healthCheckInterval !== undefined && o.healthCheckInterval > 0) {
+      this.poller = new HealthPoller(this.clock, o.healthCheckInterval, () => this.healthCheck());
+    }
   }
 
   private wireMachineEvents(): void {
@@ -212,6 +219,7 @@ export class HTTPConnection {
     if (this.connected) return;
     this.connected = true;
     this.actor.send({ type: 'CONNECT' });
+    this.poller?.start();
     this.metrics.markConnected();
     this.log.audit(`connected to ${redactUrl(this.url)}`);
     this.events.emit('connected', `connected to ${redactUrl(this.url)}`, 'info');
@@ -226,9 +234,9 @@ export class HTTPConnection {
     if (!this.connected) await this.connect();
     const method = (request.method ?? 'GET').toUpperCase();
     const { url: target, endpoint } = buildUrl(this.baseUrl, request.url, request.params);
-    const { body, contentType } = serializeBody(request.body);
-    const headers = { ...this.config.customHeaders, ...request.headers };
-    if (contentType && !hasHeader(headers, 'content-type')) headers['content-type'] = contentType;
+    const serialized = serializeBody(request.body);
+    const body = serialized.body;
+    const headers = withBodyHeaders({ ...this.config.customHeaders, ...request.headers }, serialized);
     if (this.log.enabled) this.log.remember(headers);
     // Refused before the limiter and the breaker (nothing sent, retried or counted); no configured credential to another origin.
     const outgoing = this.guard.outgoing(target, headers, request.headers, request.headers !== undefined);
@@ -266,7 +274,11 @@ export class HTTPConnection {
     }
   }
 
-  /** GET `healthPath` (default `/health`); any 2xx is healthy. Goes around the breaker. */
+  /**
+   * GET `healthPath` (default `/health`); any 2xx is healthy. Goes around the
+   * breaker. Rejects once the connection is disposed. With `healthCheckInterval`
+   * given, it also runs every interval while connected.
+   */
   async healthCheck(timeout?: number): Promise<HealthCheckResult> {
     // The health path joins the URL's path; the URL's query is not sent (`/api?token=…` → `/api/health`).
     const target = joinPath(this.baseUrl, this.config.healthPath);
@@ -308,6 +320,7 @@ export class HTTPConnection {
   async disconnect(): Promise<void> {
     if (this.connected) {
       this.connected = false;
+      this.poller?.stop();
       this.actor.send({ type: 'DISCONNECT' });
       this.metrics.markDisconnected();
       this.log.audit(`disconnected from ${redactUrl(this.url)}`);

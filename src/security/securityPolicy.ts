@@ -8,33 +8,6 @@ import { ConfigError } from '../errors.js';
 import { SecurityLevel } from '../config/enums.js';
 import { redactUrl } from './redact.js';
 
-/**
- * The rules of each level, one sentence each, for the README and for error
- * hints. `basic` and `standard` differ only in name today.
- *
- * @example
- * ```ts
- * for (const rule of SECURITY_LEVEL_RULES.maximum) console.log(`- ${rule}`);
- * ```
- */
-export const SECURITY_LEVEL_RULES: Readonly<Record<SecurityLevel, readonly string[]>> = (() => {
-  const always = [
-    'Credentials (Authorization, Cookie, API keys, URL passwords and secret query parameters) are redacted from errors, events, logs, statistics and inspector snapshots.',
-    'With `encryption: true` (the default), plain `http:`/`ws:` URLs are refused except to loopback hosts (localhost, 127.0.0.0/8, ::1).',
-  ];
-  const noInsecureTls = 'Turning off TLS certificate verification (`rejectUnauthorized: false`) is refused except to loopback hosts.';
-  return Object.freeze({
-    basic: Object.freeze([...always]),
-    standard: Object.freeze([...always]),
-    enhanced: Object.freeze([...always, noInsecureTls]),
-    maximum: Object.freeze([
-      ...always,
-      'Plain `http:`/`ws:` URLs are refused except to loopback hosts, even with `encryption: false`.',
-      'Turning off TLS certificate verification (`rejectUnauthorized: false`) is refused, even to loopback hosts.',
-    ]),
-  });
-})();
-
 const IPV4_LOOPBACK = /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/;
 // IPv4-mapped loopback as written (::ffff:127.0.0.1) and as WHATWG URL normalises it (::ffff:7f00:1).
 const MAPPED_LOOPBACK = /^::ffff:(?:127\.|7f[0-9a-f]{2}:)/;
@@ -106,7 +79,7 @@ const LEVELS = Object.values(SecurityLevel);
 
 /**
  * Enforces the transport rules of the connection's {@link SecurityLevel}
- * (listed in {@link SECURITY_LEVEL_RULES}) and returns what it resolved.
+ * (listed in `SECURITY_LEVEL_RULES`, securityLevelRules.ts) and returns what it resolved.
  * URLs in messages are redacted.
  *
  * @throws {ConfigError} naming `url` (plain transport refused),

@@ -1,5 +1,6 @@
 import type { WireData } from './OutboundQueue.js';
 import type { RawMessageData } from './decodeMessage.js';
+import { openBrowserSocket } from './browserSocket.js';
 
 /** What the connection needs from a socket, whether `ws` in Node or the browser's WebSocket. */
 export interface SocketLike {
@@ -36,8 +37,9 @@ let nodeSocket: Promise<NodeSocketClass> | undefined;
 const isNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
 
 /**
- * Opens a socket: `ws` in Node (loaded on first use, so browser bundles never
- * include it), the global `WebSocket` elsewhere. Handlers get raw frames.
+ * Opens a socket: `ws` in Node (loaded on first use), the global `WebSocket`
+ * elsewhere. The browser build replaces this file with `openSocket.browser.ts`,
+ * so browser bundles never include `ws`. Handlers get raw frames.
  *
  * @example
  * ```ts
@@ -50,7 +52,7 @@ export async function openSocket(url: string, options: SocketOptions, on: Socket
     nodeSocket ??= import('ws').then((m) => nodeSocketClass(m.WebSocket));
     return new (await nodeSocket)(url, options, on);
   }
-  return openBrowser(url, options, on);
+  return openBrowserSocket(url, options, on);
 }
 
 /**
@@ -123,40 +125,4 @@ function onNodeError(this: NodeSocket, error: Error): void {
 function onNodeClose(this: NodeSocket, code: number, reason: Buffer): void {
   if (this.opened) this.handlers.onClose(code, reason.toString());
   else failNode(this, `closed before opening (${code})`);
-}
-
-function openBrowser(url: string, options: SocketOptions, on: SocketHandlers): SocketLike {
-  const ws = new WebSocket(url, options.protocols);
-  ws.binaryType = 'arraybuffer';
-  let opened = false;
-  let failed = false;
-  const fail = (reason: string) => {
-    if (opened || failed) return;
-    failed = true;
-    on.onFailure(reason);
-  };
-  ws.onopen = () => {
-    opened = true;
-    on.onOpen();
-  };
-  ws.onmessage = (e) => on.onMessage(e.data as string | ArrayBuffer, typeof e.data !== 'string');
-  ws.onclose = (e) => (opened ? on.onClose(e.code, e.reason) : fail(`closed before opening (${e.code})`));
-  ws.onerror = () => fail('the connection could not be opened');
-  return {
-    send: (data, done) => {
-      try {
-        ws.send(data as string);
-        done?.();
-      } catch (error) {
-        done?.(error as Error);
-      }
-    },
-    sendPing: () => false,
-    // Browsers have no terminate: closing with an app code is the closest.
-    terminate: () => ws.close(4000, 'terminated'),
-    close: (code, reason) => ws.close(code, reason),
-    get isOpen() {
-      return ws.readyState === WebSocket.OPEN;
-    },
-  };
 }

@@ -1,4 +1,9 @@
-import { setMaxListeners } from 'node:events';
+/**
+ * Node's `events.setMaxListeners`, looked up at run time (no static `node:events`
+ * import, so a browser bundle never meets it); browsers have no listener cap to lift.
+ */
+const setMaxListeners: (n: number, target: AbortSignal) => void =
+  (typeof process !== 'undefined' ? process.getBuiltinModule?.('node:events')?.setMaxListeners : undefined) ?? (() => {});
 /** Deadlines are rounded up to this grid: a request may run this much past its timeout, never less. */
 const GRID_MS = 20;
 

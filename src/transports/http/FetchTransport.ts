@@ -1,6 +1,8 @@
 import type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './HttpTransport.js';
 import { toTransportError, tooLarge } from './transportErrors.js';
 
+const isStream = (body: unknown): boolean => typeof ReadableStream === 'function' && body instanceof ReadableStream;
+
 /** Reads a fetch body up to `limit` bytes, cancelling the stream past it. */
 async function readText(res: Response, limit: number, over: () => Error): Promise<string> {
   if (!res.body) return '';
@@ -61,7 +63,9 @@ export class FetchTransport implements HttpTransport {
         body: req.body as BodyInit | undefined,
         signal,
         keepalive: false,
-      });
+        // A stream body needs half duplex (Node's fetch and Chromium require it).
+        ...(isStream(req.body) ? { duplex: 'half' } : {}),
+      } as RequestInit);
       const headers: Record<string, string> = {};
       res.headers.forEach((value, name) => {
         headers[name] = value;

@@ -1,10 +1,13 @@
+import type { WireBody } from '../../http/bodies.js';
+
 /** One attempt of one request, as a transport sees it. */
 export interface TransportRequest {
   method: string;
   /** Absolute URL. */
   url: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array;
+  /** Text, bytes, or a `FormData` / `Blob` / `ReadableStream`, sent as `fetch` sends them. */
+  body?: WireBody;
   /** Per-attempt timeout in ms; 0 for none. */
   timeout: number;
   /** The caller's signal: aborting it rejects with its reason. */

@@ -4,6 +4,7 @@ import * as zlib from 'node:zlib';
 import type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './HttpTransport.js';
 import { toTransportError, tooLarge } from './transportErrors.js';
 import { DeadlineSignals } from './DeadlineSignals.js';
+import { hasHeader } from '../../http/hasHeader.js';
 
 const decoders: Record<string, (buf: Buffer, o: zlib.ZlibOptions) => Promise<Buffer>> = {
   gzip: promisify(zlib.gunzip),
@@ -51,6 +52,12 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
+}
+
+/** A FormData as multipart bytes and its content type (with the boundary), as fetch encodes it. */
+async function encodeFormData(form: FormData): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const response = new Response(form);
+  return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type')! };
 }
 
 type Body = Dispatcher.ResponseData['body'];
@@ -124,6 +131,14 @@ export class UndiciTransport implements HttpTransport {
       for (const name in headers) copy[name] = headers[name]!;
       headers = copy;
     }
+    let body = req.body;
+    if (typeof FormData === 'function' && body instanceof FormData) {
+      // undici 7's own FormData encoder fails on Node 20's global FormData: encode
+      // it as fetch does (multipart, boundary in the content type).
+      const encoded = await encodeFormData(body);
+      body = encoded.bytes;
+      if (!hasHeader(headers, 'content-type')) headers = { ...headers, 'content-type': encoded.contentType };
+    }
     const deadline = this.deadlines.after(req.timeout);
     // Only a caller's own signal costs a combined signal per request.
     const signal = deadline && req.signal ? AbortSignal.any([deadline, req.signal]) : (deadline ?? req.signal);
@@ -135,7 +150,7 @@ export class UndiciTransport implements HttpTransport {
         path: url.path,
         method: req.method as Dispatcher.HttpMethod,
         headers,
-        body: req.body,
+        body: body as Dispatcher.DispatchOptions['body'],
         signal,
       });
     } catch (error) {
