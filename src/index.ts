@@ -23,6 +23,7 @@ export type { ApiClientOptions, ApiResponse, RequestConfig, RequestInterceptor, 
 export { HTTPConnection } from './clients/HTTPConnection.js';
 export type { HealthCheckResult, HTTPRequest } from './clients/HTTPConnection.js';
 export type { ConnectionEvent, EventSeverity } from './clients/ConnectionEvents.js';
+export { CallbackError } from './clients/callUserFn.js';
 export type { HttpResponse } from './http/HttpCore.js';
 export type { HTTPConnectionOptions } from './clients/HTTPConnection.js';
 export type { QueryParams } from './http/buildUrl.js';
@@ -40,3 +41,4 @@ export { GuruConnection } from './websocket/GuruConnection.js';
 export type { GuruConnectionOptions } from './websocket/GuruConnection.js';
 export type { OverflowPolicy } from './websocket/OutboundQueue.js';
 export type { WebSocketStatus, Activity } from '../machines/websocket.js';
+export type { ConnectPhase } from './clients/connectFailure.js';
