@@ -9,7 +9,7 @@ import { SecurityLevel } from '../config/enums.js';
 import { ConfigError } from '../errors.js';
 import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
 import { buildUrl, type QueryParams } from '../http/buildUrl.js';
-import { checkConfigHeaders, checkRequestHeaders } from '../http/headerSyntax.js';
+import { checkConfigHeaders } from '../http/headerSyntax.js';
 import { OriginGuard } from '../http/OriginGuard.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { splitCredentials } from '../http/splitCredentials.js';
@@ -256,23 +256,22 @@ export class ApiClient {
     this.log.enabled = value === true;
   }
 
-  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
+  get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'GET', url: path });
   }
-  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
+  delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'DELETE', url: path });
   }
-  /** Resolves the response headers (lower-case names); a HEAD answer has no body. */
-  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T> {
+  head<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'HEAD', url: path });
   }
-  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
+  post<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'POST', url: path, data });
   }
-  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
+  put<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'PUT', url: path, data });
   }
-  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
+  patch<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'PATCH', url: path, data });
   }
 
@@ -296,7 +295,8 @@ export class ApiClient {
     config.headers = { ...this.defaults.headers, ...init.headers };
     for (const intercept of this.requestInterceptors) config = await intercept(config);
     if (config.requestSchema) config = { ...config, data: await validateWith(config.requestSchema, config.data) };
-    const prepared = this.prepare(config, init.headers);
+    const prepared = this.prepare(config);
+    prepared.headers = this.guard.outgoing(prepared.url, prepared.headers, init.headers, init.headers !== undefined || this.requestInterceptors.length > 0);
     if (this.log.enabled) this.log.remember(config.headers);
     let response: HttpResponse;
     try {
@@ -313,20 +313,11 @@ export class ApiClient {
     return result as T;
   }
 
-  /**
-   * The request as it goes out. Refusals here (bad header, unsupported or
-   * forbidden URL) come before the rate limiter and the breaker: nothing is
-   * sent, retried or counted against the backend.
-   */
-  private prepare(config: RequestConfig, own: Record<string, string> | undefined): PreparedRequest {
-    const base = config.baseURL ?? this.baseURL;
-    const { url: target, endpoint, absolute } = buildUrl(base, config.url, config.params);
-    if (own !== undefined || this.requestInterceptors.length > 0) checkRequestHeaders(config.headers, 'ApiClient');
-    let ownHeaders = config.headers;
-    if (absolute || base !== this.baseURL) ownHeaders = this.guard.headersFor(this.guard.checkUrl(target), config.headers, own);
+  private prepare(config: RequestConfig): PreparedRequest {
+    const { url: target, endpoint } = buildUrl(config.baseURL ?? this.baseURL, config.url, config.params);
     const serialized = serializeBody(config.data);
     const body = serialized.body;
-    const headers = withBodyHeaders(ownHeaders, serialized);
+    const headers = withBodyHeaders(config.headers, serialized);
     const timeout = config.timeout ?? this.defaults.timeout;
     const retries = config.retries ?? this.defaults.retries;
     if (!(timeout >= 0 && timeout <= 3_600_000)) throw new ConfigError('timeout', timeout, 'expected 0..3600000 ms', { owner: 'ApiClient.request' });
@@ -399,6 +390,19 @@ export class ApiClient {
       health: this.core.currentHealth,
     });
   }
+}
+
+/**
+ * The verbs also take a `URL` object (used as an absolute URL), and `head()`
+ * resolves the response headers (a HEAD answer has no body).
+ */
+export interface ApiClient {
+  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T>;
+  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T>;
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T>;
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T>;
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T>;
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T>;
 }
 
 function addTo<T>(list: T[], item: T): () => void {

@@ -10,7 +10,7 @@ import { CONNECTION_CONFIG_FIELDS, connectionDefaults as defaults } from '../con
 import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
 import { buildUrl, joinPath, type QueryParams } from '../http/buildUrl.js';
-import { checkConfigHeaders, checkRequestHeaders } from '../http/headerSyntax.js';
+import { checkConfigHeaders } from '../http/headerSyntax.js';
 import { OriginGuard } from '../http/OriginGuard.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { splitCredentials } from '../http/splitCredentials.js';
@@ -234,20 +234,19 @@ export class HTTPConnection {
   async send(request: HTTPRequest): Promise<HttpResponse> {
     if (!this.connected) await this.connect();
     const method = (request.method ?? 'GET').toUpperCase();
-    const { url: target, endpoint, absolute } = buildUrl(this.baseUrl, request.url, request.params);
-    // Refused before the limiter and the breaker: nothing sent, retried or counted against the backend.
-    if (request.headers !== undefined) checkRequestHeaders(request.headers, 'HTTPConnection');
-    const origin = absolute ? this.guard.checkUrl(target) : this.guard.origin;
+    const { url: target, endpoint } = buildUrl(this.baseUrl, request.url, request.params);
     const serialized = serializeBody(request.body);
     const body = serialized.body;
-    const headers = withBodyHeaders(this.guard.headersFor(origin, { ...this.config.customHeaders, ...request.headers }, request.headers), serialized);
+    const headers = withBodyHeaders({ ...this.config.customHeaders, ...request.headers }, serialized);
     if (this.log.enabled) this.log.remember(headers);
+    // Refused before the limiter and the breaker (nothing sent, retried or counted); no configured credential to another origin.
+    const outgoing = this.guard.outgoing(target, headers, request.headers, request.headers !== undefined);
     const started = this.clock.now();
     try {
       const response = await this.core.send({
         method,
         url: target,
-        headers,
+        headers: outgoing,
         body,
         timeout: request.timeout ?? this.config.timeout,
         retries: this.config.autoRetry ? this.config.retryCount : 0,

@@ -64,7 +64,7 @@ export interface HttpCoreOptions {
   transportOptions: TransportOptions;
   maxResponseBytes: number;
   /** Redirects, per-hop URL checks and error-body scrubbing (the client's `OriginGuard`). */
-  dial?: DialRules;
+  dial: DialRules;
   clock?: Clock;
   onError?: (error: unknown) => void;
   /** Told about each retry (for logging). */

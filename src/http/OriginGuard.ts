@@ -11,6 +11,7 @@ import { isSensitiveHeader, redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import type { SecurityLevel } from '../config/enums.js';
 import type { DialRules } from './followRedirects.js';
+import { checkRequestHeaders } from './headerSyntax.js';
 
 /** Options of {@link OriginGuard}: the client's own, already validated. */
 export interface OriginGuardOptions {
@@ -51,6 +52,8 @@ export class OriginGuard implements DialRules {
   private readonly secrets: Array<[string, string]> = [];
   /** Origins already checked against the security level (bounded). */
   private readonly checked = new Set<string>();
+  /** `scheme://authority/` as the base URL spells it and as URL normalises it: a URL starting so is on the configured origin. */
+  private readonly prefixes: [string, string];
 
   constructor(private readonly options: OriginGuardOptions) {
     this.origin = new URL(options.baseURL).origin;
@@ -59,6 +62,22 @@ export class OriginGuard implements DialRules {
       if (isSensitiveHeader(name, options.sensitiveHeaders)) this.secrets.push([name.toLowerCase(), options.headers[name]!]);
     }
     this.checked.add(this.origin);
+    const spelled = /^[a-z][a-z\d+.-]*:\/\/[^/?#]*/i.exec(options.baseURL)?.[0] ?? this.origin;
+    this.prefixes = [`${spelled}/`, `${this.origin}/`];
+  }
+
+  /**
+   * The headers a request to `url` goes out with, after the checks that come
+   * before the rate limiter and the breaker: with `checkHeaders`, every header's
+   * syntax (`ValidationError`); off the configured origin, the URL's scheme and
+   * security level ({@link checkUrl}) and no configured credential the request
+   * did not set itself ({@link headersFor}). A URL on the configured origin costs
+   * two string comparisons.
+   */
+  outgoing(url: string, headers: Record<string, string>, own: Record<string, string> | undefined, checkHeaders: boolean): Record<string, string> {
+    if (checkHeaders) checkRequestHeaders(headers, this.options.owner);
+    if (url.startsWith(this.prefixes[0]) || url.startsWith(this.prefixes[1])) return headers;
+    return this.headersFor(this.checkUrl(url), headers, own);
   }
 
   /**

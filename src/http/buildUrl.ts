@@ -52,15 +52,14 @@ export function joinPath(baseURL: string, path: string): string {
  * kept: `http://h/api` + `/users` → `http://h/api/users`), keeps the base's
  * query (`http://h/api?v=2` + `/users?x=1` → `http://h/api/users?v=2&x=1`),
  * appends `params`, and checks the result parses. An absolute URL (a string or
- * a `URL`) is taken as it is. Returns the URL, the path for statistics, and
- * whether the URL was absolute (so not known to be on the base's origin).
+ * a `URL`) is taken as it is. Returns the URL and the path for statistics.
  *
  * @example
  * ```ts
- * buildUrl('http://127.0.0.1:8000/api', '/users', { page: 2 }); // { url: 'http://127.0.0.1:8000/api/users?page=2', endpoint: '/api/users', absolute: false }
+ * buildUrl('http://127.0.0.1:8000/api', '/users', { page: 2 }); // { url: 'http://127.0.0.1:8000/api/users?page=2', endpoint: '/api/users' }
  * ```
  */
-export function buildUrl(baseURL: string, path: string | URL, params?: QueryParams): { url: string; endpoint: string; absolute: boolean } {
+export function buildUrl(baseURL: string, path: string | URL, params?: QueryParams): { url: string; endpoint: string } {
   if (typeof URL !== 'undefined' && path instanceof URL) path = path.href;
   if (typeof path !== 'string') throw new ConfigError('url', path, 'expected a string path, an absolute URL or a URL object');
   const memoKey = params ? undefined : `${baseURL}\n${path}`;
@@ -94,7 +93,7 @@ export function buildUrl(baseURL: string, path: string | URL, params?: QueryPara
   } catch (cause) {
     throw new ConfigError('url', redactUrl(url), 'could not be parsed as a URL', { cause });
   }
-  const result = { url, endpoint: parsed.pathname, absolute };
+  const result = { url, endpoint: parsed.pathname };
   if (memoKey !== undefined) {
     if (memo.size >= 1024) memo.clear();
     memo.set(memoKey, result);
@@ -102,4 +101,4 @@ export function buildUrl(baseURL: string, path: string | URL, params?: QueryPara
   return result;
 }
 
-const memo = new Map<string, { url: string; endpoint: string; absolute: boolean }>();
+const memo = new Map<string, { url: string; endpoint: string }>();

@@ -6,25 +6,7 @@
  * @module
  */
 import type { HttpTransport, TransportRequest, TransportResponse } from '../transports/http/HttpTransport.js';
-import { isSensitiveHeader } from '../security/redact.js';
 import { followRedirects, isRedirect, type DialRules } from './followRedirects.js';
-
-/**
- * The rules a client without an origin guard gets: redirects as got follows
- * them (10), every URL allowed, credential headers dropped on a hop to another
- * origin, error bodies kept as they are.
- */
-export const DEFAULT_DIAL_RULES: DialRules = {
-  maxRedirects: 10,
-  checkUrl: (url) => new URL(url).origin,
-  hopHeaders: (headers, from, to) => {
-    if (new URL(from).origin === new URL(to).origin) return headers;
-    const out: Record<string, string> = {};
-    for (const name of Object.keys(headers)) if (!isSensitiveHeader(name)) out[name] = headers[name]!;
-    return out;
-  },
-  scrub: (text) => text,
-};
 
 /**
  * Sends `req` through `transport`, following redirects under `rules` (a
@@ -38,7 +20,7 @@ export const DEFAULT_DIAL_RULES: DialRules = {
  * const res = await dialAttempt(transport, { method: 'GET', url, headers, timeout: 5000, maxResponseBytes: 1 << 20 }, guard);
  * ```
  */
-export async function dialAttempt(transport: HttpTransport, req: TransportRequest, rules: DialRules = DEFAULT_DIAL_RULES): Promise<TransportResponse> {
+export async function dialAttempt(transport: HttpTransport, req: TransportRequest, rules: DialRules): Promise<TransportResponse> {
   let res: TransportResponse;
   if (transport.followsRedirects === true) {
     res = await transport.request(rules.maxRedirects === 0 ? { ...req, redirect: 'error' } : req);

@@ -1,17 +1,17 @@
 /**
- * Header names and values as RFC 7230 allows them, checked before anything is
- * sent: a value with CR/LF would otherwise reach the transport, fail there as a
- * network error, be retried and count against the breaker.
+ * Header names and values as RFC 7230 allows them (the token and value rules of
+ * `security/headerSyntax.ts`, plus bytes only), checked before anything is
+ * sent: a value with CR/LF would otherwise reach the transport, fail there as
+ * a network error, be retried and count against the breaker.
  *
  * @module
  */
 import { ConfigError, ValidationError } from '../errors.js';
 import { REDACTED, isSensitiveHeader } from '../security/redact.js';
+import { isHeaderValue, isToken } from '../security/headerSyntax.js';
 
-// token = 1*tchar (RFC 7230 §3.2.6)
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
-// field-value: HTAB, SP, VCHAR, obs-text; nothing else (no CR, LF, NUL, no code point above 0xFF).
-const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+// Beyond the control characters: fetch and undici send header values as bytes, so nothing above U+00FF.
+const NOT_A_BYTE = /[^\0-\xff]/;
 
 /**
  * Why a header is invalid, or `undefined` when it is fine. `undefined` and
@@ -24,13 +24,13 @@ const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
  * ```
  */
 export function headerProblem(name: string, value: unknown): string | undefined {
-  if (!TOKEN.test(name)) return 'its name is not a valid header name (RFC 7230 token)';
+  if (!isToken(name)) return 'its name is not a valid header name (RFC 7230 token)';
   if (value === undefined || value === null) return undefined;
   const values = Array.isArray(value) ? value : [value];
   for (const v of values) {
     if (typeof v === 'number' || typeof v === 'boolean') continue;
     if (typeof v !== 'string') return `its value is ${Array.isArray(v) ? 'a nested array' : `a ${typeof v}`}, expected a string`;
-    if (BAD_VALUE.test(v)) return 'its value contains CR, LF or another control character (or a character above U+00FF)';
+    if (!isHeaderValue(v) || NOT_A_BYTE.test(v)) return 'its value contains CR, LF or another control character (or a character above U+00FF)';
   }
   return undefined;
 }

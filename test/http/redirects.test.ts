@@ -9,7 +9,7 @@ import { ApiClient, type ApiClientOptions } from '../../src/clients/ApiClient.js
 import { HTTPConnection } from '../../src/clients/HTTPConnection.js';
 import { FetchTransport } from '../../src/transports/http/FetchTransport.js';
 import { SecurityLevel } from '../../src/config/enums.js';
-import { ApiError, ConfigError, ValidationError } from '../../src/errors.js';
+import { ApiError, ConfigError, TimeoutError, ValidationError } from '../../src/errors.js';
 import { json, routes, startServer, type Handler, type TestServer } from '../helpers/testServer.js';
 
 const servers: TestServer[] = [];
@@ -130,6 +130,30 @@ describe.each(['undici', 'fetch'] as const)('redirects (%s)', (transport) => {
     const error = await rejection(make(server).get('/go'));
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.message).toContain('ftp://127.0.0.1:2121/file');
+  });
+
+  it('a 303 after HEAD stays HEAD; an invalid Location is an ApiError, not a retry', async () => {
+    const server = await serve(routes({ '/h': redirect(303, '/to'), '/to': echo, '/bad': redirect(302, 'http://[::1') }));
+    const client = make(server, { retries: 2 });
+    await client.head('/h');
+    expect(server.requests.map((r) => `${r.method} ${r.url}`)).toEqual(['HEAD /h', 'HEAD /to']);
+    const error = await rejection(client.get('/bad'));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.message).toContain('invalid Location');
+    expect(server.count('/bad')).toBe(1);
+  });
+
+  it("the attempt's timeout covers the whole chain: the next hop gets what is left", async () => {
+    const server = await serve(
+      routes({
+        '/slow': (_req, res) => setTimeout(() => redirect(307, '/hang')(_req, res), 150),
+        '/hang': () => {},
+      }),
+    );
+    const error = await rejection(make(server, { timeout: 1000, retries: 0 }).get('/slow'));
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(error.timeout).toBeLessThanOrEqual(850);
+    expect(server.requests.map((r) => r.url)).toEqual(['/slow', '/hang']);
   });
 
   it('HTTPConnection follows redirects the same way', async () => {
