@@ -61,7 +61,14 @@ export type BackoffEvent =
   /** In `reconnect` mode: the connection that succeeded went down. */
   | { type: 'DROPPED'; retryAfter?: number; reason?: string }
   /** Give up now (the user closed, the caller aborted). */
-  | { type: 'STOP' };
+  | { type: 'STOP' }
+  /**
+   * Sent after restoring a snapshot: XState drops pending timers on restore, so a
+   * restored `waiting` (or `up.unstable`) re-arms its timer, for the whole `delay`
+   * (or `minUptime`): the loop keeps no clock, so a restored wait is at most one
+   * wait late, never stuck.
+   */
+  | { type: 'RESUME' };
 
 /** Output when the machine reaches a final state. */
 export interface BackoffOutput {
@@ -209,12 +216,12 @@ export const backoffMachine = setup({
     },
     waiting: {
       after: { backoffDelay: 'attempting' },
-      on: { RETRY_NOW: 'attempting' },
+      on: { RETRY_NOW: 'attempting', RESUME: { target: 'waiting', reenter: true } },
     },
     up: {
       initial: 'unstable',
       states: {
-        unstable: { after: { minUptime: 'stable' } },
+        unstable: { after: { minUptime: 'stable' }, on: { RESUME: { target: 'unstable', reenter: true } } },
         stable: { entry: 'resetAttempts' },
       },
       on: {

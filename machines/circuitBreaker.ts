@@ -54,7 +54,11 @@ export type CircuitBreakerEvent =
   | { type: 'PROBE_RELEASED' }
   | { type: 'RESET'; at: number }
   | { type: 'ISOLATE'; at: number }
-  /** Sent after restoring a snapshot: re-arms the OPEN timer for the time that is left. */
+  /**
+   * Sent after restoring a snapshot: re-arms the OPEN timer for the time that is
+   * left, and frees a restored HALF_OPEN's probe slots (the probes that were in
+   * flight belong to the process that saved the snapshot, and will never report).
+   */
   | { type: 'RESUME'; at: number }
   /** Changes options at run time (the seed's `circuitBreaker.threshold = 3`). */
   | ({ type: 'CONFIGURE' } & CircuitBreakerInput);
@@ -82,7 +86,8 @@ const openedFor = (context: CircuitBreakerContext, at: number, isolated: boolean
  * totals, which the `shouldTrip` guard weighs against `threshold` and
  * `volumeThreshold`. OPEN moves to HALF_OPEN after `timeout` through an XState
  * delay; `openUntil` keeps the absolute deadline so a restored snapshot can be
- * re-armed with `RESUME`.
+ * re-armed with `RESUME`. `RESUME` in HALF_OPEN frees the probe slots: a probe in
+ * flight when the snapshot was taken cannot report to the restored actor.
  *
  * @example
  * ```ts
@@ -195,6 +200,9 @@ export const circuitBreakerMachine = setup({
     },
     HALF_OPEN: {
       on: {
+        // A restored HALF_OPEN admits a probe again (cockatiel restores it as OPEN
+        // and waits a whole `timeout` more; the slots are freed here instead).
+        RESUME: { actions: assign({ probes: 0 }) },
         PROBE: { guard: 'hasProbeSlot', actions: 'takeProbe' },
         PROBE_RELEASED: { actions: 'releaseProbe' },
         PROBE_SUCCESS: { target: 'CLOSED', actions: ['close', 'emitClosed'] },

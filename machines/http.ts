@@ -214,6 +214,9 @@ export const httpClientMachine = setup({
                   { guard: 'checkPassed', target: 'degraded', actions: ['recordCheck', { type: 'emitHealth', params: 'degraded' }] },
                   { actions: 'recordCheck' },
                 ],
+                // Requests succeed again after a failed check (with the breaker closed: an
+                // open or half-open breaker recovers through its own transitions).
+                RECOVERED: { guard: 'breakerIsClosed', target: 'healthy', actions: { type: 'emitHealth', params: 'healthy' } },
                 REQUEST_FAILED: { actions: 'recordFailure' },
                 'xstate.snapshot.breaker': [
                   { guard: 'breakerHalfOpen', target: 'degraded', actions: ['trackBreaker', { type: 'emitHealth', params: 'degraded' }] },

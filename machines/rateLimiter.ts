@@ -44,7 +44,12 @@ export type RateLimiterEvent =
   /** Set one category's limit at run time (the seed's `limits.api.tokensPerSecond = 10`). */
   | { type: 'CONFIGURE'; category: string; limit: RateLimit }
   /** A category started rejecting; sent once per episode, not once per rejected take. */
-  | { type: 'LIMITED'; category: string; retryAfter: number; at: number };
+  | { type: 'LIMITED'; category: string; retryAfter: number; at: number }
+  /**
+   * Sent after restoring a snapshot: re-arms a pause's resume timer for the time
+   * left until its absolute end (XState drops pending timers on restore).
+   */
+  | { type: 'RESUME'; at: number };
 
 export type RateLimiterEmitted =
   | { type: 'rate_limited'; category: string; retryAfter: number }
@@ -110,6 +115,9 @@ export const rateLimiterMachine = setup({
       category: event.type === 'PAUSE' ? event.category : '*',
       until: event.type === 'PAUSE' ? (context.pausedUntil[event.category] ?? 0) : 0,
     })),
+    rearm: assign(({ context, event }) => ({
+      resumeIn: event.type === 'RESUME' ? Math.max(0, Math.max(0, ...Object.values(context.pausedUntil)) - event.at) : context.resumeIn,
+    })),
     // The resume timer fires at the latest deadline, so every pause has ended.
     resume: assign({ pausedUntil: {}, resumeIn: 0 }),
     emitResumed: emit({ type: 'rate_limiter_resumed' as const }),
@@ -161,7 +169,10 @@ export const rateLimiterMachine = setup({
           on: { PAUSE: { target: 'paused', actions: ['pause', 'emitPaused'] } },
         },
         paused: {
-          on: { PAUSE: { target: 'paused', reenter: true, actions: ['pause', 'emitPaused'] } },
+          on: {
+            PAUSE: { target: 'paused', reenter: true, actions: ['pause', 'emitPaused'] },
+            RESUME: { target: 'paused', reenter: true, actions: 'rearm' },
+          },
           after: { resumeIn: { target: 'running', actions: ['resume', 'emitResumed'] } },
         },
       },

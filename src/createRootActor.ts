@@ -8,7 +8,7 @@ import {
   type Snapshot,
   type SnapshotFrom,
 } from 'xstate';
-import type { Clock } from './clock.js';
+import { backgroundClock, type Clock } from './clock.js';
 
 export interface RootActorOptions<TLogic extends AnyActorLogic> {
   input?: InputFrom<TLogic>;
@@ -19,6 +19,12 @@ export interface RootActorOptions<TLogic extends AnyActorLogic> {
   /** Every snapshot from the first (one subscription with the error observer: less to keep per actor). */
   onSnapshot?: (snapshot: SnapshotFrom<TLogic>) => void;
   systemId?: string;
+  /**
+   * The actor's timers only move it along while nobody awaits them (a breaker, a
+   * rate limiter): they do not keep the process alive (see `backgroundClock`).
+   * Default false.
+   */
+  background?: boolean;
 }
 
 /**
@@ -36,7 +42,7 @@ export function createRootActor<TLogic extends AnyActorLogic>(
 ): Actor<TLogic> {
   const actor = createActor(logic, {
     input: options.input,
-    clock: options.clock,
+    clock: options.background ? backgroundClock(options.clock) : options.clock,
     snapshot: options.snapshot as SnapshotFrom<TLogic> | undefined,
     systemId: options.systemId,
   } as never) as Actor<TLogic>;

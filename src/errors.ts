@@ -179,6 +179,8 @@ export interface ApiErrorDetails {
   retryAfter?: number;
   /** Why a response that arrived is still an error (malformed JSON, too large). */
   reason?: string;
+  /** For a redirect that was not followed: where it pointed (resolved, redacted). */
+  location?: string;
 }
 
 /**
@@ -199,6 +201,8 @@ export class ApiError extends StatewireError {
   readonly method: string | undefined;
   /** Milliseconds the server asked us to wait, if it said. */
   readonly retryAfter: number | undefined;
+  /** Where a redirect that was not followed pointed (`maxRedirects: 0`, too many redirects). */
+  readonly location: string | undefined;
 
   constructor(status: number, body: unknown, details: ApiErrorDetails = {}, options?: ErrorOptions) {
     const text = STATUS_TEXT[status];
@@ -211,6 +215,7 @@ export class ApiError extends StatewireError {
     this.url = details.url;
     this.method = details.method;
     this.retryAfter = details.retryAfter;
+    this.location = details.location;
   }
 
   static override [Symbol.hasInstance](x: unknown): boolean {
@@ -293,11 +298,24 @@ export class RateLimitError extends StatewireError {
   /** Milliseconds until a call in this category may succeed. */
   readonly retryAfter: number;
   readonly category: string;
+  /**
+   * Who imposed the wait: `'client'` for the local token bucket, `'server'` for
+   * a pause a server asked for (a 429/503 with `Retry-After`).
+   * @default 'client'
+   */
+  readonly reason: 'client' | 'server';
 
-  constructor(retryAfter: number, category: string, options?: ErrorOptions) {
-    super(`Rate limit exceeded for ${JSON.stringify(category)}; retry after ${retryAfter} ms`, options);
+  constructor(retryAfter: number, category: string, options?: ErrorOptions & { reason?: 'client' | 'server' }) {
+    const reason = options?.reason ?? 'client';
+    super(
+      reason === 'server'
+        ? `Server asked callers of ${JSON.stringify(category)} to pause; retry after ${retryAfter} ms`
+        : `Rate limit exceeded for ${JSON.stringify(category)}; retry after ${retryAfter} ms`,
+      options,
+    );
     this.retryAfter = retryAfter;
     this.category = category;
+    this.reason = reason;
   }
 
   static override [Symbol.hasInstance](x: unknown): boolean {

@@ -8,9 +8,12 @@ import { bool, list, methods, num, oneOf, optional, record, shape, str, url, val
 import { SecurityLevel } from '../config/enums.js';
 import { ConfigError } from '../errors.js';
 import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
-import { buildUrl } from '../http/buildUrl.js';
+import { buildUrl, type QueryParams } from '../http/buildUrl.js';
+import { checkConfigHeaders, checkRequestHeaders } from '../http/headerSyntax.js';
+import { OriginGuard } from '../http/OriginGuard.js';
+import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { splitCredentials } from '../http/splitCredentials.js';
-import { serializeBody } from '../http/bodies.js';
+import { serializeBody, withBodyHeaders } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
@@ -24,7 +27,12 @@ export interface ApiClientOptions {
   baseURL: string;
   /** Per-attempt timeout. Default 12000. */
   timeout?: number;
-  /** Whole-call limit including retries; 0 for none. Default 0. */
+  /**
+   * Whole-call limit including retries and waits; 0 for none. Each attempt's
+   * timeout is clamped to what is left, so the call settles by then (a
+   * `TimeoutError` when time runs out in an attempt).
+   * @default 0
+   */
   deadline?: number;
   /** Retries after the first attempt. Default 2. */
   retries?: number;
@@ -65,6 +73,16 @@ export interface ApiClientOptions {
   securityLevel?: SecurityLevel;
   encryption?: boolean;
   rejectUnauthorized?: boolean;
+  /**
+   * Redirects followed per attempt (in Node, by statewire itself on either
+   * transport); past it the call rejects with an `ApiError` naming the chain's
+   * length. `0` follows none: a 3xx rejects as an `ApiError` with its `location`.
+   * In a browser, fetch follows redirects itself (up to its own limit of 20);
+   * `0` maps to `redirect: 'error'` there.
+   *
+   * @default 10
+   */
+  maxRedirects?: number;
   clock?: Clock;
 }
 
@@ -79,7 +97,8 @@ export interface RequestOptions {
   timeout?: number;
   signal?: AbortSignal;
   retries?: number;
-  params?: Record<string, string | number | boolean | undefined>;
+  /** Query parameters; an array value repeats the name (`{ a: [1, 2] }` → `a=1&a=2`). */
+  params?: QueryParams;
 }
 
 /** What a request interceptor sees and returns (it may change anything). */
@@ -139,6 +158,7 @@ const spec = {
   securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),
   encryption: bool({ default: false }),
   rejectUnauthorized: bool({ default: true }),
+  maxRedirects: num({ integer: true, min: 0, max: 1000, default: 10 }),
 };
 
 /**
@@ -166,6 +186,7 @@ export class ApiClient {
   private readonly requestInterceptors: RequestInterceptor[] = [];
   private readonly responseInterceptors: ResponseInterceptor[] = [];
   private readonly log: Log;
+  private readonly guard: OriginGuard;
 
   constructor(options: ApiClientOptions) {
     const o = validateOptions('ApiClient', options, spec);
@@ -176,6 +197,7 @@ export class ApiClient {
       }
     }
     checkTransportSecurity({ url: o.baseURL, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'ApiClient' });
+    checkConfigHeaders(o.headers, 'headers', 'ApiClient', o.sensitiveHeaders);
     const { url: baseURL, authorization } = splitCredentials(o.baseURL);
     if (authorization !== undefined && !hasHeader(o.headers, 'authorization')) {
       o.headers = { ...o.headers, Authorization: authorization };
@@ -185,6 +207,17 @@ export class ApiClient {
     this.log = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: 'ApiClient' });
     this.log.remember(o.headers, o.baseURL);
     if (authorization !== undefined) this.log.redactor.remember(authorization);
+    this.guard = new OriginGuard({
+      owner: 'ApiClient',
+      baseURL,
+      headers: o.headers,
+      sensitiveHeaders: o.sensitiveHeaders,
+      securityLevel: o.securityLevel,
+      encryption: o.encryption,
+      rejectUnauthorized: o.rejectUnauthorized,
+      maxRedirects: o.maxRedirects,
+      redactor: this.log.redactor,
+    });
     this.core = new HttpCore({
       owner: 'ApiClient',
       baseURL,
@@ -201,6 +234,7 @@ export class ApiClient {
       transport: options.transport ?? 'auto',
       transportOptions: { connections: o.connections, keepAlive: o.keepAlive, compression: o.compression, rejectUnauthorized: o.rejectUnauthorized },
       maxResponseBytes: o.maxResponseBytes,
+      dial: this.guard,
       clock: options.clock,
       onError: (error) => this.log.error('actor error', error),
       onRetry: ({ attempt, delay, error, request }) =>
@@ -221,7 +255,7 @@ export class ApiClient {
   }
 
   /**
-   * GET `path` (joined to `baseURL`; an absolute URL is used as it is), with
+   * GET `path` (a path is joined to `baseURL`; an absolute URL or a `URL` is used as it is), with
    * `options.params` as the query. Retried on timeouts, network errors and
    * `retryStatusCodes`, up to `retries` times.
    *
@@ -238,7 +272,7 @@ export class ApiClient {
    * const users = await client.get<User[]>('/users', { params: { page: 2 }, timeout: 5000 });
    * ```
    */
-  get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'GET', url: path });
   }
   /**
@@ -257,12 +291,13 @@ export class ApiClient {
    * await client.delete(`/users/${id}`);
    * ```
    */
-  delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'DELETE', url: path });
   }
   /**
-   * HEAD `path`: the response carries no body. Retried like `get`.
+   * HEAD `path`. Retried like `get`.
    *
+   * @returns the response headers (lower-case names): a HEAD answer has no body.
    * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
    * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
    * @throws {NetworkError} the server could not be reached.
@@ -272,10 +307,10 @@ export class ApiClient {
    *
    * @example
    * ```ts
-   * await client.head('/files/report.pdf'); // throws ApiError { status: 404 } when it is not there
+   * const { 'content-length': size } = await client.head('/files/report.pdf'); // ApiError { status: 404 } when it is not there
    * ```
    */
-  head<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'HEAD', url: path });
   }
   /**
@@ -297,7 +332,7 @@ export class ApiClient {
    * const created = await client.post<User>('/users', { name: 'Ada' }, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
    * ```
    */
-  post<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'POST', url: path, data });
   }
   /**
@@ -316,7 +351,7 @@ export class ApiClient {
    * await client.put(`/users/${id}`, { name: 'Ada Lovelace' });
    * ```
    */
-  put<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'PUT', url: path, data });
   }
   /**
@@ -336,12 +371,17 @@ export class ApiClient {
    * await client.patch(`/users/${id}`, { email: 'ada@example.com' });
    * ```
    */
-  patch<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'PATCH', url: path, data });
   }
 
-  /** Any method: `{ method, url, data, headers, params, timeout, retries, rateCategory, signal }`. */
-  async request<T = unknown>(init: Partial<RequestConfig> & { url: string }): Promise<T> {
+  /**
+   * Any method: `{ method, url, data, headers, params, timeout, retries, rateCategory, signal }`.
+   * `url` is a path joined to `baseURL`, or an absolute URL (a string or a `URL`):
+   * to another origin than `baseURL`'s, the configured credentials stay behind
+   * (only headers this call or an interceptor set go along).
+   */
+  async request<T = unknown>(init: Partial<Omit<RequestConfig, 'url'>> & { url: string | URL }): Promise<T> {
     // Fixed shape first, then the caller's fields: \`{ ...init, more }\` gives every config a
     // hidden class of its own in V8 (~1 µs here, and megamorphic reads downstream).
     let config: RequestConfig = {
@@ -349,12 +389,13 @@ export class ApiClient {
       rateCategory: undefined, signal: undefined, requestSchema: undefined, responseSchema: undefined,
     };
     Object.assign(config, init);
+    if (typeof init.url !== 'string') config.url = String(init.url);
     config.method = (init.method ?? 'GET').toUpperCase();
     config.baseURL = this.baseURL;
     config.headers = { ...this.defaults.headers, ...init.headers };
     for (const intercept of this.requestInterceptors) config = await intercept(config);
     if (config.requestSchema) config = { ...config, data: await validateWith(config.requestSchema, config.data) };
-    const prepared = this.prepare(config);
+    const prepared = this.prepare(config, init.headers);
     if (this.log.enabled) this.log.remember(config.headers);
     let response: HttpResponse;
     try {
@@ -363,6 +404,7 @@ export class ApiClient {
       this.log.debug(`${prepared.method} ${prepared.url} failed: ${(error as Error)?.message}`);
       throw error;
     }
+    if (prepared.method === 'HEAD') response = { ...response, data: response.headers };
     if (config.responseSchema) response = { ...response, data: await validateWith(config.responseSchema, response.data) };
     if (this.responseInterceptors.length === 0) return response.data as T;
     let result: unknown = { ...response, config };
@@ -370,10 +412,20 @@ export class ApiClient {
     return result as T;
   }
 
-  private prepare(config: RequestConfig): PreparedRequest {
-    const { url: target, endpoint } = buildUrl(config.baseURL ?? this.baseURL, config.url, config.params);
-    const { body, contentType } = serializeBody(config.data);
-    const headers = contentType && !hasHeader(config.headers, 'content-type') ? { ...config.headers, 'content-type': contentType } : config.headers;
+  /**
+   * The request as it goes out. Refusals here (bad header, unsupported or
+   * forbidden URL) come before the rate limiter and the breaker: nothing is
+   * sent, retried or counted against the backend.
+   */
+  private prepare(config: RequestConfig, own: Record<string, string> | undefined): PreparedRequest {
+    const base = config.baseURL ?? this.baseURL;
+    const { url: target, endpoint, absolute } = buildUrl(base, config.url, config.params);
+    if (own !== undefined || this.requestInterceptors.length > 0) checkRequestHeaders(config.headers, 'ApiClient');
+    let ownHeaders = config.headers;
+    if (absolute || base !== this.baseURL) ownHeaders = this.guard.headersFor(this.guard.checkUrl(target), config.headers, own);
+    const serialized = serializeBody(config.data);
+    const body = serialized.body;
+    const headers = withBodyHeaders(ownHeaders, serialized);
     const timeout = config.timeout ?? this.defaults.timeout;
     const retries = config.retries ?? this.defaults.retries;
     if (!(timeout >= 0 && timeout <= 3_600_000)) throw new ConfigError('timeout', timeout, 'expected 0..3600000 ms', { owner: 'ApiClient.request' });
@@ -436,6 +488,15 @@ export class ApiClient {
   /** Stops the machine and its children, ends retry waits, closes the sockets. */
   dispose(): Promise<void> {
     return this.core.dispose();
+  }
+
+  /** What `console.log(client)` shows: a one-line summary, credentials redacted. */
+  [inspectCustom](): string {
+    return inspectSummary('ApiClient', {
+      baseURL: this.log.redactor.url(this.baseURL),
+      circuitBreaker: this.circuitBreaker.state,
+      health: this.core.currentHealth,
+    });
   }
 }
 

@@ -8,11 +8,15 @@ import { ConnectionHealth, ConnectionType, SecurityLevel } from '../config/enums
 import { bool, list, methods, ms, num, oneOf, optional, record, str, url, validateOptions } from '../config/validate.js';
 import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
-import { buildUrl } from '../http/buildUrl.js';
+import { buildUrl, joinPath, type QueryParams } from '../http/buildUrl.js';
+import { checkConfigHeaders, checkRequestHeaders } from '../http/headerSyntax.js';
+import { OriginGuard } from '../http/OriginGuard.js';
+import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { splitCredentials } from '../http/splitCredentials.js';
 import { hasHeader } from '../http/hasHeader.js';
-import { serializeBody } from '../http/bodies.js';
+import { serializeBody, withBodyHeaders } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
+import { HealthPoller } from '../http/HealthPoller.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { redactUrl } from '../security/redact.js';
@@ -22,10 +26,15 @@ import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from './Co
 /** What `send()` takes (seed 000). `body` may be a string or any JSON value. */
 export interface HTTPRequest {
   method?: string;
-  url: string;
+  /**
+   * A path joined to the connection's `url`, or an absolute URL (a string or a
+   * `URL`): to another origin, the configured credentials stay behind.
+   */
+  url: string | URL;
   headers?: Record<string, string>;
   body?: unknown;
-  params?: Record<string, string | number | boolean | undefined>;
+  /** Query parameters; an array value repeats the name (`{ a: [1, 2] }` → `a=1&a=2`). */
+  params?: QueryParams;
   timeout?: number;
   signal?: AbortSignal;
 }
@@ -51,6 +60,7 @@ const spec = {
   compression: bool({ default: true }),
   encryption: bool({ default: true }),
   securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),
+  healthCheckInterval: optional(ms(0, 86_400_000, 0)),
   healthCheckTimeout: ms(1, 3_600_000, 5_000),
   healthPath: str({ nonEmpty: true, default: '/health' }),
   autoRetry: bool({ default: true }),
@@ -70,7 +80,22 @@ const spec = {
   logger: optional(methods<Logger>(['debug', 'info', 'warn', 'error'])),
   rejectUnauthorized: bool({ default: true }),
   maxResponseBytes: num({ integer: true, min: 1, max: 2 ** 32, default: 50 * 1024 * 1024 }),
+  maxRedirects: num({ integer: true, min: 0, max: 1000, default: 10 }),
 };
+
+/** Options of {@link HTTPConnection} beyond seed 000's `ConnectionConfig`. */
+export interface HTTPConnectionOptions {
+  transport?: TransportChoice;
+  clock?: Clock;
+  /**
+   * Redirects followed per attempt (in Node, by statewire on either transport);
+   * `0` follows none and rejects with an `ApiError` carrying the `location`.
+   * In a browser, fetch follows redirects itself; `0` maps to `redirect: 'error'`.
+   *
+   * @default 10
+   */
+  maxRedirects?: number;
+}
 
 /**
  * Seed 000's stateless HTTP connection, on the same engine as `ApiClient`:
@@ -90,7 +115,11 @@ const spec = {
 export class HTTPConnection {
   readonly connectionType = ConnectionType.HTTP;
   readonly name: string;
+  /** The configured URL, credentials redacted (user-info and secret query parameters), as the WebSocket and SSE `url`. */
   readonly url: string;
+  /** The configured URL without its user-info (moved to `Authorization`): what requests are built from. */
+  private readonly baseUrl: string;
+  private readonly guard: OriginGuard;
   readonly actor: Actor<typeof httpClientMachine>;
   readonly circuitBreaker: CircuitBreaker;
   readonly rateLimiter: RateLimiter;
@@ -101,17 +130,21 @@ export class HTTPConnection {
   private readonly events: ConnectionEvents;
   private readonly metrics: ConnectionMetrics;
   private connected = false;
+  /** Automatic checks, only when `healthCheckInterval` is given (a connection alone does not poll otherwise). */
+  private readonly poller: HealthPoller | undefined;
 
-  constructor(config: ConnectionConfig & { transport?: TransportChoice; clock?: Clock }) {
+  constructor(config: ConnectionConfig & HTTPConnectionOptions) {
     const o = validateOptions('HTTPConnection', config, spec);
     checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'HTTPConnection' });
+    checkConfigHeaders(o.customHeaders, 'customHeaders', 'HTTPConnection', o.sensitiveHeaders);
     const { url: cleanUrl, authorization } = splitCredentials(o.url);
     if (authorization !== undefined && !hasHeader(o.customHeaders, 'authorization')) {
       o.customHeaders = { ...o.customHeaders, Authorization: authorization };
     }
     this.config = o;
     this.name = o.name;
-    this.url = cleanUrl;
+    this.baseUrl = cleanUrl;
+    this.url = redactUrl(cleanUrl);
     this.clock = config.clock ?? systemClock;
     const level = o.logLevel ?? (o.debug ? 'debug' : 'info');
     this.log = createLog({
@@ -123,6 +156,17 @@ export class HTTPConnection {
       prefix: `HTTPConnection ${o.name}`,
     });
     this.log.remember(o.customHeaders, o.url);
+    this.guard = new OriginGuard({
+      owner: 'HTTPConnection',
+      baseURL: cleanUrl,
+      headers: o.customHeaders,
+      sensitiveHeaders: o.sensitiveHeaders,
+      securityLevel: o.securityLevel,
+      encryption: o.encryption,
+      rejectUnauthorized: o.rejectUnauthorized,
+      maxRedirects: o.maxRedirects,
+      redactor: this.log.redactor,
+    });
     this.events = new ConnectionEvents(o.name, this.clock, this.log);
     this.metrics = new ConnectionMetrics({ clock: this.clock, enabled: o.monitoring });
     this.core = new HttpCore({
@@ -142,6 +186,7 @@ export class HTTPConnection {
       transport: config.transport ?? 'auto',
       transportOptions: { connections: o.maxConnections, keepAlive: o.keepAlive, compression: o.compression, rejectUnauthorized: o.rejectUnauthorized },
       maxResponseBytes: o.maxResponseBytes,
+      dial: this.guard,
       clock: this.clock,
       onError: (error) => this.log.error('actor error', error),
       onRetry: ({ attempt, delay, error, request }) => {
@@ -153,6 +198,9 @@ export class HTTPConnection {
     this.circuitBreaker = this.core.breaker;
     this.rateLimiter = this.core.limiter;
     this.wireMachineEvents();
+    if (o.healthCheckInterval !== undefined && o.healthCheckInterval > 0) {
+      this.poller = new HealthPoller(this.clock, o.healthCheckInterval, () => this.healthCheck());
+    }
   }
 
   private wireMachineEvents(): void {
@@ -170,6 +218,7 @@ export class HTTPConnection {
     if (this.connected) return;
     this.connected = true;
     this.actor.send({ type: 'CONNECT' });
+    this.poller?.start();
     this.metrics.markConnected();
     this.log.audit(`connected to ${redactUrl(this.url)}`);
     this.events.emit('connected', `connected to ${redactUrl(this.url)}`, 'info');
@@ -183,10 +232,13 @@ export class HTTPConnection {
   async send(request: HTTPRequest): Promise<HttpResponse> {
     if (!this.connected) await this.connect();
     const method = (request.method ?? 'GET').toUpperCase();
-    const { url: target, endpoint } = buildUrl(this.url, request.url, request.params);
-    const { body, contentType } = serializeBody(request.body);
-    const headers = { ...this.config.customHeaders, ...request.headers };
-    if (contentType && !hasHeader(headers, 'content-type')) headers['content-type'] = contentType;
+    const { url: target, endpoint, absolute } = buildUrl(this.baseUrl, request.url, request.params);
+    // Refused before the limiter and the breaker: nothing sent, retried or counted against the backend.
+    if (request.headers !== undefined) checkRequestHeaders(request.headers, 'HTTPConnection');
+    const origin = absolute ? this.guard.checkUrl(target) : this.guard.origin;
+    const serialized = serializeBody(request.body);
+    const body = serialized.body;
+    const headers = withBodyHeaders(this.guard.headersFor(origin, { ...this.config.customHeaders, ...request.headers }, request.headers), serialized);
     if (this.log.enabled) this.log.remember(headers);
     const started = this.clock.now();
     try {
@@ -222,9 +274,14 @@ export class HTTPConnection {
     }
   }
 
-  /** GET `healthPath` (default `/health`); any 2xx is healthy. Goes around the breaker. */
+  /**
+   * GET `healthPath` (default `/health`); any 2xx is healthy. Goes around the
+   * breaker. Rejects once the connection is disposed. With `healthCheckInterval`
+   * given, it also runs every interval while connected.
+   */
   async healthCheck(timeout?: number): Promise<HealthCheckResult> {
-    const { url: target } = buildUrl(this.url, this.config.healthPath);
+    // The health path joins the URL's path; the URL's query is not sent (`/api?token=…` → `/api/health`).
+    const target = joinPath(this.baseUrl, this.config.healthPath);
     const result = await this.core.check(target, timeout ?? this.config.healthCheckTimeout);
     const errorMessage = result.error === undefined ? undefined : this.log.redactor.text((result.error as Error).message ?? String(result.error));
     if (!result.ok) this.events.emit('health_check_failed', `health check failed: ${errorMessage}`, 'warning', { status: result.status });
@@ -263,6 +320,7 @@ export class HTTPConnection {
   async disconnect(): Promise<void> {
     if (this.connected) {
       this.connected = false;
+      this.poller?.stop();
       this.actor.send({ type: 'DISCONNECT' });
       this.metrics.markDisconnected();
       this.log.audit(`disconnected from ${redactUrl(this.url)}`);
@@ -275,5 +333,16 @@ export class HTTPConnection {
   async dispose(): Promise<void> {
     await this.disconnect();
     await this.core.dispose();
+  }
+
+  /** What `console.log(connection)` shows: a one-line summary, credentials redacted. */
+  [inspectCustom](): string {
+    return inspectSummary('HTTPConnection', {
+      name: this.name,
+      url: this.log.redactor.url(this.baseUrl),
+      connected: this.connected,
+      circuitBreaker: this.circuitBreaker.state,
+      health: this.events.currentHealth,
+    });
   }
 }

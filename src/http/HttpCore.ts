@@ -8,14 +8,18 @@ import { CircuitBreaker, REJECTED } from '../breaker/CircuitBreaker.js';
 import { RateLimiter } from '../rateLimiter/RateLimiter.js';
 import { systemClock, type Clock } from '../clock.js';
 import { createRootActor } from '../createRootActor.js';
+import { dialAttempt } from './dialAttempt.js';
+import type { DialRules } from './followRedirects.js';
 import { ApiError, NetworkError, RateLimitError, StatewireError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../security/redact.js';
 import { createHttpTransport, type TransportChoice } from '../transports/http/createHttpTransport.js';
 import type { HttpTransport, TransportOptions } from '../transports/http/HttpTransport.js';
-import { parseBody, parseErrorBody } from './bodies.js';
+import { isReplayable, parseBody, parseErrorBody, type WireBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
 import { PendingWaits } from '../PendingWaits.js';
 import { hasHeader } from './hasHeader.js';
+import { CallDeadline } from './deadline.js';
+import { endpointKey } from './endpointKey.js';
 
 /** What a successful call resolves to before response interceptors. */
 export interface HttpResponse<T = unknown> {
@@ -30,7 +34,7 @@ export interface PreparedRequest {
   /** Absolute URL. */
   url: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array;
+  body?: WireBody;
   timeout: number;
   retries: number;
   rateCategory: string;
@@ -58,6 +62,8 @@ export interface HttpCoreOptions {
   transport: TransportChoice;
   transportOptions: TransportOptions;
   maxResponseBytes: number;
+  /** Redirects, per-hop URL checks and error-body scrubbing (the client's `OriginGuard`). */
+  dial?: DialRules;
   clock?: Clock;
   onError?: (error: unknown) => void;
   /** Told about each retry (for logging). */
@@ -88,7 +94,8 @@ function startClientActor(options: HttpCoreOptions, clock: Clock): Actor<typeof 
     fresh.children.breaker!.snapshot = JSON.parse(JSON.stringify(snapshot));
     restored = fresh as unknown as Snapshot<unknown>;
   }
-  return createRootActor(httpClientMachine, { input, clock, snapshot: restored, onError: options.onError });
+  // The client actor's only timers are its breaker's and limiter's: background ones.
+  return createRootActor(httpClientMachine, { input, clock, snapshot: restored, onError: options.onError, background: true });
 }
 
 /**
@@ -116,6 +123,8 @@ export class HttpCore {
   private transport: HttpTransport | undefined;
   private transportReady: Promise<HttpTransport> | undefined;
   private health: HttpHealth = 'unknown';
+  /** A RECOVERED has been sent since the health last changed (so successes send no more). */
+  private recoverySent = false;
   private seed = (Math.random() * 2 ** 32) | 0;
   private disposed = false;
   /** Pending retry waits, ended by dispose() so nothing hangs. */
@@ -125,7 +134,10 @@ export class HttpCore {
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
     this.actor = startClientActor(options, this.clock);
-    this.actor.on('health_changed', (e) => (this.health = e.health));
+    this.actor.on('health_changed', (e) => {
+      this.health = e.health;
+      this.recoverySent = false;
+    });
     const children = this.actor.getSnapshot().children as {
       breaker: ActorRefFrom<typeof circuitBreakerMachine>;
       rateLimiter: ActorRefFrom<typeof rateLimiterMachine>;
@@ -173,15 +185,17 @@ export class HttpCore {
    * Reports the result to the machine.
    */
   async check(url: string, timeout: number): Promise<{ ok: boolean; status?: number; responseTime: number; error?: unknown }> {
+    if (this.disposed) throw this.disposedError();
     const transport = this.transport ?? (await this.ready());
     const started = this.clock.now();
     let result: { ok: boolean; status?: number; error?: unknown };
     try {
-      const res = await transport.request({ method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 });
+      const res = await dialAttempt(transport, { method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 }, this.options.dial);
       result = res.status >= 200 && res.status < 300 ? { ok: true, status: res.status } : { ok: false, status: res.status, error: new ApiError(res.status, parseErrorBody(res.headers, res.body), { url: redactUrl(url), method: 'GET' }) };
     } catch (error) {
       result = { ok: false, error };
     }
+    if (this.disposed) throw this.disposedError();
     const responseTime = this.clock.now() - started;
     this.actor.send({ type: 'HEALTH_CHECKED', ok: result.ok, responseTime, at: this.clock.now(), ...(result.error ? { reason: describe(result.error) } : {}) });
     return { ...result, responseTime };
@@ -192,35 +206,73 @@ export class HttpCore {
     return this.health;
   }
 
-  /** Sends one request with the client's resilience, resolving `{ status, headers, data }`. */
+  /**
+   * Sends one request with the client's resilience, resolving `{ status, headers, data }`.
+   *
+   * With a `deadline`, each attempt's timeout is clamped to what is left of it
+   * and every wait must end before it: the call settles by then, with a
+   * `TimeoutError` when time ran out in an attempt, or with its last error when
+   * the next retry would not fit. A server-imposed pause (another call's
+   * 429/503 `Retry-After`) is waited out, at the cost of one retry, when the
+   * call has a retry left and the pause (plus a small jitter) ends within its
+   * budget; otherwise it rejects with `RateLimitError { reason: 'server' }`.
+   */
   async send(req: PreparedRequest): Promise<HttpResponse> {
     if (this.disposed) throw this.disposedError();
     const transport = this.transport ?? (await this.ready());
     this.counters.requests++;
-    const deadlineAt = this.options.deadline > 0 ? this.clock.now() + this.options.deadline : Infinity;
+    const deadline = CallDeadline.start(this.clock.now(), this.options.deadline);
+    // A stream is read once: a call that sends one is not retried.
+    const retries = req.body === undefined || typeof req.body === 'string' || isReplayable(req.body) ? req.retries : 0;
+    const statsKey = endpointKey(req.endpoint);
+    /** End of the server pause this call has already spent a retry waiting for. */
+    let waitedFor = 0;
     for (let attempt = 1; ; attempt++) {
-      const wait = this.limiter.take(req.rateCategory, req.endpoint);
+      const pauseEnd = this.limiter.serverPauseEnd(req.rateCategory);
+      let now = this.clock.now();
+      if (pauseEnd > now) {
+        const samePause = pauseEnd <= waitedFor;
+        if (!samePause && (attempt > retries || !this.pauseFits(pauseEnd - now, req, deadline, now))) {
+          this.limiter.take(req.rateCategory, statsKey); // counted as rate limited
+          throw this.refuse(new RateLimitError(pauseEnd - now, req.rateCategory, { reason: 'server' }));
+        }
+        const delay = this.releaseDelay(pauseEnd - now, deadline, now);
+        waitedFor = pauseEnd;
+        if (samePause) attempt--; // still the pause already paid for: no second retry
+        else this.scheduled(attempt, delay, 'server pause (Retry-After)', req);
+        await this.waits.wait(delay, req.signal);
+        if (this.disposed) throw this.disposedError();
+        continue;
+      }
+      const wait = this.limiter.take(req.rateCategory, statsKey);
       // Refusals by our own limiter and breaker are counted, not sent: those two
       // already report each episode once, and a refusal storm must not flood the actor.
-      if (wait > 0) throw this.refuse(new RateLimitError(wait, req.rateCategory));
+      if (wait > 0) throw this.refuse(new RateLimitError(wait, req.rateCategory, { reason: 'client' }));
+      const timeout = deadline.attemptTimeout(req.timeout, now);
+      if (timeout <= 0) throw this.fail(deadline.error(redactUrl(req.url)), req);
+      const cutByDeadline = deadline.clamps(req.timeout, now);
       const ticket = this.options.circuitBreaker ? this.breaker.admit() : 1;
       if (ticket === REJECTED) throw this.refuse(this.breaker.rejection());
       let error: unknown;
       try {
-        const res = await transport.request({
+        const res = await dialAttempt(transport, {
           method: req.method,
           url: req.url,
           headers: req.headers,
           body: req.body,
-          timeout: req.timeout,
+          timeout,
           signal: req.signal,
           maxResponseBytes: this.options.maxResponseBytes,
-        });
+        }, this.options.dial);
         // Disposed while in flight: the machine is gone; report nothing, settle at once.
         if (this.disposed) throw this.disposedError();
         if (res.status < 400) {
           if (this.options.circuitBreaker) this.breaker.success(ticket);
-          if (this.health !== 'healthy' && this.health !== 'unknown') this.actor.send({ type: 'RECOVERED', at: this.clock.now() });
+          // Once per recovery, not per success: the steady state sends nothing.
+          if (this.health !== 'healthy' && !this.recoverySent) {
+            this.recoverySent = true;
+            this.actor.send({ type: 'RECOVERED', at: this.clock.now() });
+          }
           const data = parseBody(res.status, res.headers, res.body, req.method, req.url, redactUrl);
           this.counters.succeeded++;
           return { status: res.status, headers: res.headers, data };
@@ -242,15 +294,52 @@ export class HttpCore {
           else this.breaker.release(ticket);
         }
         error = thrown;
+        // The deadline, not the attempt's own timeout, ran out: the call is over.
+        if (cutByDeadline && thrown instanceof TimeoutError) throw this.fail(deadline.error(thrown.url, thrown), req);
       }
-      if (attempt > req.retries || !this.isRetryable(error, req)) throw this.fail(error, req);
-      const delay = this.delayFor(error, attempt);
-      if (this.clock.now() + delay > deadlineAt) throw this.fail(error, req);
-      this.counters.retries++;
-      this.actor.send({ type: 'RETRY', attempt, delay, reason: describe(error) });
-      this.options.onRetry?.({ attempt, delay, error, request: req });
+      if (attempt > retries || !this.isRetryable(error, req)) throw this.fail(error, req);
+      now = this.clock.now();
+      let delay = this.delayFor(error, attempt);
+      const pausedTo = this.limiter.serverPauseEnd(req.rateCategory);
+      if (pausedTo > now) {
+        // This answer (or another call's) paused the category: this retry waits it out,
+        // exactly for our own Retry-After, with the release jitter for a longer pause.
+        if (pausedTo - now > delay) delay = this.releaseDelay(pausedTo - now, deadline, now);
+        waitedFor = pausedTo;
+      }
+      if (!deadline.fits(delay, now)) throw this.fail(error, req);
+      this.scheduled(attempt, delay, describe(error), req, error);
       await this.waits.wait(delay, req.signal);
     }
+  }
+
+  /** Counts and reports a retry about to wait `delay` ms. */
+  private scheduled(attempt: number, delay: number, reason: string, req: PreparedRequest, error?: unknown): void {
+    this.counters.retries++;
+    this.actor.send({ type: 'RETRY', attempt, delay, reason });
+    this.options.onRetry?.({ attempt, delay, error: error ?? new Error(reason), request: req });
+  }
+
+  /**
+   * Whether a call may wait out a server pause of `pause` ms: it must end within
+   * the deadline when there is one, else within the attempt's timeout (else
+   * within `maxRetryDelay`).
+   */
+  private pauseFits(pause: number, req: PreparedRequest, deadline: CallDeadline, now: number): boolean {
+    if (deadline.limited) return deadline.fits(pause, now);
+    return pause <= (req.timeout > 0 ? req.timeout : this.options.maxRetryDelay);
+  }
+
+  /**
+   * The wait for a pause of `pause` ms to be over, plus a small jitter (up to a
+   * tenth of it, at most 1 s, at least 1 ms) so the calls it held do not all
+   * arrive at once; never past the deadline.
+   */
+  private releaseDelay(pause: number, deadline: CallDeadline, now: number): number {
+    const [r, seed] = nextRandom(this.seed);
+    this.seed = seed;
+    const delay = Math.ceil(pause) + 1 + Math.floor(r * Math.min(1000, pause / 10));
+    return deadline.limited ? Math.max(Math.ceil(pause), Math.min(delay, Math.floor(deadline.remaining(now)))) : delay;
   }
 
   private apiError(status: number, headers: Record<string, string>, text: string, req: PreparedRequest): ApiError {

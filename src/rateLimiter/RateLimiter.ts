@@ -11,6 +11,7 @@ import { createRootActor, watch } from '../createRootActor.js';
 import { ConfigError, RateLimitError } from '../errors.js';
 import { TokenBucket } from './TokenBucket.js';
 import { PendingWaits } from '../PendingWaits.js';
+import { MAX_ENDPOINT_KEYS, OTHER_ENDPOINT } from '../http/endpointKey.js';
 
 /** Options of {@link RateLimiter} (seed 004's `rateLimiterOptions`). */
 export interface RateLimiterOptions {
@@ -34,6 +35,7 @@ export interface EndpointRateStats {
 export interface RateLimiterStats {
   totalRequests: number;
   rateLimited: number;
+  /** Per endpoint key; at most 256 keys, the rest under `other` (HTTP clients key by route template, see `endpointKey`). */
   byEndpoint: Record<string, EndpointRateStats>;
 }
 
@@ -88,10 +90,15 @@ export class RateLimiter {
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
+        // OPEN → HALF_OPEN / a pause's end: nobody awaits them, they must not keep the process alive.
+        background: true,
       });
     watch(this.actor, (snapshot) => this.sync(snapshot.value, snapshot.context));
     const first = this.actor.getSnapshot();
     this.sync(first.value, first.context);
+    // A restored pause has lost its resume timer (statelyai/xstate#5331): re-arm it
+    // from the pause's absolute end. A fresh actor is never paused.
+    if (this.paused) this.actor.send({ type: 'RESUME', at: this.clock.now() });
     if (options.enabled === false) this.disable();
   }
 
@@ -179,10 +186,20 @@ export class RateLimiter {
     return this.limiting ? bucket.take(now) : 0;
   }
 
-  /** Takes a token or throws `RateLimitError` with `retryAfter` in ms. */
+  /** Takes a token or throws `RateLimitError` with `retryAfter` in ms (`reason` says whether a server pause or the bucket refused). */
   check(category = 'api', endpoint?: string): void {
     const wait = this.take(category, endpoint);
-    if (wait > 0) throw new RateLimitError(wait, category);
+    if (wait > 0) throw new RateLimitError(wait, category, { reason: this.serverPauseEnd(category) > this.clock.now() ? 'server' : 'client' });
+  }
+
+  /**
+   * When the server-imposed pause on `category` (or on all, `*`) ends, in epoch
+   * ms; 0 (or a time already past) when there is none. A take refused before
+   * then is refused by the server's pause, not by the token bucket.
+   */
+  serverPauseEnd(category = 'api'): number {
+    if (!this.paused) return 0;
+    return Math.max(this.pausedUntil[category] ?? 0, this.pausedUntil['*'] ?? 0);
   }
 
   /**
@@ -200,7 +217,7 @@ export class RateLimiter {
     this.limited(category, wait, stats);
     const deadline = this.clock.now() + (options.maxWait ?? 30_000);
     for (; wait > 0; wait = this.tryTake(category)) {
-      if (this.clock.now() + wait > deadline) throw new RateLimitError(wait, category);
+      if (this.clock.now() + wait > deadline) throw new RateLimitError(wait, category, { reason: this.serverPauseEnd(category) > this.clock.now() ? 'server' : 'client' });
       await this.waits.wait(wait, options.signal);
     }
   }
@@ -217,6 +234,11 @@ export class RateLimiter {
 
   private endpointStats(endpoint: string): EndpointRateStats {
     let stats = this.endpoints.get(endpoint);
+    if (stats === undefined && this.endpoints.size >= MAX_ENDPOINT_KEYS) {
+      // Bounded: distinct endpoints past the cap share one bucket (see endpointKey.ts).
+      endpoint = OTHER_ENDPOINT;
+      stats = this.endpoints.get(endpoint);
+    }
     if (stats === undefined) {
       stats = { totalRequests: 0, rateLimited: 0 };
       this.endpoints.set(endpoint, stats);

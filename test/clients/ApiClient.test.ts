@@ -366,7 +366,8 @@ describe('ApiClient', () => {
       const server = await serve((req, res) => json(res, 200, { method: req.method, body: req.body }));
       const client = make(server);
       await expect(client.patch('/x', { a: 1 })).resolves.toEqual({ method: 'PATCH', body: '{"a":1}' });
-      await expect(client.head('/x')).resolves.toBeNull(); // no body, JSON content type
+      // No body: HEAD resolves the response headers.
+      await expect(client.head('/x')).resolves.toMatchObject({ 'content-type': 'application/json' });
       expect(server.requests.map((r) => r.method)).toEqual(['PATCH', 'HEAD']);
     });
 

@@ -8,8 +8,8 @@ import { ApiError, ConfigError, ValidationError } from '../../src/errors.js';
 
 describe('buildUrl', () => {
   it('keeps the base path and joins with exactly one slash', () => {
-    expect(buildUrl('http://h:1/api/', '/users')).toEqual({ url: 'http://h:1/api/users', endpoint: '/api/users' });
-    expect(buildUrl('http://h:1', 'users')).toEqual({ url: 'http://h:1/users', endpoint: '/users' });
+    expect(buildUrl('http://h:1/api/', '/users')).toEqual({ url: 'http://h:1/api/users', endpoint: '/api/users', absolute: false });
+    expect(buildUrl('http://h:1', 'users')).toEqual({ url: 'http://h:1/users', endpoint: '/users', absolute: false });
   });
 
   it('uses an absolute URL as it is and appends params', () => {

@@ -27,6 +27,8 @@ const model = getCoveringPaths(backoffMachine, {
     { type: 'DROPPED', reason: 'socket closed' },
     { type: 'DROPPED', retryAfter: 300 },
     { type: 'STOP' },
+    // A restored snapshot's re-arm (test/machines/restore.test.ts).
+    { type: 'RESUME' },
   ],
 });
 

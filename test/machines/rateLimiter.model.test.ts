@@ -19,6 +19,8 @@ const model = getCoveringPaths(rateLimiterMachine, {
     { type: 'PAUSE', category: '*', ms: 800, at: AT },
     { type: 'CONFIGURE', category: 'api', limit: { tokensPerSecond: 5, burstCapacity: 5 } },
     { type: 'LIMITED', category: 'search', retryAfter: 1_000, at: AT },
+    // A restored snapshot's re-arm, 200 ms into the pause.
+    { type: 'RESUME', at: AT + 200 },
   ],
 });
 

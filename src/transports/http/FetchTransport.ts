@@ -1,6 +1,8 @@
 import type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './HttpTransport.js';
 import { toTransportError, tooLarge } from './transportErrors.js';
 
+const isStream = (body: unknown): boolean => typeof ReadableStream === 'function' && body instanceof ReadableStream;
+
 /** Reads a fetch body up to `limit` bytes, cancelling the stream past it. */
 async function readText(res: Response, limit: number, over: () => Error): Promise<string> {
   if (!res.body) return '';
@@ -32,12 +34,20 @@ async function readText(res: Response, limit: number, over: () => Error): Promis
  */
 export class FetchTransport implements HttpTransport {
   readonly name = 'fetch';
+  /** In a browser fetch follows redirects itself; in Node it returns them (`redirect: 'manual'`) for the client to follow. */
+  readonly followsRedirects: boolean;
   /** Aborted by `close(true)`: ends every request in flight. */
   private closing = new AbortController();
 
   constructor(
-    private readonly options: TransportOptions & { fetch?: typeof fetch } = {},
-  ) {}
+    private readonly options: TransportOptions & {
+      fetch?: typeof fetch;
+      /** Let fetch follow redirects (`redirect: 'follow'`). Default: true outside Node, where `'manual'` gives only an opaque response. */
+      followsRedirects?: boolean;
+    } = {},
+  ) {
+    this.followsRedirects = options.followsRedirects ?? !(typeof process !== 'undefined' && typeof process.versions?.node === 'string');
+  }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
     const doFetch = this.options.fetch ?? globalThis.fetch;
@@ -48,11 +58,14 @@ export class FetchTransport implements HttpTransport {
     try {
       const res = await doFetch(req.url, {
         method: req.method,
+        redirect: this.followsRedirects ? (req.redirect ?? 'follow') : 'manual',
         headers: req.headers,
         body: req.body as BodyInit | undefined,
         signal,
         keepalive: false,
-      });
+        // A stream body needs half duplex (Node's fetch and Chromium require it).
+        ...(isStream(req.body) ? { duplex: 'half' } : {}),
+      } as RequestInit);
       const headers: Record<string, string> = {};
       res.headers.forEach((value, name) => {
         headers[name] = value;

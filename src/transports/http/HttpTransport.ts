@@ -1,16 +1,24 @@
+import type { WireBody } from '../../http/bodies.js';
+
 /** One attempt of one request, as a transport sees it. */
 export interface TransportRequest {
   method: string;
   /** Absolute URL. */
   url: string;
   headers: Record<string, string>;
-  body?: string | Uint8Array;
+  /** Text, bytes, or a `FormData` / `Blob` / `ReadableStream`, sent as `fetch` sends them. */
+  body?: WireBody;
   /** Per-attempt timeout in ms; 0 for none. */
   timeout: number;
   /** The caller's signal: aborting it rejects with its reason. */
   signal?: AbortSignal;
   /** Read no further than this many bytes of body (after decoding). */
   maxResponseBytes: number;
+  /**
+   * Only for a transport with `followsRedirects`: `'follow'` (default) or
+   * `'error'` (`maxRedirects: 0`). Every other transport returns a 3xx as it is.
+   */
+  redirect?: 'follow' | 'error';
 }
 
 /** A response as text; the client decides how to parse it. */
@@ -39,6 +47,12 @@ export interface TransportResponse {
  */
 export interface HttpTransport {
   readonly name: string;
+  /**
+   * True when the transport follows redirects itself and cannot return a 3xx
+   * (a browser's fetch: `redirect: 'manual'` only yields an opaque response).
+   * Otherwise (the default) a 3xx comes back as it is and the client follows it.
+   */
+  readonly followsRedirects?: boolean;
   request(request: TransportRequest): Promise<TransportResponse>;
   /** Closes pooled sockets; with `force`, also aborts requests in flight. */
   close(force?: boolean): Promise<void>;

@@ -4,6 +4,7 @@ import * as zlib from 'node:zlib';
 import type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './HttpTransport.js';
 import { toTransportError, tooLarge } from './transportErrors.js';
 import { DeadlineSignals } from './DeadlineSignals.js';
+import { hasHeader } from '../../http/hasHeader.js';
 
 const decoders: Record<string, (buf: Buffer, o: zlib.ZlibOptions) => Promise<Buffer>> = {
   gzip: promisify(zlib.gunzip),
@@ -12,6 +13,37 @@ const decoders: Record<string, (buf: Buffer, o: zlib.ZlibOptions) => Promise<Buf
   br: promisify(zlib.brotliDecompress) as (buf: Buffer, o: zlib.ZlibOptions) => Promise<Buffer>,
 };
 const ACCEPT_ENCODING = 'gzip, deflate, br';
+/** As undici's fetch: more codings than this in one response are not decoded. */
+const MAX_CODINGS = 5;
+
+type Decoder = (buf: Buffer, o: zlib.ZlibOptions) => Promise<Buffer>;
+const decoderLists = new Map<string, Decoder[] | undefined>();
+
+/**
+ * The decoders for a `content-encoding` list (`gzip`, `gzip, br`, …), last
+ * coding first; `undefined` when there is nothing to decode or a coding is
+ * unknown (the body is then passed on as it came). Cached per header value.
+ */
+function decodersFor(header: string | undefined): Decoder[] | undefined {
+  if (header === undefined) return undefined;
+  if (decoderLists.has(header)) return decoderLists.get(header);
+  const steps = parseCodings(header);
+  if (decoderLists.size >= 64) decoderLists.clear();
+  decoderLists.set(header, steps);
+  return steps;
+}
+
+function parseCodings(header: string): Decoder[] | undefined {
+  const codings = header.toLowerCase().split(',').map((c) => c.trim()).filter((c) => c !== '' && c !== 'identity');
+  if (codings.length === 0 || codings.length > MAX_CODINGS) return undefined;
+  const steps: Decoder[] = [];
+  for (let i = codings.length - 1; i >= 0; i--) {
+    const step = decoders[codings[i]!];
+    if (step === undefined) return undefined;
+    steps.push(step);
+  }
+  return steps;
+}
 
 function flatHeaders(raw: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -20,6 +52,12 @@ function flatHeaders(raw: Record<string, string | string[] | undefined>): Record
     if (value !== undefined) out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return out;
+}
+
+/** A FormData as multipart bytes and its content type (with the boundary), as fetch encodes it. */
+async function encodeFormData(form: FormData): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const response = new Response(form);
+  return { bytes: new Uint8Array(await response.arrayBuffer()), contentType: response.headers.get('content-type')! };
 }
 
 type Body = Dispatcher.ResponseData['body'];
@@ -93,6 +131,14 @@ export class UndiciTransport implements HttpTransport {
       for (const name in headers) copy[name] = headers[name]!;
       headers = copy;
     }
+    let body = req.body;
+    if (typeof FormData === 'function' && body instanceof FormData) {
+      // undici 7's own FormData encoder fails on Node 20's global FormData: encode
+      // it as fetch does (multipart, boundary in the content type).
+      const encoded = await encodeFormData(body);
+      body = encoded.bytes;
+      if (!hasHeader(headers, 'content-type')) headers = { ...headers, 'content-type': encoded.contentType };
+    }
     const deadline = this.deadlines.after(req.timeout);
     // Only a caller's own signal costs a combined signal per request.
     const signal = deadline && req.signal ? AbortSignal.any([deadline, req.signal]) : (deadline ?? req.signal);
@@ -104,7 +150,7 @@ export class UndiciTransport implements HttpTransport {
         path: url.path,
         method: req.method as Dispatcher.HttpMethod,
         headers,
-        body: req.body,
+        body: body as Dispatcher.DispatchOptions['body'],
         signal,
       });
     } catch (error) {
@@ -118,16 +164,17 @@ export class UndiciTransport implements HttpTransport {
         discard(res.body);
         throw over();
       }
-      const encoding = responseHeaders['content-encoding']?.trim().toLowerCase();
-      const decode = encoding && encoding !== 'identity' ? decoders[encoding] : undefined;
+      const decode = decodersFor(responseHeaders['content-encoding']);
       let body: string;
       if (decode) {
-        const raw = await readBody(res.body, req.maxResponseBytes, over);
-        // maxOutputLength bounds a decompression bomb as well.
-        const decoded = await decode(raw, { maxOutputLength: req.maxResponseBytes }).catch((e: unknown) => {
-          throw (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? over() : e;
-        });
-        body = decoded.toString('utf8');
+        let data = await readBody(res.body, req.maxResponseBytes, over);
+        // Codings apply in the order listed, so undo them from the last. maxOutputLength bounds a decompression bomb.
+        for (const step of decode) {
+          data = await step(data, { maxOutputLength: req.maxResponseBytes }).catch((e: unknown) => {
+            throw (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? over() : e;
+          });
+        }
+        body = data.toString('utf8');
       } else if (length >= 0 && length <= req.maxResponseBytes) {
         body = await res.body.text(); // known, allowed length: the fast path
       } else {

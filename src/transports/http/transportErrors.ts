@@ -1,8 +1,10 @@
-import { ApiError, NetworkError, TimeoutError } from '../../errors.js';
+import { ApiError, NetworkError, TimeoutError, ValidationError } from '../../errors.js';
 import { redactUrl } from '../../security/redact.js';
 
 /** Codes that prove the request never reached the server. */
 const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+/** undici refusing the request itself (a header it will not send, such as `upgrade`): the request's fault, not the network's. */
+const REFUSED_REQUEST = new Set(['UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED']);
 
 function codeOf(error: unknown): string | undefined {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined, i = 0; e && i < 4; e = e.cause as typeof e, i++) {
@@ -32,6 +34,10 @@ export function toTransportError(
   if (at.deadline?.aborted) return new TimeoutError(redactUrl(at.url), at.timeout, { cause: error });
   if (error instanceof ApiError || error instanceof TimeoutError || error instanceof NetworkError) return error;
   const code = codeOf(error) ?? (error as { name?: string })?.name ?? 'ERR_NETWORK';
+  if (REFUSED_REQUEST.has(code)) {
+    // Never sent: a ValidationError is neither retried nor counted against the breaker.
+    return new ValidationError('request', `request to ${redactUrl(at.url).replace(/[?#].*$/s, '')} refused before sending: ${(error as Error)?.message ?? code}`, { cause: error });
+  }
   if (at.timedOut || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'TimeoutError') {
     return new TimeoutError(redactUrl(at.url), at.timeout, { cause: error });
   }
