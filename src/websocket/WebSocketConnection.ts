@@ -14,8 +14,8 @@ import { decodeValue, type RawMessageData } from './decodeMessage.js';
 import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
 import { openSocket, type SocketHandlers, type SocketLike } from './openSocket.js';
-import type { WebSocketEventMap, WebSocketListener } from './webSocketEvents.js';
 import { webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
+import type { WebSocketEventMap, WebSocketListener } from './webSocketEvents.js';
 
 /** Seed 004's `getStats()`. */
 export interface WebSocketStats {
