@@ -45,6 +45,8 @@ export default defineConfig([
     // Shared chunks: `statewire` and `statewire/machines` must hand out the same machine objects.
     splitting: true,
     treeshake: true,
+    // Error classes keep their names (`ApiError`, not `_ApiError`) in messages and stacks.
+    keepNames: true,
   },
   // Browsers (the `browser` export condition): dist/browser/src/index.js and dist/browser/machines/index.js.
   {

@@ -35,6 +35,11 @@ export interface LoopTracking {
     factor?: number;
     maxDelay: number;
     maxAttempts: number | null;
+    /**
+     * Attempts one `CONNECT` may make before its link first opens (seed 000's
+     * `retryCount + 1`); `maxAttempts` still applies. Absent or null: `maxAttempts` alone.
+     */
+    maxConnectAttempts?: number | null;
     minUptime: number;
     jitter: Jitter;
     jitterRatio?: number;
@@ -44,6 +49,8 @@ export interface LoopTracking {
   attempts: number;
   /** The wait before the next attempt (ms), while waiting. */
   nextDelay: number;
+  /** Whether the link opened since the last `CONNECT`: before, `maxConnectAttempts` bounds the attempts. */
+  sessionOpened?: boolean;
 }
 
 type LoopSnapshot = SnapshotFrom<typeof backoffMachine>;
@@ -83,6 +90,14 @@ export const loopGlue = {
     type: 'max_reconnect_attempts' as const,
     attempts: (event as { output?: { attempts?: number } }).output?.attempts ?? 0,
   }),
+  /** A `CONNECT` starts a session: its first attempt, and the link has not opened yet. */
+  startSession: { attempts: 1, sessionOpened: false } as Pick<LoopTracking, 'attempts' | 'sessionOpened'>,
+  /** The attempts the loop may reach: `maxConnectAttempts` too while the session never opened. */
+  attemptLimit: (context: LoopTracking): number => {
+    const { maxAttempts, maxConnectAttempts } = context.reconnect;
+    const limit = maxAttempts ?? Infinity;
+    return context.sessionOpened === false && maxConnectAttempts != null ? Math.min(limit, maxConnectAttempts) : limit;
+  },
   /** The loop's input: resumed with the parent's attempts and last delay; `base` when the server set one. */
   input: (context: LoopTracking, base = context.reconnect.base): BackoffInput => ({
     mode: 'reconnect',
@@ -90,7 +105,7 @@ export const loopGlue = {
     base,
     ...(context.reconnect.factor === undefined ? {} : { factor: context.reconnect.factor }),
     maxDelay: context.reconnect.maxDelay,
-    maxAttempts: context.reconnect.maxAttempts ?? Infinity,
+    maxAttempts: loopGlue.attemptLimit(context),
     minUptime: context.reconnect.minUptime,
     jitter: context.reconnect.jitter,
     ...(context.reconnect.jitterRatio === undefined ? {} : { jitterRatio: context.reconnect.jitterRatio }),

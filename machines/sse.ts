@@ -6,7 +6,7 @@ import { loopGlue, reconnectLoop, type LoopTracking } from './reconnectLoop.js';
 export interface SseInput {
   /** The URL as the inspector may show it (redacted by the runtime). */
   url?: string;
-  /** How long the server may take to answer the request. Default 10000. */
+  /** How long the server may take to answer the request. Default 5000. */
   connectTimeout?: number;
   /** First reconnect delay (the server's `retry:` replaces it). Default 1000 (seed 000's retryDelay). */
   reconnectDelay?: number;
@@ -14,8 +14,13 @@ export interface SseInput {
   backoffMultiplier?: number;
   /** No wait exceeds this, the server's `retry:` included. Default 30000. */
   maxReconnectDelay?: number;
-  /** `Infinity` for no limit. Default `Infinity`. */
+  /** Attempts after a stream that opened dropped; `Infinity` for no limit. Default `Infinity`. */
   maxReconnectAttempts?: number;
+  /**
+   * Attempts one `CONNECT` may make before a stream first opens (seed 000's
+   * `retryCount + 1`), after which the session ends in `error`. Default `Infinity`.
+   */
+  maxConnectAttempts?: number;
   /** A stream that stayed open this long starts the next wait from scratch. Default 5000. */
   minUptime?: number;
   /** Default `proportional` (±20 %): a server's `retry:` is kept close, yet clients spread. */
@@ -129,10 +134,11 @@ export const sseMachine = setup({
     loopExhausted: loopGlue.exhausted,
   },
   actions: {
-    startCounting: assign({ attempts: 1 }),
+    startCounting: assign(loopGlue.startSession),
     trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
     emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
     opened: assign({
+      sessionOpened: true,
       connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null),
       lastError: null,
       lastStatus: null,
@@ -171,12 +177,13 @@ export const sseMachine = setup({
   id: 'sse',
   context: ({ input }) => ({
     url: input?.url ?? '',
-    connectTimeout: input?.connectTimeout ?? 10_000,
+    connectTimeout: input?.connectTimeout ?? 5_000,
     reconnect: {
       base: input?.reconnectDelay ?? 1_000,
       factor: input?.backoffMultiplier ?? 2,
       maxDelay: input?.maxReconnectDelay ?? 30_000,
       maxAttempts: input?.maxReconnectAttempts === undefined || input.maxReconnectAttempts === Infinity ? null : input.maxReconnectAttempts,
+      maxConnectAttempts: input?.maxConnectAttempts === undefined || input.maxConnectAttempts === Infinity ? null : input.maxConnectAttempts,
       minUptime: input?.minUptime ?? 5_000,
       jitter: input?.jitter ?? 'proportional',
       jitterRatio: input?.jitterRatio ?? 0.2,
@@ -184,6 +191,7 @@ export const sseMachine = setup({
     },
     attempts: 0,
     nextDelay: 0,
+    sessionOpened: false,
     serverRetry: null,
     lastStatus: null,
     lastError: null,

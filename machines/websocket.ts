@@ -15,8 +15,10 @@ export interface WebSocketInput {
   /** First reconnect delay; doubles, capped at `maxReconnectDelay`. Default 2000 (seed 004). */
   reconnectDelay?: number;
   maxReconnectDelay?: number;
-  /** `Infinity` (the seed's default) for no limit. */
+  /** Attempts after a link that opened dropped; `Infinity` (the seed's default) for no limit. */
   maxReconnectAttempts?: number;
+  /** Attempts one `CONNECT` may make before a link first opens (seed 000's `retryCount + 1`). Default `Infinity`. */
+  maxConnectAttempts?: number;
   /** The attempt count resets only after a connection stayed up this long. Default 5000. */
   minUptime?: number;
   jitter?: Jitter;
@@ -27,8 +29,14 @@ export interface WebSocketInput {
 }
 
 export type Activity = 'idle' | 'listening' | 'thinking' | 'speaking';
-/** The user-visible status (seed 004's connection states). */
-export type WebSocketStatus = Activity | 'waiting' | 'error';
+/**
+ * The user-visible status: seed 004's six (an activity while connected,
+ * `waiting` while reconnecting after a drop or a failed attempt, `error` when it
+ * gave up or was refused) plus `connecting` (a `connect()` opening a link that
+ * is not up yet: the first open, or one after `disconnect`) and `closed` (not
+ * connected and not trying: fresh, or after `disconnect` / `dispose`).
+ */
+export type WebSocketStatus = Activity | 'connecting' | 'waiting' | 'error' | 'closed';
 
 /** The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`. */
 export interface WebSocketContext extends LoopTracking {
@@ -41,6 +49,10 @@ export interface WebSocketContext extends LoopTracking {
   lastClose: { code: number; reason: string } | null;
   lastError: string | null;
   connectedAt: number | null;
+  /** The session dropped or an attempt failed since `CONNECT`: attempts now are reconnects (status `waiting`). */
+  reconnecting: boolean;
+  /** The open link can run the ping/pong heartbeat (false: a browser socket without an app-level ping). */
+  heartbeat: boolean;
 }
 
 export type WebSocketEvent =
@@ -53,7 +65,8 @@ export type WebSocketEvent =
   | { type: 'OFFLINE' }
   | { type: 'VISIBLE' }
   // From the socket actor:
-  | { type: 'OPENED'; at: number }
+  /** `heartbeat: false`: this socket cannot be pinged (a browser without an app-level ping), so no heartbeat runs. */
+  | { type: 'OPENED'; at: number; heartbeat?: boolean }
   /**
    * `terminal`: the runtime's `shouldReconnect` said this close ends the session.
    * `at`: when it closed (the runtime's clock); a connection that lasted
@@ -153,12 +166,15 @@ export const webSocketMachine = setup({
     loopWaiting: loopGlue.isIn('waiting'),
     loopAttempting: loopGlue.isIn('attempting'),
     loopExhausted: loopGlue.exhausted,
-    heartbeatOn: ({ context }) => context.pingInterval > 0,
+    // `!== false`: a snapshot persisted before the field existed keeps its heartbeat.
+    heartbeatOn: ({ context }) => context.pingInterval > 0 && context.heartbeat !== false,
+    canPing: ({ context }) => context.heartbeat !== false,
   },
   actions: {
     trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
     emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
-    startCounting: assign({ attempts: 1 }),
+    startCounting: assign({ ...loopGlue.startSession, reconnecting: false }),
+    markReconnecting: assign({ reconnecting: true }),
     countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
     // An attempt abandoned because the network went away is not spent.
     refundAttempt: assign({ attempts: ({ context }) => Math.max(0, context.attempts - 1) }),
@@ -193,7 +209,12 @@ export const webSocketMachine = setup({
       reason: context.lastError ?? (context.lastClose ? `closed ${context.lastClose.code}` : 'closed'),
     })),
     tellLoopRetry: sendTo('reconnect', { type: 'RETRY_NOW' as const }),
-    opened: assign({ connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null), lastError: null }),
+    opened: assign({
+      sessionOpened: true,
+      connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null),
+      lastError: null,
+      heartbeat: ({ event }) => !(event.type === 'OPENED' && event.heartbeat === false),
+    }),
     emitOpen: emit(({ event }) => ({ type: 'open' as const, at: event.type === 'OPENED' ? event.at : 0 })),
     // Asked of the runtime as emitted events: the socket actor then needs no
     // receiver of its own (one less listener set per open connection).
@@ -211,16 +232,20 @@ export const webSocketMachine = setup({
       base: input?.reconnectDelay ?? 2_000,
       maxDelay: input?.maxReconnectDelay ?? 30_000,
       maxAttempts: input?.maxReconnectAttempts === undefined || input.maxReconnectAttempts === Infinity ? null : input.maxReconnectAttempts,
+      maxConnectAttempts: input?.maxConnectAttempts === undefined || input.maxConnectAttempts === Infinity ? null : input.maxConnectAttempts,
       minUptime: input?.minUptime ?? 5_000,
       jitter: input?.jitter ?? 'equal',
       seed: input?.seed ?? 1,
     },
     attempts: 0,
     nextDelay: 0,
+    sessionOpened: false,
     online: input?.online ?? true,
     lastClose: null,
     lastError: null,
     connectedAt: null,
+    reconnecting: false,
+    heartbeat: true,
   }),
   initial: 'idle',
   on: {
@@ -284,8 +309,9 @@ export const webSocketMachine = setup({
                   states: {
                     resting: {
                       after: { pingInterval: { guard: 'heartbeatOn', target: 'awaitingPong', actions: 'ping' } },
-                      // The network went away: find out now whether this socket survived.
-                      on: { OFFLINE: { target: 'awaitingPong', actions: ['goOffline', 'ping'] } },
+                      // The network went away: find out now whether this socket survived
+                      // (a socket that cannot be pinged is left to the browser; the root records offline).
+                      on: { OFFLINE: { guard: 'canPing', target: 'awaitingPong', actions: ['goOffline', 'ping'] } },
                     },
                     awaitingPong: {
                       on: { PONG: 'resting' },
@@ -313,7 +339,7 @@ export const webSocketMachine = setup({
             },
             { id: 'healthPoll', src: 'healthPoll' },
           ],
-          entry: 'tellLoopDropped',
+          entry: ['markReconnecting', 'tellLoopDropped'],
           on: {
             HEALTHY: { actions: 'tellLoopRetry' },
             RETRY_NOW: { actions: 'tellLoopRetry' },
@@ -324,6 +350,7 @@ export const webSocketMachine = setup({
         },
         // No network: nothing is attempted and no attempt is spent until it is back.
         offline: {
+          entry: 'markReconnecting',
           on: { ONLINE: { target: 'link', actions: ['goOnline', 'countAttempt'] } },
         },
       },
@@ -334,11 +361,14 @@ export const webSocketMachine = setup({
 });
 
 /**
- * The status a person sees (seed 004's states) for a snapshot of the machine.
+ * The status a person sees for a snapshot of the machine (see {@link WebSocketStatus}):
+ * `closed` in `idle` and `closed`, `connecting` for the first attempt of a
+ * session, the activity while connected, `waiting` for everything else of a
+ * session (waits, reconnect attempts, offline), `error`.
  *
  * @example
  * ```ts
- * statusOf(actor.getSnapshot()); // 'idle' | 'listening' | 'thinking' | 'speaking' | 'waiting' | 'error'
+ * statusOf(actor.getSnapshot()); // 'closed' | 'connecting' | 'idle' | 'listening' | 'thinking' | 'speaking' | 'waiting' | 'error'
  * ```
  */
 export function statusOf(snapshot: SnapshotFrom<typeof webSocketMachine>): WebSocketStatus {
@@ -347,6 +377,7 @@ export function statusOf(snapshot: SnapshotFrom<typeof webSocketMachine>): WebSo
     const value = snapshot.value as { session: { link: { connected: { activity: Activity } } } };
     return value.session.link.connected.activity;
   }
+  if (snapshot.matches({ session: { link: 'connecting' } }) && !snapshot.context.reconnecting) return 'connecting';
   if (snapshot.matches('session')) return 'waiting';
-  return 'idle';
+  return 'closed';
 }

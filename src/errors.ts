@@ -66,8 +66,23 @@ export function isStatewireError(x: unknown): x is StatewireError {
   return x instanceof StatewireError;
 }
 
-// Option names whose values must never appear in a message or on the error.
-const SECRET_OPTION = /token|key|secret|password|authorization|cookie|credential/i;
+// Words of option names whose values must never appear in a message or on the error.
+const SECRET_WORD = /^(token|key|keys|apikey|secret|secrets|password|passwd|passphrase|authorization|auth|bearer|cookie|cookies|credential|credentials|signature)$/;
+
+/**
+ * Whether an option path names a secret: one of its words (split at dots,
+ * brackets, `-`, `_` and camelCase humps) is `token`, `key`, `password`, …
+ * `accessToken`, `headers.X-API-Key` are; `rateLimiterOptions.limits.api.tokensPerSecond`
+ * (its words are `tokens per second`) is a rate, not a secret.
+ */
+function isSecretOption(option: string): boolean {
+  const words = option
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter((w) => w !== '');
+  return words.some((w) => SECRET_WORD.test(w));
+}
 const MAX_SHOWN_STRING = 80;
 
 /** Renders a value for an error message without ever dumping an object's content. */
@@ -126,7 +141,7 @@ export class ConfigError extends StatewireError {
   readonly hint: string | undefined;
 
   constructor(option: string, value: unknown, reason: string, options: ConfigErrorOptions = {}) {
-    const secret = SECRET_OPTION.test(option);
+    const secret = isSecretOption(option);
     const { owner, hint, ...errorOptions } = options;
     const head = owner === undefined ? 'Invalid option' : `${owner}: invalid option`;
     // A hint such as "did you mean 5?" would leak a secret value, so drop it.
@@ -237,12 +252,21 @@ export class TimeoutError extends StatewireError {
   readonly url: string | undefined;
   /** The timeout that elapsed, in milliseconds. */
   readonly timeout: number;
+  /**
+   * Which step of opening a connection was still unfinished, e.g. `'handshake'`
+   * (TCP connected, the server never answered the upgrade / sent no response
+   * headers) or `'url'` (the `url` provider never settled); undefined for requests.
+   */
+  readonly phase: string | undefined;
 
-  constructor(url: string | undefined, timeout: number, options?: ErrorOptions) {
+  constructor(url: string | undefined, timeout: number, options?: ErrorOptions & { phase?: string; detail?: string }) {
     const target = url === undefined ? 'Request' : `Request to ${urlForMessage(url)}`;
-    super(`${target} timed out after ${timeout} ms`, options);
+    const { phase, detail, ...errorOptions } = options ?? {};
+    const where = phase === undefined ? '' : ` in the ${phase} phase`;
+    super(`${target} timed out after ${timeout} ms${where}${detail === undefined ? '' : ` (${detail})`}`, errorOptions);
     this.url = url;
     this.timeout = timeout;
+    this.phase = phase;
   }
 
   static override [Symbol.hasInstance](x: unknown): boolean {
@@ -365,8 +389,11 @@ export class NetworkError extends StatewireError {
   readonly url: string | undefined;
   readonly reachedServer: boolean;
 
-  constructor(code: string, url: string | undefined, reachedServer: boolean, options?: ErrorOptions) {
-    super(`${code}: request to ${url === undefined ? 'the server' : urlForMessage(url)} failed${reachedServer ? '' : ' (never reached the server)'}`, options);
+  /** `detail` (already redacted) is appended to the message: what failed, e.g. a url provider's own error message. */
+  constructor(code: string, url: string | undefined, reachedServer: boolean, options?: ErrorOptions & { detail?: string }) {
+    const { detail, ...errorOptions } = options ?? {};
+    const why = detail === undefined ? '' : `: ${detail}`;
+    super(`${code}: request to ${url === undefined ? 'the server' : urlForMessage(url)} failed${reachedServer ? '' : ' (never reached the server)'}${why}`, errorOptions);
     this.code = code;
     this.url = url;
     this.reachedServer = reachedServer;

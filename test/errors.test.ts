@@ -134,6 +134,20 @@ describe('ConfigError', () => {
     expect(new ConfigError('x', undefined, 'r').message).toMatch(/got undefined$/);
   });
 
+  it('shows the numbers of options that only look secret (tokensPerSecond is a rate), and redacts real ones by word', () => {
+    const rate = new ConfigError('rateLimiterOptions.limits.api.tokensPerSecond', 1e9, 'expected a finite number between 0.001 and 1000000', { owner: 'ApiClient' });
+    expect(rate.message).toBe(
+      'ApiClient: invalid option "rateLimiterOptions.limits.api.tokensPerSecond": expected a finite number between 0.001 and 1000000, got 1000000000',
+    );
+    expect(rate.value).toBe(1e9);
+    for (const option of ['accessToken', 'refresh_token', 'headers.X-API-Key', 'customHeaders.Authorization', 'bearerToken']) {
+      expect(new ConfigError(option, 'sk-live-123', 'r').message).not.toContain('sk-live');
+    }
+    for (const option of ['keepAlive', 'maxTokensPerSecond', 'autoReconnect', 'monkeyPatch']) {
+      expect(new ConfigError(option, 42, 'r').message).toMatch(/got 42$/);
+    }
+  });
+
   it.each(['token', 'apiKey', 'clientSecret', 'password', 'Authorization', 'cookie', 'auth.credentials'])(
     'redacts the value of secret-looking option %s',
     (option) => {

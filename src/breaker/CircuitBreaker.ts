@@ -5,7 +5,7 @@ import {
   type CircuitState,
 } from '../../machines/circuitBreaker.js';
 import { systemClock, type Clock } from '../clock.js';
-import { num, optional, validateOptions } from '../config/validate.js';
+import { num, optional, PLAUSIBLE_TIMEOUT_MS, validateOptions } from '../config/validate.js';
 import { createRootActor, watch } from '../createRootActor.js';
 import { CircuitBreakerError } from '../errors.js';
 import { RollingWindow } from './RollingWindow.js';
@@ -68,7 +68,7 @@ export interface CircuitBreakerState {
 const spec = {
   threshold: optional(num({ integer: true, min: 1, max: 1_000_000 })),
   volumeThreshold: optional(num({ integer: true, min: 0, max: 1_000_000 })),
-  timeout: optional(num({ min: 0, max: 2_147_483_647, unit: 'ms' })),
+  timeout: optional(num({ min: 0, max: 2_147_483_647, unit: 'ms', plausible: { min: PLAUSIBLE_TIMEOUT_MS } })),
   halfOpenMaxCalls: optional(num({ integer: true, min: 1, max: 10_000 })),
   windowMs: num({ min: 10, max: 86_400_000, unit: 'ms', default: 60_000 }),
 };
@@ -95,7 +95,7 @@ export class CircuitBreaker {
   private current: CircuitState = 'CLOSED';
 
   constructor(options: CircuitBreakerOptions = {}) {
-    const o = validateOptions('CircuitBreaker', options, spec);
+    const o = validateOptions('CircuitBreaker', options, spec, { accept: ['snapshot', 'actor', 'restored', 'clock', 'onError'] });
     this.clock = options.clock ?? systemClock;
     this.window = new RollingWindow(o.windowMs);
     const config = {

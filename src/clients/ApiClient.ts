@@ -4,7 +4,7 @@ import type { CircuitBreaker, CircuitBreakerState } from '../breaker/CircuitBrea
 import type { RateLimiter, RateLimiterStats } from '../rateLimiter/RateLimiter.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
-import { bool, list, methods, num, oneOf, optional, record, shape, str, url, validateOptions, type Rule } from '../config/validate.js';
+import { bool, list, methods, num, oneOf, optional, orderedOrRaised, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, shape, str, url, validateOptions, type Rule } from '../config/validate.js';
 import { SecurityLevel } from '../config/enums.js';
 import { ConfigError } from '../errors.js';
 import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
@@ -121,21 +121,22 @@ export type ResponseInterceptor = (response: ApiResponse<any>) => unknown;
 const EMPTY: Record<string, string> = {};
 const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
 const MB = 1024 * 1024;
-const ms = (max: number, d: number, min = 0) => num({ min, max, unit: 'ms', default: d });
+const ms = (max: number, d: number, min = 0, plausibleMin?: number) =>
+  num({ min, max, unit: 'ms', default: d, ...(plausibleMin === undefined ? {} : { plausible: { min: plausibleMin } }) });
 
 const spec = {
   baseURL: url({ protocols: ['http', 'https'] }),
-  timeout: ms(3_600_000, 12_000),
-  deadline: ms(86_400_000, 0),
+  timeout: ms(3_600_000, 12_000, 0, PLAUSIBLE_TIMEOUT_MS),
+  deadline: ms(86_400_000, 0, 0, PLAUSIBLE_TIMEOUT_MS),
   retries: num({ integer: true, min: 0, max: 100, default: 2 }),
-  retryDelay: ms(600_000, 500),
+  retryDelay: ms(600_000, 500, 0, PLAUSIBLE_DELAY_MS),
   maxRetryDelay: ms(3_600_000, 30_000),
   retryStatusCodes: list(num({ integer: true, min: 100, max: 599 }), { default: [408, 429, 500, 502, 503, 504] }),
   retryMethods: list(str({ nonEmpty: true }), { default: IDEMPOTENT }),
   circuitBreaker: bool({ default: true }),
   circuitBreakerOptions: shape({
     threshold: optional(num({ integer: true, min: 1, max: 1_000_000 })),
-    timeout: optional(num({ min: 0, max: 2_147_483_647, unit: 'ms' })),
+    timeout: optional(num({ min: 0, max: 2_147_483_647, unit: 'ms', plausible: { min: PLAUSIBLE_TIMEOUT_MS } })),
     volumeThreshold: optional(num({ integer: true, min: 0, max: 1_000_000 })),
     halfOpenMaxCalls: optional(num({ integer: true, min: 1, max: 10_000 })),
     windowMs: optional(num({ min: 10, max: 86_400_000, unit: 'ms' })),
@@ -189,7 +190,8 @@ export class ApiClient {
   private readonly guard: OriginGuard;
 
   constructor(options: ApiClientOptions) {
-    const o = validateOptions('ApiClient', options, spec);
+    const o = validateOptions('ApiClient', options, spec, { accept: ['transport', 'clock'] });
+    orderedOrRaised(o, options, 'retryDelay', 'maxRetryDelay', 'ApiClient');
     if (options.transport !== undefined && !['auto', 'undici', 'fetch'].includes(options.transport as string)) {
       const t = options.transport as { request?: unknown; close?: unknown };
       if (typeof t !== 'object' || typeof t.request !== 'function' || typeof t.close !== 'function') {

@@ -69,6 +69,8 @@ export class ConnectionEvents {
     private readonly clock: Clock,
     /** The owner's log, or a getter for one it creates lazily. */
     private readonly log: Log | (() => Log),
+    /** Told about a handler that threw (`'onEvent'` or `'onHealthChange'`); default: logged only. */
+    private readonly onHandlerError?: (callback: 'onEvent handler' | 'onHealthChange handler', error: unknown) => void,
   ) {}
 
   private get logger(): Log {
@@ -99,25 +101,26 @@ export class ConnectionEvents {
       connectionName: this.name,
       ...(data === undefined ? {} : { data: redactor.value(data) }),
     };
-    for (const handler of [...this.handlers]) this.call(handler, event);
+    for (const handler of [...this.handlers]) this.call(handler, event, 'onEvent handler');
   }
 
   /** Tells health handlers, once per change. */
   health(health: ConnectionHealth): void {
     if (health === this.lastHealth) return;
     this.lastHealth = health;
-    if (this.healthHandlers !== undefined) for (const handler of [...this.healthHandlers]) this.call(handler, health);
+    if (this.healthHandlers !== undefined) for (const handler of [...this.healthHandlers]) this.call(handler, health, 'onHealthChange handler');
   }
 
   get currentHealth(): ConnectionHealth | undefined {
     return this.lastHealth;
   }
 
-  private call<T>(handler: (value: T) => void, value: T): void {
+  private call<T>(handler: (value: T) => void, value: T, callback: 'onEvent handler' | 'onHealthChange handler'): void {
     try {
       handler(value);
     } catch (error) {
-      this.logger.error(`an event handler threw`, error);
+      if (this.onHandlerError === undefined) this.logger.error(`an event handler threw`, error);
+      else this.onHandlerError(callback, error);
     }
   }
 }

@@ -5,7 +5,8 @@ import type { RateLimiter } from '../rateLimiter/RateLimiter.js';
 import { systemClock, type Clock } from '../clock.js';
 import type { ConnectionConfig, Logger } from '../config/ConnectionConfig.js';
 import { ConnectionHealth, ConnectionType, SecurityLevel } from '../config/enums.js';
-import { bool, list, methods, ms, num, oneOf, optional, record, str, url, validateOptions } from '../config/validate.js';
+import { bool, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, str, url, validateOptions } from '../config/validate.js';
+import { CONNECTION_CONFIG_FIELDS, connectionDefaults as defaults } from '../config/connectionDefaults.js';
 import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { HttpCore, type HttpResponse } from '../http/HttpCore.js';
 import { buildUrl, joinPath, type QueryParams } from '../http/buildUrl.js';
@@ -49,24 +50,24 @@ export interface HealthCheckResult {
 }
 
 const spec = {
-  name: str({ default: 'http' }),
+  name: str({ default: defaults.http.name }),
   url: url({ protocols: ['http', 'https'] }),
-  timeout: ms(1, 3_600_000, 5_000),
-  retryCount: num({ integer: true, min: 0, max: 100, default: 3 }),
-  retryDelay: ms(0, 3_600_000, 1_000),
-  backoffMultiplier: num({ min: 1, max: 100, default: 2 }),
+  timeout: ms(1, 3_600_000, defaults.http.timeout, PLAUSIBLE_TIMEOUT_MS),
+  retryCount: num({ integer: true, min: 0, max: 100, default: defaults.http.retryCount }),
+  retryDelay: ms(0, 3_600_000, defaults.http.retryDelay, PLAUSIBLE_DELAY_MS),
+  backoffMultiplier: num({ min: 1, max: 100, default: defaults.http.backoffMultiplier }),
   maxConnections: num({ integer: true, min: 1, max: 10_000, default: 10 }),
   keepAlive: ms(0, 3_600_000, 30_000),
   compression: bool({ default: true }),
   encryption: bool({ default: true }),
   securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),
   healthCheckInterval: optional(ms(0, 86_400_000, 0)),
-  healthCheckTimeout: ms(1, 3_600_000, 5_000),
+  healthCheckTimeout: ms(1, 3_600_000, defaults.http.healthCheckTimeout, PLAUSIBLE_TIMEOUT_MS),
   healthPath: str({ nonEmpty: true, default: '/health' }),
   autoRetry: bool({ default: true }),
   circuitBreaker: bool({ default: true }),
   circuitBreakerThreshold: num({ integer: true, min: 1, max: 1_000_000, default: 5 }),
-  circuitBreakerTimeout: ms(1, 2_147_483_647, 60_000),
+  circuitBreakerTimeout: ms(1, 2_147_483_647, defaults.http.circuitBreakerTimeout, PLAUSIBLE_TIMEOUT_MS),
   rateLimit: bool({ default: false }),
   rateLimitRequests: num({ integer: true, min: 1, max: 10_000_000, default: 100 }),
   rateLimitWindow: ms(1, 86_400_000, 60_000),
@@ -134,7 +135,8 @@ export class HTTPConnection {
   private readonly poller: HealthPoller | undefined;
 
   constructor(config: ConnectionConfig & HTTPConnectionOptions) {
-    const o = validateOptions('HTTPConnection', config, spec);
+    // Seed 000 spreads one ConnectionConfig into every class: its fields are accepted; other unknown keys are refused.
+    const o = validateOptions('HTTPConnection', config, spec, { accept: [...CONNECTION_CONFIG_FIELDS, 'transport', 'clock'] });
     checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'HTTPConnection' });
     checkConfigHeaders(o.customHeaders, 'customHeaders', 'HTTPConnection', o.sensitiveHeaders);
     const { url: cleanUrl, authorization } = splitCredentials(o.url);

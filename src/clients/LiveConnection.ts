@@ -38,7 +38,7 @@ export abstract class LiveConnection {
   /** The event hub; made for the first subscriber, knowing the health so far. */
   protected get events(): ConnectionEvents {
     if (this.eventsInstance === undefined) {
-      this.eventsInstance = new ConnectionEvents(this.name, this.clock, () => this.log);
+      this.eventsInstance = new ConnectionEvents(this.name, this.clock, () => this.log, (callback, error) => this.callbackFailed(callback, error));
       this.eventsInstance.health(this.health);
     }
     return this.eventsInstance;
@@ -53,6 +53,15 @@ export abstract class LiveConnection {
       if (since !== null) this.metricsInstance.markConnected(since);
     }
     return this.metricsInstance;
+  }
+
+  /**
+   * @internal A callback of the caller's threw (contained by `callUserFn`, or an `onEvent` /
+   * `onHealthChange` handler). Logged here; connections override it to report it
+   * (an `error` event, `onEvent` with severity `error`). Must not throw.
+   */
+  callbackFailed(callback: string, error: unknown): void {
+    this.log.error(`${callback} threw`, error);
   }
 
   /** A promise for the next open, settled by {@link LiveConnection.settleOpenWaiters}. */
@@ -95,13 +104,20 @@ export abstract class LiveConnection {
 }
 
 /**
- * The health a connection's user-visible status stands for.
+ * The health a connection's user-visible status stands for: UNKNOWN while
+ * nothing is known (`closed`: fresh or closed on purpose, `connecting`: the
+ * first attempt has no outcome yet), DEGRADED while `waiting` to reconnect,
+ * UNHEALTHY in `error`, HEALTHY while up.
  *
  * @example
  * ```ts
  * healthOfStatus('waiting'); // ConnectionHealth.DEGRADED
+ * healthOfStatus('closed');  // ConnectionHealth.UNKNOWN
  * ```
  */
 export function healthOfStatus(status: string): ConnectionHealth {
-  return status === 'error' ? ConnectionHealth.UNHEALTHY : status === 'waiting' ? ConnectionHealth.DEGRADED : ConnectionHealth.HEALTHY;
+  if (status === 'error') return ConnectionHealth.UNHEALTHY;
+  if (status === 'waiting') return ConnectionHealth.DEGRADED;
+  if (status === 'closed' || status === 'connecting') return ConnectionHealth.UNKNOWN;
+  return ConnectionHealth.HEALTHY;
 }

@@ -3,7 +3,9 @@ import type { ConnectionType, SecurityLevel } from './enums.js';
 /**
  * Seed 000's `ConnectionConfig`: one shape for HTTP, WebSocket and SSE
  * connections. Durations are milliseconds. Every field is validated by the
- * connection that receives it.
+ * connection that receives it, and every seed-000 connection accepts every
+ * field. The defaults per type are `connectionDefaults`, read by both
+ * `ConnectionConfigManager.get(type)` and the constructors.
  *
  * @example
  * ```ts
@@ -14,43 +16,49 @@ export interface ConnectionConfig {
   name?: string;
   url: string;
   connectionType?: ConnectionType;
-  /** Per-attempt timeout (ms). Default 5000. */
+  /** Per-attempt timeout (ms): a request, or the opening of a socket / stream. @default 5000 */
   timeout?: number;
-  /** Retries after the first attempt. Default 3. */
+  /** Retries after the first attempt: of a request, or of one `connect()` before it rejects (reconnects after a drop follow `maxReconnectAttempts`). @default 3 */
   retryCount?: number;
-  /** First retry delay (ms). Default 1000. */
+  /** First retry delay (ms). @default 1000 */
   retryDelay?: number;
-  /** Growth of the retry delay per attempt. Default 2. */
+  /** Growth of the retry delay per attempt. @default 2 */
   backoffMultiplier?: number;
-  /** Sockets kept per origin. Default 10. */
+  /** Sockets kept per origin. @default 10 */
   maxConnections?: number;
-  /** Keep-alive of idle sockets (ms); 0 disables keep-alive. Default 30000. */
+  /** Keep-alive of idle sockets (ms); 0 disables keep-alive. @default 30000 */
   keepAlive?: number;
-  /** Ask for compressed responses and decode them. Default true. */
+  /** Ask for compressed responses and decode them. @default true */
   compression?: boolean;
-  /** Require TLS (https/wss) except to loopback. Default true. */
+  /** Require TLS (https/wss) except to loopback. @default true */
   encryption?: boolean;
+  /** @default SecurityLevel.STANDARD */
   securityLevel?: SecurityLevel;
-  /** Interval of automatic health checks (ms). Default 30000. */
+  /** Interval of automatic health checks (ms). @default 30000 */
   healthCheckInterval?: number;
-  /** Timeout of one health check (ms). Default 5000. */
+  /** Timeout of one health check (ms). @default 5000 */
   healthCheckTimeout?: number;
-  /** Path requested by `healthCheck()`; any 2xx is healthy. Default `/health`. */
+  /** Path requested by `healthCheck()`; any 2xx is healthy. @default `/health` */
   healthPath?: string;
+  /** Reconnect a dropped socket / stream. @default true for websocket and sse, false for http */
   autoReconnect?: boolean;
+  /** @default true */
   autoRetry?: boolean;
+  /** @default true */
   circuitBreaker?: boolean;
+  /** Failures that open the circuit. @default 5 */
   circuitBreakerThreshold?: number;
-  /** OPEN → HALF_OPEN after this long (ms). Default 60000. */
+  /** OPEN → HALF_OPEN after this long (ms). @default 60000 */
   circuitBreakerTimeout?: number;
+  /** @default false */
   rateLimit?: boolean;
-  /** Requests allowed per `rateLimitWindow`. Default 100. */
+  /** Requests allowed per `rateLimitWindow`. @default 100 */
   rateLimitRequests?: number;
-  /** Window of `rateLimitRequests` (ms). Default 60000. */
+  /** Window of `rateLimitRequests` (ms). @default 60000 */
   rateLimitWindow?: number;
-  /** Send connect, disconnect and authentication events to the logger. */
+  /** Send connect, disconnect and authentication events to the logger. @default false */
   auditLogging?: boolean;
-  /** Collect metrics (`getMetrics()`); false turns them off. Default true. */
+  /** Collect metrics (`getMetrics()`); false turns them off. @default true */
   monitoring?: boolean;
   customHeaders?: Record<string, string>;
   /** Extra header names whose values are secrets (redacted everywhere). */
@@ -62,7 +70,7 @@ export interface ConnectionConfig {
   logger?: Logger;
   /** Refuse to verify TLS certificates (refused at MAXIMUM). */
   rejectUnauthorized?: boolean;
-  /** Largest response body read (bytes). Default 50 MiB. */
+  /** Largest response body read (bytes). @default 50 MiB */
   maxResponseBytes?: number;
 }
 

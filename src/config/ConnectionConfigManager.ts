@@ -1,7 +1,8 @@
 import { ConfigError } from '../errors.js';
 import type { ConnectionConfig, Logger } from './ConnectionConfig.js';
 import { ConnectionType, SecurityLevel } from './enums.js';
-import { bool, list, num, oneOf, optional, record, str, url, validateOptions, type Rule } from './validate.js';
+import { bool, list, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, str, url, validateOptions, type Rule } from './validate.js';
+import { connectionDefaults } from './connectionDefaults.js';
 
 /**
  * The fields {@link ConnectionConfigManager.get} always fills in.
@@ -72,7 +73,7 @@ export interface ConnectionConfigManagerOptions {
 const OWNER = 'ConnectionConfigManager';
 const TYPES = Object.values(ConnectionType);
 const MAX_MS = 3_600_000;
-const ms = (min: number) => num({ min, max: MAX_MS, unit: 'ms' });
+const ms = (min: number, plausibleMin?: number) => num({ min, max: MAX_MS, unit: 'ms', ...(plausibleMin === undefined ? {} : { plausible: { min: plausibleMin } }) });
 const count = (min: number) => num({ integer: true, min });
 const URL_PROTOCOLS: Readonly<Record<ConnectionType, readonly string[]>> = {
   http: ['http', 'https'],
@@ -97,23 +98,23 @@ function fieldRules(type: ConnectionType) {
     name: str({ nonEmpty: true }),
     url: url({ protocols: URL_PROTOCOLS[type] }),
     connectionType: oneOf(TYPES),
-    timeout: ms(1),
+    timeout: ms(1, PLAUSIBLE_TIMEOUT_MS),
     retryCount: count(0),
-    retryDelay: ms(0),
+    retryDelay: ms(0, PLAUSIBLE_DELAY_MS),
     backoffMultiplier: num({ min: 1, max: 100 }),
     maxConnections: count(1),
     keepAlive: ms(0), // 0 disables keep-alive
     compression: bool(),
     encryption: bool(),
     securityLevel: oneOf(Object.values(SecurityLevel)),
-    healthCheckInterval: ms(1),
-    healthCheckTimeout: ms(1),
+    healthCheckInterval: ms(1, PLAUSIBLE_TIMEOUT_MS),
+    healthCheckTimeout: ms(1, PLAUSIBLE_TIMEOUT_MS),
     healthPath: str({ nonEmpty: true }),
     autoReconnect: bool(),
     autoRetry: bool(),
     circuitBreaker: bool(),
     circuitBreakerThreshold: count(1),
-    circuitBreakerTimeout: ms(1),
+    circuitBreakerTimeout: ms(1, PLAUSIBLE_TIMEOUT_MS),
     rateLimit: bool(),
     rateLimitRequests: count(1),
     rateLimitWindow: ms(1),
@@ -132,34 +133,35 @@ function fieldRules(type: ConnectionType) {
 
 type Field = keyof ReturnType<typeof fieldRules>;
 
-/** Seed 000's defaults for `type`, in a fresh object. */
+/** Seed 000's defaults for `type` from the one table the constructors use too, in a fresh object. */
 function seedDefaults(type: ConnectionType): ConnectionDefaults {
-  return {
-    name: type,
+  const d = connectionDefaults[type];
+  const fields: ConnectionDefaults = {
+    name: d.name,
     connectionType: type,
-    timeout: type === 'websocket' ? 10_000 : 5000,
-    retryCount: 3,
-    retryDelay: 1000,
-    backoffMultiplier: 2,
-    maxConnections: 10,
-    keepAlive: 30_000,
-    compression: true,
-    encryption: true,
-    securityLevel: 'standard',
-    healthCheckInterval: 30_000,
-    healthCheckTimeout: 5000,
-    // A request/response client has no socket to bring back.
-    autoReconnect: type !== 'http',
-    autoRetry: true,
-    circuitBreaker: true,
-    circuitBreakerThreshold: 5,
-    circuitBreakerTimeout: 60_000,
-    rateLimit: false,
-    rateLimitRequests: 100,
-    rateLimitWindow: 60_000,
-    auditLogging: false,
-    monitoring: true,
+    timeout: d.timeout,
+    retryCount: d.retryCount,
+    retryDelay: d.retryDelay,
+    backoffMultiplier: d.backoffMultiplier,
+    maxConnections: d.maxConnections,
+    keepAlive: d.keepAlive,
+    compression: d.compression,
+    encryption: d.encryption,
+    securityLevel: d.securityLevel,
+    healthCheckInterval: d.healthCheckInterval,
+    healthCheckTimeout: d.healthCheckTimeout,
+    autoReconnect: d.autoReconnect,
+    autoRetry: d.autoRetry,
+    circuitBreaker: d.circuitBreaker,
+    circuitBreakerThreshold: d.circuitBreakerThreshold,
+    circuitBreakerTimeout: d.circuitBreakerTimeout,
+    rateLimit: d.rateLimit,
+    rateLimitRequests: d.rateLimitRequests,
+    rateLimitWindow: d.rateLimitWindow,
+    auditLogging: d.auditLogging,
+    monitoring: d.monitoring,
   };
+  return fields;
 }
 
 /** An env value as text; blank (e.g. `VITE_X=` in a .env file) counts as unset. */
@@ -304,7 +306,8 @@ export class ConnectionConfigManager {
 
   constructor(options: ConnectionConfigManagerOptions = {}) {
     const o = validateOptions(OWNER, options, { env: envOption });
-    const vars = validateOptions(OWNER, o.env ?? defaultEnv(), envSpec());
+    // The environment holds every variable of the process: only statewire's are read.
+    const vars = validateOptions(OWNER, o.env ?? defaultEnv(), envSpec(), { accept: 'any' });
     const common: Partial<ConnectionDefaults> = {};
     for (const [name, field] of Object.entries(COMMON_VARS)) {
       const value = vars[name as keyof typeof COMMON_VARS];
@@ -324,7 +327,7 @@ export class ConnectionConfigManager {
    * @example
    * ```ts
    * const ws = configManager.get(ConnectionType.WEBSOCKET);
-   * ws.timeout; // 10000 unless VITE_CONNECTION_TIMEOUT says otherwise
+   * ws.timeout; // 5000 unless VITE_CONNECTION_TIMEOUT says otherwise
    * ```
    */
   get(type: ConnectionType): ConnectionDefaults {
@@ -333,7 +336,8 @@ export class ConnectionConfigManager {
 
   /**
    * Overrides fields of `type`'s configuration (each validated; `undefined`
-   * leaves a field as it was; unknown keys are ignored) and returns the result.
+   * leaves a field as it was; a key that is no field of `ConnectionConfig` is
+   * refused with a "did you mean") and returns the result.
    *
    * @example
    * ```ts

@@ -14,3 +14,4 @@ export * from './enums.js';
 export type { ConnectionConfig, Logger } from './ConnectionConfig.js';
 export { ConnectionConfigManager } from './ConnectionConfigManager.js';
 export type { ConnectionConfigManagerOptions, ConnectionDefaults, DefaultedField } from './ConnectionConfigManager.js';
+export { CONNECTION_CONFIG_FIELDS, connectionDefaults } from './connectionDefaults.js';

@@ -7,6 +7,7 @@
  */
 import { ConfigError } from '../errors.js';
 import { redactUrl } from '../security/redact.js';
+import type { Logger } from './ConnectionConfig.js';
 
 /**
  * Checks one option and returns its resolved value; throws {@link ConfigError}.
@@ -40,33 +41,126 @@ export type Resolved<S extends Spec> = { [K in keyof S]: S[K] extends Rule<infer
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function resolveSpec<S extends Spec>(spec: S, input: Record<string, unknown>, prefix: string): Resolved<S> {
+/** Settings of {@link validateOptions}. */
+export interface ValidateSettings {
+  /**
+   * Keys besides the spec's that the caller reads itself (`clock`, `transport`)
+   * or accepts and ignores (seed 000's `ConnectionConfig` fields); `'any'` lets
+   * every key through (environment variables). Any other key with a defined
+   * value is refused with a "did you mean" hint.
+   */
+  accept?: readonly string[] | 'any';
+  /** Where unit warnings go when the options carry no `logger`. Default: `console`. */
+  logger?: Pick<Logger, 'warn'>;
+}
+
+/** Warnings of the validation in progress (rules run synchronously, so one slot suffices). */
+let pendingWarnings: Array<{ option: string; message: string }> | undefined;
+/** Warnings already written (owner + option): each is written once per process. */
+const warned = new Set<string>();
+
+/**
+ * Records a warning about an accepted value (a likely unit mistake); it is
+ * written once, through the logger, when the validation in progress ends.
+ *
+ * @example
+ * ```ts
+ * const rule: Rule<number> = { check: (v, option) => { if (v === 1) warnOption(option, 'is 1'); return v as number; } };
+ * ```
+ */
+export function warnOption(option: string, message: string): void {
+  pendingWarnings?.push({ option, message });
+}
+
+/** Edit distance (insert, delete, substitute, swap neighbours), case-insensitive. */
+function distance(a: string, b: string): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let v = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = v;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/**
+ * The known key closest to `key`, when it is close enough to be a misspelling.
+ *
+ * @example closestKey('timout', ['timeout', 'retryCount']); // 'timeout'
+ */
+export function closestKey(key: string, known: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const dist = distance(key, k);
+    if (dist < bestDistance) [best, bestDistance] = [k, dist];
+  }
+  return best !== undefined && bestDistance <= Math.max(1, Math.min(3, Math.floor(key.length / 3))) ? best : undefined;
+}
+
+function resolveSpec<S extends Spec>(spec: S, input: Record<string, unknown>, prefix: string, accept: readonly string[] | 'any' = []): Resolved<S> {
+  if (accept !== 'any') {
+    for (const key of Object.keys(input)) {
+      if (Object.hasOwn(spec, key) || accept.includes(key) || input[key] === undefined) continue;
+      const guess = closestKey(key, [...Object.keys(spec), ...accept]);
+      throw new ConfigError(prefix + key, input[key], 'unknown option', guess === undefined ? {} : { hint: `did you mean "${prefix + guess}"?` });
+    }
+  }
   const out: Record<string, unknown> = {};
-  // Only spec keys are read: unknown keys are ignored because callers spread bigger configs.
   for (const key of Object.keys(spec)) out[key] = spec[key]!.check(input[key], prefix + key);
   // Keyed stores past a dozen properties leave V8 a dictionary-mode object (slow
   // reads on hot paths, ~1.5 KB for 36 options); a spread copy has fast properties.
   return { ...out } as Resolved<S>;
 }
 
+/** Writes each pending warning once per process, through the options' logger when they have one. */
+function flushWarnings(
+  owner: string,
+  warnings: ReadonlyArray<{ option: string; message: string }>,
+  resolved: Record<string, unknown>,
+  fallback: Pick<Logger, 'warn'> | undefined,
+): void {
+  const logger = resolved.logger as Partial<Logger> | undefined;
+  const sink: Pick<Logger, 'warn'> = typeof logger?.warn === 'function' ? (logger as Logger) : (fallback ?? console);
+  for (const w of warnings) {
+    const key = `${owner}\u0000${w.option}`;
+    if (warned.has(key)) continue;
+    warned.add(key);
+    sink.warn(`[statewire] ${owner}: option "${w.option}" ${w.message}`);
+  }
+}
+
 /**
  * Validates a user's options object against `spec` and returns the resolved,
- * typed options (defaults applied). Unknown keys are ignored.
+ * typed options (defaults applied). A key that is neither in `spec` nor in
+ * `settings.accept` is refused with a "did you mean" hint; a value that looks
+ * like a unit mistake is accepted and warned about once, through the options'
+ * `logger` (else `settings.logger`, else `console`).
  *
  * @example
  * ```ts
  * const o = validateOptions('ApiClient', userOptions, {
  *   baseURL: url({ protocols: ['http', 'https'] }),
  *   timeout: num({ min: 0, default: 30_000, unit: 'ms' }),
- * });
+ * }, { accept: ['transport', 'clock'] });
  * o.timeout; // number
  * ```
  */
-export function validateOptions<S extends Spec>(owner: string, input: unknown, spec: S): Resolved<S> {
+export function validateOptions<S extends Spec>(owner: string, input: unknown, spec: S, settings: ValidateSettings = {}): Resolved<S> {
+  const outer = pendingWarnings;
+  const warnings: Array<{ option: string; message: string }> = [];
+  pendingWarnings = warnings;
+  let resolved: Resolved<S>;
   try {
     const options = input === undefined ? {} : input;
     if (!isObject(options)) throw new ConfigError('(options)', options, 'expected an object');
-    return resolveSpec(spec, options, '');
+    resolved = resolveSpec(spec, options, '', settings.accept);
   } catch (e) {
     // Rules throw without an owner; add it here so every rule stays owner-agnostic.
     if (e instanceof ConfigError && e.owner === undefined) {
@@ -74,7 +168,11 @@ export function validateOptions<S extends Spec>(owner: string, input: unknown, s
       throw new ConfigError(option, value, reason, { owner, hint, ...(cause === undefined ? {} : { cause }) });
     }
     throw e;
+  } finally {
+    pendingWarnings = outer;
   }
+  if (warnings.length > 0) flushWarnings(owner, warnings, resolved as Record<string, unknown>, settings.logger);
+  return resolved;
 }
 
 /** Common builder option: the value used when the option is `undefined`. */
@@ -105,6 +203,11 @@ export interface NumOptions extends WithDefault<number> {
   allowInfinity?: boolean;
   /** Unit of the option; out-of-range values get a "did you mean" hint for the other unit. */
   unit?: 'ms' | 's';
+  /**
+   * Values accepted but unlikely in this unit (`timeout: 12` meant 12 s): a
+   * value > 0 below `min` or above `max` is warned about once, never refused.
+   */
+  plausible?: { min?: number; max?: number };
 }
 
 /**
@@ -113,7 +216,7 @@ export interface NumOptions extends WithDefault<number> {
  * @example num({ min: 0, max: 3600, unit: 's', default: 30 }); // refuses 5000 with "(did you mean 5?)"
  */
 export function num(opts: NumOptions = {}): Rule<number> {
-  const { min, max, integer = false, allowInfinity = false, unit } = opts;
+  const { min, max, integer = false, allowInfinity = false, unit, plausible } = opts;
   const unitName = unit === 's' ? 'seconds' : 'milliseconds';
   const noun = unit === undefined ? (integer ? 'an integer' : 'a finite number') : `a ${integer ? 'whole ' : ''}number of ${unitName}`;
   const range =
@@ -123,7 +226,11 @@ export function num(opts: NumOptions = {}): Rule<number> {
     Number.isFinite(v) && (!integer || Number.isInteger(v)) && (min === undefined || v >= min) && (max === undefined || v <= max);
   return rule(opts, (value, option) => {
     if (typeof value !== 'number') throw new ConfigError(option, value, reason);
-    if (fits(value) || (allowInfinity && value === Infinity)) return value;
+    if (fits(value)) {
+      if (plausible !== undefined) warnImplausible(value, option, plausible, unit);
+      return value;
+    }
+    if (allowInfinity && value === Infinity) return value;
     // A value off by a factor of 1000 was most likely given in the other unit.
     const other = unit === 's' ? value / 1000 : value * 1000;
     const guess = Number(other.toPrecision(12));
@@ -132,15 +239,32 @@ export function num(opts: NumOptions = {}): Rule<number> {
   });
 }
 
+/** Warns (once, via {@link warnOption}) about a value that fits but looks like the other unit. */
+function warnImplausible(value: number, option: string, plausible: { min?: number; max?: number }, unit: 'ms' | 's' | undefined): void {
+  const name = unit === 's' ? 'seconds' : unit === 'ms' ? 'ms' : '';
+  const tooSmall = plausible.min !== undefined && value > 0 && value < plausible.min;
+  const tooLarge = plausible.max !== undefined && value > plausible.max;
+  if (!tooSmall && !tooLarge) return;
+  const guess = unit === 'ms' && tooSmall ? ` (${value} seconds would be ${Number((value * 1000).toPrecision(12))})` : unit === 's' && tooLarge ? ` (${value} ms would be ${Number((value / 1000).toPrecision(12))})` : '';
+  const other = unit === 'ms' ? 'seconds' : 'milliseconds';
+  warnOption(option, `is ${value}${name ? ` ${name}` : ''}: accepted, but it looks like ${other}${guess}`);
+}
+
 /**
  * A duration in milliseconds within `[min, max]`, `d` when not given; a value in
- * seconds by mistake gets a "did you mean" hint.
+ * seconds by mistake gets a "did you mean" hint when out of range, and a warning
+ * (once) when below `plausibleMin` (e.g. `timeout: 12`).
  *
- * @example ms(1, 3_600_000, 10_000); // a timeout: 1 ms to 1 h, 10 s when not given
+ * @example ms(1, 3_600_000, 10_000, 100); // a timeout: 1 ms to 1 h, 10 s when not given, a warning below 100 ms
  */
-export function ms(min: number, max: number, d: number): Rule<number> {
-  return num({ min, max, unit: 'ms', default: d });
+export function ms(min: number, max: number, d: number, plausibleMin?: number): Rule<number> {
+  return num({ min, max, unit: 'ms', default: d, ...(plausibleMin === undefined ? {} : { plausible: { min: plausibleMin } }) });
 }
+
+/** Below this many ms a timeout or an interval most likely was given in seconds (`timeout: 12`). */
+export const PLAUSIBLE_TIMEOUT_MS = 50;
+/** Below this many ms a delay most likely was given in seconds (`retryDelay: 0.5`). */
+export const PLAUSIBLE_DELAY_MS = 1;
 
 /**
  * A boolean (no truthy coercion).
@@ -272,6 +396,8 @@ export function shape<S extends Spec>(spec: S): Rule<Resolved<S>> {
  * ```
  */
 export function ordered<R extends Record<string, unknown>>(resolved: R, lo: keyof R & string, hi: keyof R & string, owner?: string): void {
+  // A name that is not an option is statewire's own bug: never let it pass silently.
+  for (const name of [lo, hi]) if (!(name in resolved)) throw new TypeError(`ordered(): "${name}" is not an option of the resolved object`);
   const a = resolved[lo];
   const b = resolved[hi];
   if (typeof a === 'number' && typeof b === 'number' && a > b) {
@@ -292,4 +418,24 @@ export function methods<T>(names: readonly string[], opts?: WithDefault<T>): Rul
     }
     return value as T;
   });
+}
+
+/**
+ * {@link ordered} for a cap and the value it caps (`retryDelay` ≤ `maxRetryDelay`):
+ * refused when the caller gave both; when the cap was left to its default, it is
+ * raised to the value instead (a first wait of 60 s asks for waits of 60 s).
+ *
+ * @example
+ * ```ts
+ * orderedOrRaised(o, userOptions, 'retryDelay', 'maxRetryDelay', 'SSEConnection');
+ * ```
+ */
+export function orderedOrRaised<R extends Record<string, unknown>>(resolved: R, given: unknown, lo: keyof R & string, hi: keyof R & string, owner?: string): void {
+  const a = resolved[lo];
+  const b = resolved[hi];
+  if ((given as Record<string, unknown> | undefined)?.[hi] === undefined && typeof a === 'number' && typeof b === 'number' && a > b) {
+    (resolved as Record<string, unknown>)[hi] = a;
+    return;
+  }
+  ordered(resolved, lo, hi, owner);
 }

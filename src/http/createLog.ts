@@ -44,8 +44,13 @@ export function createLog(options: {
   const line = (level: keyof Logger, message: string, detail?: unknown) => {
     const sink = options.logger ?? console;
     const text = `[${options.prefix}] ${redactor.text(message)}`;
-    if (detail === undefined) sink[level](text);
-    else sink[level](text, redactor.value(detail instanceof Error ? { name: detail.name, message: detail.message } : detail));
+    // A logger that throws must not break the connection that logs (nothing else to tell).
+    try {
+      if (detail === undefined) sink[level](text);
+      else sink[level](text, redactor.value(detail instanceof Error ? { name: detail.name, message: detail.message } : detail));
+    } catch {
+      // dropped: the log line is all that is lost
+    }
   };
   const write = (level: keyof Logger) => (message: string, detail?: unknown) => {
     if (log.enabled && RANK[level] >= min) line(level, message, detail);

@@ -62,8 +62,21 @@ const spec = { limits: optional(record(limitRule)) };
 export class RateLimiter {
   readonly actor: ActorRefFrom<typeof rateLimiterMachine>;
   private readonly owned: boolean;
-  /** Live limits: assigning `limits.api.tokensPerSecond` reconfigures the bucket. */
-  readonly limits: Record<'api' | 'heavy' | 'streaming' | 'control', RateLimit> & Record<string, RateLimit> = {} as never;
+  /** The live limit objects behind {@link RateLimiter.limits}. */
+  private readonly limitTable: Record<string, RateLimit> = {};
+  /**
+   * Live limits: assigning `limits.api.tokensPerSecond` reconfigures the bucket,
+   * and assigning a whole limit (`limits.uploads = { tokensPerSecond: 2, burstCapacity: 4 }`)
+   * adds or replaces a category, validated like {@link RateLimiter.configure}.
+   */
+  readonly limits: Record<'api' | 'heavy' | 'streaming' | 'control', RateLimit> & Record<string, RateLimit> = new Proxy(this.limitTable, {
+    set: (_table, category, limit) => {
+      if (typeof category !== 'string') return false;
+      this.configure(category, limit as Partial<RateLimit>);
+      return true;
+    },
+    deleteProperty: () => false,
+  }) as never;
   private readonly clock: Clock;
   private readonly buckets = new Map<string, TokenBucket>();
   /** Until when a category's current rejection episode has been reported. */
@@ -79,7 +92,7 @@ export class RateLimiter {
   private rateLimited = 0;
 
   constructor(options: RateLimiterOptions = {}) {
-    const o = validateOptions('RateLimiter', options, spec);
+    const o = validateOptions('RateLimiter', options, spec, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError'] });
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
     this.owned = options.actor === undefined;
@@ -123,7 +136,7 @@ export class RateLimiter {
   private exposeLimit(category: string): void {
     const limiter = this;
     const current = () => limiter.actor.getSnapshot().context.limits[category]!;
-    this.limits[category] = {
+    this.limitTable[category] = {
       get tokensPerSecond() {
         return current().tokensPerSecond;
       },

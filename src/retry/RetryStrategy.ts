@@ -24,7 +24,8 @@ export interface ExecuteOptions {
 /** Validation rules the strategies share (seed 000: delays in seconds). */
 export const retryRules = {
   maxAttempts: num({ integer: true, min: 1, max: 10_000, allowInfinity: true }),
-  seconds: num({ min: 0, max: 600, unit: 's' }),
+  // Above a minute a base delay was most likely given in ms (`ExponentialBackoffRetry(5, 500, 2)`): warned, not refused.
+  seconds: num({ min: 0, max: 600, unit: 's', plausible: { max: 60 } }),
   multiplier: num({ min: 1, max: 100 }),
   ratio: num({ min: 0, max: 1 }),
   options: {
@@ -52,7 +53,7 @@ export abstract class RetryStrategy {
     policy: Partial<BackoffPolicy>,
     options: RetryStrategyOptions = {},
   ) {
-    const o = validateOptions(this.constructor.name, options, retryRules.options);
+    const o = validateOptions(this.constructor.name, options, retryRules.options, { accept: ['shouldRetry', 'onRetry', 'clock'] });
     this.options = options;
     this.policy = {
       ...defaultBackoffPolicy,

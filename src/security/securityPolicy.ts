@@ -1,6 +1,6 @@
 /**
  * What each {@link SecurityLevel} enforces, checked when a connection is
- * constructed.
+ * constructed and for every URL it dials later (see `dialUrl.ts`).
  *
  * @module
  */
@@ -56,6 +56,8 @@ export interface TransportSecurityOptions {
   rejectUnauthorized?: boolean | undefined;
   /** Class that checks, e.g. `'HTTPConnection'`; prefixes the error message. */
   owner?: string | undefined;
+  /** The option a refused URL is named as, e.g. `'healthUrl'`. Default `'url'`. */
+  option?: string | undefined;
 }
 
 /**
@@ -94,7 +96,7 @@ const LEVELS = Object.values(SecurityLevel);
  * ```
  */
 export function checkTransportSecurity(options: TransportSecurityOptions): TransportSecurity {
-  const { url, securityLevel, encryption = true, rejectUnauthorized, owner } = options;
+  const { url, securityLevel, encryption = true, rejectUnauthorized, owner, option: urlOption = 'url' } = options;
   const err = (option: string, value: unknown, reason: string) =>
     new ConfigError(option, value, reason, owner === undefined ? {} : { owner });
 
@@ -110,17 +112,17 @@ export function checkTransportSecurity(options: TransportSecurityOptions): Trans
   try {
     parsed = new URL(String(url), (globalThis as { location?: { href?: string } }).location?.href);
   } catch {
-    throw err('url', shownUrl, 'expected an absolute URL');
+    throw err(urlOption, shownUrl, 'expected an absolute URL');
   }
   const plain = parsed.protocol === 'http:' || parsed.protocol === 'ws:';
   const secure = parsed.protocol === 'https:' || parsed.protocol === 'wss:';
   const loopback = isLoopbackHost(parsed.hostname);
 
   if (plain && !loopback && encryption) {
-    throw err('url', shownUrl, 'expected an https: or wss: URL because encryption is on (plain http:/ws: is allowed only to loopback hosts)');
+    throw err(urlOption, shownUrl, 'expected an https: or wss: URL because encryption is on (plain http:/ws: is allowed only to loopback hosts)');
   }
   if (plain && !loopback && level === 'maximum') {
-    throw err('url', shownUrl, 'expected an https: or wss: URL at securityLevel "maximum" (plain http:/ws: is allowed only to loopback hosts)');
+    throw err(urlOption, shownUrl, 'expected an https: or wss: URL at securityLevel "maximum" (plain http:/ws: is allowed only to loopback hosts)');
   }
   if (rejectUnauthorized === false && level === 'maximum') {
     throw err('rejectUnauthorized', false, 'expected true or undefined at securityLevel "maximum" (TLS certificate verification cannot be turned off)');

@@ -2,20 +2,24 @@ import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'x
 import { sseMachine, sseStatusOf, type SseEmitted, type SseEndReason, type SseEvent, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
-import { validateOptions } from '../config/validate.js';
+import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { createRootActor } from '../createRootActor.js';
-import { NetworkError, StatewireError } from '../errors.js';
+import { ConfigError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { hasHeader } from '../http/hasHeader.js';
 import { splitCredentials } from '../http/splitCredentials.js';
 import { parseValue } from '../messages/parseText.js';
-import { redactUrl } from '../security/redact.js';
+import { isSensitiveHeader, redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
+import { checkHeaders } from '../security/headerSyntax.js';
+import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
+import { attemptFailureError, connectTimeoutError, type AttemptProgress, type ConnectPhase } from '../clients/connectFailure.js';
 import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
 import { actorOwners } from '../actorOwners.js';
 import { Inbox } from '../websocket/Inbox.js';
-import { openEventStream, type EventStream, type StreamHandlers } from './openEventStream.js';
-import { sseSpec, type SSEConnectionOptions } from './sseOptions.js';
+import { openEventStream, type EventStream, type RedirectRules, type StreamHandlers } from './openEventStream.js';
+import { checkDialUrl } from '../security/dialUrl.js';
+import { sseAccept, sseSpec, type SSEConnectionOptions } from './sseOptions.js';
 
 /** One server-sent event as `receive()` and `on()` deliver it. */
 export interface SSEMessage {
@@ -94,10 +98,17 @@ export class SSEConnection extends LiveConnection {
   private lastActivityAt: number | null = null;
   /** A `retry:` not yet delivered with an event. */
   private retryToReport: number | undefined;
+  /** The latest attempt's progress: what connect() reports when it did not open. */
+  private lastAttempt: AttemptProgress | undefined = undefined;
+  /** Why the last attempt failed: what connect() rejects with once the session ends without a stream. */
+  private lastFailure: Error | undefined;
+  /** `lastError` of the machine's context as last seen (a new 'connect timeout' is a new failure). */
+  private seenError: string | null = null;
 
   constructor(options: SSEConnectionOptions) {
     super();
-    const o = validateOptions('SSEConnection', options, sseSpec);
+    const o = validateOptions('SSEConnection', options, sseSpec, { accept: sseAccept });
+    orderedOrRaised(o, options, 'retryDelay', 'maxRetryDelay', 'SSEConnection');
     this.o = o;
     checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: true, owner: 'SSEConnection' });
     const { url: target, authorization } = splitCredentials(o.url);
@@ -113,7 +124,9 @@ export class SSEConnection extends LiveConnection {
         reconnectDelay: o.retryDelay,
         backoffMultiplier: o.backoffMultiplier,
         maxReconnectDelay: o.maxRetryDelay,
-        maxReconnectAttempts: o.autoReconnect ? (options.retryCount !== undefined ? o.retryCount + 1 : o.maxReconnectAttempts) : 1,
+        // One connect() makes retryCount + 1 attempts; reconnects after a drop follow maxReconnectAttempts.
+        maxConnectAttempts: o.autoReconnect ? o.retryCount + 1 : 1,
+        maxReconnectAttempts: o.autoReconnect ? o.maxReconnectAttempts : 1,
         minUptime: o.minUptime,
         seed: (Math.random() * 2 ** 32) | 0,
       },
@@ -130,9 +143,12 @@ export class SSEConnection extends LiveConnection {
    * lifecycle to the machine, hands events straight to the connection, and
    * watches for a stall. An object rather than closures: every open stream keeps one.
    */
-  private static readonly Attempt = class StreamAttempt implements StreamHandlers {
+  private static readonly Attempt = class StreamAttempt implements StreamHandlers, AttemptProgress {
     stopped = false;
     stream: EventStream | undefined = undefined;
+    phase: ConnectPhase = 'headers';
+    failure: unknown = undefined;
+    error: StatewireError | undefined = undefined;
     /** One timer for the idle check, re-armed lazily: activity only records a time. */
     idleTimer: unknown = undefined;
     lastActivity = 0;
@@ -144,13 +160,26 @@ export class SSEConnection extends LiveConnection {
 
     async open(): Promise<void> {
       const conn = this.conn;
+      let headers: Record<string, string>;
       try {
-        const headers = await conn.headersForAttempt();
+        headers = await conn.headersForAttempt();
+      } catch (error) {
+        // No request was made: the headers function failed, or its headers were refused (a ConfigError).
+        this.failure = error;
         if (this.stopped) return;
+        const refused = error instanceof ConfigError;
+        if (!refused) conn.callbackFailed('headers', error);
+        const why = refused ? '' : 'the headers function failed: ';
+        return this.sendBack({ type: 'STREAM_FAILED', reason: conn.log.redactor.text(`could not open: ${why}${(error as Error)?.message ?? error}`) });
+      }
+      try {
+        if (this.stopped) return;
+        // No hook tells when TCP connects: from here on the request is on its way.
+        this.phase = 'handshake';
         const o = conn.o;
         const stream = await openEventStream(
           conn.targetUrl,
-          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, ...(o.fetch ? { fetch: o.fetch } : {}) },
+          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, redirects: conn.redirectRules(), ...(o.fetch ? { fetch: o.fetch } : {}) },
           this,
         );
         this.stream = stream;
@@ -188,11 +217,15 @@ export class SSEConnection extends LiveConnection {
       this.end(reason);
     }
 
-    onFailure(reason: string, status?: number): void {
+    onFailure(reason: string, status?: number, error?: unknown): void {
       if (this.stopped) return;
       const conn = this.conn;
+      // A redirect chain that failed: connect() rejects with its error (the construction-time ConfigError for a refused target).
+      if (error instanceof StatewireError) this.error = error;
       // The caller's shouldReconnect decides for any status it is asked about; without one the machine's rule (401 / 403 final) holds.
-      const verdict = status !== undefined && status !== 204 && conn.o.shouldReconnect !== undefined ? { terminal: !conn.o.shouldReconnect(status) } : {};
+      const ask = status !== undefined && status !== 204 ? conn.o.shouldReconnect : undefined;
+      // One that throws is reported, and the status is treated as final: a broken callback never loops.
+      const verdict = ask === undefined ? {} : { terminal: !conn.guarded('shouldReconnect', () => Boolean(ask(status!)), false) };
       this.sendBack({ type: 'STREAM_FAILED', reason: conn.log.redactor.text(reason), ...(status === undefined ? {} : { status }), ...verdict });
     }
 
@@ -234,12 +267,15 @@ export class SSEConnection extends LiveConnection {
       this.stopped = true;
       this.clearIdle();
       this.stream?.close();
+      // Kept as the connection's lastAttempt until the next one: without the closed stream.
+      this.stream = undefined;
     }
   };
 
   /** @internal The `stream` actor's work. */
   runStream(sendBack: (event: SseEvent) => void): () => void {
     const attempt = new SSEConnection.Attempt(this, sendBack);
+    this.lastAttempt = attempt;
     void attempt.open();
     return () => attempt.stop();
   }
@@ -251,7 +287,9 @@ export class SSEConnection extends LiveConnection {
     if (computed !== undefined && (typeof computed !== 'object' || computed === null)) {
       throw new TypeError('the headers function did not return an object');
     }
-    const headers: Record<string, string> = { ...this.o.customHeaders, ...computed };
+    // A function's headers pass the construction-time rules (no CR/LF, valid names) before any request.
+    const checked = typeof given === 'function' && computed !== undefined ? checkHeaders(computed, 'headers', 'SSEConnection') : computed;
+    const headers: Record<string, string> = { ...this.o.customHeaders, ...checked };
     if (this.basicAuth !== undefined && !hasHeader(headers, 'authorization')) headers.Authorization = this.basicAuth;
     // New secrets (a refreshed token) are redacted from then on.
     if (typeof given === 'function') this.log.remember(headers);
@@ -264,7 +302,10 @@ export class SSEConnection extends LiveConnection {
     // eventsource 4 reports '' both for "no id" and for an empty `id:` (which per spec
     // resets it); the former is far more common, so '' keeps the last id.
     if (lastEventId !== '') this.lastEventId = lastEventId;
-    const message: SSEMessage = { id: this.lastEventId ?? '', event: type, data: parseValue(raw, this.o.parse), raw };
+    const parse = this.o.parse;
+    // A parse function that throws is reported; the event is still delivered, with its data as sent.
+    const data = typeof parse === 'function' ? this.guarded('parse', () => parse(raw), raw) : parseValue(raw, parse);
+    const message: SSEMessage = { id: this.lastEventId ?? '', event: type, data, raw };
     if (this.retryToReport !== undefined) {
       message.retry = this.retryToReport;
       this.retryToReport = undefined;
@@ -279,8 +320,29 @@ export class SSEConnection extends LiveConnection {
     try {
       handler(message);
     } catch (error) {
-      this.log.error(`an '${message.event}' handler threw`, error);
+      this.callbackFailed(`on('${message.event}') handler`, error);
     }
+  }
+
+  /**
+   * Runs a user callback; one that throws is reported (log and `onEvent`
+   * `callback_error`, severity error) and `fallback` is used instead, so the
+   * connection goes on.
+   */
+  private guarded<T>(name: string, fn: () => T, fallback: T): T {
+    try {
+      return fn();
+    } catch (error) {
+      this.callbackFailed(name, error);
+      return fallback;
+    }
+  }
+
+  /** Reports a user callback that threw (or rejected). */
+  override callbackFailed(name: string, error: unknown): void {
+    const message = `${name} threw: ${error instanceof Error ? error.message : String(error)}`;
+    this.log.error(message, error);
+    this.eventsInstance?.emit('callback_error', message, 'error', { callback: name });
   }
 
   private onMachineEvent(e: SseEmitted): void {
@@ -304,16 +366,20 @@ export class SSEConnection extends LiveConnection {
         return;
       case 'max_reconnect_attempts':
         this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error', { attempts: e.attempts });
-        return this.settleOpenWaiters(new StatewireError(`SSEConnection gave up after ${e.attempts} attempts`));
+        // As ky and got: the call rejects with the last attempt's error once the attempts are spent.
+        return this.settleOpenWaiters(this.lastFailure ?? new StatewireError(`SSEConnection gave up after ${e.attempts} attempts`));
       case 'stopped':
         this.eventsInstance?.emit('stream_stopped', 'the server answered 204 No Content: not reconnecting', 'info', { status: 204 });
         return this.settleOpenWaiters(new NetworkError('HTTP_204', this.url, true, { cause: new Error('the server answered 204 No Content') }));
       case 'error': {
         const status = e.status;
-        const error = new NetworkError(status !== undefined ? `HTTP_${status}` : 'SSE_CONNECT_FAILED', this.url, status !== undefined, { cause: new Error(e.message) });
+        const fallback = () => new NetworkError(status !== undefined ? `HTTP_${status}` : 'SSE_CONNECT_FAILED', this.url, status !== undefined, { cause: new Error(e.message) });
+        const error = status !== undefined ? fallback() : this.attemptError(false, fallback);
         if (status === 401 || status === 403) this.eventsInstance?.emit('authentication_failed', e.message, 'error', { status });
         else this.eventsInstance?.emit('connection_error', e.message, 'warning', status === undefined ? undefined : { status });
-        return this.settleOpenWaiters(error);
+        // connect() rejects only when the session ends (a final answer, or its attempts spent): see onSnapshot.
+        this.lastFailure = error;
+        return;
       }
     }
   }
@@ -321,14 +387,50 @@ export class SSEConnection extends LiveConnection {
   /** Status, health and `isConnected()` follow the machine. */
   private onSnapshot(snapshot: SnapshotFrom<typeof sseMachine>): void {
     if (this.open && !snapshot.matches({ session: { stream: 'open' } })) this.open = false;
-    // A first attempt that timed out rejects connect() too (the loop keeps trying in the background).
-    if (this.awaitingOpen && snapshot.matches({ session: 'waiting' }) && snapshot.context.lastError !== null) {
-      this.settleOpenWaiters(new NetworkError('SSE_CONNECT_FAILED', this.url, snapshot.context.lastStatus !== null, { cause: new Error(snapshot.context.lastError) }));
+    const { lastError } = snapshot.context;
+    if (lastError !== this.seenError) {
+      this.seenError = lastError;
+      if (lastError === CONNECT_TIMEOUT) {
+        this.lastFailure = this.attemptError(true, () => new TimeoutError(this.url, this.o.timeout, { cause: new Error('no answer to the stream request') }));
+      }
     }
+    // A session that ended without a stream (a final answer, or no attempt left) rejects connect() with the last failure.
+    if (this.awaitingOpen && snapshot.matches('error')) this.settleOpenWaiters(this.lastFailure ?? new StatewireError('SSEConnection failed to connect'));
     const status = sseStatusOf(snapshot);
     if (status === this.status) return;
     this.status = status;
     this.eventsInstance?.health(healthOfStatus(status));
+  }
+
+  /**
+   * Why the last attempt did not open: its own failure (the headers function
+   * failed, or its headers were refused), a TimeoutError naming its phase, or else `fallback`.
+   */
+  private attemptError(timedOut: boolean, fallback: () => StatewireError): StatewireError {
+    const attempt = this.lastAttempt;
+    if (attempt?.error !== undefined) return attempt.error;
+    if (attempt?.failure !== undefined) {
+      return attemptFailureError('SSE_CONNECT_FAILED', this.url, attempt.failure, 'the headers function failed', (t) => this.log.redactor.text(t));
+    }
+    if (timedOut && attempt !== undefined) return connectTimeoutError(this.url, this.o.timeout, attempt.phase, 'the server sent no response headers');
+    return fallback();
+  }
+
+  /**
+   * Redirects are dialled like the configured URL: each target passes the
+   * construction-time rules, and a hop to another origin drops the credential
+   * headers (the ones redacted in logs: Authorization, Cookie, X-API-Key,
+   * secret-looking names, `sensitiveHeaders`).
+   */
+  private redirectRules(): RedirectRules {
+    const o = this.o;
+    const rules = { protocols: ['http', 'https'], securityLevel: o.securityLevel, encryption: o.encryption, owner: 'SSEConnection' };
+    return { max: MAX_REDIRECTS, check: (url) => void checkDialUrl(url, rules), isCredential: (name) => isSensitiveHeader(name, o.sensitiveHeaders) };
+  }
+
+  /** What `console.log(connection)` and `util.inspect` show: a short summary, secrets redacted. */
+  [inspectCustom](): string {
+    return inspectSummary('SSEConnection', { name: this.name, url: this.url, status: this.status, health: this.health });
   }
 
   protected get log(): Log {
@@ -367,12 +469,20 @@ export class SSEConnection extends LiveConnection {
     }));
   }
 
-  /** Opens the stream; resolves once it is open. Never opens a second stream. Rejects when the first attempt fails (the loop keeps trying). */
+  /**
+   * Opens the stream; resolves once it is open. Never opens a second stream.
+   * Makes at most `retryCount + 1` attempts (with the backoff between them), then
+   * rejects with the last attempt's error and the connection ends in `error`; a
+   * final answer (401, 403, `shouldReconnect` false, 204) rejects at once.
+   */
   connect(): Promise<void> {
     if (this.disposed) return Promise.reject(new StatewireError('SSEConnection was disposed'));
     if (this.open) return Promise.resolve();
     const promise = this.waitForOpen();
-    if (!this.actor.getSnapshot().matches('session')) this.actor.send({ type: 'CONNECT' });
+    if (!this.actor.getSnapshot().matches('session')) {
+      this.lastFailure = undefined;
+      this.actor.send({ type: 'CONNECT' });
+    }
     return promise;
   }
 
@@ -470,6 +580,11 @@ export class SSEConnection extends LiveConnection {
 }
 
 const owners = actorOwners<SSEConnection>('SSEConnection');
+
+/** The machine's `lastError` when the connect timeout ended an attempt. */
+const CONNECT_TIMEOUT = 'connect timeout';
+/** Redirects followed per attempt (got's default); more fail the attempt. */
+const MAX_REDIRECTS = 10;
 
 const connectionMachine = sseMachine.provide({
   actors: {

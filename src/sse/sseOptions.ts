@@ -1,8 +1,10 @@
 import type { Clock } from '../clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
-import { bool, fn, list, methods, ms, num, oneOf, optional, record, type Rule, str, url } from '../config/validate.js';
+import { bool, fn, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, type Rule, str, url } from '../config/validate.js';
+import { CONNECTION_CONFIG_FIELDS, connectionDefaults } from '../config/connectionDefaults.js';
 import { ConfigError } from '../errors.js';
+import { headerRecord } from '../security/headerSyntax.js';
 import type { MessageParse } from '../messages/parseText.js';
 import { parseRule } from '../messages/parseRule.js';
 
@@ -10,9 +12,11 @@ import { parseRule } from '../messages/parseRule.js';
 export type SSEHeaders = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);
 
 /**
- * Options of `SSEConnection`: seed 000's `ConnectionConfig` (extra keys are
- * ignored, so a config from `ConnectionConfigManager` fits) plus the SSE ones.
- * Durations in ms.
+ * Options of `SSEConnection`: seed 000's `ConnectionConfig` plus the SSE ones.
+ * Every `ConnectionConfig` field is accepted (a config from
+ * `ConnectionConfigManager.get('sse')` fits, with the same defaults: both read
+ * `connectionDefaults.sse`); any other unknown key is refused with a "did you
+ * mean". Durations in ms.
  *
  * @example
  * ```ts
@@ -21,76 +25,97 @@ export type SSEHeaders = Record<string, string> | (() => Record<string, string> 
  */
 export interface SSEConnectionOptions {
   url: string;
+  /** @default 'sse' */
   name?: string;
-  /** How long the server may take to answer the request. Default 10000. */
+  /** How long the server may take to answer one attempt's request. @default 5000 */
   timeout?: number;
-  /** Seed 000: reconnect attempts after the first; given, it caps the attempts at retryCount + 1. */
+  /**
+   * Retries of one `connect()` (seed 000): it makes at most `retryCount + 1`
+   * attempts, then rejects and the connection ends in `error`. Reconnects after
+   * a stream that opened follow `maxReconnectAttempts`. `Infinity`: `connect()`
+   * keeps trying (bounded by `maxReconnectAttempts`).
+   * @default 3
+   */
   retryCount?: number;
-  /** First reconnect delay. Default 1000 (seed 000). The server's `retry:` replaces it. */
+  /** First reconnect delay; the server's `retry:` replaces it. Must not exceed `maxRetryDelay`. @default 1000 */
   retryDelay?: number;
-  /** Growth of the delay per attempt. Default 2 (seed 000). */
+  /** Growth of the delay per attempt. @default 2 */
   backoffMultiplier?: number;
-  /** No wait exceeds this, the server's `retry:` included. Default 30000. */
+  /** No wait exceeds this, the server's `retry:` included. @default 30000 */
   maxRetryDelay?: number;
-  /** Default Infinity: a stream keeps coming back unless `retryCount` or this says otherwise. */
+  /** Attempts after a stream that opened dropped (as eventsource: no limit). @default Infinity */
   maxReconnectAttempts?: number;
-  /** false: one attempt, no reconnect. Default true. */
+  /** false: one attempt, no reconnect. @default true */
   autoReconnect?: boolean;
-  /** A stream that stayed open this long starts the next wait from scratch. Default 5000. */
+  /** A stream that stayed open this long starts the next wait from scratch. @default 5000 */
   minUptime?: number;
-  /** Headers of every request; a function is called before every (re)connect. */
+  /**
+   * Headers of every request; a function is called before every (re)connect (it may throw: the
+   * attempt fails and is reported). Names must be tokens and values free of CR, LF and other
+   * control characters: refused at construction, or (a function's result) before the request,
+   * with a `ConfigError` naming the header.
+   */
   headers?: SSEHeaders;
-  /** Seed 000's static headers (merged under `headers`). */
+  /** Seed 000's static headers (merged under `headers`). @default {} */
   customHeaders?: Record<string, string>;
-  /** Header names to redact besides the built-in ones. */
+  /** Header names to redact besides the built-in ones. @default [] */
   sensitiveHeaders?: string[];
-  /** Send cookies cross-origin (browsers). Default false. */
+  /** Send cookies cross-origin (browsers). @default false */
   withCredentials?: boolean;
-  /** No byte (event or comment) within this → the stream is dead: reconnect. 0 turns it off. Default 45000. */
+  /** No byte (event or comment) within this → the stream is dead: reconnect. 0 turns it off. @default 45000 */
   idleTimeout?: number;
-  /** Largest event (bytes) accepted; a larger one is reported and the stream reconnects. Default 1 MiB. */
+  /** Largest event (bytes) accepted; a larger one is reported and the stream reconnects. @default 1048576 (1 MiB) */
   maxEventBytes?: number;
-  /** Whether a non-200 answer may be retried; it decides every status (204 always stops). Default: all but 401 and 403. */
+  /**
+   * Whether a non-200 answer may be retried; it decides every status (204 always
+   * stops). One that throws is reported (`error`) and the status is treated as final.
+   * @default all but 401 and 403
+   */
   shouldReconnect?: (status: number) => boolean;
-  /** How event data is decoded. Default `'auto'`: JSON when it looks like JSON, else the string. */
+  /** How event data is decoded. `'auto'`: JSON when it looks like JSON, else the string. A function that throws is reported; the event keeps its raw data. @default 'auto' */
   parse?: MessageParse;
-  /** Events kept for `receive()`. Default 1000. */
+  /** Events kept for `receive()`. @default 1000 */
   inboxSize?: number;
   /** A fetch to use instead of the global one. */
   fetch?: typeof fetch;
+  /** @default SecurityLevel.STANDARD */
   securityLevel?: SecurityLevel;
+  /** Require TLS except to loopback. @default true */
   encryption?: boolean;
+  /** @default false */
   enableLogging?: boolean;
   logger?: Logger;
+  /** @default true */
   monitoring?: boolean;
   clock?: Clock;
 }
 
 const MB = 1024 * 1024;
+const D = connectionDefaults.sse;
 const headersRule: Rule<SSEHeaders | undefined> = {
   check: (value, option) => {
     if (value === undefined || typeof value === 'function') return value as SSEHeaders | undefined;
     if (typeof value !== 'object' || value === null) throw new ConfigError(option, value, 'expected an object of header strings or a function returning one');
-    return record(str()).check(value, option);
+    return headerRecord().check(value, option);
   },
 };
 
 export const sseSpec = {
   url: url({ protocols: ['http', 'https'] }),
-  name: str({ default: 'sse' }),
-  timeout: ms(1, 3_600_000, 10_000),
-  retryCount: num({ integer: true, min: 0, max: 1_000_000, default: 3 }),
-  retryDelay: ms(0, 3_600_000, 1_000),
-  backoffMultiplier: num({ min: 1, max: 100, default: 2 }),
-  maxRetryDelay: ms(0, 86_400_000, 30_000),
-  maxReconnectAttempts: num({ integer: true, min: 1, max: 1e9, allowInfinity: true, default: Infinity }),
-  autoReconnect: bool({ default: true }),
-  minUptime: ms(0, 3_600_000, 5_000),
+  name: str({ default: D.name }),
+  timeout: ms(1, 3_600_000, D.timeout, PLAUSIBLE_TIMEOUT_MS),
+  retryCount: num({ integer: true, min: 0, max: 1_000_000, allowInfinity: true, default: D.retryCount }),
+  retryDelay: ms(0, 3_600_000, D.retryDelay, PLAUSIBLE_DELAY_MS),
+  backoffMultiplier: num({ min: 1, max: 100, default: D.backoffMultiplier }),
+  maxRetryDelay: ms(0, 86_400_000, D.maxRetryDelay, PLAUSIBLE_DELAY_MS),
+  maxReconnectAttempts: num({ integer: true, min: 1, max: 1e9, allowInfinity: true, default: D.maxReconnectAttempts }),
+  autoReconnect: bool({ default: D.autoReconnect }),
+  minUptime: ms(0, 3_600_000, D.minUptime),
   headers: headersRule,
-  customHeaders: record(str(), { default: {} }),
+  customHeaders: { check: (value, option) => (value === undefined ? {} : headerRecord().check(value, option)) } as Rule<Record<string, string>>,
   sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
   withCredentials: bool({ default: false }),
-  idleTimeout: ms(0, 86_400_000, 45_000),
+  idleTimeout: ms(0, 86_400_000, D.idleTimeout, PLAUSIBLE_TIMEOUT_MS),
   maxEventBytes: num({ integer: true, min: 16, max: 2 ** 31, default: 1 * MB }),
   shouldReconnect: optional(fn<(status: number) => boolean>()),
   parse: parseRule,
@@ -102,3 +127,6 @@ export const sseSpec = {
   logger: optional(methods<Logger>(['debug', 'info', 'warn', 'error'])),
   monitoring: bool({ default: true }),
 };
+
+/** Keys `SSEConnection` accepts besides its spec: every `ConnectionConfig` field (seed 000) and `clock`. */
+export const sseAccept: readonly string[] = [...CONNECTION_CONFIG_FIELDS, 'clock'];

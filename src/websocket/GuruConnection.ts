@@ -14,6 +14,8 @@ export interface GuruConnectionOptions extends Omit<WebSocketConnectionOptions, 
   maxReconnectAttempts?: number;
   /** Default false. */
   enableLogging?: boolean;
+  /** Retries of the first connection before it gives up. @default Infinity (seed 004: follow `maxReconnectAttempts`) */
+  retryCount?: number;
 }
 
 /**
@@ -30,8 +32,12 @@ export interface GuruConnectionOptions extends Omit<WebSocketConnectionOptions, 
  * ```
  */
 export class GuruConnection extends WebSocketConnection {
+  /** The name errors show: `GuruConnection: invalid option …`. */
+  static readonly ownerName = 'GuruConnection';
+
   constructor(options: GuruConnectionOptions) {
-    super({ name: 'guru', ...options });
+    // Seed 004 has no retryCount: a backend down at start is retried as after a drop (maxReconnectAttempts).
+    super({ name: 'guru', ...options, retryCount: options.retryCount ?? Infinity });
     // Errors are reported through events; the promise must not become an unhandled rejection.
     this.connect().catch(() => {});
   }

@@ -196,6 +196,23 @@ export class OutboundQueue {
     this.byteCount += message.size;
   }
 
+  /**
+   * Puts `message` back `offset` places from the head (clamped to the length):
+   * the `offset`-th write of a flush to fail goes back behind the ones that
+   * failed before it, so A, B, C failing comes back A, B, C. Never drops, like
+   * {@link OutboundQueue.unshift}; moves the `offset` messages before it.
+   */
+  putBack(message: QueuedMessage, offset: number): void {
+    const at = Math.min(Math.max(0, offset), this.count);
+    if (this.count === this.ring.length) this.grow();
+    const mask = this.ring.length - 1;
+    this.head = (this.head - 1) & mask;
+    for (let i = 0; i < at; i++) this.ring[(this.head + i) & mask] = this.ring[(this.head + i + 1) & mask];
+    this.ring[(this.head + at) & mask] = message;
+    this.count++;
+    this.byteCount += message.size;
+  }
+
   /** Removes and returns the oldest message. */
   shift(): QueuedMessage | undefined {
     if (this.count === 0) return undefined;

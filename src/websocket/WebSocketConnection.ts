@@ -2,19 +2,23 @@ import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'x
 import { statusOf, webSocketMachine, type Activity, type WebSocketEvent, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
-import { validateOptions } from '../config/validate.js';
+import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { createRootActor } from '../createRootActor.js';
 import { NetworkError, StatewireError, TimeoutError } from '../errors.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { redactUrl } from '../security/redact.js';
-import { checkTransportSecurity } from '../security/securityPolicy.js';
+import { checkDialUrl } from '../security/dialUrl.js';
+import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
+import { attemptFailureError, connectTimeoutError, type AttemptProgress, type ConnectPhase } from '../clients/connectFailure.js';
 import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
 import { actorOwners } from '../actorOwners.js';
+import { CallbackError, callUserFn, callUserFnAsync, type CallbackSink } from '../clients/callUserFn.js';
 import { decodeValue, type RawMessageData } from './decodeMessage.js';
+import { Acknowledgements } from './Acknowledgements.js';
 import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
-import { openSocket, type SocketHandlers, type SocketLike } from './openSocket.js';
-import { webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
+import { openSocket, socketsReportConnect, type SocketHandlers, type SocketLike } from './openSocket.js';
+import { webSocketAccept, webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
 import type { WebSocketEventMap, WebSocketListener } from './webSocketEvents.js';
 
 /** Seed 004's `getStats()`. */
@@ -61,7 +65,7 @@ const isBinaryData = (x: unknown): x is ArrayBuffer | ArrayBufferView => x insta
  * ws.dispose();
  * ```
  */
-export class WebSocketConnection extends LiveConnection {
+export class WebSocketConnection extends LiveConnection implements CallbackSink {
   readonly connectionType = ConnectionType.WEBSOCKET;
   readonly name: string;
   /** The URL as configured (redacted); a function URL shows as `[function]`. */
@@ -75,10 +79,8 @@ export class WebSocketConnection extends LiveConnection {
   private logInstance: Log | undefined;
   private queueInstance: OutboundQueue | undefined;
   private inboxInstance: Inbox<unknown> | undefined;
-  /** With `delivery`: sent, not yet acknowledged, in send order (Map keeps insertion order). */
-  private readonly unacked: Map<unknown, QueuedMessage & { sentAt?: number }> | null;
-  /** One timer for all acknowledgements: armed for the oldest unacknowledged message. */
-  private ackTimer: unknown;
+  /** With `delivery`: what was sent and not yet acknowledged, and its one timer. */
+  private readonly acks: Acknowledgements | null;
   /** Per event, its handlers; each array is replaced, never changed, so an emit in progress is unaffected. */
   private listeners: Record<string, Listener[]> | undefined;
   /** The `message` listeners, kept apart so the per-message path does no lookup. */
@@ -87,30 +89,40 @@ export class WebSocketConnection extends LiveConnection {
   /** Open and flushed: new sends go straight to the socket. */
   private ready = false;
   private activity: Activity = 'idle';
-  private status: WebSocketStatus = 'idle';
+  private status: WebSocketStatus = 'closed';
   private disposed = false;
   private pendingPings: Array<{ resolve: (rtt: number) => void; at: number }> | undefined;
+  /** The socket whose flush writes are failing, and how many of them were put back so far (their order). */
+  private flushFailedOn: SocketLike | undefined;
+  private flushFailures = 0;
+  /** The latest attempt's progress: what connect() reports when it did not open. */
+  private lastAttempt: AttemptProgress | undefined = undefined;
   // Counters as fields (not a stats object): one load less per message, one object less per connection.
   private messagesSent = 0;
   private messagesReceived = 0;
   private bytesSent = 0;
   private bytesReceived = 0;
   private lastConnectedAt: number | null = null;
+  /** Why the last attempt failed: what connect() rejects with once its session ends without a link. */
+  private lastFailure: Error | undefined;
 
   constructor(options: WebSocketConnectionOptions) {
     super();
-    const o = validateOptions('WebSocketConnection', options, webSocketSpec);
+    // GuruConnection names itself in errors (a static name survives minifiers; new.target.name may not).
+    const owner = (new.target as { ownerName?: string }).ownerName ?? 'WebSocketConnection';
+    const o = validateOptions(owner, options, webSocketSpec, { accept: webSocketAccept });
+    orderedOrRaised(o, options, 'reconnectDelay', 'maxReconnectDelay', owner);
     this.o = o;
     this.urlOption = options.url;
     this.clock = options.clock ?? systemClock;
     const shownUrl = typeof options.url === 'function' ? '[function]' : redactUrl(options.url);
-    if (typeof options.url === 'string') {
-      checkTransportSecurity({ url: options.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: true, owner: 'WebSocketConnection' });
-    }
+    // Every URL dialled passes these rules: here the configured ones, each provider result before its attempt.
+    if (typeof options.url === 'string') checkDialUrl(options.url, this.dialRules('url'));
+    if (typeof o.healthUrl === 'string') checkDialUrl(o.healthUrl, this.dialRules('healthUrl'));
     this.name = o.name;
     this.url = shownUrl;
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
-    this.unacked = o.delivery ? new Map() : null;
+    this.acks = o.delivery ? new Acknowledgements(o.delivery, this.clock, this, (ackTimeout) => this.ackOverdue(ackTimeout)) : null;
     this.actor = createRootActor(connectionMachine, {
       input: {
         url: shownUrl,
@@ -119,7 +131,9 @@ export class WebSocketConnection extends LiveConnection {
         pongTimeout: o.pongTimeout,
         reconnectDelay: o.reconnectDelay,
         maxReconnectDelay: o.maxReconnectDelay,
-        maxReconnectAttempts: o.autoReconnect ? (options.retryCount !== undefined ? o.retryCount + 1 : o.maxReconnectAttempts) : 1,
+        // One connect() makes retryCount + 1 attempts; reconnects after a drop follow maxReconnectAttempts.
+        maxConnectAttempts: o.autoReconnect ? o.retryCount + 1 : 1,
+        maxReconnectAttempts: o.autoReconnect ? o.maxReconnectAttempts : 1,
         minUptime: o.minUptime,
         seed: (Math.random() * 2 ** 32) | 0,
         online: browser.navigator?.onLine !== false,
@@ -185,9 +199,11 @@ export class WebSocketConnection extends LiveConnection {
    * lifecycle to the machine and hands data straight to the connection. An object
    * rather than a handful of closures, because every open connection keeps one.
    */
-  private static readonly Attempt = class SocketAttempt implements SocketHandlers {
+  private static readonly Attempt = class SocketAttempt implements SocketHandlers, AttemptProgress {
     stopped = false;
     socket: SocketLike | undefined = undefined;
+    phase: ConnectPhase = 'url';
+    failure: unknown = undefined;
 
     constructor(
       readonly conn: WebSocketConnection,
@@ -196,9 +212,18 @@ export class WebSocketConnection extends LiveConnection {
 
     async open(): Promise<void> {
       const conn = this.conn;
+      let url: string;
       try {
-        const url = await conn.resolveUrl();
+        url = await conn.resolveUrl();
+      } catch (error) {
+        // Nothing was dialled: the provider failed, or its URL was refused (the construction-time ConfigError).
+        this.failure = error;
+        if (!this.stopped) this.sendBack({ type: 'SOCKET_FAILED', reason: conn.log.redactor.text(`could not open: ${(error as Error)?.message ?? error}`) });
+        return;
+      }
+      try {
         if (this.stopped) return;
+        this.phase = socketsReportConnect() ? 'connect' : 'opening';
         const o = conn.o;
         const socket = await openSocket(url, { protocols: o.protocols, headers: o.headers, maxPayload: o.maxPayload }, this);
         this.socket = socket;
@@ -208,10 +233,19 @@ export class WebSocketConnection extends LiveConnection {
       }
     }
 
+    onConnected(_secure: boolean, phase: 'tls' | 'handshake'): void {
+      this.phase = phase;
+    }
+
     onOpen(): void {
       if (this.stopped) return this.socket?.close(1000);
-      this.conn.socket = this.socket!;
-      this.sendBack({ type: 'OPENED', at: this.conn.clock.now() });
+      const conn = this.conn;
+      const socket = this.socket!;
+      conn.socket = socket;
+      // A browser socket cannot send ping frames: without an app-level ping (and isPong to
+      // recognise its answer) no heartbeat runs, rather than one whose pongs never come.
+      const heartbeat = socket.canPing || (conn.o.ping !== undefined && conn.o.isPong !== undefined);
+      this.sendBack(heartbeat ? { type: 'OPENED', at: conn.clock.now() } : { type: 'OPENED', at: conn.clock.now(), heartbeat });
     }
 
     onMessage(data: RawMessageData, isBinary: boolean): void {
@@ -227,8 +261,13 @@ export class WebSocketConnection extends LiveConnection {
       const conn = this.conn;
       if (conn.socket === this.socket) conn.detach();
       if (this.stopped) return;
-      const terminal = code !== 1000 && conn.o.shouldReconnect?.({ code, reason }) === false;
+      const shouldReconnect = conn.o.shouldReconnect;
+      const terminal = code !== 1000 && shouldReconnect !== undefined && callUserFn(conn, 'shouldReconnect', shouldReconnect, { code, reason }, true) === false;
       this.sendBack({ type: 'SOCKET_CLOSED', code, reason, wasOpen: true, at: conn.clock.now(), ...(terminal ? { terminal } : {}) });
+    }
+
+    onError(reason: string): void {
+      if (!this.stopped) this.conn.socketError(reason);
     }
 
     onFailure(reason: string, status?: number): void {
@@ -242,12 +281,15 @@ export class WebSocketConnection extends LiveConnection {
       if (this.conn.socket === socket) this.conn.detach();
       if (socket?.isOpen) socket.close(1000, 'closing');
       else socket?.terminate();
+      // Kept as the connection's lastAttempt until the next one: without the dead socket.
+      this.socket = undefined;
     }
   };
 
   /** @internal The `socket` actor's work. */
   runSocket(sendBack: (event: WebSocketEvent) => void): () => void {
     const attempt = new WebSocketConnection.Attempt(this, sendBack);
+    this.lastAttempt = attempt;
     void attempt.open();
     return () => attempt.stop();
   }
@@ -264,13 +306,37 @@ export class WebSocketConnection extends LiveConnection {
     return this.ready ? this.lastConnectedAt : null;
   }
 
+  /** The URL of the next attempt: a provider's result passes the construction-time checks before it is dialled. */
   private async resolveUrl(): Promise<string> {
     const url = this.urlOption;
     if (typeof url === 'string') return url;
-    const resolved = await url();
-    if (typeof resolved !== 'string') throw new TypeError('the url provider did not return a string');
+    const resolved: unknown = await url();
+    if (typeof resolved !== 'string') throw new TypeError(`it did not return a string (got ${resolved === null ? 'null' : typeof resolved})`);
     this.log.remember(undefined, resolved);
-    return resolved;
+    return checkDialUrl(resolved, this.dialRules('url'));
+  }
+
+  private dialRules(option: 'url' | 'healthUrl') {
+    const o = this.o;
+    return { protocols: option === 'url' ? ['ws', 'wss'] : ['http', 'https'], securityLevel: o.securityLevel, encryption: o.encryption, owner: this.ownerName, option };
+  }
+
+  /**
+   * Why the last attempt did not open: its own failure (a refused URL, a provider
+   * that failed), a TimeoutError naming its phase, or else `fallback`.
+   */
+  private attemptError(timedOut: boolean, fallback: () => StatewireError): StatewireError {
+    const attempt = this.lastAttempt;
+    if (attempt?.failure !== undefined) {
+      return attemptFailureError('WS_CONNECT_FAILED', this.url, attempt.failure, 'the url provider failed', (t) => this.log.redactor.text(t));
+    }
+    if (timedOut && attempt !== undefined) return connectTimeoutError(this.url, this.o.timeout, attempt.phase, 'TCP connected; the server never answered the upgrade');
+    return fallback();
+  }
+
+  /** What `console.log(connection)` and `util.inspect` show: a short summary, secrets redacted. */
+  [inspectCustom](): string {
+    return inspectSummary(this.ownerName, { name: this.name, url: this.url, status: this.status, health: this.health });
   }
 
   private wire(): void {
@@ -293,14 +359,17 @@ export class WebSocketConnection extends LiveConnection {
         case 'max_reconnect_attempts':
           this.emit('max_reconnect_attempts', { attempts: e.attempts });
           this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error');
-          return this.settleOpenWaiters(new StatewireError(`WebSocketConnection gave up after ${e.attempts} attempts`));
+          // As ky and got: the call rejects with the last attempt's failure once the attempts are spent.
+          return this.settleOpenWaiters(this.lastFailure ?? new StatewireError(`${this.ownerName} gave up after ${e.attempts} attempts`));
         case 'error': {
           const reached = e.status !== undefined || e.code !== undefined;
           const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
-          const error = new NetworkError(code, this.url, reached, { cause: new Error(e.message) });
+          const error = reached ? new NetworkError(code, this.url, reached, { cause: new Error(e.message) }) : this.attemptError(false, () => new NetworkError(code, this.url, reached, { cause: new Error(e.message) }));
           this.emit('error', error);
           if (e.status === 401 || e.status === 403) this.eventsInstance?.emit('authentication_failed', e.message, 'error', { status: e.status });
-          return this.settleOpenWaiters(error);
+          // connect() rejects only when its session ends (see onSnapshot).
+          this.lastFailure = error;
+          return;
         }
       }
     });
@@ -315,8 +384,14 @@ export class WebSocketConnection extends LiveConnection {
       this.eventsInstance?.health(healthOfStatus(status));
     }
     if (status === 'listening' || status === 'thinking' || status === 'speaking' || status === 'idle') this.activity = status;
-    // A failed first attempt rejects connect() (the loop keeps trying in the background).
-    if ((snapshot.matches({ session: 'waiting' }) || snapshot.matches({ session: 'offline' })) && snapshot.context.lastError) this.settleOpenWaiters(new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: snapshot.context.lastError }));
+    // A failed attempt is remembered for connect(); connect() rejects once its session ends without a
+    // link (a final answer, or retryCount + 1 attempts spent), or the network went away.
+    const lastError = snapshot.context.lastError;
+    if (lastError && this.awaitingOpen && (snapshot.matches({ session: 'waiting' }) || snapshot.matches({ session: 'offline' }))) {
+      this.lastFailure ??= this.attemptError(lastError === CONNECT_TIMEOUT, () => new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: lastError }));
+      if (snapshot.matches({ session: 'offline' })) this.settleOpenWaiters(this.lastFailure);
+    }
+    if (this.awaitingOpen && snapshot.matches('error')) this.settleOpenWaiters(this.lastFailure ?? new NetworkError('WS_CONNECT_FAILED', this.url, false, { cause: snapshot.context.lastError }));
   }
 
   /** Re-authenticates (onOpen), then re-sends unacknowledged messages and the queue, in order, before anything newer. */
@@ -325,31 +400,27 @@ export class WebSocketConnection extends LiveConnection {
     if (!socket) return;
     this.metricsInstance?.markConnected();
     this.lastConnectedAt = this.clock.now();
-    try {
-      // The hook gets a view of this connection whose send() writes at once: its
-      // handshake goes first, while anyone else's sends still wait behind the queue.
-      if (this.o.onOpen) await this.o.onOpen(this.handshakeView(socket));
-    } catch (error) {
-      this.log.error('onOpen failed; closing to retry', error);
+    // The hook gets a view of this connection whose send() writes at once: its
+    // handshake goes first, while anyone else's sends still wait behind the queue.
+    // A hook that throws or rejects is reported, and the socket dropped to retry.
+    const onOpen = this.o.onOpen;
+    if (onOpen !== undefined && !(await callUserFnAsync(this, 'onOpen', onOpen, this.handshakeView(socket)))) {
       socket.terminate();
       return;
     }
     if (this.socket !== socket) return;
-    if (this.unacked !== null) {
-      const now = this.clock.now();
-      for (const message of this.unacked.values()) {
-        message.sentAt = now; // re-sent: its acknowledgement clock starts again
-        this.write(socket, message);
-      }
-    }
+    // Re-sent first, each with its acknowledgement clock restarted; the timer runs from here.
+    const acks = this.acks;
+    acks?.open((message) => this.write(socket, message));
     const queue = this.queueInstance;
     if (queue !== undefined) {
       for (let m = queue.shift(); m; m = queue.shift()) {
-        this.track(m);
+        acks?.track(m);
         this.write(socket, m, true);
       }
     }
     this.ready = true;
+    this.flushFailedOn = undefined; // no reference kept to a dead socket
     this.emit('open');
     this.eventsInstance?.emit('connected', `connected to ${this.url}`, 'info');
     this.settleOpenWaiters();
@@ -372,15 +443,20 @@ export class WebSocketConnection extends LiveConnection {
   private detach(): void {
     this.socket = null;
     this.ready = false;
+    // Acknowledgements are timed only while open: the re-send on the next open restarts them.
+    this.acks?.close();
   }
 
   /** Opens the connection; resolves once it is open (and flushed). Never opens a second socket. */
   connect(): Promise<void> {
-    if (this.disposed) return Promise.reject(new StatewireError('WebSocketConnection was disposed'));
+    if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed`));
     if (this.ready) return Promise.resolve();
     const promise = this.waitForOpen();
     const snapshot = this.actor.getSnapshot();
-    if (!snapshot.matches('session')) this.actor.send({ type: 'CONNECT' });
+    if (!snapshot.matches('session')) {
+      this.lastFailure = undefined;
+      this.actor.send({ type: 'CONNECT' });
+    }
     return promise;
   }
 
@@ -392,11 +468,11 @@ export class WebSocketConnection extends LiveConnection {
     if (this.disposed) return false;
     const binary = isBinaryData(message);
     const data: WireData = binary || typeof message === 'string' ? (message as WireData) : JSON.stringify(message);
-    if (!binary && this.activity !== 'thinking' && this.o.isUserMessage(message)) this.actor.send({ type: 'USER_MESSAGE' });
+    if (!binary && this.activity !== 'thinking' && callUserFn(this, 'isUserMessage', this.o.isUserMessage, message, false)) this.actor.send({ type: 'USER_MESSAGE' });
     const socket = this.socket;
     if (this.ready && socket !== null && socket.isOpen) {
       // The direct path: no queue entry unless delivery must keep the message.
-      if (this.o.delivery && !binary) this.track(toQueuedMessage(data, message));
+      if (this.acks !== null && !binary) this.acks.track(toQueuedMessage(data, message));
       this.messagesSent++;
       this.bytesSent += byteLength(data);
       socket.send(data);
@@ -415,41 +491,18 @@ export class WebSocketConnection extends LiveConnection {
     return this.send(audio);
   }
 
-  /** With `delivery`: keep the message until its acknowledgement arrives. */
-  private track(message: QueuedMessage & { sentAt?: number }): void {
-    const delivery = this.o.delivery;
-    if (!delivery || message.binary || this.unacked === null) return;
-    const id = delivery.messageId(message.original);
-    if (id === undefined || id === null) return;
-    message.sentAt = this.clock.now();
-    this.unacked.set(id, message);
-    if (this.ackTimer === undefined) this.armAckTimer(delivery.ackTimeout);
-  }
-
-  /** Fires when the oldest unacknowledged message is overdue: a link that takes writes but answers nothing is dead. */
-  private armAckTimer(ackTimeout: number): void {
-    const unacked = this.unacked!;
-    const oldest = unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
-    if (oldest === undefined) {
-      this.ackTimer = undefined;
-      return;
-    }
-    const due = (oldest.sentAt ?? this.clock.now()) + ackTimeout - this.clock.now();
-    this.ackTimer = this.clock.setTimeout(() => {
-      this.ackTimer = undefined;
-      const first = unacked.values().next().value as (QueuedMessage & { sentAt?: number }) | undefined;
-      if (first && this.ready && this.clock.now() - (first.sentAt ?? 0) >= ackTimeout) {
-        this.log.warn(`no acknowledgement within ${ackTimeout} ms; reconnecting to re-send`);
-        this.socket?.terminate();
-      }
-      if (unacked.size > 0 && !this.disposed) this.armAckTimer(ackTimeout);
-    }, Math.max(0, due));
+  /** An acknowledgement is overdue on the open link: it takes writes but answers nothing. */
+  private ackOverdue(ackTimeout: number): void {
+    this.log.warn(`no acknowledgement within ${ackTimeout} ms; reconnecting to re-send`);
+    this.socket?.terminate(); // its close detaches; the next open re-sends
   }
 
   /**
    * Writes a queued or re-sent message. Only a flush (`requeue`) watches the write:
-   * a queued message whose write fails goes back to the head of the queue. The
-   * direct path takes no callback, which would cost a closure and a tick per message.
+   * a queued message whose write fails goes back to the queue, behind the ones of
+   * the same flush that failed before it (write callbacks come in write order), so
+   * the order survives. The direct path takes no callback, which would cost a
+   * closure and a tick per message.
    */
   private write(socket: SocketLike, message: QueuedMessage, requeue = false): void {
     this.messagesSent++;
@@ -458,9 +511,15 @@ export class WebSocketConnection extends LiveConnection {
     socket.send(message.data, (error) => {
       if (!error) return;
       this.messagesSent--;
+      this.bytesSent -= message.size;
       // With delivery the unacknowledged copy is re-sent on the next open anyway.
-      const id = this.o.delivery?.messageId(message.original);
-      if (id === undefined || id === null || !this.unacked?.has(id)) this.queue.unshift(message);
+      const acks = this.acks;
+      if (acks !== null && acks.has(acks.idOf(message))) return;
+      if (this.flushFailedOn !== socket) {
+        this.flushFailedOn = socket;
+        this.flushFailures = 0;
+      }
+      this.queue.putBack(message, this.flushFailures++);
     });
   }
 
@@ -468,20 +527,23 @@ export class WebSocketConnection extends LiveConnection {
     this.messagesReceived++;
     this.bytesReceived += Array.isArray(data) ? totalLength(data) : typeof data === 'string' ? data.length : data.byteLength;
     const o = this.o;
-    const value = decodeValue(data, isBinary, o.parse);
-    const delivery = o.delivery;
-    if (delivery !== undefined && !isBinary) {
-      const id = delivery.ackId(value);
-      if (id !== undefined && id !== null && this.unacked!.delete(id)) return;
-    }
-    if (o.isPong !== undefined && o.isPong(value)) {
+    const parse = o.parse;
+    // Every user callback here is contained (callUserFn: a direct call in a try/catch):
+    // one that throws is reported and the message goes on as if it had said no.
+    const value = typeof parse === 'function' && !isBinary ? this.parseWith(parse, data) : decodeValue(data, isBinary, parse);
+    const acks = this.acks;
+    if (acks !== null && !isBinary && acks.acknowledge(value)) return;
+    if (o.isPong !== undefined && callUserFn(this, 'isPong', o.isPong, value, false)) {
       this.pong();
       this.actor.send({ type: 'PONG' });
       return;
     }
     if (o.activityFromMessage !== undefined) {
-      const next = o.activityFromMessage(value);
+      const next = callUserFn(this, 'activityFromMessage', o.activityFromMessage, value, undefined);
       if (next && next !== this.activity) this.actor.send({ type: next === 'speaking' ? 'SPEAKING' : next === 'idle' ? 'IDLE' : next === 'listening' ? 'STREAM_AUDIO' : 'USER_MESSAGE' });
+    } else if (this.activity === 'thinking') {
+      // Without activityFromMessage, the server's answer (any data message) ends `thinking`.
+      this.actor.send({ type: 'IDLE' });
     }
     const listeners = this.messageListeners;
     if (listeners !== undefined) for (const handler of listeners) this.callMessageHandler(handler, value);
@@ -493,8 +555,41 @@ export class WebSocketConnection extends LiveConnection {
     try {
       handler(value);
     } catch (error) {
-      this.log.error("a 'message' handler threw", error);
+      this.callbackFailed("'message' handler", error);
     }
+  }
+
+  /** A text frame through the caller's `parse` function; one that throws delivers the text (reported). */
+  private parseWith(parse: (text: string) => unknown, data: RawMessageData): unknown {
+    const text = decodeValue(data, false, 'text') as string;
+    return callUserFn(this, 'parse', parse, text, text);
+  }
+
+  /**
+   * @internal A callback of the caller's threw (see `callUserFn`): reported as an
+   * `error` event (a {@link CallbackError}) and an `onEvent` event with severity
+   * `error` (`callback_error`). No loop: a throwing `error` handler is not reported
+   * as an `error` event again, a throwing `onEvent` handler not to `onEvent`.
+   */
+  override callbackFailed(callback: string, error: unknown): void {
+    const failure = new CallbackError(this.ownerName, callback, error);
+    failure.message = this.log.redactor.text(failure.message);
+    this.log.error(failure.message, error);
+    if (callback !== 'onEvent handler') this.eventsInstance?.emit('callback_error', failure.message, 'error', { callback });
+    if (callback !== "'error' handler") this.emit('error', failure);
+  }
+
+  /** The class name that errors and `util.inspect` start with (a subclass sets `static ownerName`). */
+  protected get ownerName(): string {
+    return (this.constructor as { ownerName?: string }).ownerName ?? 'WebSocketConnection';
+  }
+
+  /** @internal The open socket failed (ws's reason: an invalid UTF-8 or oversized frame…); its close follows. */
+  socketError(reason: string): void {
+    const error = new NetworkError('WS_SOCKET_ERROR', this.url, true, { cause: new Error(reason) });
+    error.message = this.log.redactor.text(`${error.message}: ${reason}`);
+    this.emit('error', error);
+    this.eventsInstance?.emit('socket_error', error.message, 'error', { reason: this.log.redactor.text(reason) });
   }
 
   private heartbeat(socket: SocketLike | null): void {
@@ -515,11 +610,19 @@ export class WebSocketConnection extends LiveConnection {
   pollHealth(healthy: () => void): () => void {
     const url = this.o.healthUrl === false ? undefined : (this.o.healthUrl ?? deriveHealthUrl(this.urlOption));
     if (!url || typeof fetch !== 'function') return () => {};
+    try {
+      // A derived URL passes the rules its socket URL passed; checked all the same, as everything dialled is.
+      checkDialUrl(url, this.dialRules('healthUrl'));
+    } catch (error) {
+      this.log.warn('not polling the health URL', error);
+      return () => {};
+    }
     let stopped = false;
     let timer: unknown;
     const tick = async () => {
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(Math.min(this.o.healthInterval, 5_000)) });
+        // A redirect is not followed (its target was never checked): a 3xx is not healthy.
+        const res = await fetch(url, { redirect: 'manual', signal: AbortSignal.timeout(Math.min(this.o.healthInterval, 5_000)) });
         await res.body?.cancel();
         if (!stopped && res.ok) return healthy();
       } catch {
@@ -536,7 +639,7 @@ export class WebSocketConnection extends LiveConnection {
 
   /** The next incoming message (JSON parsed when it is JSON). Rejects with TimeoutError after `timeout` ms. */
   receive(timeout?: number): Promise<unknown> {
-    if (this.disposed) return Promise.reject(new StatewireError('WebSocketConnection was disposed'));
+    if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed`));
     return this.inbox.receive(timeout);
   }
 
@@ -550,6 +653,8 @@ export class WebSocketConnection extends LiveConnection {
     const socket = this.socket;
     const details = { status: this.status, url: this.url };
     if (!socket || !this.ready) return { isHealthy: false, responseTime: 0, details, errorMessage: 'not connected' };
+    // A browser socket without an app-level ping cannot be probed: open is all that is known.
+    if (!socket.canPing && (this.o.ping === undefined || this.o.isPong === undefined)) return { isHealthy: true, responseTime: 0, details: { ...details, probe: 'unavailable' } };
     const at = this.clock.now();
     const rtt = new Promise<number>((resolve) => (this.pendingPings ??= []).push({ resolve, at }));
     this.heartbeat(socket);
@@ -569,15 +674,16 @@ export class WebSocketConnection extends LiveConnection {
   }
 
   getStats(): WebSocketStats {
-    const { connectedAt, attempts } = this.actor.getSnapshot().context;
+    const { connectedAt, attempts, reconnecting } = this.actor.getSnapshot().context;
     const uptime = this.ready && connectedAt !== null ? this.clock.now() - connectedAt : 0;
     return {
       connected: this.ready,
       status: this.status,
-      // The machine resets the count when a connection that lasted minUptime closes; show it now.
-      reconnectAttempts: uptime >= this.o.minUptime && this.ready ? 0 : attempts,
+      // Up at connect()'s own first attempt: no reconnect was made. The machine resets the
+      // count when a connection that lasted minUptime closes; show that now.
+      reconnectAttempts: this.ready && (!reconnecting || uptime >= this.o.minUptime) ? 0 : attempts,
       queuedMessages: this.queueInstance?.length ?? 0,
-      unacknowledged: this.unacked?.size ?? 0,
+      unacknowledged: this.acks?.size ?? 0,
       messagesSent: this.messagesSent,
       messagesReceived: this.messagesReceived,
       bytesSent: this.bytesSent,
@@ -618,7 +724,7 @@ export class WebSocketConnection extends LiveConnection {
       try {
         handler(...args);
       } catch (error) {
-        this.log.error(`a '${event}' handler threw`, error);
+        this.callbackFailed(`'${event}' handler`, error);
       }
     }
   }
@@ -631,7 +737,7 @@ export class WebSocketConnection extends LiveConnection {
   /** Closes with code 1000 (no reconnect). Queued messages stay queued for a later connect(). */
   async disconnect(): Promise<void> {
     this.actor.send({ type: 'DISCONNECT' });
-    this.settleOpenWaiters(new StatewireError('WebSocketConnection was disconnected'));
+    this.settleOpenWaiters(new StatewireError(`${this.ownerName} was disconnected`));
   }
 
   /**
@@ -642,14 +748,12 @@ export class WebSocketConnection extends LiveConnection {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    const unacked = this.unacked === null ? [] : [...this.unacked.values()].map((m) => m.original);
-    this.unacked?.clear();
+    const unacked = this.acks?.clear() ?? [];
     const queued = this.queueInstance === undefined ? [] : this.queueInstance.clear('disposed').map((m) => m.original);
     this.emit('disposed', { queued, unacknowledged: unacked });
     for (const m of unacked) this.dropped(m, 'disposed');
-    this.settleOpenWaiters(new StatewireError('WebSocketConnection was disposed'));
-    this.inboxInstance?.close(new StatewireError('WebSocketConnection was disposed'));
-    this.clock.clearTimeout(this.ackTimer);
+    this.settleOpenWaiters(new StatewireError(`${this.ownerName} was disposed`));
+    this.inboxInstance?.close(new StatewireError(`${this.ownerName} was disposed`));
     if (typeof browser.removeEventListener === 'function') {
       browser.removeEventListener('online', this);
       browser.removeEventListener('offline', this);
@@ -663,6 +767,9 @@ export class WebSocketConnection extends LiveConnection {
 }
 
 const owners = actorOwners<WebSocketConnection>('WebSocketConnection');
+
+/** The machine's `lastError` when the connect timeout ended an attempt. */
+const CONNECT_TIMEOUT = 'connect timeout';
 
 const connectionMachine = webSocketMachine.provide({
   actors: {

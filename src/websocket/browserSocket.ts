@@ -37,6 +37,7 @@ export function openBrowserSocket(url: string, options: SocketOptions, on: Socke
       }
     },
     sendPing: () => false,
+    canPing: false,
     // Browsers have no terminate: closing with an app code is the closest.
     terminate: () => ws.close(4000, 'terminated'),
     close: (code, reason) => ws.close(code, reason),

@@ -7,6 +7,8 @@ export interface SocketLike {
   send(data: WireData, done?: (error?: Error) => void): void;
   /** Sends a ping frame; false where frames cannot be sent (browsers). */
   sendPing(): boolean;
+  /** Whether {@link SocketLike.sendPing} can send ping frames (`ws` in Node: yes; a browser WebSocket: no). */
+  readonly canPing: boolean;
   /** Drops the connection at once (no closing handshake). */
   terminate(): void;
   close(code: number, reason?: string): void;
@@ -16,9 +18,16 @@ export interface SocketLike {
 /** What the socket reports; each handler is called directly (the data path never meets the actor). */
 export interface SocketHandlers {
   onOpen(): void;
+  /**
+   * Node only: TCP (and TLS, for `wss:`) is connected and the upgrade request
+   * is on its way; what is left is the server's answer (the handshake).
+   */
+  onConnected?(secure: boolean, phase: 'tls' | 'handshake'): void;
   onMessage(data: RawMessageData, isBinary: boolean): void;
   onPong(): void;
   onClose(code: number, reason: string): void;
+  /** The open socket failed (an invalid UTF-8 or oversized frame…): `ws`'s reason; its close (1006) follows. */
+  onError(reason: string): void;
   /** The opening failed; `status` when the server answered the upgrade with one. */
   onFailure(reason: string, status?: number): void;
 }
@@ -35,6 +44,9 @@ type NodeWsClass = typeof import('ws').WebSocket;
 type NodeSocketClass = new (url: string, options: SocketOptions, on: SocketHandlers) => SocketLike;
 let nodeSocket: Promise<NodeSocketClass> | undefined;
 const isNode = () => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
+
+/** Whether sockets call {@link SocketHandlers.onConnected} (Node's do; a browser's WebSocket does not tell). */
+export const socketsReportConnect: () => boolean = isNode;
 
 /**
  * Opens a socket: `ws` in Node (loaded on first use), the global `WebSocket`
@@ -71,7 +83,7 @@ function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
     pinged = false;
 
     constructor(url: string, options: SocketOptions, on: SocketHandlers) {
-      super(url, options.protocols, { headers: options.headers, maxPayload: options.maxPayload, perMessageDeflate: false });
+      super(url, options.protocols, { headers: options.headers, maxPayload: options.maxPayload, perMessageDeflate: false, finishRequest: finishRequest as never });
       this.handlers = on;
       this.on('open', onNodeOpen as WsListener);
       this.on('error', onNodeError as WsListener);
@@ -90,6 +102,10 @@ function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
     get isOpen(): boolean {
       return this.readyState === WS.OPEN;
     }
+
+    get canPing(): boolean {
+      return true;
+    }
   }
   return NodeSocket as unknown as NodeSocketClass;
 }
@@ -97,6 +113,26 @@ function nodeSocketClass(WS: NodeWsClass): NodeSocketClass {
 // ws types listeners' `this` as its own class; ours read the subclass's fields.
 type WsListener = (...args: any[]) => void;
 type NodeSocket = import('ws').WebSocket & { handlers: SocketHandlers; opened: boolean; failed: boolean; pinged: boolean };
+
+type ClientRequest = import('node:http').ClientRequest;
+type NetSocket = import('node:net').Socket & { encrypted?: boolean };
+
+/**
+ * ws hands us the upgrade request before sending it: the one public place to
+ * learn when TCP (then TLS) has connected, so that a stall is reported as the
+ * phase it is in. Runs inside the socket's constructor; the handlers are set
+ * by the time the socket connects.
+ */
+function finishRequest(req: ClientRequest, socket: NodeSocket): void {
+  req.once('socket', (s: NetSocket) => {
+    const secure = s.encrypted === true;
+    const tell = (phase: 'tls' | 'handshake') => socket.handlers?.onConnected?.(secure, phase);
+    if (!s.connecting) return tell('handshake');
+    s.once('connect', () => tell(secure ? 'tls' : 'handshake'));
+    if (secure) s.once('secureConnect', () => tell('handshake'));
+  });
+  req.end();
+}
 
 function failNode(socket: NodeSocket, reason: string, status?: number): void {
   if (socket.opened || socket.failed) return;
@@ -118,6 +154,7 @@ function onNodePong(this: NodeSocket): void {
 // reports the status in this error (one listener less on every socket).
 const UNEXPECTED_RESPONSE = /^Unexpected server response: (\d{3})$/;
 function onNodeError(this: NodeSocket, error: Error): void {
+  if (this.opened) return this.handlers.onError(error.message);
   const status = UNEXPECTED_RESPONSE.exec(error.message)?.[1];
   if (status === undefined) return failNode(this, error.message);
   failNode(this, `the server answered the upgrade with HTTP ${status}`, Number(status));

@@ -73,7 +73,8 @@ describe('ConnectionConfigManager', () => {
         ...common,
         name: 'websocket',
         connectionType: 'websocket',
-        timeout: 10_000,
+        // Seed 000's VITE_CONNECTION_TIMEOUT default, as for every type.
+        timeout: 5000,
         autoReconnect: true,
       });
       expect(m.get('sse')).toEqual({ ...common, name: 'sse', connectionType: 'sse', timeout: 5000, autoReconnect: true });
@@ -275,7 +276,7 @@ describe('ConnectionConfigManager', () => {
           env: { ...process.env, VITE_CONNECTION_TIMEOUT: '2500', VITE_WEBSOCKET_URL: 'ws://127.0.0.1:9/ws' },
         },
       );
-      expect(JSON.parse(stdout)).toEqual({ node: [2500, 'ws://127.0.0.1:9/ws'], browser: [10_000, null] });
+      expect(JSON.parse(stdout)).toEqual({ node: [2500, 'ws://127.0.0.1:9/ws'], browser: [5000, null] });
     });
 
     it('refuses an env that is not an object', () => {
@@ -293,13 +294,21 @@ describe('ConnectionConfigManager', () => {
       expect(m.get('sse').timeout).toBe(8000); // other types untouched, env still applies
     });
 
-    it('accumulates, leaves fields given as undefined alone and ignores unknown keys', () => {
+    it('accumulates and leaves fields given as undefined alone', () => {
       const m = withEnv({});
       m.set('websocket', { retryCount: 7 });
-      m.set('websocket', { timeout: 3000, retryCount: undefined, bogus: 1 } as Partial<ConnectionConfig>);
+      m.set('websocket', { timeout: 3000, retryCount: undefined });
       const ws = m.get('websocket');
       expect([ws.retryCount, ws.timeout]).toEqual([7, 3000]);
-      expect(ws).not.toHaveProperty('bogus');
+    });
+
+    it('refuses a key that is no field of ConnectionConfig, with a did-you-mean, and changes nothing', () => {
+      const m = withEnv({});
+      const err = refusal(() => m.set('websocket', { timout: 3000 } as Partial<ConnectionConfig>));
+      expect(err.option).toBe('timout');
+      expect(err.message).toBe('ConnectionConfigManager: invalid option "timout": unknown option, got 3000 (did you mean "timeout"?)');
+      expect(refusal(() => m.set('http', { bogus: 1 } as Partial<ConnectionConfig>)).hint).toBeUndefined();
+      expect(m.get('websocket').timeout).toBe(5000);
     });
 
     it('keeps its own copy of headers and lists', () => {

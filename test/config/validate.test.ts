@@ -4,7 +4,10 @@ import {
   bool,
   fn,
   list,
+  ms,
   num,
+  PLAUSIBLE_DELAY_MS,
+  PLAUSIBLE_TIMEOUT_MS,
   oneOf,
   optional,
   ordered,
@@ -43,9 +46,51 @@ describe('validateOptions', () => {
     expectTypeOf(resolved.name).toEqualTypeOf<string | undefined>();
   });
 
-  it('ignores unknown keys and treats undefined as {}', () => {
-    expect(validateOptions('A', { a: true, extra: 'x', nested: {} }, { a: bool() })).toEqual({ a: true });
+  it('treats undefined as {}, and lets through keys the caller accepts (or every key with accept: "any")', () => {
     expect(validateOptions('A', undefined, { a: bool({ default: false }) })).toEqual({ a: false });
+    expect(validateOptions('A', { a: true, clock: {}, retryCount: 3 }, { a: bool() }, { accept: ['clock', 'retryCount'] })).toEqual({ a: true });
+    expect(validateOptions('A', { a: true, PATH: '/bin' }, { a: bool() }, { accept: 'any' })).toEqual({ a: true });
+    // A key given as undefined (a spread of optional fields) is no mistake.
+    expect(validateOptions('A', { a: true, extra: undefined }, { a: bool() })).toEqual({ a: true });
+  });
+
+  it('refuses any other key, with a did-you-mean when one is close, nested keys too', () => {
+    const spec = { timeout: optional(num()), retryCount: optional(num()), circuitBreakerOptions: shape({ threshold: optional(num()) }) };
+    expect(() => validateOptions('SSEConnection', { timout: 5000 }, spec)).toThrow(
+      'SSEConnection: invalid option "timout": unknown option, got 5000 (did you mean "timeout"?)',
+    );
+    expect(() => validateOptions('A', { RetryCuont: 1 }, spec)).toThrow('(did you mean "retryCount"?)');
+    expect(() => validateOptions('A', { circuitBreakerOptions: { treshold: 5 } }, spec)).toThrow(
+      'A: invalid option "circuitBreakerOptions.treshold": unknown option, got 5 (did you mean "circuitBreakerOptions.threshold"?)',
+    );
+    // Accepted keys are suggested too; nothing close: no hint.
+    expect(() => validateOptions('A', { clok: 1 }, spec, { accept: ['clock'] })).toThrow('(did you mean "clock"?)');
+    let error: unknown;
+    try {
+      validateOptions('A', { zzz: 1 }, spec);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ option: 'zzz', hint: undefined, reason: 'unknown option' });
+  });
+
+  it('warns once through the options\' logger about a value that looks like the other unit, and accepts it', () => {
+    const warnings: string[] = [];
+    const logger = { debug() {}, info() {}, error() {}, warn: (m: string) => warnings.push(m) };
+    const spec = { timeout: ms(1, 3_600_000, 5000, PLAUSIBLE_TIMEOUT_MS), retryDelay: ms(0, 60_000, 1000, PLAUSIBLE_DELAY_MS), logger: optional({ check: (v: unknown) => v }) };
+    expect(validateOptions('Unit1', { timeout: 12, logger }, spec).timeout).toBe(12);
+    expect(warnings).toEqual(['[statewire] Unit1: option "timeout" is 12 ms: accepted, but it looks like seconds (12 seconds would be 12000)']);
+    validateOptions('Unit1', { timeout: 12, logger }, spec);
+    expect(warnings).toHaveLength(1); // once
+    validateOptions('Unit1', { timeout: 100, retryDelay: 0, logger }, spec);
+    expect(warnings).toHaveLength(1); // plausible values (and 0) say nothing
+    validateOptions('Unit1', { retryDelay: 0.5, logger }, spec);
+    expect(warnings.at(-1)).toMatch(/"retryDelay" is 0\.5 ms: .*looks like seconds \(0\.5 seconds would be 500\)/);
+    // Without a logger in the options: settings.logger (else console).
+    const fallback: string[] = [];
+    validateOptions('Unit2', { timeout: 30 }, spec, { logger: { warn: (m: string) => fallback.push(m) } });
+    expect(fallback).toHaveLength(1);
   });
 
   it('refuses a non-object options argument', () => {
@@ -281,14 +326,14 @@ describe('ordered', () => {
     expect(() => ordered({ minSize: 5, maxSize: undefined }, 'minSize', 'maxSize')).not.toThrow();
   });
 
-  it('accepts the object validateOptions resolves, with its key names only', () => {
+  it('accepts the object validateOptions resolves, and refuses a misspelt key name', () => {
     const pool = validateOptions('ConnectionPool', { minSize: 2, maxSize: 8 }, {
       minSize: num({ integer: true, min: 0 }),
       maxSize: num({ integer: true, min: 1 }),
     });
     expect(() => ordered(pool, 'minSize', 'maxSize', 'ConnectionPool')).not.toThrow();
     // @ts-expect-error -- 'maxSzie' is not an option of the spec
-    expect(() => ordered(pool, 'minSize', 'maxSzie')).not.toThrow();
+    expect(() => ordered(pool, 'minSize', 'maxSzie')).toThrow(/"maxSzie" is not an option/);
   });
 
   it('refuses min > max on the max option, naming both', () => {

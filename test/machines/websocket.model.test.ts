@@ -22,6 +22,8 @@ const model = getCoveringPaths(machine, {
     { type: 'CONNECT' },
     { type: 'DISCONNECT' },
     { type: 'OPENED', at: 1 },
+    // A browser socket without an app-level ping: no heartbeat.
+    { type: 'OPENED', at: 1, heartbeat: false },
     { type: 'SOCKET_CLOSED', code: 1000, reason: 'bye', wasOpen: true },
     { type: 'SOCKET_CLOSED', code: 1006, reason: '', wasOpen: true },
     // Up long enough (OPENED at 1, minUptime 300): the attempt count resets.

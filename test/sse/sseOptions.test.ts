@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, SecurityLevel, SSEConnection } from '../../src/index.js';
 import type { SSEConnectionOptions } from '../../src/index.js';
+import { startSseServer } from '../helpers/sseServer.js';
 
 const make = (options: Partial<SSEConnectionOptions>) => () => new SSEConnection({ url: 'http://127.0.0.1:1/events', ...options } as SSEConnectionOptions);
 
@@ -34,15 +35,82 @@ describe('constructor: bad options', () => {
     refused({ maxEventBytes: 1.5 }, 'maxEventBytes');
   });
 
-  it('headers must be an object of strings or a function', () => {
+  it('headers must be an object of strings or a function; a function is called per attempt and its headers are sent', async () => {
     refused({ headers: 'Bearer x' as never }, 'headers');
     refused({ headers: { Authorization: 42 } as never }, 'headers.Authorization');
-    expect(() => make({ headers: () => ({ Authorization: 'Bearer x' }) })().dispose()).not.toThrow();
+    const server = await startSseServer((s) => s.open());
+    let calls = 0;
+    const sse = new SSEConnection({ url: server.url, headers: () => ({ Authorization: `Bearer t${++calls}` }), customHeaders: { 'X-App': 'demo' } });
+    try {
+      await sse.connect();
+      expect(calls).toBe(1);
+      expect(server.requests[0]!.authorization).toBe('Bearer t1');
+      expect(server.requests[0]!.headers['x-app']).toBe('demo');
+    } finally {
+      sse.dispose();
+      await server.close();
+    }
   });
 
-  it('parse accepts the three names or a function', () => {
+  it('parse accepts the three names or a function, and each decodes the data as it says', async () => {
     refused({ parse: 'yaml' as never }, 'parse');
-    for (const parse of ['auto', 'json', 'text', (t: string) => t] as const) expect(() => make({ parse })().dispose()).not.toThrow();
+    const server = await startSseServer((s) => {
+      s.open();
+      s.send({ data: '{"a":1}' });
+      s.send({ data: '42' });
+    });
+    const decoded: Record<string, unknown[]> = {};
+    const parsers = { auto: 'auto', json: 'json', text: 'text', fn: (t: string) => t.length } as const;
+    try {
+      for (const [name, parse] of Object.entries(parsers)) {
+        const sse = new SSEConnection({ url: server.url, parse });
+        await sse.connect();
+        decoded[name] = [(await sse.receive(2_000)).data, (await sse.receive(2_000)).data];
+        sse.dispose();
+      }
+    } finally {
+      await server.close();
+    }
+    expect(decoded).toEqual({ auto: [{ a: 1 }, '42'], json: [{ a: 1 }, 42], text: ['{"a":1}', '42'], fn: [7, 2] });
+  });
+});
+
+describe('constructor: resolved defaults and unknown keys', () => {
+  it('resolves seed 000 defaults (timeout 5000, retryCount 3 → 4 attempts per connect(), reconnects without limit) and the given values', () => {
+    const d = make({})();
+    expect(d.actor.getSnapshot().context).toMatchObject({
+      connectTimeout: 5000,
+      reconnect: { base: 1000, factor: 2, maxDelay: 30_000, maxAttempts: null, maxConnectAttempts: 4, minUptime: 5000 },
+    });
+    d.dispose();
+    const g = make({ timeout: 2500, retryCount: 1, retryDelay: 200, backoffMultiplier: 3, maxRetryDelay: 900, maxReconnectAttempts: 7, minUptime: 100 })();
+    expect(g.actor.getSnapshot().context).toMatchObject({
+      connectTimeout: 2500,
+      reconnect: { base: 200, factor: 3, maxDelay: 900, maxAttempts: 7, maxConnectAttempts: 2, minUptime: 100 },
+    });
+    g.dispose();
+    const once = make({ autoReconnect: false })();
+    expect(once.actor.getSnapshot().context.reconnect).toMatchObject({ maxAttempts: 1, maxConnectAttempts: 1 });
+    once.dispose();
+  });
+
+  it('accepts every ConnectionConfig field, refuses other keys with a did-you-mean', () => {
+    expect(() => make({ maxConnections: 5, circuitBreaker: true, rateLimitWindow: 1000, connectionType: 'sse' } as never)().dispose()).not.toThrow();
+    let error: unknown;
+    try {
+      make({ timout: 5000 } as never)();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe('SSEConnection: invalid option "timout": unknown option, got 5000 (did you mean "timeout"?)');
+  });
+
+  it('refuses retryDelay > maxRetryDelay when both are given; a retryDelay above the default cap raises the cap', () => {
+    refused({ retryDelay: 5000, maxRetryDelay: 1000 }, 'maxRetryDelay');
+    const sse = make({ retryDelay: 60_000 })();
+    expect(sse.actor.getSnapshot().context.reconnect).toMatchObject({ base: 60_000, maxDelay: 60_000 });
+    sse.dispose();
   });
 });
 

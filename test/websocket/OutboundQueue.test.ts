@@ -236,6 +236,57 @@ describe('OutboundQueue', () => {
     });
   });
 
+  describe('putBack', () => {
+    it('puts failed writes back in their original order, ahead of what was queued since', () => {
+      const { queue } = makeQueue();
+      queue.push(msg('d')); // sent while the failures were on their way
+      queue.putBack(msg('a'), 0);
+      queue.putBack(msg('b'), 1);
+      queue.putBack(msg('c'), 2);
+      expect(texts(queue.drain())).toEqual(['a', 'b', 'c', 'd']);
+    });
+
+    it('clamps the offset to the length and never drops', () => {
+      const { queue, drops } = makeQueue({ maxMessages: 1 });
+      queue.putBack(msg('a'), 5);
+      queue.putBack(msg('b'), 5);
+      expect(drops).toEqual([]);
+      expect(queue.bytes).toBe(2);
+      expect(texts(queue.drain())).toEqual(['a', 'b']);
+    });
+
+    it('matches an array splice for any mix of push, shift and putBack (wrapping and growing)', () => {
+      type Op = { op: 'push' } | { op: 'shift' } | { op: 'putBack'; offset: number };
+      const op = fc.oneof(
+        fc.constant<Op>({ op: 'push' }),
+        fc.constant<Op>({ op: 'shift' }),
+        fc.nat(40).map((offset): Op => ({ op: 'putBack', offset })),
+      );
+      fc.assert(
+        fc.property(fc.array(op, { maxLength: 200 }), (ops) => {
+          const { queue } = makeQueue({ maxMessages: Infinity, maxBytes: Infinity });
+          const model: string[] = [];
+          let n = 0;
+          for (const o of ops) {
+            if (o.op === 'push') {
+              const m = msg(String(n++));
+              queue.push(m);
+              model.push(m.data as string);
+            } else if (o.op === 'shift') {
+              expect(queue.shift()?.data).toBe(model.shift());
+            } else {
+              const m = msg(String(n++));
+              queue.putBack(m, o.offset);
+              model.splice(Math.min(o.offset, model.length), 0, m.data as string);
+            }
+            expect(queue.length).toBe(model.length);
+          }
+          expect(texts(queue.drain())).toEqual(model);
+        }),
+      );
+    });
+  });
+
   describe('drain', () => {
     it('returns everything in order and empties the queue without reporting', () => {
       const { queue, drops } = makeQueue();

@@ -105,7 +105,7 @@ describe('dispose() in a separate process', () => {
     const server = track.server(await startSseServer((s) => s.reject(500)));
     const run = await runChild('waiting', server.url);
     expect(run.stderr).toBe('');
-    expect(run.report).toMatchObject({ mode: 'waiting', connect: 'rejected: NetworkError', events: ['connection_error', 'reconnecting'], actor: 'stopped' });
+    expect(run.report).toMatchObject({ mode: 'waiting', connect: 'rejected: StatewireError', events: ['connection_error', 'reconnecting'], actor: 'stopped' });
     expect(run.timedOut, `did not exit within 5 s of dispose()\n${run.stdout}`).toBe(false);
     expect(run.code).toBe(0);
     expect(server.requests).toHaveLength(1);
@@ -173,9 +173,10 @@ describe('dispose() in this process', () => {
     const server = track.server(await startSseServer((s) => s.reject(500)));
     const conn = connection({ url: server.url, retryDelay: 50, backoffMultiplier: 1 });
     const events = recordConnectionEvents(conn);
-    await expect(conn.connect()).rejects.toMatchObject({ code: 'HTTP_500' });
+    const connecting = conn.connect();
     await waitFor(() => server.requests.length >= 2, 2_000, 'a reconnect');
     conn.dispose();
+    await expect(connecting).rejects.toThrow(/disposed/);
     const after = server.requests.length;
     const eventsAfter = events.all.length;
     await sleep(300); // six retry periods

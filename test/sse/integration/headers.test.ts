@@ -54,7 +54,7 @@ describe('headers per attempt', () => {
     expect(server.requests[0]!.headers.accept).toBe('text/event-stream');
   });
 
-  it('a headers function that throws once is a failed attempt (no request, connect() rejects); the loop recovers', async () => {
+  it('a headers function that throws once is a failed attempt (no request), reported as callback_error; connect() goes on and opens', async () => {
     const server = track.server(
       await startSseServer((s) => {
         s.open();
@@ -70,14 +70,15 @@ describe('headers per attempt', () => {
       },
     });
     const events = recordConnectionEvents(conn);
-    await expect(conn.connect()).rejects.toMatchObject({ name: 'NetworkError', code: 'SSE_CONNECT_FAILED', reachedServer: false });
-    await waitFor(() => conn.isConnected(), 3_000, 'the second attempt');
+    await conn.connect();
     expect((await conn.receive(2_000)).raw).toBe('Bearer fresh');
     expect(calls).toBe(2);
     // The failed attempt never reached the server.
     expect(server.requests).toHaveLength(1);
-    expect(events.types()).toEqual(['connection_error', 'reconnecting', 'connected']);
+    expect(events.types()).toEqual(['callback_error', 'connection_error', 'reconnecting', 'connected']);
+    expect(events.all[0]).toMatchObject({ severity: 'error', data: { callback: 'headers' } });
     expect(events.all[0]!.message).toMatch(/token refresh failed/);
+    expect(events.all[1]!.message).toMatch(/token refresh failed/);
   });
 
   it('a headers function that returns something other than an object is a failed attempt too', async () => {
@@ -87,8 +88,9 @@ describe('headers per attempt', () => {
       url: server.url,
       headers: (() => (++calls === 1 ? 'nope' : { 'X-Ok': '1' })) as unknown as () => Record<string, string>,
     });
-    await expect(conn.connect()).rejects.toMatchObject({ code: 'SSE_CONNECT_FAILED' });
-    await waitFor(() => conn.isConnected(), 3_000, 'the second attempt');
+    const events = recordConnectionEvents(conn);
+    await conn.connect();
+    expect(events.of('callback_error')).toHaveLength(1);
     expect(server.requests).toHaveLength(1);
     expect(server.requests[0]!.headers['x-ok']).toBe('1');
   });

@@ -3,7 +3,7 @@
  * `WebSocketConnection`, against real `ws` servers on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { GuruConnection, NetworkError, WebSocketConnection } from '../../../src/index.js';
+import { GuruConnection, NetworkError, TimeoutError, WebSocketConnection } from '../../../src/index.js';
 import type { WebSocketConnectionOptions } from '../../../src/index.js';
 import { json, startServer } from '../../helpers/testServer.js';
 import { nextEvent, recordEvents, refusedPort, sleep, startSilentServer, startWsServer, tracker, waitFor } from '../../helpers/wsServer.js';
@@ -30,7 +30,7 @@ describe('kill and restart the server', () => {
     conn.on('reconnecting', (e: { attempt: number; delay: number }) => reconnecting.push(e));
     conn.on('close', (e: { code: number }) => closes.push(e));
     await conn.connect();
-    expect(statuses).toEqual(['waiting', 'idle']); // connecting shows as waiting, then open
+    expect(statuses).toEqual(['connecting', 'idle']);
     statuses.length = 0;
 
     await server.stop();
@@ -196,9 +196,9 @@ describe('giving up', () => {
     expect(conn.isConnected()).toBe(false);
   });
 
-  it('connect() rejects when the first handshake does not complete within `timeout`', async () => {
+  it('retryCount: 0: connect() rejects when the first handshake does not complete within `timeout`', async () => {
     const silent = track.server(await startSilentServer());
-    const conn = connection({ url: silent.url, timeout: 100, reconnectDelay: 5_000 });
+    const conn = connection({ url: silent.url, timeout: 100, retryCount: 0, reconnectDelay: 5_000, maxReconnectDelay: 5_000 });
     const outcome = await Promise.race([
       conn.connect().then(
         () => 'resolved',
@@ -206,8 +206,9 @@ describe('giving up', () => {
       ),
       sleep(1000).then(() => 'still pending after 1 s'),
     ]);
-    expect(outcome).toBeInstanceOf(NetworkError);
-    expect(String((outcome as Error & { cause?: unknown }).cause)).toMatch(/timeout/i);
+    // TCP connected: a TimeoutError naming the phase, not "never reached the server".
+    expect(outcome).toBeInstanceOf(TimeoutError);
+    expect(outcome).toMatchObject({ phase: 'handshake', timeout: 100 });
   });
 
   it('close 1000 from the server: no reconnect, status not waiting', async () => {
@@ -287,7 +288,7 @@ describe('giving up', () => {
 });
 
 describe('url provider', () => {
-  it('an async url that rejects once: connect() rejects, the loop is not stuck, the connection ends up open', async () => {
+  it('an async url that rejects once: reported as an error, the loop is not stuck, connect() resolves on the next attempt', async () => {
     const server = track.server(await startWsServer({ echo: true }));
     let calls = 0;
     const conn = connection({
@@ -297,13 +298,13 @@ describe('url provider', () => {
         return server.url;
       },
     });
-    const first = await conn.connect().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    const errors: unknown[] = [];
+    conn.on('error', (e) => errors.push(e));
+    // retryCount 3 (the default): the failed first attempt is followed by another within the same connect().
+    await conn.connect();
+    const first = errors[0];
     expect(first).toBeInstanceOf(NetworkError);
     expect(String((first as Error & { cause?: unknown }).cause)).toContain('token service down');
-    await waitFor(() => conn.isConnected(), 3000, 'the connection to open');
     expect(calls).toBeGreaterThanOrEqual(2);
     expect(server.connections).toBe(1);
     expect(conn.url).toBe('[function]');
