@@ -114,6 +114,12 @@ export interface ConfigErrorOptions extends ErrorOptions {
   owner?: string;
   /** Short suggestion appended in parentheses, e.g. `'did you mean 5?'`. */
   hint?: string;
+  /**
+   * Redact the value whatever the option's name (e.g. the string value of an
+   * unknown key, which may be a misspelt credential). The hint is kept: pass
+   * this only with a hint that does not derive from the value.
+   */
+  redactValue?: boolean;
 }
 
 /**
@@ -139,20 +145,24 @@ export class ConfigError extends StatewireError {
   readonly owner: string | undefined;
   /** Suggestion shown in the message; always undefined for secret-looking options. */
   readonly hint: string | undefined;
+  /** Whether the value was redacted (a secret-looking option, or asked for). */
+  readonly redactValue: boolean;
 
   constructor(option: string, value: unknown, reason: string, options: ConfigErrorOptions = {}) {
     const secret = isSecretOption(option);
-    const { owner, hint, ...errorOptions } = options;
+    const { owner, hint, redactValue = false, ...errorOptions } = options;
     const head = owner === undefined ? 'Invalid option' : `${owner}: invalid option`;
     // A hint such as "did you mean 5?" would leak a secret value, so drop it.
     const tail = hint !== undefined && !secret ? ` (${hint})` : '';
-    const shown = secret ? '[REDACTED]' : showValue(value);
+    const hidden = secret || redactValue;
+    const shown = hidden ? '[REDACTED]' : showValue(value);
     super(`${head} "${option}": ${reason}, got ${shown}${tail}`, errorOptions);
     this.option = option;
-    this.value = secret ? '[REDACTED]' : value;
+    this.value = hidden ? '[REDACTED]' : value;
     this.reason = reason;
     this.owner = owner;
     this.hint = secret ? undefined : hint;
+    this.redactValue = hidden;
   }
 
   static override [Symbol.hasInstance](x: unknown): boolean {
@@ -309,11 +319,13 @@ export class CircuitBreakerError extends StatewireError {
 }
 
 /**
- * A client-side rate limit refused the call.
+ * The call was refused before it was sent: by the local token bucket
+ * (`reason: 'client'`) or by a pause a server asked for (`reason: 'server'`).
  *
  * @example
  * ```ts
  * new RateLimitError(1500, 'api').message; // 'Rate limit exceeded for "api"; retry after 1500 ms'
+ * new RateLimitError(1000, 'api', { reason: 'server' }).reason; // 'server'
  * ```
  */
 export class RateLimitError extends StatewireError {

@@ -464,7 +464,7 @@ export class ApiClient {
     this.circuitBreaker.reset();
   }
 
-  /** `{ rateLimited, totalRequests, byEndpoint }`. */
+  /** `{ rateLimited, totalRequests, byEndpoint }`; `byEndpoint` is keyed by route template (`/users/:id`), at most 256 keys, the rest under `other`. */
   getRateLimiterStats(): RateLimiterStats {
     return this.rateLimiter.getStats();
   }

@@ -109,7 +109,9 @@ function resolveSpec<S extends Spec>(spec: S, input: Record<string, unknown>, pr
     for (const key of Object.keys(input)) {
       if (Object.hasOwn(spec, key) || accept.includes(key) || input[key] === undefined) continue;
       const guess = closestKey(key, [...Object.keys(spec), ...accept]);
-      throw new ConfigError(prefix + key, input[key], 'unknown option', guess === undefined ? {} : { hint: `did you mean "${prefix + guess}"?` });
+      // A string under an unknown (perhaps misspelt) key may be a credential: never shown.
+      const redactValue = typeof input[key] === 'string';
+      throw new ConfigError(prefix + key, input[key], 'unknown option', guess === undefined ? { redactValue } : { hint: `did you mean "${prefix + guess}"?`, redactValue });
     }
   }
   const out: Record<string, unknown> = {};
@@ -164,8 +166,8 @@ export function validateOptions<S extends Spec>(owner: string, input: unknown, s
   } catch (e) {
     // Rules throw without an owner; add it here so every rule stays owner-agnostic.
     if (e instanceof ConfigError && e.owner === undefined) {
-      const { option, value, reason, hint, cause } = e;
-      throw new ConfigError(option, value, reason, { owner, hint, ...(cause === undefined ? {} : { cause }) });
+      const { option, value, reason, hint, cause, redactValue } = e;
+      throw new ConfigError(option, value, reason, { owner, hint, redactValue, ...(cause === undefined ? {} : { cause }) });
     }
     throw e;
   } finally {

@@ -19,6 +19,7 @@ import { parseRetryAfter } from './parseRetryAfter.js';
 import { PendingWaits } from '../PendingWaits.js';
 import { hasHeader } from './hasHeader.js';
 import { CallDeadline } from './deadline.js';
+import { pauseFits, releaseDelay } from './serverPause.js';
 import { endpointKey } from './endpointKey.js';
 
 /** What a successful call resolves to before response interceptors. */
@@ -101,7 +102,8 @@ function startClientActor(options: HttpCoreOptions, clock: Clock): Actor<typeof 
 /**
  * The request engine both HTTP clients share: rate limiter → breaker → attempt
  * (with its timeout) → retry wait, on the client machine's children. A
- * successful request sends the actor nothing and creates no actor, timer or
+ * successful request sends the actor nothing (but one RECOVERED for the first
+ * success while health is not `healthy`) and creates no actor, timer or
  * AbortController of its own; retries, final failures and recoveries are events.
  *
  * @example
@@ -232,14 +234,17 @@ export class HttpCore {
       let now = this.clock.now();
       if (pauseEnd > now) {
         const samePause = pauseEnd <= waitedFor;
-        if (!samePause && (attempt > retries || !this.pauseFits(pauseEnd - now, req, deadline, now))) {
+        if (!samePause && (attempt > retries || !pauseFits(pauseEnd - now, deadline, now, req.timeout > 0 ? req.timeout : this.options.maxRetryDelay))) {
           this.limiter.take(req.rateCategory, statsKey); // counted as rate limited
-          throw this.refuse(new RateLimitError(pauseEnd - now, req.rateCategory, { reason: 'server' }));
+          throw this.refuse(new RateLimitError(Math.ceil(pauseEnd - now), req.rateCategory, { reason: 'server' }));
         }
-        const delay = this.releaseDelay(pauseEnd - now, deadline, now);
+        const delay = releaseDelay(pauseEnd - now, this.random(), deadline, now);
         waitedFor = pauseEnd;
         if (samePause) attempt--; // still the pause already paid for: no second retry
-        else this.scheduled(attempt, delay, 'server pause (Retry-After)', req);
+        else {
+          const pause = new RateLimitError(Math.ceil(pauseEnd - now), req.rateCategory, { reason: 'server' });
+          this.scheduled(attempt, delay, describe(pause), req, pause);
+        }
         await this.waits.wait(delay, req.signal);
         if (this.disposed) throw this.disposedError();
         continue;
@@ -304,7 +309,7 @@ export class HttpCore {
       if (pausedTo > now) {
         // This answer (or another call's) paused the category: this retry waits it out,
         // exactly for our own Retry-After, with the release jitter for a longer pause.
-        if (pausedTo - now > delay) delay = this.releaseDelay(pausedTo - now, deadline, now);
+        if (pausedTo - now > delay) delay = releaseDelay(pausedTo - now, this.random(), deadline, now);
         waitedFor = pausedTo;
       }
       if (!deadline.fits(delay, now)) throw this.fail(error, req);
@@ -314,32 +319,10 @@ export class HttpCore {
   }
 
   /** Counts and reports a retry about to wait `delay` ms. */
-  private scheduled(attempt: number, delay: number, reason: string, req: PreparedRequest, error?: unknown): void {
+  private scheduled(attempt: number, delay: number, reason: string, req: PreparedRequest, error: unknown): void {
     this.counters.retries++;
     this.actor.send({ type: 'RETRY', attempt, delay, reason });
-    this.options.onRetry?.({ attempt, delay, error: error ?? new Error(reason), request: req });
-  }
-
-  /**
-   * Whether a call may wait out a server pause of `pause` ms: it must end within
-   * the deadline when there is one, else within the attempt's timeout (else
-   * within `maxRetryDelay`).
-   */
-  private pauseFits(pause: number, req: PreparedRequest, deadline: CallDeadline, now: number): boolean {
-    if (deadline.limited) return deadline.fits(pause, now);
-    return pause <= (req.timeout > 0 ? req.timeout : this.options.maxRetryDelay);
-  }
-
-  /**
-   * The wait for a pause of `pause` ms to be over, plus a small jitter (up to a
-   * tenth of it, at most 1 s, at least 1 ms) so the calls it held do not all
-   * arrive at once; never past the deadline.
-   */
-  private releaseDelay(pause: number, deadline: CallDeadline, now: number): number {
-    const [r, seed] = nextRandom(this.seed);
-    this.seed = seed;
-    const delay = Math.ceil(pause) + 1 + Math.floor(r * Math.min(1000, pause / 10));
-    return deadline.limited ? Math.max(Math.ceil(pause), Math.min(delay, Math.floor(deadline.remaining(now)))) : delay;
+    this.options.onRetry?.({ attempt, delay, error, request: req });
   }
 
   private apiError(status: number, headers: Record<string, string>, text: string, req: PreparedRequest): ApiError {
@@ -364,9 +347,14 @@ export class HttpCore {
   private delayFor(error: unknown, attempt: number): number {
     const given = (error as { retryAfter?: number }).retryAfter;
     if (typeof given === 'number') return Math.min(this.options.maxRetryDelay, given); // no jitter
+    return Math.round(backoffDelay(this.policy, attempt, this.random(), 0));
+  }
+
+  /** The next number in [0, 1) of the client's seeded sequence. */
+  private random(): number {
     const [r, seed] = nextRandom(this.seed);
     this.seed = seed;
-    return Math.round(backoffDelay(this.policy, attempt, r, 0));
+    return r;
   }
 
   private refuse(error: unknown): unknown {

@@ -44,12 +44,12 @@ export function createLog(options: {
   const line = (level: keyof Logger, message: string, detail?: unknown) => {
     const sink = options.logger ?? console;
     const text = `[${options.prefix}] ${redactor.text(message)}`;
-    // A logger that throws must not break the connection that logs (nothing else to tell).
+    // A logger that throws must not take the connection (or, from a timer, the process) down with it.
     try {
       if (detail === undefined) sink[level](text);
       else sink[level](text, redactor.value(detail instanceof Error ? { name: detail.name, message: detail.message } : detail));
     } catch {
-      // dropped: the log line is all that is lost
+      // Nowhere left to report it: the logger is the report channel.
     }
   };
   const write = (level: keyof Logger) => (message: string, detail?: unknown) => {

@@ -179,7 +179,7 @@ export class SSEConnection extends LiveConnection {
         const o = conn.o;
         const stream = await openEventStream(
           conn.targetUrl,
-          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, redirects: conn.redirectRules(), ...(o.fetch ? { fetch: o.fetch } : {}) },
+          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, redirects: conn.redirectRules(), ...(o.fetch ? { fetch: conn.userFetch(o.fetch) } : {}) },
           this,
         );
         this.stream = stream;
@@ -303,8 +303,17 @@ export class SSEConnection extends LiveConnection {
     // resets it); the former is far more common, so '' keeps the last id.
     if (lastEventId !== '') this.lastEventId = lastEventId;
     const parse = this.o.parse;
-    // A parse function that throws is reported; the event is still delivered, with its data as sent.
-    const data = typeof parse === 'function' ? this.guarded('parse', () => parse(raw), raw) : parseValue(raw, parse);
+    let data: unknown;
+    if (typeof parse !== 'function') data = parseValue(raw, parse);
+    else {
+      // A parse function that throws is reported; the event is still delivered, with its data as sent.
+      try {
+        data = parse(raw);
+      } catch (error) {
+        this.callbackFailed('parse', error);
+        data = raw;
+      }
+    }
     const message: SSEMessage = { id: this.lastEventId ?? '', event: type, data, raw };
     if (this.retryToReport !== undefined) {
       message.retry = this.retryToReport;
@@ -336,6 +345,18 @@ export class SSEConnection extends LiveConnection {
       this.callbackFailed(name, error);
       return fallback;
     }
+  }
+
+  /** The caller's fetch, with a synchronous throw (a bug, not a network failure) reported before the attempt fails. */
+  private userFetch(given: typeof fetch): typeof fetch {
+    return (...args) => {
+      try {
+        return given(...args);
+      } catch (error) {
+        this.callbackFailed('fetch', error);
+        throw error;
+      }
+    };
   }
 
   /** Reports a user callback that threw (or rejected). */

@@ -76,7 +76,7 @@ export interface SSEConnectionOptions {
   parse?: MessageParse;
   /** Events kept for `receive()`. @default 1000 */
   inboxSize?: number;
-  /** A fetch to use instead of the global one. */
+  /** A fetch to use instead of the global one. One that throws synchronously is reported (`callback_error`) and the attempt fails. */
   fetch?: typeof fetch;
   /** @default SecurityLevel.STANDARD */
   securityLevel?: SecurityLevel;

@@ -4,15 +4,15 @@ import type { WebSocketConnectionOptions } from './webSocketOptions.js';
 /** Seed 004's options (with their defaults); every `WebSocketConnection` option is accepted too. */
 export interface GuruConnectionOptions extends Omit<WebSocketConnectionOptions, 'url'> {
   url: string | (() => string | Promise<string>);
-  /** Default 2000. */
+  /** Base reconnect delay (ms). @default 2000 */
   reconnectDelay?: number;
-  /** Default 30000. */
+  /** Ping interval (ms). @default 30000 */
   pingInterval?: number;
-  /** Default 5000. */
+  /** Health check polling interval while down (ms). @default 5000 */
   healthInterval?: number;
-  /** Default Infinity. */
+  /** @default Infinity */
   maxReconnectAttempts?: number;
-  /** Default false. */
+  /** @default false */
   enableLogging?: boolean;
   /** Retries of the first connection before it gives up. @default Infinity (seed 004: follow `maxReconnectAttempts`) */
   retryCount?: number;

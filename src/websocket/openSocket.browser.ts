@@ -13,3 +13,6 @@ export const socketsReportConnect: () => boolean = () => false;
 export async function openSocket(url: string, options: SocketOptions, on: SocketHandlers): Promise<SocketLike> {
   return openBrowserSocket(url, options, on);
 }
+
+/** A browser's WebSocket does not tell when TCP connected: the phase stays `opening`. */
+export const socketsReportConnect = (): boolean => false;

@@ -62,6 +62,13 @@ describe('unknown option keys', () => {
     expect(refusal(() => new ApiClient({ baseURL: 'http://127.0.0.1:1', retires: 2 } as never)).hint).toBe('did you mean "retries"?');
   });
 
+  it('the string value of an unknown key is never shown (it may be a misspelt credential); the did-you-mean stays', () => {
+    const e = refusal(() => new SSEConnection({ url: 'http://127.0.0.1:1/events', customHeadrs: 'Bearer sk-live-123' } as never));
+    expect(e.message).toBe('SSEConnection: invalid option "customHeadrs": unknown option, got [REDACTED] (did you mean "customHeaders"?)');
+    expect(JSON.stringify(e)).not.toContain('sk-live');
+    expect(e.value).toBe('[REDACTED]');
+  });
+
   it('GuruConnection errors name GuruConnection', () => {
     expect(refusal(() => new GuruConnection({ url: 'ws://127.0.0.1:1', timout: 1 } as never)).message).toMatch(/^GuruConnection: invalid option "timout"/);
     expect(refusal(() => new GuruConnection({ url: 'ws://127.0.0.1:1', pingInterval: -1 })).message).toMatch(/^GuruConnection: invalid option "pingInterval"/);

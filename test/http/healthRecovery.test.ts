@@ -39,7 +39,7 @@ function countSends(actor: { send(event: never): void }): Record<string, number>
 }
 
 const until = async (cond: () => boolean, what: string) => {
-  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
+  for (let i = 0; i < 1000 && !cond(); i++) await new Promise((r) => setTimeout(r, 5));
   if (!cond()) throw new Error(`timed out waiting for ${what}`);
 };
 
@@ -102,10 +102,14 @@ describe('health checks and the connection lifecycle', () => {
     clock.increment(2000);
     expect(server.count('/health')).toBe(0); // not connected yet
     await conn.connect();
+    const sent = countSends(conn.actor);
     for (let n = 1; n <= 3; n++) {
       clock.increment(500);
-      await until(() => server.count('/health') === n, `check ${n}`);
+      // Settled (reported to the machine), and the next check scheduled, before the clock moves on.
+      await until(() => sent.HEALTH_CHECKED === n, `check ${n}`);
+      await new Promise((r) => setImmediate(r));
     }
+    expect(server.count('/health')).toBe(3);
     await conn.disconnect();
     clock.increment(5000);
     await new Promise((r) => setTimeout(r, 50));

@@ -70,11 +70,13 @@ describe('a url provider passes the construction-time security rules on every at
   it('with encryption on (the default), a provider returning ws: to a non-loopback host is refused, and a loopback one connects', async () => {
     const server = track.server(await startWsServer());
     let calls = 0;
-    const conn = connection({ url: () => (++calls === 1 ? `ws://0.0.0.0:${server.port}/ws` : server.url) });
+    // retryCount 0: connect() makes one attempt and rejects with its failure.
+    const conn = connection({ url: () => (++calls === 1 ? `ws://0.0.0.0:${server.port}/ws` : server.url), retryCount: 0 });
     const outcome = await settle(conn.connect());
     expect(outcome).toBeInstanceOf(ConfigError);
     expect((outcome as Error).message).toMatch(/encryption is on/);
-    await waitFor(() => conn.isConnected(), 3000, 'the second, loopback attempt');
+    expect(server.connections).toBe(0);
+    await conn.connect(); // the second, loopback attempt
     expect(server.connections).toBe(1);
     expect(server.paths).toEqual(['/ws']);
   });
@@ -168,7 +170,7 @@ describe('handshake headers and subprotocols are refused at construction', () =>
 describe('a failed or stalled opening says what happened', () => {
   it('TCP connects, the server never answers the upgrade: connect() rejects with a TimeoutError naming the handshake', async () => {
     const silent = track.server(await startSilentServer());
-    const conn = connection({ url: silent.url, timeout: 150, reconnectDelay: 10_000 });
+    const conn = connection({ url: silent.url, timeout: 150, retryCount: 0 });
     const outcome = await settle(conn.connect());
     expect(outcome).toBeInstanceOf(TimeoutError);
     expect(outcome).not.toBeInstanceOf(NetworkError);
@@ -180,7 +182,7 @@ describe('a failed or stalled opening says what happened', () => {
 
   it('wss: TCP connects, the server never answers the TLS handshake: the TimeoutError names the tls phase', async () => {
     const silent = track.server(await startSilentServer());
-    const conn = connection({ url: silent.url.replace(/^ws:/, 'wss:'), timeout: 150, reconnectDelay: 10_000 });
+    const conn = connection({ url: silent.url.replace(/^ws:/, 'wss:'), timeout: 150, retryCount: 0 });
     const outcome = await settle(conn.connect());
     expect(outcome).toBeInstanceOf(TimeoutError);
     expect(outcome).toMatchObject({ phase: 'tls' });
@@ -190,7 +192,7 @@ describe('a failed or stalled opening says what happened', () => {
 
   it('a url provider that never settles: the TimeoutError names the url phase and no TCP connection is made', async () => {
     const silent = track.server(await startSilentServer());
-    const conn = connection({ url: () => new Promise<string>(() => {}), timeout: 100, reconnectDelay: 10_000 });
+    const conn = connection({ url: () => new Promise<string>(() => {}), timeout: 100, retryCount: 0 });
     const outcome = await settle(conn.connect());
     expect(outcome).toBeInstanceOf(TimeoutError);
     expect(outcome).toMatchObject({ phase: 'url' });

@@ -145,4 +145,39 @@ describe('user callbacks that throw are reported, and the connection goes on', (
     expect(server.requests).toHaveLength(0);
     expect(conn.getStats().status).toBe('error');
   });
+
+  it('a logger that throws (here from the idle timer) neither crashes the process nor stops the reconnect', async () => {
+    const server = track.server(
+      await startSseServer((s) => {
+        s.open();
+        if (s.request.index > 0) s.send({ data: 'after the stall' });
+      }),
+    );
+    const boom = () => {
+      throw new Error('log sink down');
+    };
+    const conn = connection({ url: server.url, idleTimeout: 100, enableLogging: true, logger: { debug: boom, info: boom, warn: boom, error: boom } });
+    const events = recordConnectionEvents(conn);
+    await conn.connect();
+    expect((await conn.receive(3_000)).raw).toBe('after the stall');
+    expect(events.count('stream_stalled')).toBe(1);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it('a fetch option that throws synchronously once: callback_error, a failed attempt, connect() opens on the next', async () => {
+    const server = track.server(await startSseServer((s) => s.open()));
+    let calls = 0;
+    const conn = connection({
+      url: server.url,
+      fetch: ((...args: Parameters<typeof fetch>) => {
+        if (++calls === 1) throw new TypeError('fetch shim not ready');
+        return fetch(...args);
+      }) as typeof fetch,
+    });
+    const events = recordConnectionEvents(conn);
+    await conn.connect();
+    expect(events.of('callback_error')).toEqual([expect.objectContaining({ severity: 'error', data: { callback: 'fetch' } })]);
+    expect(events.of('callback_error')[0]!.message).toMatch(/fetch shim not ready/);
+    expect(server.requests).toHaveLength(1);
+  });
 });
