@@ -3,9 +3,6 @@ import { openBrowserSocket } from './browserSocket.js';
 
 export type { SocketHandlers, SocketLike, SocketOptions } from './openSocket.js';
 
-/** A browser's WebSocket does not tell when TCP connected: the handshake is one phase. */
-export const socketsReportConnect: () => boolean = () => false;
-
 /**
  * The browser build's `openSocket`: it takes the place of `openSocket.ts` there,
  * so the global `WebSocket` is the only socket and `ws` is never reached.
