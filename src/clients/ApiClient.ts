@@ -256,22 +256,124 @@ export class ApiClient {
     this.log.enabled = value === true;
   }
 
-  get<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+  /**
+   * GET `path` (a path is joined to `baseURL`; an absolute URL or a `URL` is used as it is), with
+   * `options.params` as the query. Retried on timeouts, network errors and
+   * `retryStatusCodes`, up to `retries` times.
+   *
+   * @returns the response body: parsed JSON when the response says JSON, else text.
+   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
+   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
+   * @throws {NetworkError} the server could not be reached.
+   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
+   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
+   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   *
+   * @example
+   * ```ts
+   * const users = await client.get<User[]>('/users', { params: { page: 2 }, timeout: 5000 });
+   * ```
+   */
+  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'GET', url: path });
   }
-  delete<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+  /**
+   * DELETE `path`. Idempotent, so retried like `get`.
+   *
+   * @returns the response body: parsed JSON when the response says JSON, else text.
+   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
+   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
+   * @throws {NetworkError} the server could not be reached.
+   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
+   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
+   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   *
+   * @example
+   * ```ts
+   * await client.delete(`/users/${id}`);
+   * ```
+   */
+  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'DELETE', url: path });
   }
-  head<T = unknown>(path: string, options?: RequestOptions): Promise<T> {
+  /**
+   * HEAD `path`. Retried like `get`.
+   *
+   * @returns the response headers (lower-case names): a HEAD answer has no body.
+   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
+   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
+   * @throws {NetworkError} the server could not be reached.
+   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
+   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
+   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   *
+   * @example
+   * ```ts
+   * const { 'content-length': size } = await client.head('/files/report.pdf'); // ApiError { status: 404 } when it is not there
+   * ```
+   */
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'HEAD', url: path });
   }
-  post<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
+  /**
+   * POST `data` to `path`: a plain object or array is sent as JSON, a string as
+   * text. Not idempotent: retried only when `retryMethods` includes POST or the
+   * request carries an `Idempotency-Key` header (a request that never reached
+   * the server is always retried).
+   *
+   * @returns the response body: parsed JSON when the response says JSON, else text.
+   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
+   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
+   * @throws {NetworkError} the server could not be reached.
+   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
+   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
+   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   *
+   * @example
+   * ```ts
+   * const created = await client.post<User>('/users', { name: 'Ada' }, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
+   * ```
+   */
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'POST', url: path, data });
   }
-  put<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
+  /**
+   * PUT `data` to `path` (sent as `post` sends it). Idempotent, so retried like `get`.
+   *
+   * @returns the response body: parsed JSON when the response says JSON, else text.
+   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
+   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
+   * @throws {NetworkError} the server could not be reached.
+   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
+   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
+   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   *
+   * @example
+   * ```ts
+   * await client.put(`/users/${id}`, { name: 'Ada Lovelace' });
+   * ```
+   */
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'PUT', url: path, data });
   }
-  patch<T = unknown>(path: string, data?: unknown, options?: RequestOptions): Promise<T> {
+  /**
+   * PATCH `path` with `data` (sent as `post` sends it). Not idempotent: retried
+   * as `post` is.
+   *
+   * @returns the response body: parsed JSON when the response says JSON, else text.
+   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
+   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
+   * @throws {NetworkError} the server could not be reached.
+   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
+   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
+   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   *
+   * @example
+   * ```ts
+   * await client.patch(`/users/${id}`, { email: 'ada@example.com' });
+   * ```
+   */
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
     return this.request<T>({ ...options, method: 'PATCH', url: path, data });
   }
 
@@ -390,19 +492,6 @@ export class ApiClient {
       health: this.core.currentHealth,
     });
   }
-}
-
-/**
- * The verbs also take a `URL` object (used as an absolute URL), and `head()`
- * resolves the response headers (a HEAD answer has no body).
- */
-export interface ApiClient {
-  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T>;
-  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T>;
-  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T>;
-  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T>;
-  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T>;
-  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T>;
 }
 
 function addTo<T>(list: T[], item: T): () => void {

@@ -4,9 +4,40 @@ import type { Log } from '../http/createLog.js';
 
 export type EventSeverity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 
+/**
+ * The `eventType`s statewire's connections emit (seed 000's names). An app's own
+ * `emitEvent('custom_event')` adds its names beside them.
+ *
+ * @example
+ * ```ts
+ * const watched: ConnectionEventType[] = ['connection_failed', 'authentication_failed'];
+ * ```
+ */
+export type ConnectionEventType =
+  | 'connected'
+  | 'disconnected'
+  | 'disposed'
+  | 'connection_lost'
+  | 'connection_failed'
+  | 'connection_error'
+  | 'authentication_failed'
+  | 'request_failed'
+  | 'retry'
+  | 'reconnecting'
+  | 'rate_limited'
+  | 'health_check_failed'
+  | 'circuit_breaker_opened'
+  | 'circuit_breaker_half_open'
+  | 'circuit_breaker_closed'
+  | 'message_dropped'
+  | 'event_too_large'
+  | 'stream_stalled'
+  | 'stream_stopped';
+
 /** Seed 000's event: what `onEvent` handlers receive. Redacted before it leaves. */
 export interface ConnectionEvent {
-  eventType: string;
+  /** One of {@link ConnectionEventType}, or a name the app passed to `emitEvent`. */
+  eventType: ConnectionEventType | (string & {});
   message: string;
   severity: EventSeverity;
   /** Epoch ms. */

@@ -19,6 +19,7 @@ import { Inbox } from './Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
 import { openSocket, socketsReportConnect, type SocketHandlers, type SocketLike } from './openSocket.js';
 import { webSocketAccept, webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
+import type { WebSocketEventMap, WebSocketListener } from './webSocketEvents.js';
 
 /** Seed 004's `getStats()`. */
 export interface WebSocketStats {
@@ -682,8 +683,11 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     };
   }
 
-  /** Seed 004 events: open, close, message, statusChange, error, max_reconnect_attempts, reconnecting, message_dropped, disposed. */
-  on(event: string, handler: Listener): this {
+  /**
+   * Seed 004 events: open, close, message, statusChange, error, max_reconnect_attempts, reconnecting,
+   * message_dropped, disposed ({@link WebSocketEventMap}: each name with its listener's arguments).
+   */
+  on<E extends keyof WebSocketEventMap>(event: E, handler: WebSocketListener<E>): this {
     // No prototype: an event named `__proto__` is just a name.
     const listeners = (this.listeners ??= Object.create(null) as Record<string, Listener[]>);
     const current = listeners[event] ?? [];
@@ -694,7 +698,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     return this;
   }
 
-  off(event: string, handler: Listener): this {
+  off<E extends keyof WebSocketEventMap>(event: E, handler: WebSocketListener<E>): this {
     const current = this.listeners?.[event];
     if (current === undefined || !current.includes(handler)) return this;
     const next = current.filter((h) => h !== handler);
@@ -703,7 +707,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     return this;
   }
 
-  private emit(event: string, ...args: unknown[]): void {
+  private emit<E extends keyof WebSocketEventMap>(event: E, ...args: WebSocketEventMap[E]): void {
     const handlers = this.listeners?.[event];
     if (handlers === undefined) return;
     for (const handler of handlers) {

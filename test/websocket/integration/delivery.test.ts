@@ -65,7 +65,7 @@ describe('acknowledged delivery', () => {
       }),
     );
     const conn = track.conn(new WebSocketConnection({ url: server.url, reconnectDelay: 5, maxReconnectDelay: 20, healthUrl: false, delivery }));
-    for (const event of ['open', 'close', 'reconnecting']) conn.on(event, (e: unknown) => trace.push(`${event} ${JSON.stringify(e) ?? ''}`));
+    for (const event of ['open', 'close', 'reconnecting'] as const) conn.on(event, (e?: unknown) => trace.push(`${event} ${JSON.stringify(e) ?? ''}`));
     await conn.connect();
 
     const returns: boolean[] = [];
