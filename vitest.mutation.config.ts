@@ -14,7 +14,10 @@ export default defineConfig({
       'test/rateLimiter/**/*.test.ts',
     ],
     // Child-process tests run the unmutated code and take seconds each.
-    exclude: ['**/*.process.test.ts', '**/node_modules/**'],
+    // tokenBucket.property tests src/rateLimiter/TokenBucket.ts, not a machine.
+    exclude: ['**/*.process.test.ts', 'test/properties/tokenBucket.property.test.ts', '**/node_modules/**'],
+    // The property tests make fewer runs per mutant (test/properties/*).
+    env: { STATEWIRE_MUTATION: '1' },
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
