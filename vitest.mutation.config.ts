@@ -7,7 +7,9 @@ import { defineConfig } from 'vitest/config';
  */
 export default defineConfig({
   test: {
-    include: [
+    // STATEWIRE_MUTATION_TESTS (comma-separated globs) narrows the set for a run over
+    // one machine, e.g. `STATEWIRE_MUTATION_TESTS='test/machines/circuitBreaker.*'`.
+    include: process.env.STATEWIRE_MUTATION_TESTS?.split(',') ?? [
       'test/machines/**/*.test.ts',
       'test/properties/**/*.test.ts',
       'test/breaker/**/*.test.ts',
