@@ -154,8 +154,9 @@ describe('circuitBreaker: oracles from the options', () => {
       }
       clock.increment(options.timeout * 5);
       expect(state()).toBe('OPEN');
-      // A restored isolated breaker stays isolated.
+      // A restored isolated breaker stays isolated, its timer untouched.
       actor.send({ type: 'RESUME', at: clock.now() });
+      expect(context().retryIn).toBe(options.timeout);
       clock.increment(options.timeout * 5);
       expect(state()).toBe('OPEN');
       actor.send({ type: 'RESET', at: clock.now() });
@@ -201,6 +202,17 @@ describe('circuitBreaker: oracles from the options', () => {
     expect(late.context().retryIn).toBe(0);
     late.clock.increment(0);
     expect(late.state()).toBe('HALF_OPEN');
+  });
+
+  it('RESUME in HALF_OPEN frees every probe slot (a restored snapshot’s probes never report)', () => {
+    const { actor, state, clock, fail, context } = start(options);
+    fail(options.threshold, options.volumeThreshold);
+    clock.increment(options.timeout);
+    for (let i = 0; i < options.halfOpenMaxCalls; i++) actor.send({ type: 'PROBE' });
+    expect(context().probes).toBe(options.halfOpenMaxCalls);
+    actor.send({ type: 'RESUME', at: clock.now() });
+    expect(state()).toBe('HALF_OPEN');
+    expect(context()).toMatchObject({ probes: 0, openings: 1 });
   });
 
   it('CONFIGURE changes only the options it names', () => {
