@@ -161,7 +161,8 @@ export const backoffMachine = setup({
     })),
     scheduleAfterDrop: assign(({ context, event }) => ({
       ...scheduleNext(context, event),
-      lastError: event.type === 'DROPPED' && event.reason ? event.reason.slice(0, 200) : context.lastError,
+      // Wired to DROPPED only.
+      lastError: (event as Extract<BackoffEvent, { type: 'DROPPED' }>).reason?.slice(0, 200) || context.lastError,
     })),
     recordError: assign({
       lastError: ({ event }) => describeError((event as unknown as { error: unknown }).error),
