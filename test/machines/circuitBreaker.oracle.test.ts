@@ -175,12 +175,14 @@ describe('circuitBreaker: oracles from the options', () => {
     expect(emitted).toEqual([]);
   });
 
-  it('RESET from HALF_OPEN closes with a closed event', () => {
-    const { actor, state, clock, fail, emitted } = start(options);
+  it('RESET from HALF_OPEN closes with a closed event and forgets everything', () => {
+    const { actor, state, clock, fail, context, emitted } = start(options);
     fail(options.threshold, options.volumeThreshold);
     clock.increment(options.timeout);
+    actor.send({ type: 'PROBE' });
     actor.send({ type: 'RESET', at: T0 + 99 });
     expect(state()).toBe('CLOSED');
+    expect(context()).toMatchObject({ failureCount: 0, callCount: 0, probes: 0, openUntil: null, isolated: false });
     expect(emitted.at(-1)).toEqual({ type: 'circuit_breaker_closed', at: T0 + 99 });
   });
 

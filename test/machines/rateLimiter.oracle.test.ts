@@ -83,7 +83,10 @@ describe('rateLimiter: oracles from the inputs', () => {
     actor.send({ type: 'PAUSE', category: 'api', ms: 300, at: T0 + 200 });
     expect(context().pausedUntil).toEqual({ api: T0 + 1_000 });
     expect(context().resumeIn).toBe(800);
-    expect(emitted.at(-1)).toEqual({ type: 'rate_limiter_paused', category: 'api', until: T0 + 1_000 });
+    expect(emitted).toEqual([
+      { type: 'rate_limiter_paused', category: 'api', until: T0 + 1_000 },
+      { type: 'rate_limiter_paused', category: 'api', until: T0 + 1_000 },
+    ]);
     actor.send({ type: 'PAUSE', category: '*', ms: 2_000, at: T0 + 200 });
     expect(context().pausedUntil).toEqual({ api: T0 + 1_000, '*': T0 + 2_200 });
     expect(context().resumeIn).toBe(2_000);
