@@ -236,5 +236,6 @@ export const backoffMachine = setup({
     exhausted: { type: 'final', entry: assign({ outcome: 'exhausted' as const }) },
     stopped: { type: 'final', entry: assign({ outcome: 'stopped' as const }) },
   },
-  output: ({ context }) => ({ outcome: context.outcome ?? 'stopped', attempts: context.attempts }),
+  // Every final state sets `outcome` on entry.
+  output: ({ context }) => ({ outcome: context.outcome!, attempts: context.attempts }),
 });

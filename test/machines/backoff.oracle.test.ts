@@ -218,3 +218,87 @@ describe('reconnectLoop: the backoff machine resumed at `up`', () => {
     expect(loop.context().delay).toBeCloseTo(100 + r * 800);
   });
 });
+
+describe('backoff: edges the oracles above leave out', () => {
+  it('describes any failure: an Error by name and message, anything else as text, both cut at 200', async () => {
+    const custom = Object.assign(new TypeError('bad input'), { toString: () => 'not this' });
+    const loop = start({ base: 10, jitter: 'none' });
+    await loop.fail(custom);
+    expect(loop.context().lastError).toBe('TypeError: bad input');
+    loop.actor.send({ type: 'RETRY_NOW' });
+    await tick();
+    await loop.fail('y'.repeat(300));
+    expect(loop.context().lastError).toBe('y'.repeat(200));
+    loop.actor.send({ type: 'RETRY_NOW' });
+    await tick();
+    // A failure with nothing attached (null) waits the computed delay.
+    await loop.fail(null);
+    expect(loop.context()).toMatchObject({ lastError: 'null', serverDelay: false, delay: 40 });
+  });
+
+  it('a retryAfter of 0 is the server’s: retry at once', async () => {
+    const loop = start({ base: 100, jitter: 'none' });
+    await loop.fail(Object.assign(new Error('busy'), { retryAfter: 0 }));
+    expect(loop.context()).toMatchObject({ delay: 0, serverDelay: true });
+  });
+
+  it('a drop’s reason is kept, cut at 200', async () => {
+    const loop = start({ mode: 'reconnect', base: 10 });
+    await loop.succeed();
+    loop.actor.send({ type: 'DROPPED', reason: 'z'.repeat(300) });
+    expect(loop.context().lastError).toBe('z'.repeat(200));
+  });
+
+  it('parent-run attempts in reconnect mode: SUCCEEDED goes up; FAILED with no attempt left, or not retryable, is exhausted', () => {
+    const up = start({ mode: 'reconnect', base: 10 });
+    up.actor.send({ type: 'SUCCEEDED' });
+    expect(up.value()).toEqual({ up: 'unstable' });
+
+    const last = start({ base: 10, maxAttempts: 1 });
+    last.actor.send({ type: 'FAILED', error: new Error('refused') });
+    expect(last.value()).toBe('exhausted');
+    expect(last.context()).toMatchObject({ outcome: 'exhausted', lastError: 'Error: refused' });
+
+    const fatal = start({ base: 10, maxAttempts: 5 }, { retryable: false });
+    fatal.actor.send({ type: 'FAILED', error: new Error('401') });
+    expect(fatal.value()).toBe('exhausted');
+    expect(fatal.context().lastError).toBe('Error: 401');
+  });
+
+  it('STOP records the outcome in context too', () => {
+    const loop = start({ base: 10 });
+    loop.actor.send({ type: 'STOP' });
+    expect(loop.context().outcome).toBe('stopped');
+  });
+
+  it('RESUME re-arms a wait for its whole delay, and minUptime for its whole length', async () => {
+    const loop = start({ mode: 'reconnect', base: 100, jitter: 'none', minUptime: 500 });
+    await loop.fail();
+    loop.clock.increment(60);
+    loop.actor.send({ type: 'RESUME' });
+    loop.clock.increment(99);
+    await tick();
+    expect(loop.value()).toBe('waiting');
+    loop.clock.increment(1);
+    await tick();
+    expect(loop.value()).toBe('attempting');
+    await loop.succeed();
+    loop.clock.increment(300);
+    loop.actor.send({ type: 'RESUME' });
+    loop.clock.increment(499);
+    await tick();
+    expect(loop.value()).toEqual({ up: 'unstable' });
+    loop.clock.increment(1);
+    await tick();
+    expect(loop.value()).toEqual({ up: 'stable' });
+  });
+
+  it('without a provided attempt actor, the default one fails loudly', async () => {
+    const actor = createActor(backoffMachine, { input: { maxAttempts: 1 } });
+    actor.subscribe({ error: () => {} });
+    actor.start();
+    await tick();
+    expect(actor.getSnapshot().value).toBe('exhausted');
+    expect(actor.getSnapshot().context.lastError).toMatch(/^Error: backoffMachine: no `attempt` actor provided/);
+  });
+});

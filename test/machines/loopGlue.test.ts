@@ -47,7 +47,8 @@ describe('loopGlue', () => {
   });
 
   it('input resumes the loop with the parent’s count and delay; null attempts means Infinity', () => {
-    expect(loopGlue.input(tracking)).toEqual({
+    // Strict: an option the parent does not set is absent, not `undefined`.
+    expect(loopGlue.input(tracking)).toStrictEqual({
       mode: 'reconnect',
       kind: 'exponential',
       base: 2_000,
