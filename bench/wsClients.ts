@@ -4,7 +4,7 @@
  * connection, in a child started with --expose-gc).
  *
  * Every subject hands the application what it would use: text frames as a
- * `string`. statewire decodes with `decodeMessage` (Buffer#toString, then no
+ * `string`. statewire decodes with `decodeValue` (Buffer#toString, then no
  * JSON.parse because the payload does not look like JSON), partysocket and
  * reconnecting-websocket get strings from ws's EventTarget API, and the raw ws
  * baseline does `isBinary ? data : data.toString()` itself. "raw ws, Buffer"

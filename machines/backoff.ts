@@ -161,7 +161,8 @@ export const backoffMachine = setup({
     })),
     scheduleAfterDrop: assign(({ context, event }) => ({
       ...scheduleNext(context, event),
-      lastError: event.type === 'DROPPED' && event.reason ? event.reason.slice(0, 200) : context.lastError,
+      // Wired to DROPPED only.
+      lastError: (event as Extract<BackoffEvent, { type: 'DROPPED' }>).reason?.slice(0, 200) || context.lastError,
     })),
     recordError: assign({
       lastError: ({ event }) => describeError((event as unknown as { error: unknown }).error),
@@ -235,5 +236,6 @@ export const backoffMachine = setup({
     exhausted: { type: 'final', entry: assign({ outcome: 'exhausted' as const }) },
     stopped: { type: 'final', entry: assign({ outcome: 'stopped' as const }) },
   },
-  output: ({ context }) => ({ outcome: context.outcome ?? 'stopped', attempts: context.attempts }),
+  // Every final state sets `outcome` on entry.
+  output: ({ context }) => ({ outcome: context.outcome!, attempts: context.attempts }),
 });

@@ -113,17 +113,19 @@ export const circuitBreakerMachine = setup({
     retryIn: ({ context }) => context.retryIn,
   },
   guards: {
-    shouldTrip: ({ context, event }) =>
-      event.type === 'FAILURE' &&
-      event.failures >= context.threshold &&
-      event.calls >= context.volumeThreshold,
+    // Wired to FAILURE only.
+    shouldTrip: ({ context, event }) => {
+      const { failures, calls } = event as Extract<CircuitBreakerEvent, { type: 'FAILURE' }>;
+      return failures >= context.threshold && calls >= context.volumeThreshold;
+    },
     hasProbeSlot: ({ context }) => context.probes < context.halfOpenMaxCalls,
     notIsolated: ({ context }) => !context.isolated,
   },
   actions: {
-    recordFailure: assign(({ event }) =>
-      event.type === 'FAILURE' ? { failureCount: event.failures, callCount: event.calls } : {},
-    ),
+    recordFailure: assign(({ event }) => {
+      const { failures, calls } = event as Extract<CircuitBreakerEvent, { type: 'FAILURE' }>;
+      return { failureCount: failures, callCount: calls };
+    }),
     open: assign(({ context, event }) => openedFor(context, 'at' in event ? event.at : 0, false)),
     isolate: assign(({ context, event }) => openedFor(context, 'at' in event ? event.at : 0, true)),
     close: assign({ failureCount: 0, callCount: 0, probes: 0, openUntil: null, isolated: false }),

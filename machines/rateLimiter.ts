@@ -69,6 +69,12 @@ function mergeLimits(extra: RateLimiterInput['limits']): Record<string, RateLimi
   return limits;
 }
 
+/** The event an action is wired to (each action below handles one event type). */
+const eventOf = <T extends RateLimiterEvent['type']>(event: RateLimiterEvent) => event as Extract<RateLimiterEvent, { type: T }>;
+
+/** The latest end among the pauses (0 when there are none). */
+const latestEnd = (pausedUntil: Record<string, number>) => Math.max(0, ...Object.values(pausedUntil));
+
 /**
  * The rate limiter: `limiting` (enabled ⇄ disabled) ∥ `server` (running ⇄ paused).
  *
@@ -103,39 +109,36 @@ export const rateLimiterMachine = setup({
     resumeIn: ({ context }) => context.resumeIn,
   },
   actions: {
+    // Each action is wired to one event type only (below), so it reads that event
+    // directly: no dead `event.type` branches.
     pause: assign(({ context, event }) => {
-      if (event.type !== 'PAUSE') return {};
-      const end = event.at + event.ms;
+      const { at, ms, category } = eventOf<'PAUSE'>(event);
       const pausedUntil = { ...context.pausedUntil };
-      pausedUntil[event.category] = Math.max(pausedUntil[event.category] ?? 0, end);
-      return { pausedUntil, resumeIn: Math.max(0, Math.max(...Object.values(pausedUntil)) - event.at) };
+      pausedUntil[category] = Math.max(pausedUntil[category] ?? 0, at + ms);
+      return { pausedUntil, resumeIn: Math.max(0, latestEnd(pausedUntil) - at) };
     }),
-    emitPaused: emit(({ context, event }) => ({
-      type: 'rate_limiter_paused' as const,
-      category: event.type === 'PAUSE' ? event.category : '*',
-      until: event.type === 'PAUSE' ? (context.pausedUntil[event.category] ?? 0) : 0,
-    })),
+    emitPaused: emit(({ context, event }) => {
+      const { category } = eventOf<'PAUSE'>(event);
+      return { type: 'rate_limiter_paused' as const, category, until: context.pausedUntil[category]! };
+    }),
     rearm: assign(({ context, event }) => ({
-      resumeIn: event.type === 'RESUME' ? Math.max(0, Math.max(0, ...Object.values(context.pausedUntil)) - event.at) : context.resumeIn,
+      resumeIn: Math.max(0, latestEnd(context.pausedUntil) - eventOf<'RESUME'>(event).at),
     })),
     // The resume timer fires at the latest deadline, so every pause has ended.
     resume: assign({ pausedUntil: {}, resumeIn: 0 }),
     emitResumed: emit({ type: 'rate_limiter_resumed' as const }),
-    configure: assign({
-      limits: ({ context, event }) =>
-        event.type === 'CONFIGURE' ? { ...context.limits, [event.category]: { ...event.limit } } : context.limits,
+    configure: assign(({ context, event }) => {
+      const { category, limit } = eventOf<'CONFIGURE'>(event);
+      return { limits: { ...context.limits, [category]: { ...limit } } };
     }),
-    recordLimited: assign({
-      lastLimited: ({ context, event }) =>
-        event.type === 'LIMITED'
-          ? { category: event.category, retryAfter: event.retryAfter, at: event.at }
-          : context.lastLimited,
+    recordLimited: assign(({ event }) => {
+      const { category, retryAfter, at } = eventOf<'LIMITED'>(event);
+      return { lastLimited: { category, retryAfter, at } };
     }),
-    emitLimited: emit(({ event }) => ({
-      type: 'rate_limited' as const,
-      category: event.type === 'LIMITED' ? event.category : '',
-      retryAfter: event.type === 'LIMITED' ? event.retryAfter : 0,
-    })),
+    emitLimited: emit(({ event }) => {
+      const { category, retryAfter } = eventOf<'LIMITED'>(event);
+      return { type: 'rate_limited' as const, category, retryAfter };
+    }),
   },
 }).createMachine({
   id: 'rateLimiter',

@@ -112,7 +112,7 @@ export class CircuitBreaker {
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
-        // OPEN → HALF_OPEN / a pause's end: nobody awaits them, they must not keep the process alive.
+        // OPEN → HALF_OPEN: nobody awaits it, it must not keep the process alive.
         background: true,
       });
     watch(this.actor, (snapshot) => this.sync(snapshot.value as CircuitState));

@@ -8,21 +8,6 @@
  */
 export type MessageParse = 'auto' | 'json' | 'text' | ((text: string) => unknown);
 
-/**
- * What {@link parseText} returns. When parsing failed, `value` is the raw text
- * and `parseError` says why, so the caller can still deliver and report it.
- *
- * @example
- * ```ts
- * const { value, parseError } = parseText('{oops', 'json');
- * if (parseError) console.warn(parseError); // value === '{oops'
- * ```
- */
-export interface DecodedMessage {
-  value: unknown;
-  parseError?: Error;
-}
-
 /** True when the first non-whitespace character opens a JSON object, array or string. */
 function looksLikeJson(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
@@ -34,33 +19,10 @@ function looksLikeJson(text: string): boolean {
   return false;
 }
 
-function asError(e: unknown): Error {
-  return e instanceof Error ? e : new Error(String(e));
-}
-
 /**
- * Parses text according to `parse`. Never throws: a parse failure comes back as
- * `parseError` with the text as `value`. `'auto'` avoids a try/catch `JSON.parse`
- * on text that cannot be JSON, which halves WebSocket throughput.
- *
- * @example
- * ```ts
- * parseText('{"a":1}', 'auto').value; // { a: 1 }
- * parseText('hello', 'auto').value;   // 'hello'
- * ```
- */
-export function parseText(text: string, parse: MessageParse): DecodedMessage {
-  if (parse === 'text' || (parse === 'auto' && !looksLikeJson(text))) return { value: text };
-  try {
-    return { value: typeof parse === 'function' ? parse(text) : JSON.parse(text) };
-  } catch (e) {
-    return { value: text, parseError: asError(e) };
-  }
-}
-
-/**
- * The hot-path twin of {@link parseText}: the value alone (the text when parsing
- * failed), without a result object per message.
+ * Parses text according to `parse`; the text itself when parsing fails. No
+ * result object per message, and `'auto'` avoids a try/catch `JSON.parse` on
+ * text that cannot be JSON, which halves WebSocket throughput.
  *
  * @example
  * ```ts

@@ -103,7 +103,7 @@ export class RateLimiter {
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
-        // OPEN → HALF_OPEN / a pause's end: nobody awaits them, they must not keep the process alive.
+        // A pause's end: nobody awaits it (acquire() waits on its own timer), it must not keep the process alive.
         background: true,
       });
     watch(this.actor, (snapshot) => this.sync(snapshot.value, snapshot.context));

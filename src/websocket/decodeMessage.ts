@@ -1,6 +1,6 @@
-import { parseText, parseValue, type DecodedMessage, type MessageParse } from '../messages/parseText.js';
+import { parseValue, type MessageParse } from '../messages/parseText.js';
 
-export type { DecodedMessage, MessageParse };
+export type { MessageParse };
 
 /** Frame data as `ws` (Buffer, ArrayBuffer, fragments) or a browser (string, ArrayBuffer) delivers it. */
 export type RawMessageData = string | Buffer | ArrayBuffer | Buffer[];
@@ -17,28 +17,10 @@ function toText(data: Exclude<RawMessageData, string>): string {
 }
 
 /**
- * Decodes one incoming frame. Binary frames come back as they are (Buffer or
+ * Decodes one incoming frame: binary frames come back as they are (Buffer or
  * ArrayBuffer; `ws` fragments concatenated into one Buffer); text frames are
- * decoded as UTF-8 and parsed according to `parse`. Never throws for bad
- * input: a parse failure is returned as `parseError` with the text as `value`.
- * `'auto'` avoids a try/catch `JSON.parse` on every frame, which halves throughput.
- *
- * @example
- * ```ts
- * ws.on('message', (data, isBinary) => {
- *   const { value, parseError } = decodeMessage(data as Buffer, isBinary, 'auto');
- *   // '{"a":1}' → { a: 1 };  'hello' → 'hello';  binary → Buffer
- * });
- * ```
- */
-export function decodeMessage(data: RawMessageData, isBinary: boolean, parse: MessageParse): DecodedMessage {
-  if (isBinary && typeof data !== 'string') return { value: Array.isArray(data) ? Buffer.concat(data) : data };
-  return parseText(typeof data === 'string' ? data : toText(data), parse);
-}
-
-/**
- * The hot-path twin of {@link decodeMessage}: the value alone (the text when
- * parsing failed), without a result object per frame.
+ * decoded as UTF-8 and parsed according to `parse`, the text itself when parsing
+ * fails. No result object per frame: this is the per-message path.
  *
  * @example
  * ```ts

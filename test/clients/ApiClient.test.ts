@@ -498,10 +498,12 @@ describe('ApiClient', () => {
       const delays = retryDelays(client);
       await rejection(client.get('/x'));
       expect(delays).toHaveLength(4);
-      for (const d of delays) {
-        expect(d).toBeGreaterThanOrEqual(0);
-        expect(d).toBeLessThanOrEqual(10);
-      }
+      // Equal jitter over the capped exponential: retry n waits in [d/2, d], d = min(4·2^(n-1), 10).
+      const capped = [4, 8, 10, 10];
+      delays.forEach((delay, i) => {
+        expect(delay).toBeGreaterThanOrEqual(capped[i]! / 2);
+        expect(delay).toBeLessThanOrEqual(capped[i]!);
+      });
     });
   });
 

@@ -8,9 +8,11 @@ import {
   HTTPConnection,
   NetworkError,
   SecurityLevel,
+  systemClock,
   type ConnectionEvent,
 } from '../../src/index.js';
-import { closedPort, json, routes, sequence, startServer, text, type TestServer } from '../helpers/testServer.js';
+import type { ServerResponse } from 'node:http';
+import { closedPort, json, routes, sequence, startServer, text, type TestRequest, type TestServer } from '../helpers/testServer.js';
 
 let server: TestServer | undefined;
 const connections: HTTPConnection[] = [];
@@ -79,17 +81,29 @@ describe('HTTPConnection', () => {
     });
 
     it('Metrics: getMetrics reports counts, rates, percentiles, throughput and uptime', async () => {
-      server = await startServer(api);
-      const connection = open({ url: server.url, retryCount: 0 });
+      // Time moves only while the server handles a request: each one takes exactly 40 ms.
+      let now = 1_000_000;
+      const clock = { now: () => now, setTimeout: systemClock.setTimeout, clearTimeout: systemClock.clearTimeout };
+      const slowApi = (req: TestRequest, res: ServerResponse) => {
+        if (req.url !== '/health') now += 40;
+        return api(req, res);
+      };
+      server = await startServer(slowApi);
+      const connection = open({ url: server.url, retryCount: 0, clock } as never);
       await connection.connect();
+      const connectedAt = now;
       await connection.send({ url: '/users' });
+      const firstDone = now;
       await connection.send({ url: '/users' });
       await connection.send({ url: '/login' }).catch(() => {});
       const metrics = connection.getMetrics();
-      expect(metrics).toMatchObject({ requestCount: 3, errorCount: 1 });
+      expect(metrics).toMatchObject({ requestCount: 3, errorCount: 1, averageResponseTime: 40, p50: 40, p95: 40, p99: 40 });
       expect(metrics.errorRate).toBeCloseTo(1 / 3);
-      expect(metrics.p99).toBeGreaterThanOrEqual(metrics.p50);
-      for (const key of ['averageResponseTime', 'throughput', 'uptime'] as const) expect(metrics[key]).toBeGreaterThanOrEqual(0);
+      expect(metrics.uptime).toBe(now - connectedAt);
+      expect(metrics.uptime).toBe(120);
+      // Three requests from the end of the first to now (80 ms): 3 / 0.08 s.
+      expect(metrics.throughput).toBeCloseTo(3 / ((now - firstDone) / 1000));
+      expect(metrics.lastRequestAt).toBe(now);
     });
 
     it('monitoring: false turns metrics off', async () => {

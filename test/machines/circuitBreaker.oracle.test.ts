@@ -154,8 +154,9 @@ describe('circuitBreaker: oracles from the options', () => {
       }
       clock.increment(options.timeout * 5);
       expect(state()).toBe('OPEN');
-      // A restored isolated breaker stays isolated.
+      // A restored isolated breaker stays isolated, its timer untouched.
       actor.send({ type: 'RESUME', at: clock.now() });
+      expect(context().retryIn).toBe(options.timeout);
       clock.increment(options.timeout * 5);
       expect(state()).toBe('OPEN');
       actor.send({ type: 'RESET', at: clock.now() });
@@ -174,12 +175,14 @@ describe('circuitBreaker: oracles from the options', () => {
     expect(emitted).toEqual([]);
   });
 
-  it('RESET from HALF_OPEN closes with a closed event', () => {
-    const { actor, state, clock, fail, emitted } = start(options);
+  it('RESET from HALF_OPEN closes with a closed event and forgets everything', () => {
+    const { actor, state, clock, fail, context, emitted } = start(options);
     fail(options.threshold, options.volumeThreshold);
     clock.increment(options.timeout);
+    actor.send({ type: 'PROBE' });
     actor.send({ type: 'RESET', at: T0 + 99 });
     expect(state()).toBe('CLOSED');
+    expect(context()).toMatchObject({ failureCount: 0, callCount: 0, probes: 0, openUntil: null, isolated: false });
     expect(emitted.at(-1)).toEqual({ type: 'circuit_breaker_closed', at: T0 + 99 });
   });
 
@@ -201,6 +204,17 @@ describe('circuitBreaker: oracles from the options', () => {
     expect(late.context().retryIn).toBe(0);
     late.clock.increment(0);
     expect(late.state()).toBe('HALF_OPEN');
+  });
+
+  it('RESUME in HALF_OPEN frees every probe slot (a restored snapshot’s probes never report)', () => {
+    const { actor, state, clock, fail, context } = start(options);
+    fail(options.threshold, options.volumeThreshold);
+    clock.increment(options.timeout);
+    for (let i = 0; i < options.halfOpenMaxCalls; i++) actor.send({ type: 'PROBE' });
+    expect(context().probes).toBe(options.halfOpenMaxCalls);
+    actor.send({ type: 'RESUME', at: clock.now() });
+    expect(state()).toBe('HALF_OPEN');
+    expect(context()).toMatchObject({ probes: 0, openings: 1 });
   });
 
   it('CONFIGURE changes only the options it names', () => {

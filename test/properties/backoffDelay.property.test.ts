@@ -10,7 +10,8 @@ import {
 } from '../../machines/backoffDelay.js';
 import { nextRandom } from '../../machines/random.js';
 
-const SYNC_RUNS = 200;
+// Fewer runs under `npm run mutation`, which runs these once per mutant.
+const SYNC_RUNS = process.env.STATEWIRE_MUTATION ? 40 : 200;
 
 /**
  * A duration in [min, max] ms: whole milliseconds (the usual case, and exact edges) or any

@@ -6,7 +6,8 @@ import { backoffMachine, type AttemptInput, type BackoffContext, type BackoffInp
 import { backoffDelay, type BackoffKind, type BackoffPolicy, type Jitter } from '../../machines/backoffDelay.js';
 import { nextRandom } from '../../machines/random.js';
 
-const ASYNC_RUNS = 50;
+// Fewer runs under `npm run mutation`, which runs these once per mutant.
+const ASYNC_RUNS = process.env.STATEWIRE_MUTATION ? 10 : 50;
 
 /** A duration in [min, max] ms, whole or fractional (subnormals, see backoffDelay.property.test.ts, become 0). */
 const ms = (min: number, max: number) =>

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { decodeMessage, decodeValue, type RawMessageData } from '../../src/websocket/decodeMessage.js';
+import { decodeValue, type RawMessageData } from '../../src/websocket/decodeMessage.js';
+import { parseValue } from '../../src/messages/parseText.js';
+import { decodeMessage, parseText } from '../helpers/decodeOracle.js';
 
 const ab = (text: string): ArrayBuffer => {
   const bytes = new TextEncoder().encode(text);
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 };
 
-describe('decodeMessage', () => {
+describe('decodeMessage (the test oracle, test/helpers/decodeOracle.ts)', () => {
   describe('binary frames', () => {
     it('returns a Buffer or ArrayBuffer as it is, whatever the parse option', () => {
       const buf = Buffer.from('{"a":1}');
@@ -112,6 +114,15 @@ describe('decodeValue (the per-message path)', () => {
       for (const [data, isBinary] of frames) {
         expect(decodeValue(data, isBinary, parse)).toEqual(decodeMessage(data, isBinary, parse).value);
       }
+    }
+  });
+});
+
+describe('parseValue (SSE data, the per-message path)', () => {
+  it('gives the same value as the oracle for every parse mode', () => {
+    const texts = ['{"a":1}', ' \t[1,2]', '"hi"', '42', 'plain text', '{oops', '', '   '];
+    for (const parse of ['auto', 'json', 'text', (t: string) => t.length] as const) {
+      for (const text of texts) expect(parseValue(text, parse), `${String(parse)} ${JSON.stringify(text)}`).toEqual(parseText(text, parse).value);
     }
   });
 });
