@@ -4,16 +4,16 @@
  * (`npm run build`). The figures are printed on every run.
  *
  * Issue 9 asks for ApiClient ≤ 24 KB and WebSocketConnection ≤ 22 KB (stretch
- * 20 / 18); xstate's `setup` + `createActor` alone is 12.7 KB of that. The
- * budgets below are today's ceilings, so the bundles cannot grow back; lower
- * them as code is cut.
+ * 20 / 18); xstate's `setup` + `createActor` alone is 12.7 KB of that (13.1 KiB
+ * with the parts our machines use). The budgets below are today's figures plus
+ * about 0.5 KiB, so the bundles cannot grow back; lower them as code is cut.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { appDir, bundleForBrowser, gzipSize, type AppDir } from '../helpers/browserBundle.js';
 
 const KB = 1024;
 const cases = [
-  { name: 'ApiClient', app: "import { ApiClient } from 'statewire';\nglobalThis.c = new ApiClient({ baseURL: 'http://127.0.0.1:1' });\n", budget: 33.1 * KB, foreign: /\/(websocket|sse)\/|eventsource/ },
+  { name: 'ApiClient', app: "import { ApiClient } from 'statewire';\nglobalThis.c = new ApiClient({ baseURL: 'http://127.0.0.1:1' });\n", budget: 33 * KB, foreign: /\/(websocket|sse)\/|eventsource/ },
   { name: 'WebSocketConnection', app: "import { WebSocketConnection } from 'statewire';\nglobalThis.c = new WebSocketConnection({ url: 'ws://127.0.0.1:1' });\n", budget: 32.5 * KB, foreign: /\/sse\/|eventsource|\/clients\/(ApiClient|HTTPConnection)\.js|\/transports\/http\// },
   { name: 'SSEConnection', app: "import { SSEConnection } from 'statewire';\nglobalThis.c = new SSEConnection({ url: 'http://127.0.0.1:1/e' });\n", budget: 34.5 * KB, foreign: /\/websocket\/(?!Inbox\.js)|\/clients\/(ApiClient|HTTPConnection)\.js|\/transports\/http\// },
 ] as const;
