@@ -65,7 +65,8 @@ export interface CircuitBreakerState {
   nextAttempt: number | null;
 }
 
-const spec = {
+/** The breaker's option rules; `ApiClient` checks its `circuitBreakerOptions` with the same ones. */
+export const breakerOptionRules = {
   threshold: optional(num({ integer: true, min: 1, max: 1_000_000 })),
   volumeThreshold: optional(num({ integer: true, min: 0, max: 1_000_000 })),
   timeout: optional(num({ min: 0, max: 2_147_483_647, unit: 'ms', plausible: { min: PLAUSIBLE_TIMEOUT_MS } })),
@@ -95,7 +96,7 @@ export class CircuitBreaker {
   private current: CircuitState = 'CLOSED';
 
   constructor(options: CircuitBreakerOptions = {}) {
-    const o = validateOptions('CircuitBreaker', options, spec, { accept: ['snapshot', 'actor', 'restored', 'clock', 'onError'] });
+    const o = validateOptions('CircuitBreaker', options, breakerOptionRules, { accept: ['snapshot', 'actor', 'restored', 'clock', 'onError'] });
     this.clock = options.clock ?? systemClock;
     this.window = new RollingWindow(o.windowMs);
     const config = {
@@ -258,7 +259,7 @@ export class CircuitBreaker {
 
   /** Changes thresholds at run time (validated like the constructor). */
   configure(options: Pick<CircuitBreakerOptions, 'threshold' | 'volumeThreshold' | 'timeout' | 'halfOpenMaxCalls'>): void {
-    const o = validateOptions('CircuitBreaker', options, spec);
+    const o = validateOptions('CircuitBreaker', options, breakerOptionRules);
     this.actor.send({
       type: 'CONFIGURE',
       ...definedOnly({

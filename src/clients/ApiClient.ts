@@ -1,7 +1,7 @@
 import type { Actor, Snapshot } from 'xstate';
 import type { httpClientMachine, HttpHealth } from '../../machines/http.js';
-import type { CircuitBreaker, CircuitBreakerState } from '../breaker/CircuitBreaker.js';
-import type { RateLimiter, RateLimiterStats } from '../rateLimiter/RateLimiter.js';
+import { breakerOptionRules, type CircuitBreaker, type CircuitBreakerState } from '../breaker/CircuitBreaker.js';
+import { rateLimiterOptionRules, type RateLimiter, type RateLimiterStats } from '../rateLimiter/RateLimiter.js';
 import type { Clock } from '../clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { bool, list, methods, num, oneOf, optional, orderedOrRaised, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, shape, str, url, validateOptions, type Rule } from '../config/validate.js';
@@ -135,19 +135,16 @@ const spec = {
   retryMethods: list(str({ nonEmpty: true }), { default: IDEMPOTENT }),
   circuitBreaker: bool({ default: true }),
   circuitBreakerOptions: shape({
-    threshold: optional(num({ integer: true, min: 1, max: 1_000_000 })),
-    timeout: optional(num({ min: 0, max: 2_147_483_647, unit: 'ms', plausible: { min: PLAUSIBLE_TIMEOUT_MS } })),
-    volumeThreshold: optional(num({ integer: true, min: 0, max: 1_000_000 })),
-    halfOpenMaxCalls: optional(num({ integer: true, min: 1, max: 10_000 })),
+    threshold: breakerOptionRules.threshold,
+    timeout: breakerOptionRules.timeout,
+    volumeThreshold: breakerOptionRules.volumeThreshold,
+    halfOpenMaxCalls: breakerOptionRules.halfOpenMaxCalls,
+    // Optional here (the breaker applies its default), with the breaker's range.
     windowMs: optional(num({ min: 10, max: 86_400_000, unit: 'ms' })),
     snapshot: optional({ check: (v) => v } as Rule<Snapshot<unknown>>),
   }),
   rateLimiter: bool({ default: false }),
-  rateLimiterOptions: shape({
-    limits: optional(
-      record(shape({ tokensPerSecond: optional(num({ min: 0.001, max: 1_000_000 })), burstCapacity: optional(num({ min: 1, max: 1_000_000 })) })),
-    ),
-  }),
+  rateLimiterOptions: shape(rateLimiterOptionRules),
   headers: record(str(), { default: {} }),
   sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
   enableLogging: bool({ default: false }),

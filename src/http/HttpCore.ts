@@ -118,21 +118,21 @@ export class HttpCore {
   readonly breaker: CircuitBreaker;
   readonly limiter: RateLimiter;
   readonly counters: HttpCounters = { requests: 0, succeeded: 0, failed: 0, retries: 0 };
-  private readonly clock: Clock;
+  protected readonly clock: Clock;
   private readonly policy: BackoffPolicy;
   private readonly retryStatus: Set<number>;
   private readonly retryMethods: Set<string>;
-  private transport: HttpTransport | undefined;
+  protected transport: HttpTransport | undefined;
   private transportReady: Promise<HttpTransport> | undefined;
   private health: HttpHealth = 'unknown';
   /** A RECOVERED has been sent since the health last changed (so successes send no more). */
   private recoverySent = false;
   private seed = (Math.random() * 2 ** 32) | 0;
-  private disposed = false;
+  protected disposed = false;
   /** Pending retry waits, ended by dispose() so nothing hangs. */
   private readonly waits: PendingWaits;
 
-  constructor(private readonly options: HttpCoreOptions) {
+  constructor(protected readonly options: HttpCoreOptions) {
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
     this.actor = startClientActor(options, this.clock);
@@ -164,7 +164,7 @@ export class HttpCore {
   }
 
   /** The transport, built on first use (undici is imported only then) and again after `closeTransport()`. */
-  private ready(): Promise<HttpTransport> {
+  protected ready(): Promise<HttpTransport> {
     this.transportReady ??= createHttpTransport(this.options.transport, this.options.transportOptions).then((t) => (this.transport = t));
     return this.transportReady;
   }
@@ -179,28 +179,6 @@ export class HttpCore {
     this.transportReady = undefined;
     const transport = await pending?.catch(() => undefined);
     await transport?.close(force);
-  }
-
-  /**
-   * One request straight through the transport, around the breaker and the rate
-   * limiter (a health check must see the service even while the circuit is open).
-   * Reports the result to the machine.
-   */
-  async check(url: string, timeout: number): Promise<{ ok: boolean; status?: number; responseTime: number; error?: unknown }> {
-    if (this.disposed) throw this.disposedError();
-    const transport = this.transport ?? (await this.ready());
-    const started = this.clock.now();
-    let result: { ok: boolean; status?: number; error?: unknown };
-    try {
-      const res = await dialAttempt(transport, { method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 }, this.options.dial);
-      result = res.status >= 200 && res.status < 300 ? { ok: true, status: res.status } : { ok: false, status: res.status, error: new ApiError(res.status, parseErrorBody(res.headers, res.body), { url: redactUrl(url), method: 'GET' }) };
-    } catch (error) {
-      result = { ok: false, error };
-    }
-    if (this.disposed) throw this.disposedError();
-    const responseTime = this.clock.now() - started;
-    this.actor.send({ type: 'HEALTH_CHECKED', ok: result.ok, responseTime, at: this.clock.now(), ...(result.error ? { reason: describe(result.error) } : {}) });
-    return { ...result, responseTime };
   }
 
   /** Health as the machine last reported it. */
@@ -243,7 +221,7 @@ export class HttpCore {
         if (samePause) attempt--; // still the pause already paid for: no second retry
         else {
           const pause = new RateLimitError(Math.ceil(pauseEnd - now), req.rateCategory, { reason: 'server' });
-          this.scheduled(attempt, delay, describe(pause), req, pause);
+          this.scheduled(attempt, delay, describeError(pause), req, pause);
         }
         await this.waits.wait(delay, req.signal);
         if (this.disposed) throw this.disposedError();
@@ -313,7 +291,7 @@ export class HttpCore {
         waitedFor = pausedTo;
       }
       if (!deadline.fits(delay, now)) throw this.fail(error, req);
-      this.scheduled(attempt, delay, describe(error), req, error);
+      this.scheduled(attempt, delay, describeError(error), req, error);
       await this.waits.wait(delay, req.signal);
     }
   }
@@ -366,7 +344,7 @@ export class HttpCore {
     this.counters.failed++;
     this.actor.send({
       type: 'REQUEST_FAILED',
-      reason: `${req.method} ${req.endpoint}: ${describe(error)}`,
+      reason: `${req.method} ${req.endpoint}: ${describeError(error)}`,
       fault: isFault(error),
       at: this.clock.now(),
       ...statusOf(error),
@@ -385,13 +363,13 @@ export class HttpCore {
     await this.closeTransport(true);
   }
 
-  private disposedError(): StatewireError {
+  protected disposedError(): StatewireError {
     return new StatewireError(`${this.options.owner} was disposed`);
   }
 }
 
-
-function describe(error: unknown): string {
+/** `Name: message` of an error (any thrown value), for the machine's `reason` fields. */
+export function describeError(error: unknown): string {
   return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 

@@ -43,7 +43,8 @@ const limitRule = shape({
   tokensPerSecond: optional(num({ min: 0.001, max: 1_000_000 })),
   burstCapacity: optional(num({ min: 1, max: 1_000_000 })),
 });
-const spec = { limits: optional(record(limitRule)) };
+/** The limiter's option rules; `ApiClient` checks its `rateLimiterOptions` with the same ones. */
+export const rateLimiterOptionRules = { limits: optional(record(limitRule)) };
 
 /**
  * A token-bucket rate limiter per category, run by `rateLimiterMachine`. A take
@@ -92,7 +93,7 @@ export class RateLimiter {
   private rateLimited = 0;
 
   constructor(options: RateLimiterOptions = {}) {
-    const o = validateOptions('RateLimiter', options, spec, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError'] });
+    const o = validateOptions('RateLimiter', options, rateLimiterOptionRules, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError'] });
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
     this.owned = options.actor === undefined;
@@ -154,7 +155,7 @@ export class RateLimiter {
 
   /** Adds a category or changes its limit (validated). */
   configure(category: string, limit: Partial<RateLimit>): void {
-    const checked = validateOptions('RateLimiter', { limits: { [category]: limit } }, spec).limits![category]!;
+    const checked = validateOptions('RateLimiter', { limits: { [category]: limit } }, rateLimiterOptionRules).limits![category]!;
     const base = this.actor.getSnapshot().context.limits[category] ?? { tokensPerSecond: 20, burstCapacity: 30 };
     this.actor.send({
       type: 'CONFIGURE',

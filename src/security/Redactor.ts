@@ -6,7 +6,7 @@
  */
 import { headerEntries, type HeadersInput } from './headerEntries.js';
 import { MIN_SECRET_LENGTH, secretPattern } from './secretPattern.js';
-import { REDACTED, isSecretParam, isSensitiveHeader, redactHeaders, redactUrl } from './redact.js';
+import { REDACTED, decodeQueryPart, isSecretParam, isSensitiveHeader, redactHeaders, redactUrl } from './redact.js';
 
 /**
  * Options of {@link Redactor}.
@@ -169,7 +169,7 @@ export class Redactor {
     if (start >= 0) {
       for (const param of s.slice(start + 1).split(/[&?#]/)) {
         const eq = param.indexOf('=');
-        if (eq > 0 && isSecretParam(safeDecode(param.slice(0, eq)))) this.#rememberEncoded(param.slice(eq + 1));
+        if (eq > 0 && isSecretParam(decodeQueryPart(param.slice(0, eq)))) this.#rememberEncoded(param.slice(eq + 1));
       }
     }
     return this;
@@ -281,7 +281,7 @@ export class Redactor {
 
   #rememberEncoded(raw: string): void {
     this.remember(raw);
-    this.remember(safeDecode(raw));
+    this.remember(decodeQueryPart(raw));
   }
 
   #rememberBasic(credential: string): void {
@@ -341,13 +341,5 @@ export class Redactor {
     } catch {
       return '[Unreadable]';
     }
-  }
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return s;
   }
 }

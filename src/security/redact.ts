@@ -173,12 +173,16 @@ export function redactHeaders(headers: HeadersInput | null | undefined, extra?: 
   return out;
 }
 
-/** Decodes a query-parameter name, tolerating malformed escapes. */
-function decodeName(name: string): string {
+/**
+ * Decodes a query-string part (`+` is a space), tolerating malformed escapes.
+ *
+ * @example decodeQueryPart('api%5Fkey'); // 'api_key'; decodeQueryPart('%E0') → '%E0'
+ */
+export function decodeQueryPart(part: string): string {
   try {
-    return decodeURIComponent(name.replace(/\+/g, ' '));
+    return decodeURIComponent(part.replace(/\+/g, ' '));
   } catch {
-    return name;
+    return part;
   }
 }
 
@@ -190,7 +194,7 @@ function redactParams(params: string): string {
     .map((part) => {
       const eq = part.indexOf('=');
       if (eq <= 0 || eq === part.length - 1) return part;
-      return isSecretParam(decodeName(part.slice(0, eq))) ? `${part.slice(0, eq + 1)}${REDACTED}` : part;
+      return isSecretParam(decodeQueryPart(part.slice(0, eq))) ? `${part.slice(0, eq + 1)}${REDACTED}` : part;
     })
     .join('&');
 }

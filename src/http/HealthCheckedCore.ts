@@ -1,0 +1,54 @@
+/**
+ * The request engine with health checks, for {@link HTTPConnection} (seed 003's
+ * `healthCheck()`). Kept apart from {@link HttpCore} so an app that uses only
+ * `ApiClient` does not carry it.
+ *
+ * @module
+ */
+import { ApiError } from '../errors.js';
+import { redactUrl } from '../security/redact.js';
+import { parseErrorBody } from './bodies.js';
+import { dialAttempt } from './dialAttempt.js';
+import { describeError, HttpCore } from './HttpCore.js';
+
+/** What {@link HealthCheckedCore.check} resolves to. */
+export interface HealthCheckResult {
+  ok: boolean;
+  status?: number;
+  responseTime: number;
+  error?: unknown;
+}
+
+/**
+ * {@link HttpCore} plus `check()`: one health request that bypasses the breaker
+ * and the rate limiter and reports its result to the client machine.
+ *
+ * @example
+ * ```ts
+ * const core = new HealthCheckedCore(resolvedOptions);
+ * const { ok, responseTime } = await core.check('http://127.0.0.1:8000/health', 5000);
+ * ```
+ */
+export class HealthCheckedCore extends HttpCore {
+  /**
+   * One request straight through the transport, around the breaker and the rate
+   * limiter (a health check must see the service even while the circuit is open).
+   * Reports the result to the machine.
+   */
+  async check(url: string, timeout: number): Promise<HealthCheckResult> {
+    if (this.disposed) throw this.disposedError();
+    const transport = this.transport ?? (await this.ready());
+    const started = this.clock.now();
+    let result: { ok: boolean; status?: number; error?: unknown };
+    try {
+      const res = await dialAttempt(transport, { method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 }, this.options.dial);
+      result = res.status >= 200 && res.status < 300 ? { ok: true, status: res.status } : { ok: false, status: res.status, error: new ApiError(res.status, parseErrorBody(res.headers, res.body), { url: redactUrl(url), method: 'GET' }) };
+    } catch (error) {
+      result = { ok: false, error };
+    }
+    if (this.disposed) throw this.disposedError();
+    const responseTime = this.clock.now() - started;
+    this.actor.send({ type: 'HEALTH_CHECKED', ok: result.ok, responseTime, at: this.clock.now(), ...(result.error ? { reason: describeError(result.error) } : {}) });
+    return { ...result, responseTime };
+  }
+}
