@@ -1,14 +1,11 @@
-import type { Actor, Snapshot } from 'xstate';
+import type { Actor } from 'xstate';
 import type { httpClientMachine, HttpHealth } from '../../machines/http.js';
-import { breakerOptionRules, type CircuitBreaker, type CircuitBreakerState } from '../breaker/CircuitBreaker.js';
-import { rateLimiterOptionRules, type RateLimiter, type RateLimiterStats } from '../rateLimiter/RateLimiter.js';
-import type { Clock } from '../clock.js';
-import type { Logger } from '../config/ConnectionConfig.js';
-import { bool, list, methods, num, oneOf, optional, orderedOrRaised, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, shape, str, url, validateOptions, type Rule } from '../config/validate.js';
-import { SecurityLevel } from '../config/enums.js';
+import type { CircuitBreaker, CircuitBreakerState } from '../breaker/CircuitBreaker.js';
+import type { RateLimiter, RateLimiterStats } from '../rateLimiter/RateLimiter.js';
+import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
 import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
-import { buildUrl, type QueryParams } from '../http/buildUrl.js';
+import { buildUrl } from '../http/buildUrl.js';
 import { checkConfigHeaders } from '../http/headerSyntax.js';
 import { OriginGuard } from '../http/OriginGuard.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
@@ -16,148 +13,14 @@ import { splitCredentials } from '../http/splitCredentials.js';
 import { serializeBody, withBodyHeaders } from '../http/bodies.js';
 import { createLog, type Log } from '../http/createLog.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
-import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
 import { validateWith } from '../security/validateWith.js';
-import type { TransportChoice } from '../transports/http/createHttpTransport.js';
 import { definedOnly } from '../../machines/definedOnly.js';
 import { hasHeader } from '../http/hasHeader.js';
+import { apiClientSpec, type ApiClientOptions, type ApiResponse, type RequestConfig, type RequestInterceptor, type RequestOptions, type ResponseInterceptor } from './apiClientOptions.js';
 
-/** Options of {@link ApiClient}: seed 004's, plus transport and safety limits. Durations in ms. */
-export interface ApiClientOptions {
-  baseURL: string;
-  /** Per-attempt timeout. Default 12000. */
-  timeout?: number;
-  /**
-   * Whole-call limit including retries and waits; 0 for none. Each attempt's
-   * timeout is clamped to what is left, so the call settles by then (a
-   * `TimeoutError` when time runs out in an attempt).
-   * @default 0
-   */
-  deadline?: number;
-  /** Retries after the first attempt. Default 2. */
-  retries?: number;
-  /** First retry delay; doubles per retry, capped at `maxRetryDelay`, plus jitter. Default 500. */
-  retryDelay?: number;
-  /** Cap on any retry wait, including a server's Retry-After. Default 30000. */
-  maxRetryDelay?: number;
-  /** Default 408, 429, 500, 502, 503, 504. */
-  retryStatusCodes?: number[];
-  /** Methods retried without an Idempotency-Key. Default GET, HEAD, OPTIONS, PUT, DELETE. */
-  retryMethods?: string[];
-  circuitBreaker?: boolean;
-  circuitBreakerOptions?: {
-    threshold?: number;
-    timeout?: number;
-    volumeThreshold?: number;
-    halfOpenMaxCalls?: number;
-    windowMs?: number;
-    /** From `client.circuitBreaker.actor.getPersistedSnapshot()`. */
-    snapshot?: Snapshot<unknown>;
-  };
-  rateLimiter?: boolean;
-  rateLimiterOptions?: { limits?: Record<string, { tokensPerSecond?: number; burstCapacity?: number }> };
-  /** Sent with every request. */
-  headers?: Record<string, string>;
-  /** More header names whose values are secret. */
-  sensitiveHeaders?: string[];
-  enableLogging?: boolean;
-  logger?: Logger;
-  /** `'auto'` (undici in Node, fetch elsewhere), `'undici'`, `'fetch'`, or your own. */
-  transport?: TransportChoice;
-  /** Sockets per origin (undici). Default 64. */
-  connections?: number;
-  keepAlive?: number;
-  compression?: boolean;
-  /** Largest response body read, in bytes. Default 50 MiB. */
-  maxResponseBytes?: number;
-  securityLevel?: SecurityLevel;
-  encryption?: boolean;
-  rejectUnauthorized?: boolean;
-  /**
-   * Redirects followed per attempt (in Node, by statewire itself on either
-   * transport); past it the call rejects with an `ApiError` naming the chain's
-   * length. `0` follows none: a 3xx rejects as an `ApiError` with its `location`.
-   * In a browser, fetch follows redirects itself (up to its own limit of 20);
-   * `0` maps to `redirect: 'error'` there.
-   *
-   * @default 10
-   */
-  maxRedirects?: number;
-  clock?: Clock;
-}
-
-/** Per-call options of seed 004 (`rateCategory`, `headers`, `timeout`, `signal`, `retries`) and `params`. */
-export interface RequestOptions {
-  /** Checks the request body before anything is sent (zod, valibot, any Standard Schema). */
-  requestSchema?: StandardSchemaV1;
-  /** Checks (and may transform) the parsed response body. */
-  responseSchema?: StandardSchemaV1;
-  rateCategory?: string;
-  headers?: Record<string, string>;
-  timeout?: number;
-  signal?: AbortSignal;
-  retries?: number;
-  /** Query parameters; an array value repeats the name (`{ a: [1, 2] }` → `a=1&a=2`). */
-  params?: QueryParams;
-}
-
-/** What a request interceptor sees and returns (it may change anything). */
-export interface RequestConfig extends RequestOptions {
-  method: string;
-  url: string;
-  baseURL: string;
-  headers: Record<string, string>;
-  data?: unknown;
-}
-
-/** What a response interceptor receives. */
-export interface ApiResponse<T = unknown> extends HttpResponse<T> {
-  config: RequestConfig;
-}
-
-export type RequestInterceptor = (config: RequestConfig) => RequestConfig | Promise<RequestConfig>;
-export type ResponseInterceptor = (response: ApiResponse<any>) => unknown;
+export type { ApiClientOptions, ApiResponse, RequestConfig, RequestInterceptor, RequestOptions, ResponseInterceptor } from './apiClientOptions.js';
 
 const EMPTY: Record<string, string> = {};
-const IDEMPOTENT = ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'];
-const MB = 1024 * 1024;
-const ms = (max: number, d: number, min = 0, plausibleMin?: number) =>
-  num({ min, max, unit: 'ms', default: d, ...(plausibleMin === undefined ? {} : { plausible: { min: plausibleMin } }) });
-
-const spec = {
-  baseURL: url({ protocols: ['http', 'https'] }),
-  timeout: ms(3_600_000, 12_000, 0, PLAUSIBLE_TIMEOUT_MS),
-  deadline: ms(86_400_000, 0, 0, PLAUSIBLE_TIMEOUT_MS),
-  retries: num({ integer: true, min: 0, max: 100, default: 2 }),
-  retryDelay: ms(600_000, 500, 0, PLAUSIBLE_DELAY_MS),
-  maxRetryDelay: ms(3_600_000, 30_000),
-  retryStatusCodes: list(num({ integer: true, min: 100, max: 599 }), { default: [408, 429, 500, 502, 503, 504] }),
-  retryMethods: list(str({ nonEmpty: true }), { default: IDEMPOTENT }),
-  circuitBreaker: bool({ default: true }),
-  circuitBreakerOptions: shape({
-    threshold: breakerOptionRules.threshold,
-    timeout: breakerOptionRules.timeout,
-    volumeThreshold: breakerOptionRules.volumeThreshold,
-    halfOpenMaxCalls: breakerOptionRules.halfOpenMaxCalls,
-    // Optional here (the breaker applies its default), with the breaker's range.
-    windowMs: optional(num({ min: 10, max: 86_400_000, unit: 'ms' })),
-    snapshot: optional({ check: (v) => v } as Rule<Snapshot<unknown>>),
-  }),
-  rateLimiter: bool({ default: false }),
-  rateLimiterOptions: shape(rateLimiterOptionRules),
-  headers: record(str(), { default: {} }),
-  sensitiveHeaders: list(str({ nonEmpty: true }), { default: [] }),
-  enableLogging: bool({ default: false }),
-  logger: optional(methods<Logger>(['debug', 'info', 'warn', 'error'])),
-  connections: num({ integer: true, min: 1, max: 10_000, default: 64 }),
-  keepAlive: ms(3_600_000, 30_000),
-  compression: bool({ default: true }),
-  maxResponseBytes: num({ integer: true, min: 1, max: 2 ** 32, default: 50 * MB }),
-  securityLevel: oneOf(Object.values(SecurityLevel), { default: SecurityLevel.STANDARD }),
-  encryption: bool({ default: false }),
-  rejectUnauthorized: bool({ default: true }),
-  maxRedirects: num({ integer: true, min: 0, max: 1000, default: 10 }),
-};
 
 /**
  * Seed 004's HTTP client on statewire's machines: retries with backoff and
@@ -180,14 +43,14 @@ export class ApiClient {
   readonly rateLimiter: RateLimiter;
   readonly baseURL: string;
   private readonly core: HttpCore;
-  private readonly defaults: ReturnType<typeof validateOptions<typeof spec>>;
+  private readonly defaults: ReturnType<typeof validateOptions<typeof apiClientSpec>>;
   private readonly requestInterceptors: RequestInterceptor[] = [];
   private readonly responseInterceptors: ResponseInterceptor[] = [];
   private readonly log: Log;
   private readonly guard: OriginGuard;
 
   constructor(options: ApiClientOptions) {
-    const o = validateOptions('ApiClient', options, spec, { accept: ['transport', 'clock'] });
+    const o = validateOptions('ApiClient', options, apiClientSpec, { accept: ['transport', 'clock'] });
     orderedOrRaised(o, options, 'retryDelay', 'maxRetryDelay', 'ApiClient');
     if (options.transport !== undefined && !['auto', 'undici', 'fetch'].includes(options.transport as string)) {
       const t = options.transport as { request?: unknown; close?: unknown };
@@ -259,12 +122,7 @@ export class ApiClient {
    * `retryStatusCodes`, up to `retries` times.
    *
    * @returns the response body: parsed JSON when the response says JSON, else text.
-   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
-   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
-   * @throws {NetworkError} the server could not be reached.
-   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
-   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
-   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   * @throws as {@link ApiClient.request} does.
    *
    * @example
    * ```ts
@@ -278,12 +136,7 @@ export class ApiClient {
    * DELETE `path`. Idempotent, so retried like `get`.
    *
    * @returns the response body: parsed JSON when the response says JSON, else text.
-   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
-   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
-   * @throws {NetworkError} the server could not be reached.
-   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
-   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
-   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   * @throws as {@link ApiClient.request} does.
    *
    * @example
    * ```ts
@@ -297,12 +150,7 @@ export class ApiClient {
    * HEAD `path`. Retried like `get`.
    *
    * @returns the response headers (lower-case names): a HEAD answer has no body.
-   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
-   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
-   * @throws {NetworkError} the server could not be reached.
-   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
-   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
-   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   * @throws as {@link ApiClient.request} does.
    *
    * @example
    * ```ts
@@ -319,12 +167,7 @@ export class ApiClient {
    * the server is always retried).
    *
    * @returns the response body: parsed JSON when the response says JSON, else text.
-   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
-   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
-   * @throws {NetworkError} the server could not be reached.
-   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
-   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
-   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   * @throws as {@link ApiClient.request} does.
    *
    * @example
    * ```ts
@@ -338,12 +181,7 @@ export class ApiClient {
    * PUT `data` to `path` (sent as `post` sends it). Idempotent, so retried like `get`.
    *
    * @returns the response body: parsed JSON when the response says JSON, else text.
-   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
-   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
-   * @throws {NetworkError} the server could not be reached.
-   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
-   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
-   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   * @throws as {@link ApiClient.request} does.
    *
    * @example
    * ```ts
@@ -358,12 +196,7 @@ export class ApiClient {
    * as `post` is.
    *
    * @returns the response body: parsed JSON when the response says JSON, else text.
-   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
-   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
-   * @throws {NetworkError} the server could not be reached.
-   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
-   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
-   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body.
+   * @throws as {@link ApiClient.request} does.
    *
    * @example
    * ```ts
@@ -379,6 +212,13 @@ export class ApiClient {
    * `url` is a path joined to `baseURL`, or an absolute URL (a string or a `URL`):
    * to another origin than `baseURL`'s, the configured credentials stay behind
    * (only headers this call or an interceptor set go along).
+   *
+   * @throws {ApiError} the server answered with a status of 400 or more (after any retries): `status`, `body`.
+   * @throws {TimeoutError} an attempt outlived `timeout`, or the call its `deadline`.
+   * @throws {NetworkError} the server could not be reached.
+   * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
+   * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
+   * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body, or a header or URL is invalid.
    */
   async request<T = unknown>(init: Partial<Omit<RequestConfig, 'url'>> & { url: string | URL }): Promise<T> {
     // Fixed shape first, then the caller's fields: \`{ ...init, more }\` gives every config a
