@@ -15,7 +15,8 @@ import { ConfigError, NetworkError, TimeoutError, type StatewireError } from '..
  * - `headers`: waiting for the `headers` function;
  * - `connect`: the TCP connection is being made;
  * - `tls`: TCP is connected, the TLS handshake is running;
- * - `handshake`: the request (upgrade, or the stream's GET) is sent, the server's answer is awaited;
+ * - `handshake`: the request (upgrade, or the stream's GET) is sent, the server's answer is awaited
+ *   (an SSE stream's fetch does not say when TCP connected: for SSE this phase includes the connect);
  * - `opening`: the platform does not tell (a browser WebSocket).
  *
  * @example
