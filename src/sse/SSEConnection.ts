@@ -440,6 +440,11 @@ export class SSEConnection extends LiveConnection {
     return inspectSummary('SSEConnection', { name: this.name, url: this.url, status: this.status, health: this.health });
   }
 
+  /** What `JSON.stringify(connection)` gives (a structured logger, say): the same summary, secrets redacted. */
+  toJSON(): { type: 'SSEConnection'; name: string; url: string; status: SseStatus; health: ConnectionHealth } {
+    return { type: 'SSEConnection', name: this.name, url: this.url, status: this.status, health: this.health };
+  }
+
   protected get log(): Log {
     if (this.logInstance === undefined) {
       const o = this.o;

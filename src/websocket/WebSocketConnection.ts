@@ -339,6 +339,11 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     return inspectSummary(this.ownerName, { name: this.name, url: this.url, status: this.status, health: this.health });
   }
 
+  /** What `JSON.stringify(connection)` gives (a structured logger, say): the same summary, secrets redacted. */
+  toJSON(): { type: string; name: string; url: string; status: WebSocketStatus; health: ConnectionHealth } {
+    return { type: this.ownerName, name: this.name, url: this.url, status: this.status, health: this.health };
+  }
+
   private wire(): void {
     // One listener for every emitted event: a listener set per type costs memory on each connection.
     this.actor.on('*', (e) => {
