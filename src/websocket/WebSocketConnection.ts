@@ -233,7 +233,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
       }
     }
 
-    onConnected(_secure: boolean, phase: 'tls' | 'handshake'): void {
+    onConnected(phase: 'tls' | 'handshake'): void {
       this.phase = phase;
     }
 
