@@ -36,11 +36,11 @@ export interface AttemptProgress {
 }
 
 const STALLED: Record<Exclude<ConnectPhase, 'handshake'>, string> = {
-  url: 'the url provider did not settle',
-  headers: 'the headers function did not settle',
-  connect: 'no TCP connection was made',
-  tls: 'TCP connected; the TLS handshake did not finish',
-  opening: 'the connection did not open',
+  url: 'the url provider never settled',
+  headers: 'the headers function never settled',
+  connect: 'no TCP connection',
+  tls: 'TCP connected; TLS handshake unfinished',
+  opening: 'not open',
 };
 
 /**
