@@ -15,7 +15,8 @@ import { ConfigError, NetworkError, TimeoutError, type StatewireError } from '..
  * - `headers`: waiting for the `headers` function;
  * - `connect`: the TCP connection is being made;
  * - `tls`: TCP is connected, the TLS handshake is running;
- * - `handshake`: the request (upgrade, or the stream's GET) is sent, the server's answer is awaited;
+ * - `handshake`: the request (upgrade, or the stream's GET) is sent, the server's answer is awaited
+ *   (an SSE stream's fetch does not say when TCP connected: for SSE this phase includes the connect);
  * - `opening`: the platform does not tell (a browser WebSocket).
  *
  * @example
@@ -35,11 +36,11 @@ export interface AttemptProgress {
 }
 
 const STALLED: Record<Exclude<ConnectPhase, 'handshake'>, string> = {
-  url: 'the url provider did not settle',
-  headers: 'the headers function did not settle',
-  connect: 'no TCP connection was made',
-  tls: 'TCP connected; the TLS handshake did not finish',
-  opening: 'the connection did not open',
+  url: 'the url provider never settled',
+  headers: 'the headers function never settled',
+  connect: 'no TCP connection',
+  tls: 'TCP connected; TLS handshake unfinished',
+  opening: 'not open',
 };
 
 /**

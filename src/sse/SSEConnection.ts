@@ -9,7 +9,7 @@ import { createLog, type Log } from '../http/createLog.js';
 import { hasHeader } from '../http/hasHeader.js';
 import { splitCredentials } from '../http/splitCredentials.js';
 import { parseValue } from '../messages/parseText.js';
-import { isSensitiveHeader, redactUrl } from '../security/redact.js';
+import { redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { checkHeaders } from '../security/headerSyntax.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
@@ -17,8 +17,8 @@ import { attemptFailureError, connectTimeoutError, type AttemptProgress, type Co
 import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
 import { actorOwners } from '../actorOwners.js';
 import { Inbox } from '../websocket/Inbox.js';
-import { openEventStream, type EventStream, type RedirectRules, type StreamHandlers } from './openEventStream.js';
-import { checkDialUrl } from '../security/dialUrl.js';
+import { openEventStream, type EventStream, type StreamHandlers } from './openEventStream.js';
+import { streamRedirectRules } from './streamRedirects.js';
 import { sseAccept, sseSpec, type SSEConnectionOptions } from './sseOptions.js';
 
 /** One server-sent event as `receive()` and `on()` deliver it. */
@@ -179,7 +179,7 @@ export class SSEConnection extends LiveConnection {
         const o = conn.o;
         const stream = await openEventStream(
           conn.targetUrl,
-          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, redirects: conn.redirectRules(), ...(o.fetch ? { fetch: conn.userFetch(o.fetch) } : {}) },
+          { headers, lastEventId: conn.lastEventId, withCredentials: o.withCredentials, maxEventBytes: o.maxEventBytes, redirects: streamRedirectRules(o), ...(o.fetch ? { fetch: conn.userFetch(o.fetch) } : {}) },
           this,
         );
         this.stream = stream;
@@ -435,21 +435,14 @@ export class SSEConnection extends LiveConnection {
     return fallback();
   }
 
-  /**
-   * Redirects are dialled like the configured URL: each target passes the
-   * construction-time rules, and a hop to another origin drops the credential
-   * headers (the ones redacted in logs: Authorization, Cookie, X-API-Key,
-   * secret-looking names, `sensitiveHeaders`).
-   */
-  private redirectRules(): RedirectRules {
-    const o = this.o;
-    const rules = { protocols: ['http', 'https'], securityLevel: o.securityLevel, encryption: o.encryption, owner: 'SSEConnection' };
-    return { max: MAX_REDIRECTS, check: (url) => void checkDialUrl(url, rules), isCredential: (name) => isSensitiveHeader(name, o.sensitiveHeaders) };
-  }
-
   /** What `console.log(connection)` and `util.inspect` show: a short summary, secrets redacted. */
   [inspectCustom](): string {
     return inspectSummary('SSEConnection', { name: this.name, url: this.url, status: this.status, health: this.health });
+  }
+
+  /** What `JSON.stringify(connection)` gives (a structured logger, say): the same summary, secrets redacted. */
+  toJSON(): { type: 'SSEConnection'; name: string; url: string; status: SseStatus; health: ConnectionHealth } {
+    return { type: 'SSEConnection', name: this.name, url: this.url, status: this.status, health: this.health };
   }
 
   protected get log(): Log {
@@ -602,8 +595,6 @@ const owners = actorOwners<SSEConnection>('SSEConnection');
 
 /** The machine's `lastError` when the connect timeout ended an attempt. */
 const CONNECT_TIMEOUT = 'connect timeout';
-/** Redirects followed per attempt (got's default); more fail the attempt. */
-const MAX_REDIRECTS = 10;
 
 const connectionMachine = sseMachine.provide({
   actors: {

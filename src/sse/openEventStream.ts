@@ -1,6 +1,7 @@
-import { NetworkError } from '../errors.js';
-import { redactUrl } from '../security/redact.js';
 import { StreamWatch } from './StreamWatch.js';
+import { fetchStream, type RedirectRules } from './streamRedirects.js';
+
+export type { RedirectRules } from './streamRedirects.js';
 
 /** What an open event stream reports; each handler is called directly (events never meet the actor). */
 export interface StreamHandlers {
@@ -32,20 +33,8 @@ export interface StreamOptions {
   maxEventBytes: number;
   /** A fetch to use instead of the global one (Node, or the `eventsource` package in browsers). */
   fetch?: typeof fetch;
-  /**
-   * Node: redirects are followed here, hop by hop, instead of by fetch: each target must pass
-   * `check` (it throws to refuse), a hop to another origin drops the headers `isCredential`
-   * names, and more than `max` hops fail the attempt. Browsers follow redirects themselves
-   * (a manual redirect is opaque there). Without it fetch follows them.
-   */
-  redirects?: RedirectRules;
-}
-
-/** See {@link StreamOptions.redirects}. */
-export interface RedirectRules {
-  max: number;
-  check(url: string): void;
-  isCredential(headerName: string): boolean;
+  /** Node: how redirects are followed (see `streamRedirects.ts`); without it (and in browsers) fetch follows them. */
+  redirects?: RedirectRules | undefined;
 }
 
 /** An open (or opening) stream; `close()` ends it without any further handler call. */
@@ -142,33 +131,18 @@ function sourceClass(Base: EventSourceModule['EventSource']): NonNullable<typeof
 type FetchInit = { headers?: Record<string, string>; signal?: AbortSignal; redirect?: string; mode?: string; credentials?: string; cache?: string };
 type Watched = { readonly watch: StreamWatch; readonly on: StreamHandlers; done: boolean; refusal: unknown; oversizedEvent(): void };
 
-const isNode = typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-const REDIRECT = new Set([301, 302, 303, 307, 308]);
 
 /** The fetch the package calls: our headers in, a body whose chunks pass through the watch out. */
 function watchedFetch(options: StreamOptions, source: () => Watched | undefined) {
   return async (url: string | URL, init: FetchInit) => {
     const fetchImpl = options.fetch ?? globalThis.fetch;
-    let headers: Record<string, string> = { ...init.headers, ...options.headers };
+    const headers: Record<string, string> = { ...init.headers, ...options.headers };
     if (options.lastEventId) headers['Last-Event-ID'] = options.lastEventId;
-    const rules = isNode ? options.redirects : undefined;
-    let target = String(url);
-    let response: Response;
-    for (let hop = 0; ; hop++) {
-      response = await fetchImpl(target, {
-        method: 'GET',
-        headers,
-        ...(init.signal ? { signal: init.signal } : {}),
-        redirect: rules === undefined ? 'follow' : 'manual',
-        ...(init.credentials ? { credentials: init.credentials as RequestCredentials } : {}),
-      });
-      const location = rules === undefined || !REDIRECT.has(response.status) ? null : response.headers.get('location');
-      if (location === null) break;
-      void response.body?.cancel().catch(() => {});
-      const next = followRedirect(target, location, hop, rules!, headers, source);
-      headers = next.headers;
-      target = next.url;
-    }
+    const request = { headers, ...(init.signal ? { signal: init.signal } : {}), ...(init.credentials ? { credentials: init.credentials as RequestCredentials } : {}) };
+    const { response, url: target } = await fetchStream(fetchImpl, String(url), request, options.redirects, (error) => {
+      const s = source();
+      if (s !== undefined) s.refusal = error;
+    });
     const contentType = response.headers.get('content-type') ?? '';
     // Not a stream the package will read: free the connection now.
     if (response.status !== 200 || !contentType.startsWith('text/event-stream')) void response.body?.cancel().catch(() => {});
@@ -181,44 +155,6 @@ function watchedFetch(options: StreamOptions, source: () => Watched | undefined)
       body: body === null ? null : { getReader: () => new WatchedReader(body.getReader(), source) },
     };
   };
-}
-
-/**
- * One redirect hop: the next URL (checked by the rules) and the headers for it
- * (credentials dropped when the origin changes). Throws to fail the attempt; a
- * refusal is kept on the source for onFailure.
- */
-function followRedirect(
-  from: string,
-  location: string,
-  hop: number,
-  rules: RedirectRules,
-  headers: Record<string, string>,
-  source: () => Watched | undefined,
-): { url: string; headers: Record<string, string> } {
-  const refuse = (error: unknown): never => {
-    const s = source();
-    if (s !== undefined) s.refusal = error;
-    throw error;
-  };
-  const failed = (code: string, detail: string) => new NetworkError(code, redactUrl(from), true, { detail });
-  if (hop >= rules.max) refuse(failed('SSE_TOO_MANY_REDIRECTS', `too many redirects (more than ${rules.max})`));
-  let next: URL | undefined;
-  try {
-    next = new URL(location, from);
-  } catch {
-    refuse(failed('SSE_BAD_REDIRECT', 'the server redirected to an invalid URL'));
-  }
-  try {
-    rules.check(next!.href);
-  } catch (error) {
-    refuse(error);
-  }
-  next = next!;
-  if (next.origin === new URL(from).origin) return { url: next.href, headers };
-  const kept: Record<string, string> = {};
-  for (const name of Object.keys(headers)) if (!rules.isCredential(name)) kept[name] = headers[name]!;
-  return { url: next.href, headers: kept };
 }
 
 /**

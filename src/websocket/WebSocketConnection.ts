@@ -233,7 +233,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
       }
     }
 
-    onConnected(_secure: boolean, phase: 'tls' | 'handshake'): void {
+    onConnected(phase: 'tls' | 'handshake'): void {
       this.phase = phase;
     }
 
@@ -337,6 +337,11 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
   /** What `console.log(connection)` and `util.inspect` show: a short summary, secrets redacted. */
   [inspectCustom](): string {
     return inspectSummary(this.ownerName, { name: this.name, url: this.url, status: this.status, health: this.health });
+  }
+
+  /** What `JSON.stringify(connection)` gives (a structured logger, say): the same summary, secrets redacted. */
+  toJSON(): { type: string; name: string; url: string; status: WebSocketStatus; health: ConnectionHealth } {
+    return { type: this.ownerName, name: this.name, url: this.url, status: this.status, health: this.health };
   }
 
   private wire(): void {

@@ -22,7 +22,7 @@ export interface SocketHandlers {
    * Node only: TCP (and TLS, for `wss:`) is connected and the upgrade request
    * is on its way; what is left is the server's answer (the handshake).
    */
-  onConnected?(secure: boolean, phase: 'tls' | 'handshake'): void;
+  onConnected?(phase: 'tls' | 'handshake'): void;
   onMessage(data: RawMessageData, isBinary: boolean): void;
   onPong(): void;
   onClose(code: number, reason: string): void;
@@ -126,7 +126,7 @@ type NetSocket = import('node:net').Socket & { encrypted?: boolean };
 function finishRequest(req: ClientRequest, socket: NodeSocket): void {
   req.once('socket', (s: NetSocket) => {
     const secure = s.encrypted === true;
-    const tell = (phase: 'tls' | 'handshake') => socket.handlers?.onConnected?.(secure, phase);
+    const tell = (phase: 'tls' | 'handshake') => socket.handlers?.onConnected?.(phase);
     if (!s.connecting) return tell('handshake');
     s.once('connect', () => tell(secure ? 'tls' : 'handshake'));
     if (secure) s.once('secureConnect', () => tell('handshake'));

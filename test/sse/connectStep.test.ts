@@ -103,7 +103,7 @@ describe('headers are refused when they are not valid', () => {
   });
 });
 
-describe('util.inspect of an SSEConnection shows a short summary without secrets', () => {
+describe('util.inspect and JSON.stringify of an SSEConnection show a short summary without secrets', () => {
   it('connected, with a password, a query token and auth headers', async () => {
     const server = track.server(await startSseServer((s) => s.open()));
     const url = `http://user:pw-hunter2-secret@127.0.0.1:${server.port}/events?token=qt-live-7c1f09aa`;
@@ -117,5 +117,9 @@ describe('util.inspect of an SSEConnection shows a short summary without secrets
       expect(shown).toContain(`127.0.0.1:${server.port}/events`);
       expect(shown).toMatch(/status: ".+", health: ".+"/);
     }
+    // JSON.stringify (a structured logger) gives the same summary.
+    const text = JSON.stringify({ conn });
+    for (const secret of ['pw-hunter2-secret', 'qt-live-7c1f09aa', 'sk-live-bearer-5e2d', 'ak-live-90be11']) expect(text).not.toContain(secret);
+    expect(JSON.parse(text).conn).toMatchObject({ type: 'SSEConnection', name: 'feed' });
   });
 });

@@ -152,10 +152,20 @@ describe('handshake headers and subprotocols are refused at construction', () =>
     expect(error).toMatchObject({ option, owner: 'WebSocketConnection' });
   });
 
-  it('GuruConnection refuses them too, before it starts connecting', async () => {
+  it('GuruConnection refuses them too, before it starts connecting, naming itself', async () => {
     const server = track.server(await startWsServer());
-    expect(() => track.conn(new GuruConnection({ url: server.url, protocols: ['a b'] }))).toThrow(ConfigError);
+    expect(() => track.conn(new GuruConnection({ url: server.url, protocols: ['a b'] }))).toThrow(/^GuruConnection: invalid option "protocols\[0\]"/);
     expect(() => track.conn(new GuruConnection({ url: server.url, headers: { 'X-A': 'x\r\n' } }))).toThrow(ConfigError);
+    expect(() => track.conn(new GuruConnection({ url: 'ws://0.0.0.0:1/ws' }))).toThrow(/^GuruConnection: invalid option "url"/);
+    expect(server.connections).toBe(0);
+  });
+
+  it("GuruConnection: a provider's refused URL is the ConfigError construction throws, naming GuruConnection", async () => {
+    const server = track.server(await startWsServer());
+    const conn = track.conn(new GuruConnection({ url: () => `ws://0.0.0.0:${server.port}/ws`, reconnectDelay: 10_000, healthUrl: false }));
+    const error = await new Promise<unknown>((resolve) => conn.on('error', resolve));
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error).toMatchObject({ owner: 'GuruConnection', option: 'url' });
     expect(server.connections).toBe(0);
   });
 

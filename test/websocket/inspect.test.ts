@@ -2,7 +2,7 @@
  * `console.log(connection)` / `util.inspect` of a WebSocketConnection and a
  * GuruConnection, connected to a real server with credentials in the URL
  * (user-info, a query token) and in the handshake headers: a short summary,
- * no secret, at any depth.
+ * no secret, at any depth; `JSON.stringify` gives the same summary.
  */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -49,6 +49,20 @@ describe('util.inspect of a WebSocket connection shows a short summary without s
     expect(shown).toContain(`127.0.0.1:${server.port}/ws`);
     expect(shown).toMatch(/status: "/);
     expect(shown).toMatch(/health: "/);
+  });
+
+  it('JSON.stringify gives the summary as an object, without secrets', async () => {
+    const server = track.server(await startWsServer());
+    const url = `ws://user:${PASSWORD}@127.0.0.1:${server.port}/ws?token=${QUERY_TOKEN}`;
+    const conn = track.conn(new WebSocketConnection({ url, name: 'live', headers: { Authorization: `Bearer ${BEARER}`, 'X-API-Key': API_KEY } }));
+    await conn.connect();
+    const text = JSON.stringify({ conn });
+    for (const secret of SECRETS) expect(text).not.toContain(secret);
+    expect(JSON.parse(text).conn).toMatchObject({ type: 'WebSocketConnection', name: 'live', url: expect.stringContaining(`127.0.0.1:${server.port}/ws`) });
+    const guru = track.conn(new GuruConnection({ url, headers: { 'X-API-Key': API_KEY } }));
+    const guruText = JSON.stringify(guru);
+    for (const secret of SECRETS) expect(guruText).not.toContain(secret);
+    expect(JSON.parse(guruText)).toMatchObject({ type: 'GuruConnection' });
   });
 
   it('a url provider shows as [function]', async () => {
