@@ -31,6 +31,7 @@ import {
   type TestServer,
 } from '../helpers/testServer.js';
 import { runClientInChild } from '../helpers/runInChild.js';
+import { rejection } from '../helpers/rejection.js';
 
 // ---------------------------------------------------------------------------
 // Fixtures: every server and client made here is closed/disposed after each test.
@@ -60,16 +61,6 @@ function track(client: ApiClient): ApiClient {
 function make(server: TestServer | string, options: Partial<ApiClientOptions> = {}): ApiClient {
   const baseURL = typeof server === 'string' ? server : server.url;
   return track(new ApiClient({ baseURL, retryDelay: 1, maxRetryDelay: 20, ...options }));
-}
-
-/** The rejection of `p`; fails the test if it resolves. */
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject, but it resolved');
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));

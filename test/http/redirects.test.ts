@@ -11,6 +11,7 @@ import { FetchTransport } from '../../src/transports/http/FetchTransport.js';
 import { SecurityLevel } from '../../src/config/enums.js';
 import { ApiError, ConfigError, TimeoutError, ValidationError } from '../../src/errors.js';
 import { json, routes, startServer, type Handler, type TestServer } from '../helpers/testServer.js';
+import { rejection } from '../helpers/rejection.js';
 
 const servers: TestServer[] = [];
 const closers: Array<{ dispose(): Promise<void> }> = [];
@@ -34,15 +35,6 @@ function redirect(status: number, location: string): Handler {
 }
 
 const echo: Handler = (req, res) => json(res, 200, { method: req.method, url: req.url, body: req.body, type: req.headers['content-type'] ?? null });
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject, but it resolved');
-}
 
 describe.each(['undici', 'fetch'] as const)('redirects (%s)', (transport) => {
   function make(server: TestServer, options: Partial<ApiClientOptions> = {}): ApiClient {

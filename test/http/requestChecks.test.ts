@@ -10,6 +10,7 @@ import { HTTPConnection } from '../../src/clients/HTTPConnection.js';
 import { SecurityLevel } from '../../src/config/enums.js';
 import { ConfigError, ValidationError } from '../../src/errors.js';
 import { startServer, type TestServer } from '../helpers/testServer.js';
+import { rejection } from '../helpers/rejection.js';
 
 const servers: TestServer[] = [];
 const closers: Array<{ dispose(): Promise<void> }> = [];
@@ -32,15 +33,6 @@ function thrown(f: () => unknown): any {
     return error;
   }
   throw new Error('expected a throw');
-}
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject, but it resolved');
 }
 
 /** A breaker that opens on the first counted failure, fast retries. */

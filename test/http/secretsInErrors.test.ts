@@ -9,6 +9,7 @@ import { ApiClient } from '../../src/clients/ApiClient.js';
 import { HTTPConnection } from '../../src/clients/HTTPConnection.js';
 import { ApiError } from '../../src/errors.js';
 import { json, routes, startServer, text, type TestServer } from '../helpers/testServer.js';
+import { rejection } from '../helpers/rejection.js';
 
 const servers: TestServer[] = [];
 const closers: Array<{ dispose(): Promise<void> }> = [];
@@ -23,15 +24,6 @@ const API_KEY = 'key-0a1b2c3d4e5f';
 const PASSWORD = 'pw-h7j6k5l4';
 const QUERY_TOKEN = 'qt-z9y8x7w6';
 const OWN = 'own-secret-31415926';
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected the call to reject, but it resolved');
-}
 
 /** Every way an error is shown or kept. */
 function shows(error: ApiError): string {

@@ -11,6 +11,7 @@ import { SimulatedClock } from 'xstate';
 import { ApiClient, type ApiClientOptions } from '../../src/clients/ApiClient.js';
 import { ApiError, RateLimitError } from '../../src/errors.js';
 import { json, routes, startServer, type TestServer } from '../helpers/testServer.js';
+import { rejection } from '../helpers/rejection.js';
 
 const servers: TestServer[] = [];
 const clients: ApiClient[] = [];
@@ -37,15 +38,6 @@ async function setup(options: Partial<ApiClientOptions> = {}) {
     setImmediate(() => clock.increment(e.delay));
   });
   return { server, client, clock, delays };
-}
-
-async function rejection(p: Promise<unknown>): Promise<any> {
-  try {
-    await p;
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a rejection');
 }
 
 describe('a server pause and unrelated calls', () => {
