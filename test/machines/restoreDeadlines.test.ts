@@ -62,6 +62,11 @@ describe('armDeadline', () => {
     expect(armed).toEqual({ dueAt: null, dueIn: 500 });
     expect(armDeadline(500, armed, { type: 'RESUME', at: 3_000 })).toEqual({ dueAt: 3_500, dueIn: 500 });
   });
+
+  it('a time that is not a finite number counts as none', () => {
+    expect(armDeadline(500, noDeadline, { type: 'CONNECT', at: Number.NaN })).toEqual({ dueAt: null, dueIn: 500 });
+    expect(armDeadline(500, { dueAt: 1_500, dueIn: 500 }, { type: 'RESUME', at: Number.POSITIVE_INFINITY })).toEqual({ dueAt: null, dueIn: 500 });
+  });
 });
 
 describe('websocket: a snapshot restored part-way through a timer resumes for what is left', () => {
@@ -135,6 +140,35 @@ describe('websocket: a snapshot restored part-way through a timer resumes for wh
     expect(restored.emitted).toEqual([{ type: 'ping', at: T0 + 2_050 }]);
   });
 
+  it("the network went away: the immediate ping's pong deadline is kept from OFFLINE's time", async () => {
+    const live = run(ws, wsInput, T0);
+    live.actor.send({ type: 'CONNECT', at: T0 });
+    live.actor.send({ type: 'OPENED', at: T0 });
+    await advance(live.clock, 300);
+    live.actor.send({ type: 'OFFLINE', at: T0 + 300 });
+    await advance(live.clock, 150);
+    const restored = restore(ws, wsInput, live);
+    await advance(restored.clock, 49);
+    expect(restored.emitted).toEqual([]);
+    await advance(restored.clock, 1);
+    expect(restored.emitted).toEqual([{ type: 'terminate', at: T0 + 500 }]);
+  });
+
+  it("back online: the attempt it starts times out from ONLINE's time", async () => {
+    const live = run(ws, { ...wsInput, online: false }, T0);
+    live.actor.send({ type: 'CONNECT', at: T0 });
+    live.actor.send({ type: 'SOCKET_FAILED', reason: 'ENETUNREACH' });
+    expect(state(live)).toBe(JSON.stringify({ session: 'offline' }));
+    await advance(live.clock, 1_000);
+    live.actor.send({ type: 'ONLINE', at: T0 + 1_000 });
+    await advance(live.clock, 400);
+    const restored = restore(ws, { ...wsInput, online: false }, live);
+    await advance(restored.clock, 99);
+    expect(state(restored)).toBe(JSON.stringify({ session: { link: 'connecting' } }));
+    await advance(restored.clock, 1);
+    expect(state(restored)).toBe(JSON.stringify({ session: 'waiting' }));
+  });
+
   it('waiting, with the real reconnect loop: the restored loop waits its delay again, then opens', async () => {
     const live = run(ws, wsInput, T0);
     live.actor.send({ type: 'CONNECT', at: T0 });
@@ -143,6 +177,8 @@ describe('websocket: a snapshot restored part-way through a timer resumes for wh
     expect(state(live)).toBe(JSON.stringify({ session: 'waiting' }));
     const delay = live.actor.getSnapshot().context.nextDelay;
     expect(delay).toBe(100);
+    // Off the link no timer of this machine runs: the inspector shows no stale deadline.
+    expect(live.actor.getSnapshot().context).toMatchObject({ dueAt: null, dueIn: 0 });
     await advance(live.clock, 40);
     const restored = restore(ws, wsInput, live);
     await advance(restored.clock, delay - 1);
@@ -182,6 +218,7 @@ describe('sse: a snapshot restored part-way through a timer resumes for what is 
     await tick();
     const delay = live.actor.getSnapshot().context.nextDelay;
     expect(delay).toBeGreaterThan(0);
+    expect(live.actor.getSnapshot().context).toMatchObject({ dueAt: null, dueIn: 0 });
     const restored = restore(sse, input, live);
     await advance(restored.clock, delay - 1);
     expect(state(restored)).toBe(JSON.stringify({ session: 'waiting' }));
