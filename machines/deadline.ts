@@ -38,7 +38,7 @@ export const noDeadline: Deadline = { dueAt: null, dueIn: 0 };
  * ```
  */
 export function armDeadline(ms: number, previous: Deadline, event: Timed): Deadline {
-  const at = typeof event.at === 'number' && Number.isFinite(event.at) ? event.at : null;
+  const at = Number.isFinite(event.at) ? (event.at as number) : null;
   if (event.type === 'RESUME' && at !== null) {
     return previous.dueAt === null ? { dueAt: at + ms, dueIn: ms } : { dueAt: previous.dueAt, dueIn: Math.max(0, previous.dueAt - at) };
   }
