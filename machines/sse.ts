@@ -1,6 +1,7 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
 import type { Jitter } from './backoffDelay.js';
 import { loopGlue, reconnectLoop, type LoopTracking } from './reconnectLoop.js';
+import { armDeadline, noDeadline, type Deadline } from './deadline.js';
 
 /** Input of the SSE machine: plain data, no secrets (the URL is shown redacted). Durations in ms. */
 export interface SseInput {
@@ -36,8 +37,12 @@ export type SseEndReason = 'end' | 'dropped' | 'idle' | 'oversized';
 /** The user-visible status: `idle` (open), `waiting` (connecting or between attempts), `error`. */
 export type SseStatus = 'idle' | 'waiting' | 'error';
 
-/** The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`, with growth and spread always set. */
-export interface SseContext extends LoopTracking {
+/**
+ * The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`, with
+ * growth and spread always set; the connect timeout's deadline is a `Deadline`, so
+ * a restored snapshot can be re-armed with `RESUME`.
+ */
+export interface SseContext extends LoopTracking, Deadline {
   url: string;
   connectTimeout: number;
   reconnect: LoopTracking['reconnect'] & { factor: number; jitterRatio: number };
@@ -51,10 +56,18 @@ export interface SseContext extends LoopTracking {
 }
 
 export type SseEvent =
-  | { type: 'CONNECT' }
+  /** `at` (epoch ms, the runtime's clock): the connect timeout's deadline is kept, so `RESUME` re-arms what is left of it. */
+  | { type: 'CONNECT'; at?: number }
   | { type: 'DISCONNECT' }
   /** Reconnect now, skipping the rest of the wait. */
   | { type: 'RETRY_NOW' }
+  /**
+   * Sent after restoring a snapshot (XState drops pending `after` timers on
+   * restore, statelyai/xstate#5331): re-arms the connect timeout for what is left
+   * until its `dueAt` (all of it when the attempt's start time was not given), and
+   * the reconnect loop's wait while `waiting`. Ignored where no timer runs.
+   */
+  | { type: 'RESUME'; at: number }
   // From the stream actor:
   | { type: 'OPENED'; at: number }
   /** The server's `retry:` field, in ms. */
@@ -91,6 +104,13 @@ export type SseEmitted =
  * answer stops for good (`stopped`); 401 / 403, or a status the runtime's
  * `shouldReconnect` refuses, ends in `error`.
  *
+ * Restoring a persisted snapshot: XState drops pending `after` timers on restore
+ * (statelyai/xstate#5331), so whoever restores one must send `RESUME { at: now }`
+ * right after starting the actor, as for the circuit breaker: the connect timeout
+ * resumes from its absolute deadline (`dueAt`), the reconnect loop's wait starts
+ * over. `SSEConnection` never restores a snapshot itself. Restoring also
+ * re-invokes the `stream` actor (a new request).
+ *
  * @example
  * ```ts
  * import { createActor, fromCallback } from 'xstate';
@@ -122,7 +142,8 @@ export const sseMachine = setup({
     }),
   },
   delays: {
-    connectTimeout: ({ context }) => context.connectTimeout,
+    // What is left of the connect timeout's deadline (`armConnect`).
+    connectTimeout: ({ context }) => context.dueIn,
   },
   guards: {
     isNoContent: ({ event }) => event.type === 'STREAM_FAILED' && event.status === 204,
@@ -138,6 +159,7 @@ export const sseMachine = setup({
     trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
     emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
     opened: assign({
+      ...noDeadline,
       sessionOpened: true,
       connectedAt: ({ event }) => (event.type === 'OPENED' ? event.at : null),
       lastError: null,
@@ -172,6 +194,10 @@ export const sseMachine = setup({
       reason: context.lastError ?? (context.lastEnd ? `stream ${context.lastEnd}` : 'stream ended'),
     })),
     tellLoopRetry: sendTo('reconnect', { type: 'RETRY_NOW' as const }),
+    tellLoopResume: sendTo('reconnect', { type: 'RESUME' as const }),
+    // Entry of `connecting`: the timeout's absolute deadline, or what is left of it at a RESUME.
+    armConnect: assign(({ context, event }) => armDeadline(context.connectTimeout, context, event)),
+    clearDeadline: assign(noDeadline),
   },
 }).createMachine({
   id: 'sse',
@@ -197,6 +223,7 @@ export const sseMachine = setup({
     lastError: null,
     lastEnd: null,
     connectedAt: null,
+    ...noDeadline,
   }),
   initial: 'idle',
   states: {
@@ -211,6 +238,7 @@ export const sseMachine = setup({
         stream: {
           invoke: { id: 'stream', src: 'stream' },
           initial: 'connecting',
+          exit: 'clearDeadline',
           on: {
             STREAM_FAILED: [
               { guard: 'isNoContent', target: '#sse.stopped', actions: ['recordFailure', 'emitStopped'] },
@@ -221,8 +249,13 @@ export const sseMachine = setup({
           },
           states: {
             connecting: {
+              // Not cleared on exit: RESUME re-enters this state and needs the deadline.
+              entry: 'armConnect',
               after: { connectTimeout: { target: '#sse.session.waiting', actions: 'recordTimeout' } },
-              on: { OPENED: { target: 'open', actions: ['opened', 'emitOpen'] } },
+              on: {
+                OPENED: { target: 'open', actions: ['opened', 'emitOpen'] },
+                RESUME: { target: 'connecting', reenter: true },
+              },
             },
             open: {
               on: { STREAM_ENDED: { target: '#sse.session.waiting', actions: ['recordEnd', 'emitEnded'] } },
@@ -243,7 +276,11 @@ export const sseMachine = setup({
             onDone: { guard: 'loopExhausted', target: '#sse.error', actions: 'emitExhausted' },
           },
           entry: 'tellLoopDropped',
-          on: { RETRY_NOW: { actions: 'tellLoopRetry' } },
+          on: {
+            RETRY_NOW: { actions: 'tellLoopRetry' },
+            // The loop's wait was dropped with the snapshot: it waits its delay again.
+            RESUME: { actions: 'tellLoopResume' },
+          },
         },
       },
     },

@@ -1,6 +1,7 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
 import { loopGlue, reconnectLoop, type LoopTracking } from './reconnectLoop.js';
 import type { Jitter } from './backoffDelay.js';
+import { armDeadline, noDeadline, type Deadline } from './deadline.js';
 
 /** Input of the WebSocket machine: plain data, no secrets (the URL is shown redacted). Durations in ms. */
 export interface WebSocketInput {
@@ -38,8 +39,12 @@ export type Activity = 'idle' | 'listening' | 'thinking' | 'speaking';
  */
 export type WebSocketStatus = Activity | 'connecting' | 'waiting' | 'error' | 'closed';
 
-/** The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`. */
-export interface WebSocketContext extends LoopTracking {
+/**
+ * The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`; the
+ * pending timer of the link (connect timeout, next ping, pong deadline) is a
+ * `Deadline`, so a restored snapshot can be re-armed with `RESUME`.
+ */
+export interface WebSocketContext extends LoopTracking, Deadline {
   url: string;
   connectTimeout: number;
   pingInterval: number;
@@ -55,15 +60,29 @@ export interface WebSocketContext extends LoopTracking {
   heartbeat: boolean;
 }
 
+/**
+ * Events. An optional `at` (epoch ms, the runtime's clock) on an event that starts
+ * a timer (`CONNECT`, `ONLINE`, `OFFLINE`, `PONG`; `OPENED` always has one) lets
+ * the machine keep that timer's absolute deadline, so `RESUME` re-arms a restored
+ * snapshot for only what is left; without it `RESUME` waits the whole delay again.
+ */
 export type WebSocketEvent =
-  | { type: 'CONNECT' }
+  | { type: 'CONNECT'; at?: number }
   | { type: 'DISCONNECT' }
   /** Reconnect now (the health URL answered, the browser came online). */
   | { type: 'RETRY_NOW' }
   /** Browsers: the network came back / went away; the page became visible again. */
-  | { type: 'ONLINE' }
-  | { type: 'OFFLINE' }
+  | { type: 'ONLINE'; at?: number }
+  | { type: 'OFFLINE'; at?: number }
   | { type: 'VISIBLE' }
+  /**
+   * Sent after restoring a snapshot (XState drops pending `after` timers on
+   * restore, statelyai/xstate#5331): re-arms the link's pending timer (connect
+   * timeout, next ping, pong deadline) for what is left until its `dueAt`, and the
+   * reconnect loop's wait while `waiting`. Ignored where no timer runs, so it is
+   * harmless on a live actor whose deadlines are known.
+   */
+  | { type: 'RESUME'; at: number }
   // From the socket actor:
   /** `heartbeat: false`: this socket cannot be pinged (a browser without an app-level ping), so no heartbeat runs. */
   | { type: 'OPENED'; at: number; heartbeat?: boolean }
@@ -75,7 +94,7 @@ export type WebSocketEvent =
   | { type: 'SOCKET_CLOSED'; code: number; reason: string; wasOpen: boolean; terminal?: boolean; at?: number }
   /** The opening failed before a socket existed: refused, URL provider rejected, handshake answered `status`. */
   | { type: 'SOCKET_FAILED'; reason: string; status?: number }
-  | { type: 'PONG' }
+  | { type: 'PONG'; at?: number }
   // From the health poll while waiting:
   | { type: 'HEALTHY' }
   // Activity, told by the runtime only when it changes:
@@ -121,6 +140,14 @@ export type WebSocketEmitted =
  * Data messages never pass through this machine: the runtime writes and reads the
  * socket directly and sends only lifecycle and activity changes.
  *
+ * Restoring a persisted snapshot: XState drops pending `after` timers on restore
+ * (statelyai/xstate#5331), so whoever restores one must send `RESUME { at: now }`
+ * right after starting the actor, as for the circuit breaker. The connect timeout,
+ * the next ping and the pong deadline are kept as an absolute time (`dueAt`, from
+ * the `at` of the event that started them) and resume for what is left; the
+ * reconnect loop's wait starts over. `WebSocketConnection` never restores a
+ * snapshot itself. Restoring also re-invokes the `socket` actor (a new opening).
+ *
  * @example
  * ```ts
  * import { createActor, fromCallback } from 'xstate';
@@ -152,10 +179,11 @@ export const webSocketMachine = setup({
     }),
     healthPoll: fromCallback(() => {}),
   },
+  // Each reads what is left of its timed state's deadline (`armConnect`, `armPing`, `armPong`).
   delays: {
-    connectTimeout: ({ context }) => context.connectTimeout,
-    pingInterval: ({ context }) => context.pingInterval,
-    pongTimeout: ({ context }) => context.pongTimeout,
+    connectTimeout: ({ context }) => context.dueIn,
+    pingInterval: ({ context }) => context.dueIn,
+    pongTimeout: ({ context }) => context.dueIn,
   },
   guards: {
     isNormalClose: ({ event }) => event.type === 'SOCKET_CLOSED' && event.code === 1000,
@@ -220,6 +248,12 @@ export const webSocketMachine = setup({
     // receiver of its own (one less listener set per open connection).
     ping: emit({ type: 'ping' as const }),
     terminate: emit({ type: 'terminate' as const }),
+    // Entry of each timed state: its absolute deadline, or what is left of it at a RESUME.
+    armConnect: assign(({ context, event }) => armDeadline(context.connectTimeout, context, event)),
+    armPing: assign(({ context, event }) => armDeadline(context.pingInterval, context, event)),
+    armPong: assign(({ context, event }) => armDeadline(context.pongTimeout, context, event)),
+    clearDeadline: assign(noDeadline),
+    tellLoopResume: sendTo('reconnect', { type: 'RESUME' as const }),
   },
 }).createMachine({
   id: 'websocket',
@@ -246,6 +280,7 @@ export const webSocketMachine = setup({
     connectedAt: null,
     reconnecting: false,
     heartbeat: true,
+    ...noDeadline,
   }),
   initial: 'idle',
   on: {
@@ -264,6 +299,7 @@ export const webSocketMachine = setup({
         link: {
           invoke: { id: 'socket', src: 'socket' },
           initial: 'connecting',
+          exit: 'clearDeadline',
           on: {
             SOCKET_CLOSED: [
               { guard: 'isNormalClose', target: '#websocket.closed', actions: ['recordClose', 'emitClose'] },
@@ -280,6 +316,7 @@ export const webSocketMachine = setup({
           },
           states: {
             connecting: {
+              entry: 'armConnect',
               after: {
                 connectTimeout: [
                   { guard: 'isOffline', target: '#websocket.session.offline', actions: ['recordTimeout', 'refundAttempt'] },
@@ -289,6 +326,7 @@ export const webSocketMachine = setup({
               on: {
                 OPENED: { target: 'connected', actions: ['opened', 'emitOpen'] },
                 OFFLINE: { target: '#websocket.session.offline', actions: ['goOffline', 'refundAttempt'] },
+                RESUME: { target: 'connecting', reenter: true },
               },
             },
             connected: {
@@ -308,13 +346,18 @@ export const webSocketMachine = setup({
                   initial: 'resting',
                   states: {
                     resting: {
+                      entry: 'armPing',
                       after: { pingInterval: { guard: 'heartbeatOn', target: 'awaitingPong', actions: 'ping' } },
-                      // The network went away: find out now whether this socket survived
-                      // (a socket that cannot be pinged is left to the browser; the root records offline).
-                      on: { OFFLINE: { guard: 'canPing', target: 'awaitingPong', actions: ['goOffline', 'ping'] } },
+                      on: {
+                        // The network went away: find out now whether this socket survived
+                        // (a socket that cannot be pinged is left to the browser; the root records offline).
+                        OFFLINE: { guard: 'canPing', target: 'awaitingPong', actions: ['goOffline', 'ping'] },
+                        RESUME: { target: 'resting', reenter: true },
+                      },
                     },
                     awaitingPong: {
-                      on: { PONG: 'resting' },
+                      entry: 'armPong',
+                      on: { PONG: 'resting', RESUME: { target: 'awaitingPong', reenter: true } },
                       // A peer that never answers is dead even if it never sent a close.
                       after: { pongTimeout: { target: 'resting', actions: 'terminate' } },
                     },
@@ -344,6 +387,8 @@ export const webSocketMachine = setup({
             HEALTHY: { actions: 'tellLoopRetry' },
             RETRY_NOW: { actions: 'tellLoopRetry' },
             VISIBLE: { actions: 'tellLoopRetry' },
+            // The loop's wait was dropped with the snapshot: it waits its delay again.
+            RESUME: { actions: 'tellLoopResume' },
             ONLINE: { actions: ['goOnline', 'tellLoopRetry'] },
             OFFLINE: { target: 'offline', actions: 'goOffline' },
           },

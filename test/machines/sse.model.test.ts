@@ -28,6 +28,8 @@ const model = getCoveringPaths(machine, {
     { type: 'STREAM_FAILED', reason: 'Server sent HTTP 204, not reconnecting', status: 204 },
     { type: 'STREAM_FAILED', reason: 'Non-200 status code (401)', status: 401 },
     { type: 'STREAM_FAILED', reason: 'Non-200 status code (410)', status: 410, terminal: true },
+    // A restored snapshot's re-arm (what is left of the pending timer, or the loop's wait).
+    { type: 'RESUME', at: 400 },
     ...loopEvents,
   ],
 });

@@ -41,6 +41,8 @@ const model = getCoveringPaths(machine, {
     { type: 'USER_MESSAGE' },
     { type: 'SPEAKING' },
     { type: 'IDLE' },
+    // A restored snapshot's re-arm (what is left of the pending timer, or the loop's wait).
+    { type: 'RESUME', at: 400 },
     ...loopEvents,
   ],
 });
