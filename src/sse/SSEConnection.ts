@@ -493,7 +493,7 @@ export class SSEConnection extends LiveConnection {
     const promise = this.waitForOpen();
     if (!this.actor.getSnapshot().matches('session')) {
       this.lastFailure = undefined;
-      this.actor.send({ type: 'CONNECT' });
+      this.actor.send({ type: 'CONNECT', at: this.clock.now() });
     }
     return promise;
   }

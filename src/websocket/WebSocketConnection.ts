@@ -254,7 +254,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
 
     onPong(): void {
       this.conn.pong();
-      if (!this.stopped) this.sendBack({ type: 'PONG' });
+      if (!this.stopped) this.sendBack({ type: 'PONG', at: this.conn.clock.now() });
     }
 
     onClose(code: number, reason: string): void {
@@ -460,7 +460,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     const snapshot = this.actor.getSnapshot();
     if (!snapshot.matches('session')) {
       this.lastFailure = undefined;
-      this.actor.send({ type: 'CONNECT' });
+      this.actor.send({ type: 'CONNECT', at: this.clock.now() });
     }
     return promise;
   }
@@ -540,7 +540,7 @@ export class WebSocketConnection extends LiveConnection implements CallbackSink 
     if (acks !== null && !isBinary && acks.acknowledge(value)) return;
     if (o.isPong !== undefined && callUserFn(this, 'isPong', o.isPong, value, false)) {
       this.pong();
-      this.actor.send({ type: 'PONG' });
+      this.actor.send({ type: 'PONG', at: this.clock.now() });
       return;
     }
     if (o.activityFromMessage !== undefined) {
