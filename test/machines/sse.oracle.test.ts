@@ -53,6 +53,7 @@ function startRecorded(input: SseInput = { reconnectDelay: 100, maxReconnectDela
   return { actor, clock, emitted, rec, snap: () => actor.getSnapshot(), set: (...a: Parameters<typeof rec.set> extends [unknown, ...infer R] ? R : never) => rec.set(actor, ...a) };
 }
 
+type Conn = ReturnType<typeof start>;
 const drop = (at?: number) => ({ type: 'STREAM_ENDED' as const, reason: 'dropped' as const, ...(at === undefined ? {} : { at }) });
 
 describe('sseMachine: context from the input', () => {
@@ -438,9 +439,9 @@ describe('sseMachine: attempts and limits', () => {
 
 describe('sseMachine: DISCONNECT and CONNECT', () => {
   it.each([
-    ['connecting', (c: ReturnType<typeof start>) => void c],
-    ['open', (c: ReturnType<typeof start>) => c.actor.send({ type: 'OPENED', at: 0 })],
-    ['waiting', (c: ReturnType<typeof start>) => c.actor.send({ type: 'STREAM_FAILED', reason: 'x' })],
+    ['connecting', (): void => {}],
+    ['open', (c: Conn): void => c.actor.send({ type: 'OPENED', at: 0 })],
+    ['waiting', (c: Conn): void => c.actor.send({ type: 'STREAM_FAILED', reason: 'x' })],
   ] as const)('DISCONNECT while %s: closed, nothing runs, nothing is emitted', (_name, reach) => {
     const c = start();
     reach(c);
