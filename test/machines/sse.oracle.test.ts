@@ -575,3 +575,18 @@ describe('sseStatusOf', () => {
     expect(seen).toEqual(['idle', 'waiting', 'idle', 'waiting', 'waiting', 'idle', 'idle', 'error']);
   });
 });
+
+describe('sseMachine: a restored open stream without its open time', () => {
+  it('an end cannot be judged against minUptime: the count is kept', () => {
+    const c = start({ reconnectDelay: 100, minUptime: 1_000, jitter: 'none' });
+    c.actor.send({ type: 'OPENED', at: 0 });
+    const saved = JSON.parse(JSON.stringify(c.actor.getPersistedSnapshot()));
+    saved.context.connectedAt = null; // e.g. persisted by a version that did not keep it
+    const restored = createActor(sseMachine.provide({ actors: { stream: fromCallback(() => () => {}) as never } }), { snapshot: saved, input: undefined, clock: new SimulatedClock() });
+    restored.start();
+    restored.send(drop(50_000));
+    expect(restored.getSnapshot().value).toEqual({ session: 'waiting' });
+    expect(restored.getSnapshot().context.attempts).toBe(1);
+    restored.stop();
+  });
+});

@@ -667,3 +667,18 @@ describe('statusOf', () => {
     expect(seen).toEqual(['closed', 'connecting', 'idle', 'listening', 'waiting', 'waiting', 'waiting', 'waiting', 'idle', 'closed', 'connecting', 'error']);
   });
 });
+
+describe('webSocketMachine: a restored open link without its open time', () => {
+  it('a close cannot be judged against minUptime: the count is kept', () => {
+    const c = start({ ...quiet, minUptime: 1_000 });
+    c.send({ type: 'OPENED', at: 0 });
+    const saved = JSON.parse(JSON.stringify(c.actor.getPersistedSnapshot()));
+    saved.context.connectedAt = null; // e.g. persisted by a version that did not keep it
+    const restored = createActor(webSocketMachine.provide({ actors: { socket: fromCallback(() => () => {}) as never, healthPoll: fromCallback(() => {}) as never } }), { snapshot: saved, input: undefined, clock: new SimulatedClock() });
+    restored.start();
+    restored.send(closeEvent(1006, { at: 50_000 }));
+    expect(restored.getSnapshot().value).toEqual({ session: 'waiting' });
+    expect(restored.getSnapshot().context.attempts).toBe(1);
+    restored.stop();
+  });
+});
