@@ -682,3 +682,37 @@ describe('webSocketMachine: a restored open link without its open time', () => {
     restored.stop();
   });
 });
+
+describe('webSocketMachine: a restored link persisted before `heartbeat` existed', () => {
+  const restore = (saved: unknown) => {
+    const clock = new SimulatedClock();
+    const actor = createActor(webSocketMachine.provide({ actors: { socket: fromCallback(() => () => {}) as never, healthPoll: fromCallback(() => {}) as never } }), { snapshot: saved as never, input: undefined, clock });
+    const asked: string[] = [];
+    actor.on('ping', () => asked.push('ping'));
+    actor.start();
+    return { actor, clock, asked };
+  };
+  const savedWithoutHeartbeat = (advance: number) => {
+    const c = start({ ...quiet, pingInterval: 100, pongTimeout: 1_000 });
+    c.send({ type: 'OPENED', at: 0 });
+    c.clock.increment(advance);
+    const saved = JSON.parse(JSON.stringify(c.actor.getPersistedSnapshot()));
+    delete saved.context.heartbeat;
+    return saved;
+  };
+
+  it('keeps its heartbeat: the next rest ends in a ping', () => {
+    const r = restore(savedWithoutHeartbeat(100)); // awaiting a pong
+    r.actor.send({ type: 'PONG' });
+    r.clock.increment(100);
+    expect(r.asked).toEqual(['ping']);
+    r.actor.stop();
+  });
+
+  it('can be pinged: OFFLINE pings at once', () => {
+    const r = restore(savedWithoutHeartbeat(0)); // resting
+    r.actor.send({ type: 'OFFLINE' });
+    expect(r.asked).toEqual(['ping']);
+    r.actor.stop();
+  });
+});
