@@ -176,6 +176,19 @@ describe('webSocketMachine: opening', () => {
     expect(c.socket.started).toBe(2);
   });
 
+  it('OFFLINE during a reconnect attempt refunds just that attempt', () => {
+    const c = start();
+    c.send({ type: 'SOCKET_FAILED', reason: 'refused' });
+    c.clock.increment(100); // attempt 2
+    c.send({ type: 'SOCKET_FAILED', reason: 'refused' });
+    c.clock.increment(200); // attempt 3
+    expect(c.ctx().attempts).toBe(3);
+    c.send({ type: 'OFFLINE' });
+    expect(c.ctx().attempts).toBe(2);
+    c.send({ type: 'ONLINE' });
+    expect(c.ctx().attempts).toBe(3);
+  });
+
   it('the refund never goes below zero', () => {
     const c = start();
     c.send({ type: 'OFFLINE' }); // 0
@@ -284,6 +297,7 @@ describe('webSocketMachine: failures and closes', () => {
       { type: 'close', code: 4001, reason: 'kicked', wasOpen: true },
       { type: 'error', message: 'closed 4001 kicked', code: 4001 },
     ]);
+    expect(Object.keys(c.emitted.at(-1)!)).toEqual(['type', 'message', 'code']);
   });
 
   it('a close with terminal false, or none, reconnects: `close` then `reconnecting`', () => {
