@@ -590,3 +590,25 @@ describe('sseMachine: a restored open stream without its open time', () => {
     restored.stop();
   });
 });
+
+describe("sseMachine: a server that says `retry: 0` and drops at once", () => {
+  // KNOWN DEFECT (reported, not this file's to fix: machines/ belong to another helper).
+  // The server's retry: replaces the base delay and the waits grow from it, so
+  // `retry: 0` makes every wait 0 · factor^n = 0: a server that accepts and drops at
+  // once gets a tight reconnect loop, which minUptime exists to prevent (backoff.ts:
+  // "a server that accepts and drops at once cannot cause a tight loop"). The test
+  // starts failing (and should become a plain `it`) once the waits grow from a floor.
+  it.fails('the waits still grow', () => {
+    const c = start({ reconnectDelay: 100, jitter: 'none' });
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      c.actor.send({ type: 'OPENED', at: c.clock.now() });
+      c.actor.send({ type: 'RETRY_SET', ms: 0 });
+      c.actor.send(drop(c.clock.now()));
+      waits.push(c.ctx().nextDelay);
+      c.clock.increment(c.ctx().nextDelay);
+    }
+    expect(c.ctx().attempts).toBe(5);
+    expect(waits.some((w) => w > 0)).toBe(true);
+  });
+});
