@@ -608,7 +608,7 @@ describe("sseMachine: a server that says `retry: 0` and drops at once", () => {
       waits.push(c.ctx().nextDelay);
       c.clock.increment(c.ctx().nextDelay);
     }
-    expect(c.ctx().attempts).toBe(5);
+    expect(c.ctx().attempts).toBe(6); // CONNECT's, then one per drop
     expect(waits.some((w) => w > 0)).toBe(true);
   });
 });
