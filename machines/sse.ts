@@ -3,6 +3,9 @@ import type { Jitter } from './backoffDelay.js';
 import { loopGlue, reconnectLoop, type LoopTracking } from './reconnectLoop.js';
 import { armDeadline, noDeadline, type Deadline } from './deadline.js';
 
+
+/** The smallest base a server's `retry:` gives the backoff (ms): the waits double from it. */
+const MIN_RETRY_BASE = 1;
 /** Input of the SSE machine: plain data, no secrets (the URL is shown redacted). Durations in ms. */
 export interface SseInput {
   /** The URL as the inspector may show it (redacted by the runtime). */
@@ -266,8 +269,10 @@ export const sseMachine = setup({
           invoke: {
             id: 'reconnect',
             src: 'reconnect',
-            // The server's retry: is its reconnection time: the waits grow from it.
-            input: ({ context }) => loopGlue.input(context, context.serverRetry ?? context.reconnect.base),
+            // The server's retry: is its reconnection time: the waits grow from it. From 1 ms at
+            // least: `retry: 0` from a server that drops at once must not become a tight loop
+            // (0 · factor^n stays 0), while its first reconnect is still at once.
+            input: ({ context }) => loopGlue.input(context, context.serverRetry === null ? context.reconnect.base : Math.max(MIN_RETRY_BASE, context.serverRetry)),
             onSnapshot: [
               { guard: 'loopAttempting', target: 'stream', actions: 'trackLoop' },
               { guard: 'loopWaiting', actions: ['trackLoop', 'emitReconnecting'] },

@@ -66,6 +66,8 @@ describe('webSocketMachine: context from the input', () => {
     const c = start('no input', { connect: false });
     expect(c.snap().value).toBe('idle');
     expect(c.ctx()).toEqual({
+      dueAt: null, // no timed state entered yet (machines/deadline.ts)
+      dueIn: 0,
       url: '',
       connectTimeout: 10_000,
       pingInterval: 30_000,
