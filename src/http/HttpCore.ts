@@ -256,7 +256,14 @@ export class HttpCore {
             this.recoverySent = true;
             this.actor.send({ type: 'RECOVERED', at: this.clock.now() });
           }
-          const data = parseBody(res.status, res.headers, res.body, req.method, req.url, redactUrl);
+          let data: unknown;
+          try {
+            data = parseBody(res.status, res.headers, res.body, req.method, req.url, redactUrl);
+          } catch (unparsed) {
+            if (!(unparsed instanceof ApiError)) throw unparsed;
+            // The error keeps the body, and the parser quotes it in the message: both without the client's secrets.
+            data = parseBody(res.status, res.headers, this.options.dial.scrub(res.body, req.headers), req.method, req.url, redactUrl);
+          }
           this.counters.succeeded++;
           return { status: res.status, headers: res.headers, data };
         }

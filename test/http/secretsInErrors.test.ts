@@ -57,6 +57,21 @@ describe.each(['undici', 'fetch'] as const)('secrets echoed in error bodies are 
     }
   });
 
+  it('ApiClient: a 2xx that claims JSON but does not parse keeps its body (and the parser\'s excerpt) without the secret', async () => {
+    const server = await startServer(
+      routes({ '/broken': (req, res) => { res.writeHead(200, { 'content-type': 'application/json' }); res.end(`{"echo": "${req.headers.authorization}", oops`); } }),
+    );
+    servers.push(server);
+    const client = new ApiClient({ baseURL: server.url, headers: { Authorization: `Bearer ${TOKEN}` }, transport, retries: 0 });
+    closers.push(client);
+    const error = await rejection(client.get('/broken'));
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.status).toBe(200);
+    expect(String(error.body)).toContain('"echo"');
+    expect(shows(error)).not.toContain(TOKEN);
+    expect(error.message).not.toContain(TOKEN);
+  });
+
   it('HTTPConnection: a Basic password from the URL echoed in a 401 body', async () => {
     const server = await startServer((req, res) => json(res, 401, { echo: req.headers.authorization, decoded: Buffer.from(String(req.headers.authorization).slice(6), 'base64').toString() }));
     servers.push(server);
