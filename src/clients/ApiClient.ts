@@ -323,11 +323,12 @@ export class ApiClient {
 
   /** What `console.log(client)` shows: a one-line summary, credentials redacted. */
   [inspectCustom](): string {
-    return inspectSummary('ApiClient', {
-      baseURL: this.log.redactor.url(this.baseURL),
-      circuitBreaker: this.circuitBreaker.state,
-      health: this.core.currentHealth,
-    });
+    return inspectSummary('ApiClient', { ...this.toJSON(), type: undefined });
+  }
+
+  /** What `JSON.stringify(client)` gives: the same summary as `console.log`, credentials redacted. */
+  toJSON(): { type: 'ApiClient'; baseURL: string; circuitBreaker: string; health: string } {
+    return { type: 'ApiClient', baseURL: this.log.redactor.url(this.baseURL), circuitBreaker: this.circuitBreaker.state, health: this.core.currentHealth };
   }
 }
 

@@ -339,12 +339,11 @@ export class HTTPConnection {
 
   /** What `console.log(connection)` shows: a one-line summary, credentials redacted. */
   [inspectCustom](): string {
-    return inspectSummary('HTTPConnection', {
-      name: this.name,
-      url: this.log.redactor.url(this.baseUrl),
-      connected: this.connected,
-      circuitBreaker: this.circuitBreaker.state,
-      health: this.events.currentHealth,
-    });
+    return inspectSummary('HTTPConnection', { ...this.toJSON(), type: undefined });
+  }
+
+  /** What `JSON.stringify(connection)` gives: the same summary as `console.log`, credentials redacted. */
+  toJSON(): { type: 'HTTPConnection'; name: string; url: string; connected: boolean; circuitBreaker: string; health: string | undefined } {
+    return { type: 'HTTPConnection', name: this.name, url: this.log.redactor.url(this.baseUrl), connected: this.connected, circuitBreaker: this.circuitBreaker.state, health: this.events.currentHealth };
   }
 }

@@ -88,7 +88,7 @@ describe('console.log(client) prints a short redacted summary', () => {
   it('ApiClient', () => {
     const client = new ApiClient({ baseURL: `http://ann:${PASSWORD}@127.0.0.1:1/api?token=${QUERY_TOKEN}`, headers: { Authorization: `Bearer ${TOKEN}` } });
     closers.push(client);
-    for (const shown of [inspect(client), inspect(client, { depth: 6 }), inspect({ client })]) {
+    for (const shown of [inspect(client), inspect(client, { depth: 6 }), inspect({ client }), JSON.stringify(client)]) {
       for (const secret of [PASSWORD, TOKEN, QUERY_TOKEN]) expect(shown).not.toContain(secret);
       expect(shown.length).toBeLessThan(300);
       expect(shown).toContain('ApiClient');
@@ -100,7 +100,7 @@ describe('console.log(client) prints a short redacted summary', () => {
     const conn = new HTTPConnection({ url: `http://ann:${PASSWORD}@127.0.0.1:1/api?token=${QUERY_TOKEN}&v=2`, customHeaders: { 'X-API-Key': API_KEY } });
     closers.push(conn);
     expect(conn.url).toBe('http://127.0.0.1:1/api?token=[REDACTED]&v=2');
-    for (const shown of [inspect(conn), inspect(conn, { depth: 6 })]) {
+    for (const shown of [inspect(conn), inspect(conn, { depth: 6 }), JSON.stringify(conn)]) {
       for (const secret of [PASSWORD, API_KEY, QUERY_TOKEN]) expect(shown).not.toContain(secret);
       expect(shown.length).toBeLessThan(300);
       expect(shown).toContain('HTTPConnection');
