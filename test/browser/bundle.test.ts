@@ -26,6 +26,21 @@ describe('browser bundles (dist/)', () => {
     expect(inputs.some((p) => p.includes('dist/browser/src/'))).toBe(true);
   });
 
+  it("the Node build itself (dist/index.js by path, where no export condition applies) bundles for a browser: the package's browser field leaves undici, ws and Node's modules out", async () => {
+    const { build } = await import('esbuild');
+    const result = await build({
+      stdin: { contents: "import * as s from './dist/index.js'; globalThis.s = s;", resolveDir: process.cwd(), loader: 'js' },
+      bundle: true,
+      platform: 'browser',
+      format: 'esm',
+      write: false,
+      metafile: true,
+      logLevel: 'silent',
+    });
+    expect(result.errors).toEqual([]);
+    expect(Object.keys(result.metafile.inputs).filter((p) => /(^|\/)node_modules\/(undici|ws)\//.test(p))).toEqual([]);
+  });
+
   it('vite build over an app importing everything succeeds without externalizing Node modules', async () => {
     const warnings: string[] = [];
     const warn = (message: string) => void warnings.push(message);
