@@ -10,7 +10,7 @@ function sources(dir: string): string[] {
 }
 
 /** Modules only a `.ts` file with a browser sibling reaches: left out of the browser build. */
-const nodeOnly = ['src/transports/http/UndiciTransport.ts'];
+const nodeOnly = ['src/http/transports/UndiciTransport.ts'];
 
 /**
  * The browser build: every module of `src/` and `machines/` transpiled on its own

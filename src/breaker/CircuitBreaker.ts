@@ -4,9 +4,9 @@ import {
   type CircuitBreakerEmitted,
   type CircuitState,
 } from '../../machines/circuitBreaker.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import { num, optional, PLAUSIBLE_TIMEOUT_MS, validateOptions } from '../config/validate.js';
-import { createRootActor, watch } from '../createRootActor.js';
+import { createRootActor, watch } from '../runtime/createRootActor.js';
 import { CircuitBreakerError } from '../errors.js';
 import { RollingWindow } from './RollingWindow.js';
 import { definedOnly } from '../../machines/definedOnly.js';

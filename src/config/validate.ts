@@ -6,7 +6,6 @@
  * @module
  */
 import { ConfigError } from '../errors.js';
-import { redactUrl } from '../security/redact.js';
 import type { Logger } from './ConnectionConfig.js';
 
 /**
@@ -323,6 +322,14 @@ export function fn<F extends (...args: never[]) => unknown = (...args: never[]) 
 }
 
 /**
+ * A refused URL as an error shows it: it may carry credentials (`user:pass@`,
+ * `?token=`), and the reason is its scheme or form, so user-info, query and
+ * fragment are left out. (Kept here rather than using security's `redactUrl`:
+ * config stands below security, which builds on these rules.)
+ */
+const shownUrl = (value: string): string => value.replace(/[?#].*$/s, '').replace(/\/\/[^/@]*@/, '//[REDACTED]@');
+
+/**
  * An absolute URL (WHATWG `URL`), optionally restricted to some protocols
  * (`'https'` or `'https:'`). Returns the string as given.
  *
@@ -336,11 +343,10 @@ export function url(opts: WithDefault<string> & { protocols?: readonly string[] 
       if (typeof value !== 'string') throw new TypeError('not a string');
       parsed = new URL(value);
     } catch (cause) {
-      // A URL may carry credentials (user:pass@, ?token=): show it redacted.
-      throw new ConfigError(option, typeof value === 'string' ? redactUrl(value) : value, 'expected an absolute URL', { cause });
+      throw new ConfigError(option, typeof value === 'string' ? shownUrl(value) : value, 'expected an absolute URL', { cause });
     }
     if (allowed !== undefined && !allowed.includes(parsed.protocol.replace(/:$/, ''))) {
-      throw new ConfigError(option, redactUrl(value as string), `expected a URL with protocol ${allowed.map((p) => `${p}:`).join(' or ')}`);
+      throw new ConfigError(option, shownUrl(value as string), `expected a URL with protocol ${allowed.map((p) => `${p}:`).join(' or ')}`);
     }
     return value;
   });

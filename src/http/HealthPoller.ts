@@ -1,4 +1,4 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
 
 /**
  * Runs a health check every `interval` ms while started: the next check is

@@ -6,21 +6,21 @@ import { backoffDelay, defaultBackoffPolicy, type BackoffPolicy } from '../../ma
 import { nextRandom } from '../../machines/random.js';
 import { CircuitBreaker, REJECTED } from '../breaker/CircuitBreaker.js';
 import { RateLimiter } from '../rateLimiter/RateLimiter.js';
-import { systemClock, type Clock } from '../clock.js';
-import { createRootActor } from '../createRootActor.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
+import { createRootActor } from '../runtime/createRootActor.js';
 import { dialAttempt } from './dialAttempt.js';
 import type { DialRules } from './followRedirects.js';
 import { ApiError, NetworkError, RateLimitError, StatewireError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../security/redact.js';
-import { createHttpTransport, type TransportChoice } from '../transports/http/createHttpTransport.js';
-import type { HttpTransport, TransportOptions } from '../transports/http/HttpTransport.js';
+import { createHttpTransport, type TransportChoice } from './transports/createHttpTransport.js';
+import type { HttpTransport, TransportOptions } from './transports/HttpTransport.js';
 import { isReplayable, parseBody, parseErrorBody, type WireBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
-import { PendingWaits } from '../PendingWaits.js';
-import { hasHeader } from './hasHeader.js';
+import { PendingWaits } from '../runtime/PendingWaits.js';
+import { hasHeader } from '../security/hasHeader.js';
 import { CallDeadline } from './deadline.js';
 import { pauseFits, releaseDelay } from './serverPause.js';
-import { endpointKey } from './endpointKey.js';
+import { endpointKey } from '../rateLimiter/endpointKey.js';
 
 /** What a successful call resolves to before response interceptors. */
 export interface HttpResponse<T = unknown> {

@@ -1,5 +1,5 @@
 import { ApiError, ValidationError } from '../errors.js';
-import { hasHeader } from './hasHeader.js';
+import { hasHeader } from '../security/hasHeader.js';
 
 /**
  * A body as a transport sends it: text, bytes, or one of the web body types

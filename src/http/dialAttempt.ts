@@ -5,7 +5,7 @@
  *
  * @module
  */
-import type { HttpTransport, TransportRequest, TransportResponse } from '../transports/http/HttpTransport.js';
+import type { HttpTransport, TransportRequest, TransportResponse } from './transports/HttpTransport.js';
 import { followRedirects, isRedirect, type DialRules } from './followRedirects.js';
 
 /**

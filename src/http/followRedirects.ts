@@ -6,7 +6,7 @@
  */
 import { ApiError } from '../errors.js';
 import { redactUrl } from '../security/redact.js';
-import type { HttpTransport, TransportRequest, TransportResponse } from '../transports/http/HttpTransport.js';
+import type { HttpTransport, TransportRequest, TransportResponse } from './transports/HttpTransport.js';
 import { parseErrorBody } from './bodies.js';
 
 /**

@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import { bool, num, optional, validateOptions, type Rule } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
 import { LatencyRecorder } from './LatencyRecorder.js';

@@ -5,13 +5,13 @@ import {
   type RateLimiterContext,
   type RateLimiterEmitted,
 } from '../../machines/rateLimiter.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import { num, optional, record, shape, validateOptions } from '../config/validate.js';
-import { createRootActor, watch } from '../createRootActor.js';
+import { createRootActor, watch } from '../runtime/createRootActor.js';
 import { ConfigError, RateLimitError } from '../errors.js';
 import { TokenBucket } from './TokenBucket.js';
-import { PendingWaits } from '../PendingWaits.js';
-import { MAX_ENDPOINT_KEYS, OTHER_ENDPOINT } from '../http/endpointKey.js';
+import { PendingWaits } from '../runtime/PendingWaits.js';
+import { MAX_ENDPOINT_KEYS, OTHER_ENDPOINT } from './endpointKey.js';
 
 /** Options of {@link RateLimiter} (seed 004's `rateLimiterOptions`). */
 export interface RateLimiterOptions {

@@ -1,6 +1,6 @@
 import type { BackoffInput } from '../../machines/backoff.js';
 import { baseDelay, defaultBackoffPolicy, type BackoffPolicy } from '../../machines/backoffDelay.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
 import { num, optional, validateOptions, type Rule } from '../config/validate.js';
 import { runBackoff, type AttemptContext, type RetryInfo } from './runBackoff.js';
 

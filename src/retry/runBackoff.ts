@@ -1,7 +1,7 @@
 import { fromPromise } from 'xstate';
 import { backoffMachine, type BackoffContext, type BackoffInput } from '../../machines/backoff.js';
-import { systemClock, type Clock } from '../clock.js';
-import { createRootActor, watch } from '../createRootActor.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
+import { createRootActor, watch } from '../runtime/createRootActor.js';
 
 /** What an attempt receives: its number (1-based) and a signal that aborts when the loop stops. */
 export interface AttemptContext {

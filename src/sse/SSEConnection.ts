@@ -1,24 +1,24 @@
 import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
 import { sseMachine, sseStatusOf, type SseEmitted, type SseEndReason, type SseEvent, type SseStatus } from '../../machines/sse.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
-import { createRootActor } from '../createRootActor.js';
+import { createRootActor } from '../runtime/createRootActor.js';
 import { ConfigError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
-import { createLog, type Log } from '../http/createLog.js';
-import { hasHeader } from '../http/hasHeader.js';
-import { splitCredentials } from '../http/splitCredentials.js';
-import { parseValue } from '../messages/parseText.js';
+import { createLog, type Log } from '../runtime/createLog.js';
+import { hasHeader } from '../security/hasHeader.js';
+import { splitCredentials } from '../security/splitCredentials.js';
+import { parseValue } from '../runtime/parseText.js';
 import { redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { checkHeaders } from '../security/headerSyntax.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
-import { attemptFailureError, connectTimeoutError, type AttemptProgress, type ConnectPhase } from '../clients/connectFailure.js';
-import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
-import { actorOwners } from '../actorOwners.js';
-import { Inbox } from '../websocket/Inbox.js';
-import { openEventStream, type EventStream, type StreamHandlers } from './openEventStream.js';
-import { streamRedirectRules } from './streamRedirects.js';
+import { attemptFailureError, connectTimeoutError, type AttemptProgress, type ConnectPhase } from '../runtime/connectFailure.js';
+import { PersistentConnection, healthOfStatus } from '../runtime/PersistentConnection.js';
+import { actorOwners } from '../runtime/actorOwners.js';
+import { Inbox } from '../runtime/Inbox.js';
+import { openEventStream, type EventStream, type StreamHandlers } from './transports/openEventStream.js';
+import { streamRedirectRules } from './transports/streamRedirects.js';
 import { sseAccept, sseSpec, type SSEConnectionOptions } from './sseOptions.js';
 
 /** One server-sent event as `receive()` and `on()` deliver it. */
@@ -69,7 +69,7 @@ type Handler = (message: SSEMessage) => void;
  * sse.dispose();
  * ```
  */
-export class SSEConnection extends LiveConnection {
+export class SSEConnection extends PersistentConnection {
   readonly connectionType = ConnectionType.SSE;
   readonly name: string;
   /** The URL as configured, redacted. */
@@ -359,7 +359,7 @@ export class SSEConnection extends LiveConnection {
     };
   }
 
-  /** The class name a contained callback's error starts with (see `LiveConnection.callbackFailed`). */
+  /** The class name a contained callback's error starts with (see `PersistentConnection.callbackFailed`). */
   protected override get ownerName(): string {
     return 'SSEConnection';
   }

@@ -1,12 +1,12 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
 import { bool, fn, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, type Rule, str, url } from '../config/validate.js';
 import { CONNECTION_CONFIG_FIELDS, connectionDefaults } from '../config/connectionDefaults.js';
 import { ConfigError } from '../errors.js';
 import { headerRecord } from '../security/headerSyntax.js';
-import type { MessageParse } from '../messages/parseText.js';
-import { parseRule } from '../messages/parseRule.js';
+import type { MessageParse } from '../runtime/parseText.js';
+import { parseRule } from '../runtime/parseRule.js';
 
 /** Headers, or a function that computes them before every (re)connect (a refreshed token). */
 export type SSEHeaders = Record<string, string> | (() => Record<string, string> | Promise<Record<string, string>>);

@@ -1,5 +1,5 @@
-import type { Clock } from '../clock.js';
-import { callUserFn, type CallbackSink } from '../clients/callUserFn.js';
+import type { Clock } from '../runtime/clock.js';
+import { callUserFn, type CallbackSink } from '../runtime/callUserFn.js';
 import type { QueuedMessage } from './OutboundQueue.js';
 
 /** A sent message kept until acknowledged; `sentAt` starts its acknowledgement clock. */

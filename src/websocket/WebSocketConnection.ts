@@ -1,23 +1,23 @@
 import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
 import { statusOf, webSocketMachine, type Activity, type WebSocketEvent, type WebSocketStatus } from '../../machines/websocket.js';
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
-import { createRootActor } from '../createRootActor.js';
+import { createRootActor } from '../runtime/createRootActor.js';
 import { NetworkError, StatewireError, TimeoutError } from '../errors.js';
-import { createLog, type Log } from '../http/createLog.js';
+import { createLog, type Log } from '../runtime/createLog.js';
 import { redactUrl } from '../security/redact.js';
 import { checkDialUrl } from '../security/dialUrl.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
-import { attemptFailureError, connectTimeoutError, type AttemptProgress, type ConnectPhase } from '../clients/connectFailure.js';
-import { LiveConnection, healthOfStatus } from '../clients/LiveConnection.js';
-import { actorOwners } from '../actorOwners.js';
-import { callUserFn, callUserFnAsync, type CallbackSink } from '../clients/callUserFn.js';
+import { attemptFailureError, connectTimeoutError, type AttemptProgress, type ConnectPhase } from '../runtime/connectFailure.js';
+import { PersistentConnection, healthOfStatus } from '../runtime/PersistentConnection.js';
+import { actorOwners } from '../runtime/actorOwners.js';
+import { callUserFn, callUserFnAsync, type CallbackSink } from '../runtime/callUserFn.js';
 import { decodeValue, type RawMessageData } from './decodeMessage.js';
 import { Acknowledgements } from './Acknowledgements.js';
-import { Inbox } from './Inbox.js';
+import { Inbox } from '../runtime/Inbox.js';
 import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type QueuedMessage, type WireData } from './OutboundQueue.js';
-import { openSocket, socketsReportConnect, type SocketHandlers, type SocketLike } from './openSocket.js';
+import { openSocket, socketsReportConnect, type SocketHandlers, type SocketLike } from './transports/openSocket.js';
 import { webSocketAccept, webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
 import type { WebSocketEventMap, WebSocketListener } from './webSocketEvents.js';
 
@@ -65,7 +65,7 @@ const isBinaryData = (x: unknown): x is ArrayBuffer | ArrayBufferView => x insta
  * ws.dispose();
  * ```
  */
-export class WebSocketConnection extends LiveConnection implements CallbackSink {
+export class WebSocketConnection extends PersistentConnection implements CallbackSink {
   readonly connectionType = ConnectionType.WEBSOCKET;
   readonly name: string;
   /** The URL as configured (redacted); a function URL shows as `[function]`. */

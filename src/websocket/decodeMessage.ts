@@ -1,4 +1,4 @@
-import { parseValue, type MessageParse } from '../messages/parseText.js';
+import { parseValue, type MessageParse } from '../runtime/parseText.js';
 
 export type { MessageParse };
 

@@ -1,5 +1,5 @@
 import type { Activity } from '../../machines/websocket.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
 import { bool, fn, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, type Rule, shape, str, url } from '../config/validate.js';
@@ -7,7 +7,7 @@ import { CONNECTION_CONFIG_FIELDS, connectionDefaults } from '../config/connecti
 import { ConfigError } from '../errors.js';
 import { headerRecord, subprotocolList } from '../security/headerSyntax.js';
 import type { MessageParse } from './decodeMessage.js';
-import { parseRule } from '../messages/parseRule.js';
+import { parseRule } from '../runtime/parseRule.js';
 import type { OverflowPolicy } from './OutboundQueue.js';
 
 /** Options of `WebSocketConnection`: seed 000's and seed 004's names together. Durations in ms. */

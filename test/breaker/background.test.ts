@@ -1,6 +1,6 @@
 /** Item 17: background timers are unref'd, and dispose() clears them. */
 import { describe, expect, it } from 'vitest';
-import { backgroundClock, systemClock, type Clock } from '../../src/clock.js';
+import { backgroundClock, systemClock, type Clock } from '../../src/runtime/clock.js';
 import { CircuitBreaker } from '../../src/breaker/CircuitBreaker.js';
 import { RateLimiter } from '../../src/rateLimiter/RateLimiter.js';
 

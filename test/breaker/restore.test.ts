@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock, type Snapshot } from 'xstate';
-import { ApiClient } from '../../src/clients/ApiClient.js';
+import { ApiClient } from '../../src/http/ApiClient.js';
 import { CircuitBreaker, REJECTED } from '../../src/breaker/CircuitBreaker.js';
 import { startServer, type TestServer } from '../helpers/testServer.js';
 

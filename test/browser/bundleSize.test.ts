@@ -14,9 +14,9 @@ import { appDir, bundleForBrowser, gzipSize, type AppDir } from '../helpers/brow
 
 const KB = 1024;
 const cases = [
-  { name: 'ApiClient', app: "import { ApiClient } from 'statewire';\nglobalThis.c = new ApiClient({ baseURL: 'http://127.0.0.1:1' });\n", budget: 33 * KB, foreign: /\/(websocket|sse)\/|eventsource/ },
-  { name: 'WebSocketConnection', app: "import { WebSocketConnection } from 'statewire';\nglobalThis.c = new WebSocketConnection({ url: 'ws://127.0.0.1:1' });\n", budget: 32.5 * KB, foreign: /\/sse\/|eventsource|\/clients\/(ApiClient|HTTPConnection)\.js|\/transports\/http\// },
-  { name: 'SSEConnection', app: "import { SSEConnection } from 'statewire';\nglobalThis.c = new SSEConnection({ url: 'http://127.0.0.1:1/e' });\n", budget: 34.5 * KB, foreign: /\/websocket\/(?!Inbox\.js)|\/clients\/(ApiClient|HTTPConnection)\.js|\/transports\/http\// },
+  { name: 'ApiClient', app: "import { ApiClient } from 'statewire';\nglobalThis.c = new ApiClient({ baseURL: 'http://127.0.0.1:1' });\n", budget: 33 * KB, foreign: /src\/(websocket|sse)\/|eventsource/ },
+  { name: 'WebSocketConnection', app: "import { WebSocketConnection } from 'statewire';\nglobalThis.c = new WebSocketConnection({ url: 'ws://127.0.0.1:1' });\n", budget: 32.5 * KB, foreign: /src\/(sse|http)\/|eventsource/ },
+  { name: 'SSEConnection', app: "import { SSEConnection } from 'statewire';\nglobalThis.c = new SSEConnection({ url: 'http://127.0.0.1:1/e' });\n", budget: 34.5 * KB, foreign: /src\/(websocket|http)\// },
 ] as const;
 
 describe('browser bundle size (dist/, minified, gzip -9)', () => {

@@ -8,7 +8,7 @@
  * expect(decodeValue(frame, false, 'auto')).toEqual(decodeMessage(frame, false, 'auto').value);
  * ```
  */
-import type { MessageParse } from '../../src/messages/parseText.js';
+import type { MessageParse } from '../../src/runtime/parseText.js';
 import type { RawMessageData } from '../../src/websocket/decodeMessage.js';
 
 export interface DecodedMessage {

@@ -58,7 +58,7 @@ export function runClientInChild(options: Record<string, unknown>, path: string,
 
 async function child(arg: string): Promise<void> {
   const { options, path } = JSON.parse(arg) as { options: Record<string, unknown>; path: string };
-  const { ApiClient } = (await import(pathToFileURL(fileURLToPath(new URL('../../src/clients/ApiClient.ts', import.meta.url))).href)) as typeof import('../../src/clients/ApiClient.js');
+  const { ApiClient } = (await import(pathToFileURL(fileURLToPath(new URL('../../src/http/ApiClient.ts', import.meta.url))).href)) as typeof import('../../src/http/ApiClient.js');
   const client = new ApiClient(options as never);
   let outcome: ChildOutcome;
   try {

@@ -7,7 +7,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/clients/ApiClient.js';
+import { ApiClient } from '../../src/http/ApiClient.js';
 import { HTTPConnection, ValidationError } from '../../src/index.js';
 
 interface Received {

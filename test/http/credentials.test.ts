@@ -5,8 +5,8 @@
  * headers count as its own). Two real servers on two ports, both transports.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/clients/ApiClient.js';
-import { HTTPConnection } from '../../src/clients/HTTPConnection.js';
+import { ApiClient } from '../../src/http/ApiClient.js';
+import { HTTPConnection } from '../../src/http/HTTPConnection.js';
 import { json, startServer, type TestServer } from '../helpers/testServer.js';
 
 const servers: TestServer[] = [];

@@ -5,7 +5,7 @@
  * per-attempt timeout is 5000 ms, the deadline 300 ms, the bound checked 2500 ms.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient, type ApiClientOptions } from '../../src/clients/ApiClient.js';
+import { ApiClient, type ApiClientOptions } from '../../src/http/ApiClient.js';
 import { ApiError, TimeoutError } from '../../src/errors.js';
 import { json, never, sequence, slow, startServer, type Handler, type TestServer } from '../helpers/testServer.js';
 

@@ -3,8 +3,8 @@
  * (`/users/:id`), at most 256 of them, the rest counted under `other`.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/clients/ApiClient.js';
-import { endpointKey } from '../../src/http/endpointKey.js';
+import { ApiClient } from '../../src/http/ApiClient.js';
+import { endpointKey } from '../../src/rateLimiter/endpointKey.js';
 import { json, startServer, type TestServer } from '../helpers/testServer.js';
 
 const servers: TestServer[] = [];

@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { ApiClient } from '../../src/clients/ApiClient.js';
+import { ApiClient } from '../../src/http/ApiClient.js';
 import { ConnectionHealth, HTTPConnection, StatewireError } from '../../src/index.js';
 import { json, routes, sequence, startServer, text, type TestServer } from '../helpers/testServer.js';
 

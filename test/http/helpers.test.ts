@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildUrl } from '../../src/http/buildUrl.js';
 import { parseBody, parseErrorBody, serializeBody } from '../../src/http/bodies.js';
 import { parseRetryAfter } from '../../src/http/parseRetryAfter.js';
-import { createLog } from '../../src/http/createLog.js';
+import { createLog } from '../../src/runtime/createLog.js';
 import { redactUrl } from '../../src/security/redact.js';
 import { ApiError, ConfigError, ValidationError } from '../../src/errors.js';
 
@@ -114,7 +114,7 @@ describe('createLog', () => {
 
 describe('splitCredentials', () => {
   it('moves user-info into a Basic header and leaves the rest of the URL as written', async () => {
-    const { splitCredentials } = await import('../../src/http/splitCredentials.js');
+    const { splitCredentials } = await import('../../src/security/splitCredentials.js');
     expect(splitCredentials('http://ann:p%40ss@127.0.0.1:8000/api?q=1')).toEqual({
       url: 'http://127.0.0.1:8000/api?q=1',
       authorization: `Basic ${Buffer.from('ann:p@ss').toString('base64')}`,
@@ -125,7 +125,7 @@ describe('splitCredentials', () => {
 
 describe('DeadlineSignals', () => {
   it('shares one signal per 20 ms slot and aborts no earlier than asked', async () => {
-    const { DeadlineSignals } = await import('../../src/transports/http/DeadlineSignals.js');
+    const { DeadlineSignals } = await import('../../src/http/transports/DeadlineSignals.js');
     const deadlines = new DeadlineSignals();
     expect(deadlines.after(0)).toBeUndefined();
     const started = Date.now();

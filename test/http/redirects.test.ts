@@ -5,9 +5,9 @@
  * hop's URL before dialling it. Real servers on 127.0.0.1.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient, type ApiClientOptions } from '../../src/clients/ApiClient.js';
-import { HTTPConnection } from '../../src/clients/HTTPConnection.js';
-import { FetchTransport } from '../../src/transports/http/FetchTransport.js';
+import { ApiClient, type ApiClientOptions } from '../../src/http/ApiClient.js';
+import { HTTPConnection } from '../../src/http/HTTPConnection.js';
+import { FetchTransport } from '../../src/http/transports/FetchTransport.js';
 import { SecurityLevel } from '../../src/config/enums.js';
 import { ApiError, ConfigError, TimeoutError, ValidationError } from '../../src/errors.js';
 import { json, routes, startServer, type Handler, type TestServer } from '../helpers/testServer.js';

@@ -5,8 +5,8 @@
  * the limiter and breaker: never sent, never retried, never a backend failure.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient, type ApiClientOptions } from '../../src/clients/ApiClient.js';
-import { HTTPConnection } from '../../src/clients/HTTPConnection.js';
+import { ApiClient, type ApiClientOptions } from '../../src/http/ApiClient.js';
+import { HTTPConnection } from '../../src/http/HTTPConnection.js';
 import { SecurityLevel } from '../../src/config/enums.js';
 import { ConfigError, ValidationError } from '../../src/errors.js';
 import { startServer, type TestServer } from '../helpers/testServer.js';

@@ -5,8 +5,8 @@
  */
 import { gzipSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/clients/ApiClient.js';
-import { HTTPConnection } from '../../src/clients/HTTPConnection.js';
+import { ApiClient } from '../../src/http/ApiClient.js';
+import { HTTPConnection } from '../../src/http/HTTPConnection.js';
 import { json, startServer, type Handler, type TestServer } from '../helpers/testServer.js';
 
 const servers: TestServer[] = [];

@@ -5,8 +5,8 @@
  */
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ApiClient } from '../../src/clients/ApiClient.js';
-import { HTTPConnection } from '../../src/clients/HTTPConnection.js';
+import { ApiClient } from '../../src/http/ApiClient.js';
+import { HTTPConnection } from '../../src/http/HTTPConnection.js';
 import { ApiError } from '../../src/errors.js';
 import { json, routes, startServer, text, type TestServer } from '../helpers/testServer.js';
 import { rejection } from '../helpers/rejection.js';

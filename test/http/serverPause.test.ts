@@ -8,7 +8,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { ApiClient, type ApiClientOptions } from '../../src/clients/ApiClient.js';
+import { ApiClient, type ApiClientOptions } from '../../src/http/ApiClient.js';
 import { ApiError, RateLimitError } from '../../src/errors.js';
 import { json, routes, startServer, type TestServer } from '../helpers/testServer.js';
 import { rejection } from '../helpers/rejection.js';

@@ -7,6 +7,6 @@
 type Same<Node, Browser extends Node> = [Node, Browser];
 
 export type Siblings = [
-  Same<typeof import('../../src/websocket/openSocket.js'), typeof import('../../src/websocket/openSocket.browser.js')>,
-  Same<typeof import('../../src/transports/http/loadUndiciTransport.js'), typeof import('../../src/transports/http/loadUndiciTransport.browser.js')>,
+  Same<typeof import('../../src/websocket/transports/openSocket.js'), typeof import('../../src/websocket/transports/openSocket.browser.js')>,
+  Same<typeof import('../../src/http/transports/loadUndiciTransport.js'), typeof import('../../src/http/transports/loadUndiciTransport.browser.js')>,
 ];

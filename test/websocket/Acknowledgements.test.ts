@@ -3,7 +3,7 @@
  * clock: the timer runs only while open and is never armed below `ackTimeout`.
  */
 import { describe, expect, it } from 'vitest';
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/runtime/clock.js';
 import { Acknowledgements } from '../../src/websocket/Acknowledgements.js';
 import { toQueuedMessage } from '../../src/websocket/OutboundQueue.js';
 

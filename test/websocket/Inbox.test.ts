@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import type { Clock } from '../../src/clock.js';
+import type { Clock } from '../../src/runtime/clock.js';
 import { ConfigError, TimeoutError } from '../../src/errors.js';
-import { Inbox, type InboxOptions } from '../../src/websocket/Inbox.js';
+import { Inbox, type InboxOptions } from '../../src/runtime/Inbox.js';
 
 /** A SimulatedClock that also counts the timers currently armed. */
 function countingClock() {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeValue, type RawMessageData } from '../../src/websocket/decodeMessage.js';
-import { parseValue } from '../../src/messages/parseText.js';
+import { parseValue } from '../../src/runtime/parseText.js';
 import { decodeMessage, parseText } from '../helpers/decodeOracle.js';
 
 const ab = (text: string): ArrayBuffer => {

@@ -1,5 +1,5 @@
-import type { WireData } from './OutboundQueue.js';
-import type { RawMessageData } from './decodeMessage.js';
+import type { WireData } from '../OutboundQueue.js';
+import type { RawMessageData } from '../decodeMessage.js';
 import { openBrowserSocket } from './browserSocket.js';
 
 /** What the connection needs from a socket, whether `ws` in Node or the browser's WebSocket. */

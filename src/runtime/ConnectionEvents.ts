@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from './clock.js';
 import type { ConnectionHealth } from '../config/enums.js';
-import type { Log } from '../http/createLog.js';
+import type { Log } from './createLog.js';
 
 export type EventSeverity = 'debug' | 'info' | 'warning' | 'error' | 'critical';
 

@@ -1,6 +1,6 @@
-import type { Clock } from '../clock.js';
+import type { Clock } from './clock.js';
 import { ConnectionHealth } from '../config/enums.js';
-import type { Log } from '../http/createLog.js';
+import type { Log } from './createLog.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
 import { CallbackError } from './callUserFn.js';
 import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from './ConnectionEvents.js';
@@ -15,12 +15,12 @@ import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from './Co
  *
  * @example
  * ```ts
- * class MyConnection extends LiveConnection {
+ * class MyConnection extends PersistentConnection {
  *   connect() { this.actor.send({ type: 'CONNECT' }); return this.waitForOpen(); }
  * }
  * ```
  */
-export abstract class LiveConnection {
+export abstract class PersistentConnection {
   abstract readonly name: string;
   protected abstract readonly clock: Clock;
   protected eventsInstance: ConnectionEvents | undefined = undefined;
@@ -59,7 +59,7 @@ export abstract class LiveConnection {
   /**
    * @internal A callback of the caller's threw (contained by `callUserFn`, or an
    * `onEvent` / `onHealthChange` handler): reported as a {@link CallbackError} to
-   * {@link LiveConnection.reportError} (the `error` event) and as an `onEvent` event
+   * {@link PersistentConnection.reportError} (the `error` event) and as an `onEvent` event
    * `callback_error` with severity `error`, and logged. No loop: a throwing `error`
    * handler is not reported as an error again, a throwing `onEvent` handler not to
    * `onEvent`. Never throws.
@@ -77,10 +77,10 @@ export abstract class LiveConnection {
 
   /** The class name the connection's errors start with. */
   protected get ownerName(): string {
-    return 'LiveConnection';
+    return 'PersistentConnection';
   }
 
-  /** A promise for the next open, settled by {@link LiveConnection.settleOpenWaiters}. */
+  /** A promise for the next open, settled by {@link PersistentConnection.settleOpenWaiters}. */
   protected waitForOpen(): Promise<void> {
     return new Promise<void>((resolve, reject) => (this.openWaiters ??= []).push({ resolve, reject }));
   }

@@ -4,7 +4,7 @@ import * as zlib from 'node:zlib';
 import type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './HttpTransport.js';
 import { toTransportError, tooLarge } from './transportErrors.js';
 import { DeadlineSignals } from './DeadlineSignals.js';
-import { hasHeader } from '../../http/hasHeader.js';
+import { hasHeader } from '../../security/hasHeader.js';
 
 const decoders: Record<string, (buf: Buffer, o: zlib.ZlibOptions) => Promise<Buffer>> = {
   gzip: promisify(zlib.gunzip),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { ConnectionEvents, type ConnectionEvent } from '../../src/clients/ConnectionEvents.js';
-import { createLog } from '../../src/http/createLog.js';
+import { ConnectionEvents, type ConnectionEvent } from '../../src/runtime/ConnectionEvents.js';
+import { createLog } from '../../src/runtime/createLog.js';
 
 function setup() {
   const clock = new SimulatedClock();

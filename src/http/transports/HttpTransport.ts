@@ -1,4 +1,4 @@
-import type { WireBody } from '../../http/bodies.js';
+import type { WireBody } from '../bodies.js';
 
 /** One attempt of one request, as a transport sees it. */
 export interface TransportRequest {

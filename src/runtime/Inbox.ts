@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from '../clock.js';
+import { systemClock, type Clock } from './clock.js';
 import { fn, methods, num, validateOptions } from '../config/validate.js';
 import { ConfigError, TimeoutError } from '../errors.js';
 

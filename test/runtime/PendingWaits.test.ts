@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { PendingWaits } from '../src/PendingWaits.js';
+import { PendingWaits } from '../../src/runtime/PendingWaits.js';
 
 describe('PendingWaits', () => {
   describe('wait', () => {

@@ -1,14 +1,14 @@
 import type { Snapshot } from 'xstate';
 import { breakerOptionRules } from '../breaker/CircuitBreaker.js';
 import { rateLimiterOptionRules } from '../rateLimiter/RateLimiter.js';
-import type { Clock } from '../clock.js';
+import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { bool, list, methods, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, shape, str, url, type Rule } from '../config/validate.js';
 import { SecurityLevel } from '../config/enums.js';
-import type { HttpResponse } from '../http/HttpCore.js';
-import type { QueryParams } from '../http/buildUrl.js';
+import type { HttpResponse } from './HttpCore.js';
+import type { QueryParams } from './buildUrl.js';
 import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
-import type { TransportChoice } from '../transports/http/createHttpTransport.js';
+import type { TransportChoice } from './transports/createHttpTransport.js';
 
 /** Options of {@link ApiClient}: seed 004's, plus transport and safety limits. Durations in ms. */
 export interface ApiClientOptions {

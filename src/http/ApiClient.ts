@@ -4,18 +4,18 @@ import type { CircuitBreaker, CircuitBreakerState } from '../breaker/CircuitBrea
 import type { RateLimiter, RateLimiterStats } from '../rateLimiter/RateLimiter.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
-import { HttpCore, type HttpResponse, type PreparedRequest } from '../http/HttpCore.js';
-import { buildUrl } from '../http/buildUrl.js';
-import { checkConfigHeaders } from '../http/headerSyntax.js';
-import { OriginGuard } from '../http/OriginGuard.js';
+import { HttpCore, type HttpResponse, type PreparedRequest } from './HttpCore.js';
+import { buildUrl } from './buildUrl.js';
+import { checkConfigHeaders } from './headerSyntax.js';
+import { OriginGuard } from './OriginGuard.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
-import { splitCredentials } from '../http/splitCredentials.js';
-import { serializeBody, withBodyHeaders } from '../http/bodies.js';
-import { createLog, type Log } from '../http/createLog.js';
+import { splitCredentials } from '../security/splitCredentials.js';
+import { serializeBody, withBodyHeaders } from './bodies.js';
+import { createLog, type Log } from '../runtime/createLog.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { validateWith } from '../security/validateWith.js';
 import { definedOnly } from '../../machines/definedOnly.js';
-import { hasHeader } from '../http/hasHeader.js';
+import { hasHeader } from '../security/hasHeader.js';
 import { apiClientSpec, type ApiClientOptions, type ApiResponse, type RequestConfig, type RequestInterceptor, type RequestOptions, type ResponseInterceptor } from './apiClientOptions.js';
 
 export type { ApiClientOptions, ApiResponse, RequestConfig, RequestInterceptor, RequestOptions, ResponseInterceptor } from './apiClientOptions.js';

@@ -9,10 +9,10 @@
  *
  * @module
  */
-import type { SecurityLevel } from '../config/enums.js';
-import { NetworkError } from '../errors.js';
-import { checkDialUrl } from '../security/dialUrl.js';
-import { isSensitiveHeader, redactUrl } from '../security/redact.js';
+import type { SecurityLevel } from '../../config/enums.js';
+import { NetworkError } from '../../errors.js';
+import { checkDialUrl } from '../../security/dialUrl.js';
+import { isSensitiveHeader, redactUrl } from '../../security/redact.js';
 
 /** How redirects are followed: at most `max` hops, each target `check`ed (it throws to refuse), credentials kept to the origin. */
 export interface RedirectRules {

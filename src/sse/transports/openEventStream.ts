@@ -1,4 +1,4 @@
-import { StreamWatch } from './StreamWatch.js';
+import { StreamWatch } from '../StreamWatch.js';
 import { fetchStream, type RedirectRules } from './streamRedirects.js';
 
 export type { RedirectRules } from './streamRedirects.js';

@@ -6,7 +6,7 @@
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { SimulatedClock } from 'xstate';
-import { ApiClient, type ApiClientOptions, type ApiResponse } from '../../src/clients/ApiClient.js';
+import { ApiClient, type ApiClientOptions, type ApiResponse } from '../../src/http/ApiClient.js';
 import {
   ApiError,
   CircuitBreakerError,

@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { gzipSync, brotliCompressSync } from 'node:zlib';
-import { UndiciTransport } from '../../src/transports/http/UndiciTransport.js';
-import { FetchTransport } from '../../src/transports/http/FetchTransport.js';
-import { createHttpTransport } from '../../src/transports/http/createHttpTransport.js';
-import type { HttpTransport } from '../../src/transports/http/HttpTransport.js';
+import { UndiciTransport } from '../../src/http/transports/UndiciTransport.js';
+import { FetchTransport } from '../../src/http/transports/FetchTransport.js';
+import { createHttpTransport } from '../../src/http/transports/createHttpTransport.js';
+import type { HttpTransport } from '../../src/http/transports/HttpTransport.js';
 import { ApiError, ConfigError } from '../../src/errors.js';
 import { startServer, type TestServer } from '../helpers/testServer.js';
 
