@@ -1,9 +1,16 @@
-import { assign, emit, setup, type SnapshotFrom } from 'xstate';
+import { assign, emit, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { circuitBreakerMachine, type CircuitBreakerInput, type CircuitState } from './circuitBreaker.js';
 import { rateLimiterMachine, type RateLimiterInput } from './rateLimiter.js';
 
 /** Input of the HTTP client machine. Plain data: no secrets, no functions. */
 export interface HttpClientInput {
+  /**
+   * The client's name when it runs under a parent (its systemId there): its
+   * breaker and rate limiter are then found as `<name>.breaker` and
+   * `<name>.rateLimiter` in the parent's system. Without one (a client that is
+   * its own root actor) they are `breaker` and `rateLimiter`.
+   */
+  name?: string;
   /** The base URL, already redacted by the runtime (it is shown in the inspector). */
   baseURL?: string;
   breaker?: CircuitBreakerInput;
@@ -13,6 +20,8 @@ export interface HttpClientInput {
 export type HttpHealth = 'unknown' | 'healthy' | 'degraded' | 'unhealthy';
 
 export interface HttpClientContext {
+  /** See {@link HttpClientInput.name}; null for a client that is its own root. */
+  name: string | null;
   baseURL: string;
   breaker: CircuitBreakerInput;
   rateLimiter: RateLimiterInput;
@@ -48,18 +57,20 @@ export type HttpClientEmitted =
   | { type: 'health_changed'; health: HttpHealth }
   | { type: 'retry_scheduled'; attempt: number; delay: number; reason: string };
 
-type BreakerSnapshotEvent = { type: string; snapshot: SnapshotFrom<typeof circuitBreakerMachine> };
+/** The breaker child's snapshots (it is spawned with `syncSnapshot`). */
+type BreakerSnapshotEvent = { type: 'xstate.snapshot.breaker'; snapshot: SnapshotFrom<typeof circuitBreakerMachine> };
 
 const breakerValue = (event: unknown) => (event as BreakerSnapshotEvent).snapshot.value as CircuitState;
 
 /**
  * The HTTP client: `active` (connection ∥ health) → `disposed`.
  *
- * It owns the client's circuit breaker and rate limiter as invoked children
- * (`system.get('breaker')`, `system.get('rateLimiter')` in the client's actor
- * system), so disposing the client stops them. The breaker's snapshots reach
+ * It owns the client's circuit breaker and rate limiter as children (ids
+ * `breaker` and `rateLimiter`; systemIds `breaker`/`rateLimiter` for a client
+ * that is its own root, `<name>.breaker`/`<name>.rateLimiter` under a parent),
+ * so disposing the client stops them. The breaker's snapshots reach
  * it as `xstate.snapshot.breaker` events: a health transition that matches one
- * tracks it itself, the rest fall through to the invoke's `onSnapshot`. Requests never pass through it: the runtime sends only lifecycle (retry
+ * tracks it itself, the rest fall through to `active`'s handler. Requests never pass through it: the runtime sends only lifecycle (retry
  * scheduled, request failed for good, recovered, health checked); the breaker's
  * own transitions reach it as snapshot events and drive `health`:
  * OPEN → unhealthy, HALF_OPEN → degraded, back to CLOSED → healthy.
@@ -80,7 +91,7 @@ export const httpClientMachine = setup({
   types: {
     input: {} as HttpClientInput | undefined,
     context: {} as HttpClientContext,
-    events: {} as HttpClientEvent,
+    events: {} as HttpClientEvent | BreakerSnapshotEvent,
     emitted: {} as HttpClientEmitted,
   },
   actors: {
@@ -97,6 +108,17 @@ export const httpClientMachine = setup({
     isFault: ({ event }) => event.type === 'REQUEST_FAILED' && event.fault,
   },
   actions: {
+    // Spawned rather than invoked: an invoke's systemId is fixed, and two clients in one
+    // actor system must not both claim `breaker`.
+    spawnParts: enqueueActions(({ context, enqueue }) => {
+      const prefix = context.name === null ? '' : `${context.name}.`;
+      enqueue.spawnChild('breaker', { id: 'breaker', systemId: `${prefix}breaker`, input: context.breaker, syncSnapshot: true });
+      enqueue.spawnChild('rateLimiter', { id: 'rateLimiter', systemId: `${prefix}rateLimiter`, input: context.rateLimiter });
+    }),
+    stopParts: enqueueActions(({ enqueue }) => {
+      enqueue.stopChild('breaker');
+      enqueue.stopChild('rateLimiter');
+    }),
     trackBreaker: assign({ breakerState: ({ event }) => breakerValue(event) }),
     countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
     emitRetry: emit(({ event }) => ({
@@ -121,6 +143,7 @@ export const httpClientMachine = setup({
 }).createMachine({
   id: 'http',
   context: ({ input }) => ({
+    name: input?.name ?? null,
     baseURL: input?.baseURL ?? '',
     breaker: input?.breaker ?? {},
     rateLimiter: input?.rateLimiter ?? {},
@@ -134,22 +157,11 @@ export const httpClientMachine = setup({
   states: {
     active: {
       type: 'parallel',
-      invoke: [
-        {
-          id: 'breaker',
-          src: 'breaker',
-          systemId: 'breaker',
-          input: ({ context }) => context.breaker,
-          onSnapshot: { actions: 'trackBreaker' },
-        },
-        {
-          id: 'rateLimiter',
-          src: 'rateLimiter',
-          systemId: 'rateLimiter',
-          input: ({ context }) => context.rateLimiter,
-        },
-      ],
+      entry: 'spawnParts',
+      exit: 'stopParts',
       on: {
+        // The breaker's snapshots (syncSnapshot) that no health transition takes: just tracked.
+        'xstate.snapshot.breaker': { actions: 'trackBreaker' },
         DISPOSE: 'disposed',
         RETRY: { actions: ['countRetry', 'emitRetry'] },
       },

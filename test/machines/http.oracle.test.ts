@@ -45,6 +45,7 @@ describe('httpClientMachine: hand-written expectations', () => {
     const c = start();
     expect(c.actor.getSnapshot().value).toEqual({ active: { connection: 'disconnected', health: 'unknown' } });
     expect(c.context()).toEqual({
+      name: null,
       baseURL: 'http://127.0.0.1:1',
       breaker: input.breaker,
       rateLimiter: input.rateLimiter,

@@ -1,0 +1,62 @@
+import { enqueueActions, type AnyActorLogic, type MachineContext } from 'xstate';
+
+// Any parent's event union and actor set: these actions are meant for every parent machine.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyParentEvent = any;
+
+/**
+ * Asks a parent to run `logic` as its child named `name` (its id and its
+ * systemId, so `parent.system.get(name)` finds it). The connection classes
+ * send it when they are given to a manager or a pool; a parent machine handles
+ * it with {@link adoptChild}.
+ */
+export interface AdoptEvent {
+  type: 'statewire.adopt';
+  name: string;
+  logic: AnyActorLogic;
+  input?: unknown;
+}
+
+/** Asks a parent to stop its child `name` (see {@link releaseChild}). */
+export interface ReleaseEvent {
+  type: 'statewire.release';
+  name: string;
+}
+
+/** The events a parent of statewire connections takes. */
+export type AdoptionEvent = AdoptEvent | ReleaseEvent;
+
+/**
+ * The action a parent machine runs on `statewire.adopt`: spawns the child
+ * (a real child: in `snapshot.children`, stopped with its parent). A name
+ * already taken is refused by XState itself ("Actor with system ID … already
+ * exists"), reported through the parent's error observer.
+ *
+ * @example
+ * ```ts
+ * const parent = setup({ types: { events: {} as AdoptionEvent } }).createMachine({
+ *   on: { 'statewire.adopt': { actions: adoptChild }, 'statewire.release': { actions: releaseChild } },
+ * });
+ * ```
+ */
+export const adoptChild = enqueueActions<MachineContext, AdoptEvent, undefined, AnyParentEvent, AnyParentEvent, never, never, never, never>(
+  ({ event, enqueue }) => {
+    if (event.type !== 'statewire.adopt') return;
+    const { name, logic, input } = event;
+    enqueue.spawnChild(logic, { id: name, systemId: name, input });
+  },
+);
+
+/**
+ * The action a parent machine runs on `statewire.release`: stops the child.
+ *
+ * @example
+ * ```ts
+ * parent.send({ type: 'statewire.release', name: 'realtime' });
+ * ```
+ */
+export const releaseChild = enqueueActions<MachineContext, ReleaseEvent, undefined, AnyParentEvent, AnyParentEvent, never, never, never, never>(
+  ({ event, enqueue }) => {
+    if (event.type === 'statewire.release') enqueue.stopChild(event.name);
+  },
+);
