@@ -25,6 +25,8 @@ export interface RootActorOptions<TLogic extends AnyActorLogic> {
    * Default false.
    */
   background?: boolean;
+  /** Called with the actor after the observers are attached and before it starts (a restored snapshot may invoke at once). */
+  beforeStart?: (actor: Actor<TLogic>) => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export function createRootActor<TLogic extends AnyActorLogic>(
     systemId: options.systemId,
   } as never) as Actor<TLogic>;
   actor.subscribe({ next: options.onSnapshot, error: options.onError ?? reportActorError });
+  options.beforeStart?.(actor);
   return actor.start();
 }
 

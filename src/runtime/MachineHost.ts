@@ -1,0 +1,126 @@
+import type { AnyActorLogic, AnyActorRef, EventObject, InputFrom, SnapshotFrom } from 'xstate';
+import type { AdoptEvent, ReleaseEvent } from '../../machines/adoption.js';
+import type { Clock } from './clock.js';
+import { createRootActor } from './createRootActor.js';
+import type { ActorOwners } from './actorOwners.js';
+
+const quiet = (): void => {};
+
+export interface MachineHostOptions<TLogic extends AnyActorLogic> {
+  logic: TLogic;
+  /** The machine's input, made anew for each actor (a root, or a child after adoption). */
+  input: () => InputFrom<TLogic>;
+  /** The root actor's clock (a child runs on its system's). */
+  clock: Clock;
+  /** See `RootActorOptions.background`. */
+  background?: boolean;
+  /** A persisted snapshot to restore the root actor from (a child starts afresh: see {@link MachineHost.adopt}). */
+  snapshot?: unknown;
+  /** Every snapshot, from the first. */
+  onSnapshot: (snapshot: SnapshotFrom<TLogic>) => void;
+  /** Every emitted event (one `'*'` listener: a listener per type costs memory on each connection). */
+  onEmitted?: (event: EventObject) => void;
+  /** An error thrown inside the actor (an action, a guard): reported, never fatal. */
+  onError: (error: unknown) => void;
+  /** Where the actors the machine invokes look up the runtime object they belong to (see `actorOwners`). */
+  owners?: { table: ActorOwners<unknown>; owner: unknown };
+}
+
+/**
+ * Runs a client's machine: as a root actor of its own, made on first use
+ * (`host.actor`), or as a named child of a parent actor (a manager, a pool)
+ * through {@link MachineHost.adopt}. The client reads `host.actor` wherever it
+ * needs the actor, so it never holds a stale one.
+ *
+ * XState fixes an actor's system when the actor is made and cannot move a
+ * running actor into another, so adopting a client whose actor already runs
+ * stops that actor and spawns a fresh one under the parent. What the client
+ * keeps outside the machine (queue, unacknowledged messages, listeners) is
+ * untouched; the client re-opens what it had open.
+ *
+ * @example
+ * ```ts
+ * const host = new MachineHost({ logic: webSocketMachine, input: () => ({ url }), clock: systemClock,
+ *   onSnapshot: (s) => console.log(s.value), onError: console.error });
+ * host.actor.send({ type: 'CONNECT', at: Date.now() }); // a root actor, made now
+ * host.adopt(manager, 'realtime'); // from now `manager.system.get('realtime')`
+ * ```
+ */
+export class MachineHost<TLogic extends AnyActorLogic> {
+  private current: AnyActorRef | undefined;
+  private parent: AnyActorRef | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private readonly options: MachineHostOptions<TLogic>;
+  /** The name this client has under its parent; undefined for a root. */
+  name: string | undefined;
+
+  constructor(options: MachineHostOptions<TLogic>) {
+    this.options = options;
+  }
+
+  /** The running actor; a root actor is made on the first read. */
+  get actor(): AnyActorRef {
+    return this.current ?? this.startRoot();
+  }
+
+  /** Whether an actor runs now (a root made on first use, or an adopted child). */
+  get running(): boolean {
+    return this.current !== undefined;
+  }
+
+  /**
+   * Makes the machine a child of `parent` named `name` (its id and systemId).
+   * The parent must take `statewire.adopt` (machines/adoption.ts) and be sent
+   * to from outside its own transitions. A running actor is stopped first; the
+   * returned actor is the new one.
+   */
+  adopt(parent: AnyActorRef, name: string): AnyActorRef {
+    if (typeof name !== 'string' || name === '') throw new TypeError('a child connection needs a non-empty name');
+    if (parent.system.get(name) !== undefined) throw new Error(`the parent already has an actor named "${name}"`);
+    this.stop();
+    const event: AdoptEvent = { type: 'statewire.adopt', name, logic: this.options.logic, input: { ...(this.options.input() as object), name } };
+    parent.send(event);
+    const child = parent.system.get(name) as AnyActorRef | undefined;
+    if (child === undefined) throw new Error(`the parent did not adopt "${name}": does it take 'statewire.adopt', and was it sent to from outside its own actions?`);
+    this.parent = parent;
+    this.name = name;
+    this.attach(child);
+    // Spawned and started inside the parent's transition: replay what was missed.
+    this.options.onSnapshot(child.getSnapshot() as SnapshotFrom<TLogic>);
+    return child;
+  }
+
+  /** Stops the actor (a root, or a child through its parent) and forgets it; the next read of `actor` makes a new root. */
+  stop(): void {
+    const actor = this.current;
+    if (actor === undefined) return;
+    this.unsubscribe?.();
+    this.unsubscribe = undefined;
+    this.options.owners?.table.delete(actor);
+    this.current = undefined;
+    const { parent, name } = this;
+    this.parent = undefined;
+    this.name = undefined;
+    // XState refuses to stop a child directly: its parent does.
+    if (parent !== undefined && name !== undefined) parent.send({ type: 'statewire.release', name } satisfies ReleaseEvent);
+    else actor.stop();
+  }
+
+  private startRoot(): AnyActorRef {
+    const { logic, input, clock, background, snapshot } = this.options;
+    // The host's own observer reports errors; it is attached before start (a restored snapshot may invoke at once).
+    return createRootActor(logic, { input: input(), clock, background: background ?? false, snapshot, onError: quiet, beforeStart: (made) => this.attach(made) });
+  }
+
+  private attach(actor: AnyActorRef): void {
+    this.options.owners?.table.set(actor, this.options.owners.owner);
+    this.current = actor;
+    const { onSnapshot, onEmitted, onError } = this.options;
+    const subscription = actor.subscribe({ next: (s) => onSnapshot(s as SnapshotFrom<TLogic>), error: onError });
+    const emitted = onEmitted === undefined ? undefined : actor.on('*', onEmitted);
+    this.unsubscribe = () => {
+      subscription.unsubscribe();
+      emitted?.unsubscribe();
+    };
+  }
+}
