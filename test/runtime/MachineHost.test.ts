@@ -72,7 +72,7 @@ describe('MachineHost', () => {
     const p = parent();
     const child = host.adopt(p, 'realtime');
     expect(p.system.get('realtime')).toBe(child);
-    expect(p.getSnapshot().children.realtime).toBe(child);
+    expect((p.getSnapshot().children as Record<string, AnyActorRef | undefined>).realtime).toBe(child);
     expect(host.actor).toBe(child);
     expect(child.getSnapshot().context.name).toBe('realtime');
     host.actor.send({ type: 'OPEN' });
@@ -125,7 +125,7 @@ describe('MachineHost', () => {
     host.actor.send({ type: 'OPEN' });
     host.stop();
     expect(p.system.get('realtime')).toBeUndefined();
-    expect(p.getSnapshot().children.realtime).toBeUndefined();
+    expect((p.getSnapshot().children as Record<string, AnyActorRef | undefined>).realtime).toBeUndefined();
     expect(owner.closed).toBe(1);
     expect(host.running).toBe(false);
     expect(host.actor.getSnapshot().context.name).toBeNull();
