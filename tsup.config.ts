@@ -38,7 +38,9 @@ export default defineConfig([
       'machines/index': 'machines/index.ts',
     },
     format: ['esm', 'cjs'],
-    dts: true,
+    // Members marked `@internal` (actor bodies such as `runSocket`, the `handleEvent` listener) are
+    // public only so the runtime can call them; the published declarations leave them out.
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     clean: ['**/*', '!browser/**'],
     target: 'es2022',

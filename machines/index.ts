@@ -38,4 +38,3 @@ export { reconnectLoop } from './reconnectLoop.js';
 export type { LoopTracking } from './reconnectLoop.js';
 export { sseMachine, sseStatusOf } from './sse.js';
 export type { SseContext, SseEmitted, SseEndReason, SseEvent, SseInput, SseStatus } from './sse.js';
-export { definedOnly } from './definedOnly.js';

@@ -4,16 +4,14 @@
  */
 export { CircuitBreaker, REJECTED } from './breaker/CircuitBreaker.js';
 export type { Admission, CircuitBreakerOptions, CircuitBreakerState } from './breaker/CircuitBreaker.js';
-export { RollingWindow } from './breaker/RollingWindow.js';
 export { RateLimiter } from './rateLimiter/RateLimiter.js';
 export type { EndpointRateStats, RateLimiterOptions, RateLimiterStats } from './rateLimiter/RateLimiter.js';
-export { TokenBucket } from './rateLimiter/TokenBucket.js';
 export * from './retry/index.js';
 export * from './errors.js';
 export * from './config/index.js';
 export { systemClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
-export { createRootActor, watch } from './runtime/createRootActor.js';
+export { watch } from './runtime/createRootActor.js';
 export type { CircuitState } from '../machines/circuitBreaker.js';
 export type { RateLimit } from '../machines/rateLimiter.js';
 export type { BackoffPolicy, Jitter, BackoffKind } from '../machines/backoffDelay.js';
@@ -26,7 +24,6 @@ export type { QueryParams } from './http/buildUrl.js';
 export type { ConnectionEvent, ConnectionEventType, EventSeverity } from './runtime/ConnectionEvents.js';
 export { CallbackError } from './runtime/callUserFn.js';
 export type { HttpResponse } from './http/HttpCore.js';
-export { FetchTransport } from './http/transports/FetchTransport.js';
 export type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './http/transports/HttpTransport.js';
 export type { TransportChoice } from './http/transports/createHttpTransport.js';
 export * from './security/index.js';

@@ -1,17 +1,18 @@
 /**
- * Option validation shared by every constructor.
+ * Configuration as users see it: seed 000's enums, `ConnectionConfig`, the
+ * `ConnectionConfigManager` and the table of defaults. The option-validation
+ * rules (`validate.ts`) are statewire's own and stay out of the package entry.
  *
  * @example
  * ```ts
- * import { validateOptions, num } from './config/index.js';
- * const o = validateOptions('ApiClient', opts, { timeout: num({ min: 0, default: 30_000, unit: 'ms' }) });
+ * import { ConnectionConfigManager, ConnectionType } from './config/index.js';
+ * const config = new ConnectionConfigManager().get(ConnectionType.HTTP);
  * ```
  *
  * @module
  */
-export * from './validate.js';
 export * from './enums.js';
 export type { ConnectionConfig, Logger } from './ConnectionConfig.js';
 export { ConnectionConfigManager } from './ConnectionConfigManager.js';
 export type { ConnectionConfigManagerOptions, ConnectionDefaults, DefaultedField } from './ConnectionConfigManager.js';
-export { CONNECTION_CONFIG_FIELDS, connectionDefaults } from './connectionDefaults.js';
+export { connectionDefaults } from './connectionDefaults.js';

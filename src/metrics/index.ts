@@ -1,16 +1,14 @@
 /**
- * Connection metrics: counters, latency percentiles, throughput and uptime.
+ * Connection metrics as users see them: the snapshot `getMetrics()` returns
+ * (counters, latency percentiles, throughput and uptime). The recorders behind
+ * it (`ConnectionMetrics`, `LatencyRecorder`) are the connections' own.
  *
  * @example
  * ```ts
- * import { ConnectionMetrics } from './metrics/index.js';
- * const metrics = new ConnectionMetrics();
- * metrics.recordRequest(12, true);
- * metrics.snapshot().requestCount; // 1
+ * import type { ConnectionMetricsSnapshot } from './metrics/index.js';
+ * const report = (m: ConnectionMetricsSnapshot) => console.log(m.requestCount, m.errorRate);
  * ```
  *
  * @module
  */
-export { LatencyRecorder } from './LatencyRecorder.js';
-export { ConnectionMetrics } from './ConnectionMetrics.js';
-export type { ConnectionMetricsOptions, ConnectionMetricsSnapshot } from './ConnectionMetrics.js';
+export type { ConnectionMetricsSnapshot } from './ConnectionMetrics.js';

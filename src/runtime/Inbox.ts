@@ -166,15 +166,6 @@ export class Inbox<T> {
     });
   }
 
-  /** Removes and returns the stored items, oldest first (e.g. to report them on dispose). */
-  drain(): T[] {
-    const out: T[] = [];
-    while (this.count > 0) out.push(this.take());
-    this.ring = [];
-    this.head = 0;
-    return out;
-  }
-
   /**
    * Rejects every waiting `receive` with `error`; later receives get the stored
    * items first, then reject with it. Closing again keeps the first error.

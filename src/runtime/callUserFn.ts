@@ -42,6 +42,10 @@ function describe(thrown: unknown): string {
  * ```
  */
 export interface CallbackSink {
+  /**
+   * @internal As `PersistentConnection.callbackFailed` is: the published declarations leave both
+   * out, so `WebSocketConnection implements CallbackSink` still holds there.
+   */
   callbackFailed(callback: string, error: unknown): void;
 }
 

@@ -1,32 +1,19 @@
 /**
- * Security: credential redaction, authentication headers, security-level
- * transport rules and input validation.
+ * Security as users see it: seed 000's `ConnectionSecurity` (authorization
+ * headers), seed 004's `InputValidator`, and the Standard Schema types that
+ * `requestSchema` / `responseSchema` take. Redaction and the security-level
+ * checks run inside every connection and stay out of the package entry.
  *
  * @example
  * ```ts
- * import { Redactor, ConnectionSecurity, checkTransportSecurity, InputValidator } from './security/index.js';
+ * import { ConnectionSecurity, InputValidator } from './security/index.js';
+ * const headers = new ConnectionSecurity().createAuthorizationHeaders('token', 'api-key');
+ * new InputValidator().validateString(input, { maxLength: 10_000, noXss: true });
  * ```
  *
  * @module
  */
-export {
-  REDACTED,
-  DEFAULT_SENSITIVE_HEADERS,
-  looksSecretName,
-  isSensitiveHeader,
-  isSecretParam,
-  redactHeaders,
-  redactUrl,
-  redactText,
-} from './redact.js';
-export type { HeadersInput } from './redact.js';
-export { Redactor, CIRCULAR, TRUNCATED } from './Redactor.js';
-export type { RedactorOptions } from './Redactor.js';
 export { ConnectionSecurity } from './ConnectionSecurity.js';
-export { checkTransportSecurity, isLoopbackHost } from './securityPolicy.js';
-export { SECURITY_LEVEL_RULES } from './securityLevelRules.js';
-export type { TransportSecurity, TransportSecurityOptions } from './securityPolicy.js';
 export { InputValidator } from './InputValidator.js';
 export type { StringRules } from './InputValidator.js';
-export { validateWith, validateWithSync } from './validateWith.js';
 export type { StandardSchemaV1, StandardSchemaIssue, StandardSchemaResult, StandardSchemaOutput } from './StandardSchemaV1.js';

@@ -224,11 +224,6 @@ export class OutboundQueue {
     return message;
   }
 
-  /** The oldest message, left in place. */
-  peek(): QueuedMessage | undefined {
-    return this.count === 0 ? undefined : this.ring[this.head];
-  }
-
   /** Removes and returns every message, oldest first (for a flush). */
   drain(): QueuedMessage[] {
     const out = new Array<QueuedMessage>(this.count);

@@ -17,7 +17,7 @@ import {
   url,
   validateOptions,
   type Rule,
-} from '../../src/config/index.js';
+} from '../../src/config/validate.js';
 
 /** Runs `rule` as the single option "opt" of owner "T" and returns the ConfigError it throws. */
 function refusal(rule: Rule<unknown>, value: unknown): ConfigError {

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ApiError, ValidationError } from '../../src/errors.js';
-import { CIRCULAR, REDACTED, Redactor, TRUNCATED } from '../../src/security/index.js';
+import { REDACTED } from '../../src/security/redact.js';
+import { CIRCULAR, Redactor, TRUNCATED } from '../../src/security/Redactor.js';
 
 describe('Redactor#remember and #text', () => {
   it('scrubs remembered values from text', () => {

@@ -8,7 +8,7 @@ import {
   redactHeaders,
   redactText,
   redactUrl,
-} from '../../src/security/index.js';
+} from '../../src/security/redact.js';
 
 describe('DEFAULT_SENSITIVE_HEADERS', () => {
   it('lists the always-secret headers in lower case and cannot be changed', () => {

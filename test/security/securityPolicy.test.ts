@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/errors.js';
 import { SecurityLevel } from '../../src/config/enums.js';
-import { SECURITY_LEVEL_RULES, checkTransportSecurity, isLoopbackHost, type TransportSecurityOptions } from '../../src/security/index.js';
+import { checkTransportSecurity, isLoopbackHost, type TransportSecurityOptions } from '../../src/security/securityPolicy.js';
+import { SECURITY_LEVEL_RULES } from '../../src/security/securityLevelRules.js';
 
 /** The option named by the ConfigError the check throws, or `null` when it passes. */
 function refusedOption(options: TransportSecurityOptions): string | null {

@@ -1,7 +1,8 @@
 import type { StandardSchemaV1 as SpecSchema } from '@standard-schema/spec';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { ConfigError, ValidationError } from '../../src/errors.js';
-import { validateWith, validateWithSync, type StandardSchemaIssue, type StandardSchemaV1 } from '../../src/security/index.js';
+import { validateWith, validateWithSync } from '../../src/security/validateWith.js';
+import type { StandardSchemaIssue, StandardSchemaV1 } from '../../src/security/StandardSchemaV1.js';
 
 interface User {
   name: string;

@@ -256,15 +256,4 @@ describe('Inbox', () => {
       await expect(inbox.receive()).rejects.toThrow('first');
     });
   });
-
-  describe('drain', () => {
-    it('removes and returns the stored items in order', () => {
-      const { inbox } = makeInbox();
-      inbox.push('a');
-      inbox.push('b');
-      expect(inbox.drain()).toEqual(['a', 'b']);
-      expect(inbox.size).toBe(0);
-      expect(inbox.drain()).toEqual([]);
-    });
-  });
 });

@@ -84,17 +84,14 @@ describe('OutboundQueue', () => {
     });
   });
 
-  describe('push / shift / peek', () => {
+  describe('push / shift', () => {
     it('is FIFO and tracks length and bytes', () => {
       const { queue } = makeQueue();
       expect(queue.shift()).toBeUndefined();
-      expect(queue.peek()).toBeUndefined();
       queue.push(msg('a'));
       queue.push(msg('bb'));
       expect(queue.length).toBe(2);
       expect(queue.bytes).toBe(3);
-      expect(queue.peek()?.data).toBe('a');
-      expect(queue.length).toBe(2);
       expect(queue.shift()?.data).toBe('a');
       expect(queue.shift()?.data).toBe('bb');
       expect(queue.length).toBe(0);
@@ -334,7 +331,6 @@ describe('OutboundQueue', () => {
       | { op: 'push'; size: number }
       | { op: 'shift' }
       | { op: 'unshiftShifted' }
-      | { op: 'peek' }
       | { op: 'drain' }
       | { op: 'clear' };
 
@@ -342,7 +338,6 @@ describe('OutboundQueue', () => {
       { weight: 24, arbitrary: fc.record({ op: fc.constant('push' as const), size: fc.integer({ min: 0, max: 12 }) }) },
       { weight: 10, arbitrary: fc.constant({ op: 'shift' as const }) },
       { weight: 5, arbitrary: fc.constant({ op: 'unshiftShifted' as const }) },
-      { weight: 2, arbitrary: fc.constant({ op: 'peek' as const }) },
       { weight: 1, arbitrary: fc.constant({ op: 'drain' as const }) },
       { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
     );
@@ -408,10 +403,6 @@ describe('OutboundQueue', () => {
                     expect(queue.length).toBe(lengthBefore + 1);
                     lastShifted = undefined;
                   }
-                  break;
-                case 'peek':
-                  expect(queue.peek()?.original).toBe(model[0]?.id);
-                  expect(queue.length).toBe(lengthBefore);
                   break;
                 case 'drain':
                   expect(queue.drain().map((m) => m.original)).toEqual(model.splice(0).map((m) => m.id));
