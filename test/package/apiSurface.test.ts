@@ -53,6 +53,7 @@ const ROOT_EXPORTS = [
 ];
 
 const MACHINES_EXPORTS = [
+  'adoptChild',
   'backoffDelay',
   'backoffMachine',
   'baseDelay',
@@ -63,6 +64,7 @@ const MACHINES_EXPORTS = [
   'nextRandom',
   'rateLimiterMachine',
   'reconnectLoop',
+  'releaseChild',
   'sseMachine',
   'sseStatusOf',
   'statusOf',
