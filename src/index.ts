@@ -25,7 +25,7 @@ export type { HealthCheckResult, HTTPConnectionOptions, HTTPRequest } from './ht
 export type { QueryParams } from './http/buildUrl.js';
 export type { ConnectionEvent, ConnectionEventType, EventSeverity } from './runtime/ConnectionEvents.js';
 export { CallbackError } from './runtime/callUserFn.js';
-export type { HttpResponse } from './http/HttpCore.js';
+export type { HttpResponse } from './http/RequestPipeline.js';
 export { FetchTransport } from './http/transports/FetchTransport.js';
 export type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './http/transports/HttpTransport.js';
 export type { TransportChoice } from './http/transports/createHttpTransport.js';

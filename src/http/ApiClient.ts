@@ -4,7 +4,7 @@ import type { CircuitBreaker, CircuitBreakerState } from '../breaker/CircuitBrea
 import type { RateLimiter, RateLimiterStats } from '../rateLimiter/RateLimiter.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
-import { HttpCore, type HttpResponse, type PreparedRequest } from './HttpCore.js';
+import { RequestPipeline, type HttpResponse, type PreparedRequest } from './RequestPipeline.js';
 import { buildUrl } from './buildUrl.js';
 import { checkConfigHeaders } from './headerSyntax.js';
 import { OriginGuard } from './OriginGuard.js';
@@ -42,7 +42,7 @@ export class ApiClient {
   readonly circuitBreaker: CircuitBreaker;
   readonly rateLimiter: RateLimiter;
   readonly baseURL: string;
-  private readonly core: HttpCore;
+  private readonly core: RequestPipeline;
   private readonly defaults: ReturnType<typeof validateOptions<typeof apiClientSpec>>;
   private readonly requestInterceptors: RequestInterceptor[] = [];
   private readonly responseInterceptors: ResponseInterceptor[] = [];
@@ -80,7 +80,7 @@ export class ApiClient {
       maxRedirects: o.maxRedirects,
       redactor: this.log.redactor,
     });
-    this.core = new HttpCore({
+    this.core = new RequestPipeline({
       owner: 'ApiClient',
       baseURL,
       deadline: o.deadline,

@@ -8,8 +8,8 @@ import { ConnectionHealth, ConnectionType, SecurityLevel } from '../config/enums
 import { bool, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, str, url, validateOptions } from '../config/validate.js';
 import { CONNECTION_CONFIG_FIELDS, connectionDefaults as defaults } from '../config/connectionDefaults.js';
 import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
-import type { HttpResponse } from './HttpCore.js';
-import { HealthCheckedCore } from './HealthCheckedCore.js';
+import type { HttpResponse } from './RequestPipeline.js';
+import { HealthCheckingPipeline } from './HealthCheckingPipeline.js';
 import { buildUrl, joinPath, type QueryParams } from './buildUrl.js';
 import { checkConfigHeaders } from './headerSyntax.js';
 import { OriginGuard } from './OriginGuard.js';
@@ -126,7 +126,7 @@ export class HTTPConnection {
   readonly circuitBreaker: CircuitBreaker;
   readonly rateLimiter: RateLimiter;
   private readonly config: ReturnType<typeof validateOptions<typeof spec>>;
-  private readonly core: HealthCheckedCore;
+  private readonly core: HealthCheckingPipeline;
   private readonly clock: Clock;
   private readonly log: Log;
   private readonly events: ConnectionEvents;
@@ -172,7 +172,7 @@ export class HTTPConnection {
     });
     this.events = new ConnectionEvents(o.name, this.clock, this.log);
     this.metrics = new ConnectionMetrics({ clock: this.clock, enabled: o.monitoring });
-    this.core = new HealthCheckedCore({
+    this.core = new HealthCheckingPipeline({
       owner: 'HTTPConnection',
       baseURL: cleanUrl,
       deadline: 0,

@@ -5,7 +5,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { bool, list, methods, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, shape, str, url, type Rule } from '../config/validate.js';
 import { SecurityLevel } from '../config/enums.js';
-import type { HttpResponse } from './HttpCore.js';
+import type { HttpResponse } from './RequestPipeline.js';
 import type { QueryParams } from './buildUrl.js';
 import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
 import type { TransportChoice } from './transports/createHttpTransport.js';
