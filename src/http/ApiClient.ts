@@ -49,55 +49,55 @@ export class ApiClient {
   private readonly log: Log;
   private readonly guard: OriginGuard;
 
-  constructor(options: ApiClientOptions) {
-    const o = validateOptions('ApiClient', options, apiClientSpec, { accept: ['transport', 'clock'] });
-    orderedOrRaised(o, options, 'retryDelay', 'maxRetryDelay', 'ApiClient');
-    if (options.transport !== undefined && !['auto', 'undici', 'fetch'].includes(options.transport as string)) {
-      const t = options.transport as { request?: unknown; close?: unknown };
+  constructor(given: ApiClientOptions) {
+    const options = validateOptions('ApiClient', given, apiClientSpec, { accept: ['transport', 'clock'] });
+    orderedOrRaised(options, given, 'retryDelay', 'maxRetryDelay', 'ApiClient');
+    if (given.transport !== undefined && !['auto', 'undici', 'fetch'].includes(given.transport as string)) {
+      const t = given.transport as { request?: unknown; close?: unknown };
       if (typeof t !== 'object' || typeof t.request !== 'function' || typeof t.close !== 'function') {
-        throw new ConfigError('transport', options.transport, "expected 'auto', 'undici', 'fetch' or an object with request() and close()", { owner: 'ApiClient' });
+        throw new ConfigError('transport', given.transport, "expected 'auto', 'undici', 'fetch' or an object with request() and close()", { owner: 'ApiClient' });
       }
     }
-    checkTransportSecurity({ url: o.baseURL, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'ApiClient' });
-    checkConfigHeaders(o.headers, 'headers', 'ApiClient', o.sensitiveHeaders);
-    const { url: baseURL, authorization } = splitCredentials(o.baseURL);
-    if (authorization !== undefined && !hasHeader(o.headers, 'authorization')) {
-      o.headers = { ...o.headers, Authorization: authorization };
+    checkTransportSecurity({ url: options.baseURL, securityLevel: options.securityLevel, encryption: options.encryption, rejectUnauthorized: options.rejectUnauthorized, owner: 'ApiClient' });
+    checkConfigHeaders(options.headers, 'headers', 'ApiClient', options.sensitiveHeaders);
+    const { url: baseURL, authorization } = splitCredentials(options.baseURL);
+    if (authorization !== undefined && !hasHeader(options.headers, 'authorization')) {
+      options.headers = { ...options.headers, Authorization: authorization };
     }
-    this.defaults = o;
+    this.defaults = options;
     this.baseURL = baseURL;
-    this.log = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: 'ApiClient' });
-    this.log.remember(o.headers, o.baseURL);
+    this.log = createLog({ enabled: options.enableLogging, logger: options.logger, sensitiveHeaders: options.sensitiveHeaders, prefix: 'ApiClient' });
+    this.log.remember(options.headers, options.baseURL);
     if (authorization !== undefined) this.log.redactor.remember(authorization);
     this.guard = new OriginGuard({
       owner: 'ApiClient',
       baseURL,
-      headers: o.headers,
-      sensitiveHeaders: o.sensitiveHeaders,
-      securityLevel: o.securityLevel,
-      encryption: o.encryption,
-      rejectUnauthorized: o.rejectUnauthorized,
-      maxRedirects: o.maxRedirects,
+      headers: options.headers,
+      sensitiveHeaders: options.sensitiveHeaders,
+      securityLevel: options.securityLevel,
+      encryption: options.encryption,
+      rejectUnauthorized: options.rejectUnauthorized,
+      maxRedirects: options.maxRedirects,
       redactor: this.log.redactor,
     });
     this.core = new RequestPipeline({
       owner: 'ApiClient',
       baseURL,
-      deadline: o.deadline,
-      retryDelay: o.retryDelay,
+      deadline: options.deadline,
+      retryDelay: options.retryDelay,
       backoffMultiplier: 2,
-      maxRetryDelay: o.maxRetryDelay,
-      retryStatusCodes: o.retryStatusCodes,
-      retryMethods: o.retryMethods,
-      circuitBreaker: o.circuitBreaker,
-      breaker: definedOnly(o.circuitBreakerOptions),
-      rateLimiter: o.rateLimiter,
-      limits: o.rateLimiterOptions.limits,
-      transport: options.transport ?? 'auto',
-      transportOptions: { connections: o.connections, keepAlive: o.keepAlive, compression: o.compression, rejectUnauthorized: o.rejectUnauthorized },
-      maxResponseBytes: o.maxResponseBytes,
+      maxRetryDelay: options.maxRetryDelay,
+      retryStatusCodes: options.retryStatusCodes,
+      retryMethods: options.retryMethods,
+      circuitBreaker: options.circuitBreaker,
+      breaker: definedOnly(options.circuitBreakerOptions),
+      rateLimiter: options.rateLimiter,
+      limits: options.rateLimiterOptions.limits,
+      transport: given.transport ?? 'auto',
+      transportOptions: { connections: options.connections, keepAlive: options.keepAlive, compression: options.compression, rejectUnauthorized: options.rejectUnauthorized },
+      maxResponseBytes: options.maxResponseBytes,
       dial: this.guard,
-      clock: options.clock,
+      clock: given.clock,
       onError: (error) => this.log.error('actor error', error),
       onRetry: ({ attempt, delay, error, request }) =>
         this.log.warn(`${request.method} ${request.url} failed (${(error as Error).message}); retry ${attempt} in ${delay} ms`),
