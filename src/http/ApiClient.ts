@@ -22,6 +22,9 @@ export type { ApiClientOptions, ApiResponse, RequestConfig, RequestInterceptor, 
 
 const EMPTY: Record<string, string> = {};
 
+/** What `request()` takes: a config whose `url` may also be a `URL`. */
+type CallInit = Partial<Omit<RequestConfig, 'url'>> & { url: string | URL };
+
 /**
  * Seed 004's HTTP client on statewire's machines: retries with backoff and
  * Retry-After, a circuit breaker, client-side rate limiting, interceptors and
@@ -121,16 +124,21 @@ export class ApiClient {
    * `options.params` as the query. Retried on timeouts, network errors and
    * `retryStatusCodes`, up to `retries` times.
    *
-   * @returns the response body: parsed JSON when the response says JSON, else text.
+   * @returns the response body: parsed JSON when the response says JSON, else text;
+   *   with `{ raw: true }`, `{ status, headers, data }` (every verb takes `raw`).
    * @throws as {@link ApiClient.request} does.
    *
    * @example
    * ```ts
    * const users = await client.get<User[]>('/users', { params: { page: 2 }, timeout: 5000 });
+   * const { status, headers, data } = await client.get<User[]>('/users', { raw: true });
    * ```
    */
-  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'GET', url: path });
+  get<T = unknown>(path: string | URL, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  get<T = unknown>(path: string | URL, options?: RequestOptions & { raw?: false }): Promise<T>;
+  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'GET', url: path }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * DELETE `path`. Idempotent, so retried like `get`.
@@ -143,8 +151,11 @@ export class ApiClient {
    * await client.delete(`/users/${id}`);
    * ```
    */
-  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'DELETE', url: path });
+  delete<T = unknown>(path: string | URL, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  delete<T = unknown>(path: string | URL, options?: RequestOptions & { raw?: false }): Promise<T>;
+  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'DELETE', url: path }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * HEAD `path`. Retried like `get`.
@@ -157,8 +168,11 @@ export class ApiClient {
    * const { 'content-length': size } = await client.head('/files/report.pdf'); // ApiError { status: 404 } when it is not there
    * ```
    */
-  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'HEAD', url: path });
+  head<T = Record<string, string>>(path: string | URL, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions & { raw?: false }): Promise<T>;
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'HEAD', url: path }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * POST `data` to `path`: a plain object or array is sent as JSON, a string as
@@ -174,8 +188,11 @@ export class ApiClient {
    * const created = await client.post<User>('/users', { name: 'Ada' }, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
    * ```
    */
-  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'POST', url: path, data });
+  post<T = unknown>(path: string | URL, data: unknown, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions & { raw?: false }): Promise<T>;
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'POST', url: path, data }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * PUT `data` to `path` (sent as `post` sends it). Idempotent, so retried like `get`.
@@ -188,8 +205,11 @@ export class ApiClient {
    * await client.put(`/users/${id}`, { name: 'Ada Lovelace' });
    * ```
    */
-  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'PUT', url: path, data });
+  put<T = unknown>(path: string | URL, data: unknown, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions & { raw?: false }): Promise<T>;
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'PUT', url: path, data }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * PATCH `path` with `data` (sent as `post` sends it). Not idempotent: retried
@@ -203,12 +223,16 @@ export class ApiClient {
    * await client.patch(`/users/${id}`, { email: 'ada@example.com' });
    * ```
    */
-  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'PATCH', url: path, data });
+  patch<T = unknown>(path: string | URL, data: unknown, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions & { raw?: false }): Promise<T>;
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'PATCH', url: path, data }) as Promise<T | HttpResponse<T>>;
   }
 
   /**
-   * Any method: `{ method, url, data, headers, params, timeout, retries, rateCategory, signal }`.
+   * Any method: `{ method, url, data, headers, params, timeout, retries, rateCategory, signal, raw }`.
+   * With `raw: true` the call resolves `{ status, headers, data }` (see {@link RequestOptions.raw}).
    * `url` is a path joined to `baseURL`, or an absolute URL (a string or a `URL`):
    * to another origin than `baseURL`'s, the configured credentials stay behind
    * (only headers this call or an interceptor set go along).
@@ -219,13 +243,25 @@ export class ApiClient {
    * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
    * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
    * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body, or a header or URL is invalid.
+   *
+   * @example
+   * ```ts
+   * const { status, headers } = await client.request({ method: 'OPTIONS', url: '/users', raw: true });
+   * ```
    */
-  async request<T = unknown>(init: Partial<Omit<RequestConfig, 'url'>> & { url: string | URL }): Promise<T> {
+  request<T = unknown>(init: CallInit & { raw: true }): Promise<HttpResponse<T>>;
+  request<T = unknown>(init: CallInit & { raw?: false }): Promise<T>;
+  request<T = unknown>(init: CallInit): Promise<T | HttpResponse<T>>;
+  request<T = unknown>(init: CallInit): Promise<T | HttpResponse<T>> {
+    return this.run(init) as Promise<T | HttpResponse<T>>;
+  }
+
+  private async run(init: CallInit): Promise<unknown> {
     // Fixed shape first, then the caller's fields: \`{ ...init, more }\` gives every config a
     // hidden class of its own in V8 (~1 µs here, and megamorphic reads downstream).
     let config: RequestConfig = {
       method: '', url: '', baseURL: '', headers: EMPTY, data: undefined, params: undefined, timeout: undefined, retries: undefined,
-      rateCategory: undefined, signal: undefined, requestSchema: undefined, responseSchema: undefined,
+      rateCategory: undefined, signal: undefined, requestSchema: undefined, responseSchema: undefined, raw: undefined,
     };
     Object.assign(config, init);
     if (typeof init.url !== 'string') config.url = String(init.url);
@@ -246,10 +282,12 @@ export class ApiClient {
     }
     if (prepared.method === 'HEAD') response = { ...response, data: response.headers };
     if (config.responseSchema) response = { ...response, data: await validateWith(config.responseSchema, response.data) };
-    if (this.responseInterceptors.length === 0) return response.data as T;
+    // A raw call asked for the response itself: interceptors shape data-resolving calls only.
+    if (config.raw === true) return response;
+    if (this.responseInterceptors.length === 0) return response.data;
     let result: unknown = { ...response, config };
     for (const intercept of this.responseInterceptors) result = await intercept(result as ApiResponse);
-    return result as T;
+    return result;
   }
 
   private prepare(config: RequestConfig): PreparedRequest {
