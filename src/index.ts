@@ -23,7 +23,7 @@ export type { HealthCheckResult, HTTPConnectionOptions, HTTPRequest } from './ht
 export type { QueryParams } from './http/buildUrl.js';
 export type { ConnectionEvent, ConnectionEventType, EventSeverity } from './runtime/ConnectionEvents.js';
 export { CallbackError } from './runtime/callUserFn.js';
-export type { HttpResponse } from './http/HttpCore.js';
+export type { HttpResponse } from './http/RequestPipeline.js';
 export type { HttpTransport, TransportOptions, TransportRequest, TransportResponse } from './http/transports/HttpTransport.js';
 export type { TransportChoice } from './http/transports/createHttpTransport.js';
 export * from './security/index.js';

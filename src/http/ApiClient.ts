@@ -4,7 +4,7 @@ import type { CircuitBreaker, CircuitBreakerState } from '../breaker/CircuitBrea
 import type { RateLimiter, RateLimiterStats } from '../rateLimiter/RateLimiter.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
-import { HttpCore, type HttpResponse, type PreparedRequest } from './HttpCore.js';
+import { RequestPipeline, type HttpResponse, type PreparedRequest } from './RequestPipeline.js';
 import { buildUrl } from './buildUrl.js';
 import { checkConfigHeaders } from './headerSyntax.js';
 import { OriginGuard } from './OriginGuard.js';
@@ -21,6 +21,9 @@ import { apiClientSpec, type ApiClientOptions, type ApiResponse, type RequestCon
 export type { ApiClientOptions, ApiResponse, RequestConfig, RequestInterceptor, RequestOptions, ResponseInterceptor } from './apiClientOptions.js';
 
 const EMPTY: Record<string, string> = {};
+
+/** What `request()` takes: a config whose `url` may also be a `URL`. */
+type CallInit = Partial<Omit<RequestConfig, 'url'>> & { url: string | URL };
 
 /**
  * Seed 004's HTTP client on statewire's machines: retries with backoff and
@@ -42,62 +45,62 @@ export class ApiClient {
   readonly circuitBreaker: CircuitBreaker;
   readonly rateLimiter: RateLimiter;
   readonly baseURL: string;
-  private readonly core: HttpCore;
+  private readonly core: RequestPipeline;
   private readonly defaults: ReturnType<typeof validateOptions<typeof apiClientSpec>>;
   private readonly requestInterceptors: RequestInterceptor[] = [];
   private readonly responseInterceptors: ResponseInterceptor[] = [];
   private readonly log: Log;
   private readonly guard: OriginGuard;
 
-  constructor(options: ApiClientOptions) {
-    const o = validateOptions('ApiClient', options, apiClientSpec, { accept: ['transport', 'clock'] });
-    orderedOrRaised(o, options, 'retryDelay', 'maxRetryDelay', 'ApiClient');
-    if (options.transport !== undefined && !['auto', 'undici', 'fetch'].includes(options.transport as string)) {
-      const t = options.transport as { request?: unknown; close?: unknown };
+  constructor(given: ApiClientOptions) {
+    const options = validateOptions('ApiClient', given, apiClientSpec, { accept: ['transport', 'clock'] });
+    orderedOrRaised(options, given, 'retryDelay', 'maxRetryDelay', 'ApiClient');
+    if (given.transport !== undefined && !['auto', 'undici', 'fetch'].includes(given.transport as string)) {
+      const t = given.transport as { request?: unknown; close?: unknown };
       if (typeof t !== 'object' || typeof t.request !== 'function' || typeof t.close !== 'function') {
-        throw new ConfigError('transport', options.transport, "expected 'auto', 'undici', 'fetch' or an object with request() and close()", { owner: 'ApiClient' });
+        throw new ConfigError('transport', given.transport, "expected 'auto', 'undici', 'fetch' or an object with request() and close()", { owner: 'ApiClient' });
       }
     }
-    checkTransportSecurity({ url: o.baseURL, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'ApiClient' });
-    checkConfigHeaders(o.headers, 'headers', 'ApiClient', o.sensitiveHeaders);
-    const { url: baseURL, authorization } = splitCredentials(o.baseURL);
-    if (authorization !== undefined && !hasHeader(o.headers, 'authorization')) {
-      o.headers = { ...o.headers, Authorization: authorization };
+    checkTransportSecurity({ url: options.baseURL, securityLevel: options.securityLevel, encryption: options.encryption, rejectUnauthorized: options.rejectUnauthorized, owner: 'ApiClient' });
+    checkConfigHeaders(options.headers, 'headers', 'ApiClient', options.sensitiveHeaders);
+    const { url: baseURL, authorization } = splitCredentials(options.baseURL);
+    if (authorization !== undefined && !hasHeader(options.headers, 'authorization')) {
+      options.headers = { ...options.headers, Authorization: authorization };
     }
-    this.defaults = o;
+    this.defaults = options;
     this.baseURL = baseURL;
-    this.log = createLog({ enabled: o.enableLogging, logger: o.logger, sensitiveHeaders: o.sensitiveHeaders, prefix: 'ApiClient' });
-    this.log.remember(o.headers, o.baseURL);
+    this.log = createLog({ enabled: options.enableLogging, logger: options.logger, sensitiveHeaders: options.sensitiveHeaders, prefix: 'ApiClient' });
+    this.log.remember(options.headers, options.baseURL);
     if (authorization !== undefined) this.log.redactor.remember(authorization);
     this.guard = new OriginGuard({
       owner: 'ApiClient',
       baseURL,
-      headers: o.headers,
-      sensitiveHeaders: o.sensitiveHeaders,
-      securityLevel: o.securityLevel,
-      encryption: o.encryption,
-      rejectUnauthorized: o.rejectUnauthorized,
-      maxRedirects: o.maxRedirects,
+      headers: options.headers,
+      sensitiveHeaders: options.sensitiveHeaders,
+      securityLevel: options.securityLevel,
+      encryption: options.encryption,
+      rejectUnauthorized: options.rejectUnauthorized,
+      maxRedirects: options.maxRedirects,
       redactor: this.log.redactor,
     });
-    this.core = new HttpCore({
+    this.core = new RequestPipeline({
       owner: 'ApiClient',
       baseURL,
-      deadline: o.deadline,
-      retryDelay: o.retryDelay,
+      deadline: options.deadline,
+      retryDelay: options.retryDelay,
       backoffMultiplier: 2,
-      maxRetryDelay: o.maxRetryDelay,
-      retryStatusCodes: o.retryStatusCodes,
-      retryMethods: o.retryMethods,
-      circuitBreaker: o.circuitBreaker,
-      breaker: definedOnly(o.circuitBreakerOptions),
-      rateLimiter: o.rateLimiter,
-      limits: o.rateLimiterOptions.limits,
-      transport: options.transport ?? 'auto',
-      transportOptions: { connections: o.connections, keepAlive: o.keepAlive, compression: o.compression, rejectUnauthorized: o.rejectUnauthorized },
-      maxResponseBytes: o.maxResponseBytes,
+      maxRetryDelay: options.maxRetryDelay,
+      retryStatusCodes: options.retryStatusCodes,
+      retryMethods: options.retryMethods,
+      circuitBreaker: options.circuitBreaker,
+      breaker: definedOnly(options.circuitBreakerOptions),
+      rateLimiter: options.rateLimiter,
+      limits: options.rateLimiterOptions.limits,
+      transport: given.transport ?? 'auto',
+      transportOptions: { connections: options.connections, keepAlive: options.keepAlive, compression: options.compression, rejectUnauthorized: options.rejectUnauthorized },
+      maxResponseBytes: options.maxResponseBytes,
       dial: this.guard,
-      clock: options.clock,
+      clock: given.clock,
       onError: (error) => this.log.error('actor error', error),
       onRetry: ({ attempt, delay, error, request }) =>
         this.log.warn(`${request.method} ${request.url} failed (${(error as Error).message}); retry ${attempt} in ${delay} ms`),
@@ -121,16 +124,21 @@ export class ApiClient {
    * `options.params` as the query. Retried on timeouts, network errors and
    * `retryStatusCodes`, up to `retries` times.
    *
-   * @returns the response body: parsed JSON when the response says JSON, else text.
+   * @returns the response body: parsed JSON when the response says JSON, else text;
+   *   with `{ raw: true }`, `{ status, headers, data }` (every verb takes `raw`).
    * @throws as {@link ApiClient.request} does.
    *
    * @example
    * ```ts
    * const users = await client.get<User[]>('/users', { params: { page: 2 }, timeout: 5000 });
+   * const { status, headers, data } = await client.get<User[]>('/users', { raw: true });
    * ```
    */
-  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'GET', url: path });
+  get<T = unknown>(path: string | URL, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  get<T = unknown>(path: string | URL, options?: RequestOptions & { raw?: false }): Promise<T>;
+  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  get<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'GET', url: path }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * DELETE `path`. Idempotent, so retried like `get`.
@@ -143,8 +151,11 @@ export class ApiClient {
    * await client.delete(`/users/${id}`);
    * ```
    */
-  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'DELETE', url: path });
+  delete<T = unknown>(path: string | URL, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  delete<T = unknown>(path: string | URL, options?: RequestOptions & { raw?: false }): Promise<T>;
+  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  delete<T = unknown>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'DELETE', url: path }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * HEAD `path`. Retried like `get`.
@@ -157,8 +168,11 @@ export class ApiClient {
    * const { 'content-length': size } = await client.head('/files/report.pdf'); // ApiError { status: 404 } when it is not there
    * ```
    */
-  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'HEAD', url: path });
+  head<T = Record<string, string>>(path: string | URL, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions & { raw?: false }): Promise<T>;
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  head<T = Record<string, string>>(path: string | URL, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'HEAD', url: path }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * POST `data` to `path`: a plain object or array is sent as JSON, a string as
@@ -174,8 +188,11 @@ export class ApiClient {
    * const created = await client.post<User>('/users', { name: 'Ada' }, { headers: { 'Idempotency-Key': crypto.randomUUID() } });
    * ```
    */
-  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'POST', url: path, data });
+  post<T = unknown>(path: string | URL, data: unknown, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions & { raw?: false }): Promise<T>;
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  post<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'POST', url: path, data }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * PUT `data` to `path` (sent as `post` sends it). Idempotent, so retried like `get`.
@@ -188,8 +205,11 @@ export class ApiClient {
    * await client.put(`/users/${id}`, { name: 'Ada Lovelace' });
    * ```
    */
-  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'PUT', url: path, data });
+  put<T = unknown>(path: string | URL, data: unknown, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions & { raw?: false }): Promise<T>;
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  put<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'PUT', url: path, data }) as Promise<T | HttpResponse<T>>;
   }
   /**
    * PATCH `path` with `data` (sent as `post` sends it). Not idempotent: retried
@@ -203,12 +223,16 @@ export class ApiClient {
    * await client.patch(`/users/${id}`, { email: 'ada@example.com' });
    * ```
    */
-  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T> {
-    return this.request<T>({ ...options, method: 'PATCH', url: path, data });
+  patch<T = unknown>(path: string | URL, data: unknown, options: RequestOptions & { raw: true }): Promise<HttpResponse<T>>;
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions & { raw?: false }): Promise<T>;
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>>;
+  patch<T = unknown>(path: string | URL, data?: unknown, options?: RequestOptions): Promise<T | HttpResponse<T>> {
+    return this.run({ ...options, method: 'PATCH', url: path, data }) as Promise<T | HttpResponse<T>>;
   }
 
   /**
-   * Any method: `{ method, url, data, headers, params, timeout, retries, rateCategory, signal }`.
+   * Any method: `{ method, url, data, headers, params, timeout, retries, rateCategory, signal, raw }`.
+   * With `raw: true` the call resolves `{ status, headers, data }` (see {@link RequestOptions.raw}).
    * `url` is a path joined to `baseURL`, or an absolute URL (a string or a `URL`):
    * to another origin than `baseURL`'s, the configured credentials stay behind
    * (only headers this call or an interceptor set go along).
@@ -219,13 +243,25 @@ export class ApiClient {
    * @throws {CircuitBreakerError} the breaker is open: nothing was sent.
    * @throws {RateLimitError} the client's rate limit (or a server-imposed pause) refused the call.
    * @throws {ValidationError} `requestSchema` / `responseSchema` refused the body, or a header or URL is invalid.
+   *
+   * @example
+   * ```ts
+   * const { status, headers } = await client.request({ method: 'OPTIONS', url: '/users', raw: true });
+   * ```
    */
-  async request<T = unknown>(init: Partial<Omit<RequestConfig, 'url'>> & { url: string | URL }): Promise<T> {
+  request<T = unknown>(init: CallInit & { raw: true }): Promise<HttpResponse<T>>;
+  request<T = unknown>(init: CallInit & { raw?: false }): Promise<T>;
+  request<T = unknown>(init: CallInit): Promise<T | HttpResponse<T>>;
+  request<T = unknown>(init: CallInit): Promise<T | HttpResponse<T>> {
+    return this.run(init) as Promise<T | HttpResponse<T>>;
+  }
+
+  private async run(init: CallInit): Promise<unknown> {
     // Fixed shape first, then the caller's fields: \`{ ...init, more }\` gives every config a
     // hidden class of its own in V8 (~1 µs here, and megamorphic reads downstream).
     let config: RequestConfig = {
       method: '', url: '', baseURL: '', headers: EMPTY, data: undefined, params: undefined, timeout: undefined, retries: undefined,
-      rateCategory: undefined, signal: undefined, requestSchema: undefined, responseSchema: undefined,
+      rateCategory: undefined, signal: undefined, requestSchema: undefined, responseSchema: undefined, raw: undefined,
     };
     Object.assign(config, init);
     if (typeof init.url !== 'string') config.url = String(init.url);
@@ -246,10 +282,12 @@ export class ApiClient {
     }
     if (prepared.method === 'HEAD') response = { ...response, data: response.headers };
     if (config.responseSchema) response = { ...response, data: await validateWith(config.responseSchema, response.data) };
-    if (this.responseInterceptors.length === 0) return response.data as T;
+    // A raw call asked for the response itself: interceptors shape data-resolving calls only.
+    if (config.raw === true) return response;
+    if (this.responseInterceptors.length === 0) return response.data;
     let result: unknown = { ...response, config };
     for (const intercept of this.responseInterceptors) result = await intercept(result as ApiResponse);
-    return result as T;
+    return result;
   }
 
   private prepare(config: RequestConfig): PreparedRequest {

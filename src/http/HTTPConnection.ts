@@ -8,8 +8,8 @@ import { ConnectionHealth, ConnectionType, SecurityLevel } from '../config/enums
 import { bool, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, str, url, validateOptions } from '../config/validate.js';
 import { CONNECTION_CONFIG_FIELDS, connectionDefaults as defaults } from '../config/connectionDefaults.js';
 import { ApiError, NetworkError, StatewireError, TimeoutError } from '../errors.js';
-import type { HttpResponse } from './HttpCore.js';
-import { HealthCheckedCore } from './HealthCheckedCore.js';
+import type { HttpResponse } from './RequestPipeline.js';
+import { HealthCheckingPipeline } from './HealthCheckingPipeline.js';
 import { buildUrl, joinPath, type QueryParams } from './buildUrl.js';
 import { checkConfigHeaders } from './headerSyntax.js';
 import { OriginGuard } from './OriginGuard.js';
@@ -126,7 +126,7 @@ export class HTTPConnection {
   readonly circuitBreaker: CircuitBreaker;
   readonly rateLimiter: RateLimiter;
   private readonly config: ReturnType<typeof validateOptions<typeof spec>>;
-  private readonly core: HealthCheckedCore;
+  private readonly core: HealthCheckingPipeline;
   private readonly clock: Clock;
   private readonly log: Log;
   private readonly events: ConnectionEvents;
@@ -137,58 +137,58 @@ export class HTTPConnection {
 
   constructor(config: ConnectionConfig & HTTPConnectionOptions) {
     // Seed 000 spreads one ConnectionConfig into every class: its fields are accepted; other unknown keys are refused.
-    const o = validateOptions('HTTPConnection', config, spec, { accept: [...CONNECTION_CONFIG_FIELDS, 'transport', 'clock'] });
-    checkTransportSecurity({ url: o.url, securityLevel: o.securityLevel, encryption: o.encryption, rejectUnauthorized: o.rejectUnauthorized, owner: 'HTTPConnection' });
-    checkConfigHeaders(o.customHeaders, 'customHeaders', 'HTTPConnection', o.sensitiveHeaders);
-    const { url: cleanUrl, authorization } = splitCredentials(o.url);
-    if (authorization !== undefined && !hasHeader(o.customHeaders, 'authorization')) {
-      o.customHeaders = { ...o.customHeaders, Authorization: authorization };
+    const options = validateOptions('HTTPConnection', config, spec, { accept: [...CONNECTION_CONFIG_FIELDS, 'transport', 'clock'] });
+    checkTransportSecurity({ url: options.url, securityLevel: options.securityLevel, encryption: options.encryption, rejectUnauthorized: options.rejectUnauthorized, owner: 'HTTPConnection' });
+    checkConfigHeaders(options.customHeaders, 'customHeaders', 'HTTPConnection', options.sensitiveHeaders);
+    const { url: cleanUrl, authorization } = splitCredentials(options.url);
+    if (authorization !== undefined && !hasHeader(options.customHeaders, 'authorization')) {
+      options.customHeaders = { ...options.customHeaders, Authorization: authorization };
     }
-    this.config = o;
-    this.name = o.name;
+    this.config = options;
+    this.name = options.name;
     this.baseUrl = cleanUrl;
     this.url = redactUrl(cleanUrl);
     this.clock = config.clock ?? systemClock;
-    const level = o.logLevel ?? (o.debug ? 'debug' : 'info');
+    const level = options.logLevel ?? (options.debug ? 'debug' : 'info');
     this.log = createLog({
-      enabled: o.enableLogging || o.debug || o.logLevel !== undefined,
+      enabled: options.enableLogging || options.debug || options.logLevel !== undefined,
       level,
-      audit: o.auditLogging,
-      logger: o.logger,
-      sensitiveHeaders: o.sensitiveHeaders,
-      prefix: `HTTPConnection ${o.name}`,
+      audit: options.auditLogging,
+      logger: options.logger,
+      sensitiveHeaders: options.sensitiveHeaders,
+      prefix: `HTTPConnection ${options.name}`,
     });
-    this.log.remember(o.customHeaders, o.url);
+    this.log.remember(options.customHeaders, options.url);
     this.guard = new OriginGuard({
       owner: 'HTTPConnection',
       baseURL: cleanUrl,
-      headers: o.customHeaders,
-      sensitiveHeaders: o.sensitiveHeaders,
-      securityLevel: o.securityLevel,
-      encryption: o.encryption,
-      rejectUnauthorized: o.rejectUnauthorized,
-      maxRedirects: o.maxRedirects,
+      headers: options.customHeaders,
+      sensitiveHeaders: options.sensitiveHeaders,
+      securityLevel: options.securityLevel,
+      encryption: options.encryption,
+      rejectUnauthorized: options.rejectUnauthorized,
+      maxRedirects: options.maxRedirects,
       redactor: this.log.redactor,
     });
-    this.events = new ConnectionEvents(o.name, this.clock, this.log);
-    this.metrics = new ConnectionMetrics({ clock: this.clock, enabled: o.monitoring });
-    this.core = new HealthCheckedCore({
+    this.events = new ConnectionEvents(options.name, this.clock, this.log);
+    this.metrics = new ConnectionMetrics({ clock: this.clock, enabled: options.monitoring });
+    this.core = new HealthCheckingPipeline({
       owner: 'HTTPConnection',
       baseURL: cleanUrl,
       deadline: 0,
-      retryDelay: o.retryDelay,
-      backoffMultiplier: o.backoffMultiplier,
+      retryDelay: options.retryDelay,
+      backoffMultiplier: options.backoffMultiplier,
       maxRetryDelay: 30_000,
       retryStatusCodes: [408, 429, 500, 502, 503, 504],
       retryMethods: ['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE'],
-      circuitBreaker: o.circuitBreaker,
+      circuitBreaker: options.circuitBreaker,
       // The seed has no volume option: `threshold` failures are enough to open.
-      breaker: { threshold: o.circuitBreakerThreshold, volumeThreshold: o.circuitBreakerThreshold, timeout: o.circuitBreakerTimeout },
-      rateLimiter: o.rateLimit,
-      limits: { api: { tokensPerSecond: (o.rateLimitRequests * 1000) / o.rateLimitWindow, burstCapacity: o.rateLimitRequests } },
+      breaker: { threshold: options.circuitBreakerThreshold, volumeThreshold: options.circuitBreakerThreshold, timeout: options.circuitBreakerTimeout },
+      rateLimiter: options.rateLimit,
+      limits: { api: { tokensPerSecond: (options.rateLimitRequests * 1000) / options.rateLimitWindow, burstCapacity: options.rateLimitRequests } },
       transport: config.transport ?? 'auto',
-      transportOptions: { connections: o.maxConnections, keepAlive: o.keepAlive, compression: o.compression, rejectUnauthorized: o.rejectUnauthorized },
-      maxResponseBytes: o.maxResponseBytes,
+      transportOptions: { connections: options.maxConnections, keepAlive: options.keepAlive, compression: options.compression, rejectUnauthorized: options.rejectUnauthorized },
+      maxResponseBytes: options.maxResponseBytes,
       dial: this.guard,
       clock: this.clock,
       onError: (error) => this.log.error('actor error', error),
@@ -201,8 +201,8 @@ export class HTTPConnection {
     this.circuitBreaker = this.core.breaker;
     this.rateLimiter = this.core.limiter;
     this.wireMachineEvents();
-    if (o.healthCheckInterval !== undefined && o.healthCheckInterval > 0) {
-      this.poller = new HealthPoller(this.clock, o.healthCheckInterval, () => this.healthCheck());
+    if (options.healthCheckInterval !== undefined && options.healthCheckInterval > 0) {
+      this.poller = new HealthPoller(this.clock, options.healthCheckInterval, () => this.healthCheck());
     }
   }
 

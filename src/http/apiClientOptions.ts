@@ -5,7 +5,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { bool, list, methods, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, shape, str, url, type Rule } from '../config/validate.js';
 import { SecurityLevel } from '../config/enums.js';
-import type { HttpResponse } from './HttpCore.js';
+import type { HttpResponse } from './RequestPipeline.js';
 import type { QueryParams } from './buildUrl.js';
 import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
 import type { TransportChoice } from './transports/createHttpTransport.js';
@@ -87,6 +87,22 @@ export interface RequestOptions {
   retries?: number;
   /** Query parameters; an array value repeats the name (`{ a: [1, 2] }` → `a=1&a=2`). */
   params?: QueryParams;
+  /**
+   * Resolve `{ status, headers, data }` instead of the data: the final response's
+   * status (after redirects, of the last attempt after retries) and headers (a plain
+   * object, lower-case names, repeated headers joined with `, `, as got's
+   * `response.headers`), with `data` what the call would resolve to otherwise. Response
+   * interceptors do not run for a raw call. A status of 400 or more still rejects
+   * with `ApiError`.
+   *
+   * @default false
+   * @example
+   * ```ts
+   * const { status, headers, data } = await client.get<User[]>('/users', { raw: true });
+   * const next = headers['link'];
+   * ```
+   */
+  raw?: boolean;
 }
 
 /** What a request interceptor sees and returns (it may change anything). */

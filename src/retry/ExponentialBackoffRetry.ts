@@ -16,11 +16,11 @@ import { RetryStrategy, retryRules, type RetryStrategyOptions } from './RetryStr
  */
 export class ExponentialBackoffRetry extends RetryStrategy {
   constructor(maxAttempts = 3, baseDelaySeconds = 1, multiplier = 2, options?: RetryStrategyOptions) {
-    const o = validateOptions(
+    const args = validateOptions(
       'ExponentialBackoffRetry',
       { maxAttempts, baseDelaySeconds, multiplier },
       { maxAttempts: retryRules.maxAttempts, baseDelaySeconds: retryRules.seconds, multiplier: retryRules.multiplier },
     );
-    super(o.maxAttempts, { kind: 'exponential', base: o.baseDelaySeconds * 1000, factor: o.multiplier }, options);
+    super(args.maxAttempts, { kind: 'exponential', base: args.baseDelaySeconds * 1000, factor: args.multiplier }, options);
   }
 }

@@ -13,14 +13,14 @@ import { RetryStrategy, retryRules, type RetryStrategyOptions } from './RetryStr
  */
 export class JitterRetry extends RetryStrategy {
   constructor(maxAttempts = 3, baseDelaySeconds = 1, jitterFactor = 0.5, options?: RetryStrategyOptions) {
-    const o = validateOptions(
+    const args = validateOptions(
       'JitterRetry',
       { maxAttempts, baseDelaySeconds, jitterFactor },
       { maxAttempts: retryRules.maxAttempts, baseDelaySeconds: retryRules.seconds, jitterFactor: retryRules.ratio },
     );
     super(
-      o.maxAttempts,
-      { kind: 'exponential', base: o.baseDelaySeconds * 1000, factor: 2, jitter: 'proportional', jitterRatio: o.jitterFactor },
+      args.maxAttempts,
+      { kind: 'exponential', base: args.baseDelaySeconds * 1000, factor: 2, jitter: 'proportional', jitterRatio: args.jitterFactor },
       options,
     );
   }

@@ -12,11 +12,11 @@ import { RetryStrategy, retryRules, type RetryStrategyOptions } from './RetryStr
  */
 export class LinearBackoffRetry extends RetryStrategy {
   constructor(maxAttempts = 3, baseDelaySeconds = 1, incrementSeconds = 1, options?: RetryStrategyOptions) {
-    const o = validateOptions(
+    const args = validateOptions(
       'LinearBackoffRetry',
       { maxAttempts, baseDelaySeconds, incrementSeconds },
       { maxAttempts: retryRules.maxAttempts, baseDelaySeconds: retryRules.seconds, incrementSeconds: retryRules.seconds },
     );
-    super(o.maxAttempts, { kind: 'linear', base: o.baseDelaySeconds * 1000, increment: o.incrementSeconds * 1000 }, options);
+    super(args.maxAttempts, { kind: 'linear', base: args.baseDelaySeconds * 1000, increment: args.incrementSeconds * 1000 }, options);
   }
 }

@@ -51,15 +51,15 @@ export abstract class RetryStrategy {
   protected constructor(
     readonly maxAttempts: number,
     policy: Partial<BackoffPolicy>,
-    options: RetryStrategyOptions = {},
+    given: RetryStrategyOptions = {},
   ) {
-    const o = validateOptions(this.constructor.name, options, retryRules.options, { accept: ['shouldRetry', 'onRetry', 'clock'] });
-    this.options = options;
+    const options = validateOptions(this.constructor.name, given, retryRules.options, { accept: ['shouldRetry', 'onRetry', 'clock'] });
+    this.options = given;
     this.policy = {
       ...defaultBackoffPolicy,
       jitter: 'none',
       ...policy,
-      maxDelay: (o.maxDelaySeconds ?? 30) * 1000,
+      maxDelay: (options.maxDelaySeconds ?? 30) * 1000,
     };
   }
 

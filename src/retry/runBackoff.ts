@@ -1,7 +1,11 @@
-import { fromPromise } from 'xstate';
-import { backoffMachine, type BackoffContext, type BackoffInput } from '../../machines/backoff.js';
+import type { BackoffInput } from '../../machines/backoff.js';
+import { defaultBackoffPolicy, type BackoffPolicy } from '../../machines/backoffDelay.js';
+import { definedOnly } from '../../machines/definedOnly.js';
+import { nextRandom } from '../../machines/random.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
-import { createRootActor, watch } from '../runtime/createRootActor.js';
+import { PendingWaits } from '../runtime/PendingWaits.js';
+import { retryDelay } from './retryDelay.js';
+import { retryLoop, type RetryPlan } from './retryLoop.js';
 
 /** What an attempt receives: its number (1-based) and a signal that aborts when the loop stops. */
 export interface AttemptContext {
@@ -33,10 +37,71 @@ function isRetryableByDefault(error: unknown): boolean {
   return !(e?.isConfigError || e?.isValidationError);
 }
 
+/** One `runBackoff` call's state. */
+interface BackoffRun<T> {
+  fn: (context: AttemptContext) => Promise<T> | T;
+  policy: BackoffPolicy;
+  /** Attempt limit; Infinity for none. */
+  maxAttempts: number;
+  /** Attempts counted before this run (the input's `attempts`). */
+  offset: number;
+  /** The previous wait, for `decorrelated` jitter. */
+  previous: number;
+  seed: number;
+  shouldRetry: (error: unknown, attempt: number) => boolean;
+  onRetry?: (info: RetryInfo) => void;
+  signal?: AbortSignal;
+  waits: PendingWaits;
+}
+
+/** The backoff machine's `retry` mode, as a plan for the retry loop. */
+const backoffPlan: RetryPlan<BackoffRun<unknown>, unknown, unknown> = {
+  attempt(run, attempt) {
+    // Each attempt gets its own signal, aborted (and the call rejected) when the caller's aborts.
+    const stop = new AbortController();
+    const outer = run.signal;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        stop.abort(outer!.reason);
+        reject(outer!.reason);
+      };
+      outer?.addEventListener('abort', onAbort, { once: true });
+      const done = () => outer?.removeEventListener('abort', onAbort);
+      Promise.resolve()
+        .then(() => run.fn({ attempt: run.offset + attempt, signal: stop.signal }))
+        .then(
+          (value) => (done(), resolve(value)),
+          (error: unknown) => (done(), reject(error)),
+        );
+    });
+  },
+  settle: (_run, result) => result,
+  failed(run, error) {
+    if (run.signal?.aborted) throw run.signal.reason;
+    return error;
+  },
+  retryDelay(run, error, attempt) {
+    const n = run.offset + attempt;
+    if (n >= run.maxAttempts || !run.shouldRetry(error, n)) return -1;
+    run.previous = retryDelay(run.policy, n, run.previous, error, () => {
+      const [r, seed] = nextRandom(run.seed);
+      run.seed = seed;
+      return r;
+    });
+    return run.previous;
+  },
+  retrying(run, attempt, delay, error) {
+    run.onRetry?.({ attempt: run.offset + attempt, delay, error });
+  },
+  giveUp: (_run, error) => error,
+  wait: (ms, run) => run.waits.wait(ms, run.signal),
+};
+
 /**
- * Runs `fn` under the backoff machine in `retry` mode: at most `maxAttempts`
- * calls, waits between them from the policy (or the error's `retryAfter`), and
- * settles with the first result or the last error.
+ * Runs `fn` under the backoff machine's `retry` rules on the shared
+ * {@link retryLoop}: at most `maxAttempts` calls, waits between them from the
+ * policy (or the error's `retryAfter`), and settles with the first result or
+ * the last error.
  *
  * @example
  * ```ts
@@ -52,51 +117,22 @@ export function runBackoff<T>(
   fn: (context: AttemptContext) => Promise<T> | T,
   options: RunBackoffOptions = {},
 ): Promise<T> {
-  const { signal, onRetry } = options;
-  const shouldRetry = options.shouldRetry ?? isRetryableByDefault;
+  const { signal } = options;
   if (signal?.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    let result: T;
-    let lastError: unknown;
-    const machine = backoffMachine.provide({
-      actors: {
-        attempt: fromPromise<unknown, { attempt: number }>(async ({ input: { attempt }, signal: stop }) => {
-          try {
-            result = await fn({ attempt, signal: stop });
-          } catch (error) {
-            lastError = error;
-            throw error;
-          }
-        }),
-      },
-      guards: {
-        isRetryable: ({ context, event }) =>
-          shouldRetry((event as unknown as { error: unknown }).error, (context as BackoffContext).attempts),
-      },
-    });
-    const actor = createRootActor(machine, {
-      input: { ...input, mode: 'retry', seed: (Math.random() * 2 ** 32) | 0 },
-      clock: options.clock ?? systemClock,
-      onError: (error) => settle(() => reject(error)),
-    });
-    const onAbort = () => actor.send({ type: 'STOP' });
-    const settle = (finish: () => void) => {
-      signal?.removeEventListener('abort', onAbort);
-      finish();
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-    let waiting = false;
-    watch(actor, (snapshot) => {
-      const nowWaiting = snapshot.value === 'waiting';
-      if (nowWaiting && !waiting) {
-        onRetry?.({ attempt: snapshot.context.attempts, delay: snapshot.context.delay, error: lastError });
-      }
-      waiting = nowWaiting;
-      if (snapshot.status !== 'done') return;
-      const outcome = snapshot.output?.outcome;
-      settle(() =>
-        outcome === 'done' ? resolve(result) : reject(outcome === 'exhausted' ? lastError : signal?.reason),
-      );
-    });
-  });
+  // The policy as the backoff machine builds it from the same input.
+  const { maxAttempts, mode: _mode, minUptime: _uptime, seed: _seed, attempts, delay, ...given } = input;
+  const policy = definedOnly(given);
+  const run: BackoffRun<T> = {
+    fn,
+    policy: { ...defaultBackoffPolicy, increment: policy.base ?? defaultBackoffPolicy.increment, ...policy },
+    maxAttempts: maxAttempts ?? Infinity,
+    offset: attempts ?? 0,
+    previous: delay ?? 0,
+    seed: (Math.random() * 2 ** 32) | 0,
+    shouldRetry: options.shouldRetry ?? isRetryableByDefault,
+    onRetry: options.onRetry,
+    signal,
+    waits: new PendingWaits(options.clock ?? systemClock),
+  };
+  return retryLoop(backoffPlan as RetryPlan<BackoffRun<T>, T, T>, run);
 }

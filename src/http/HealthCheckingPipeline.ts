@@ -1,6 +1,6 @@
 /**
  * The request engine with health checks, for {@link HTTPConnection} (seed 003's
- * `healthCheck()`). Kept apart from {@link HttpCore} so an app that uses only
+ * `healthCheck()`). Kept apart from {@link RequestPipeline} so an app that uses only
  * `ApiClient` does not carry it.
  *
  * @module
@@ -9,9 +9,10 @@ import { ApiError } from '../errors.js';
 import { redactUrl } from '../security/redact.js';
 import { parseErrorBody } from './bodies.js';
 import { dialAttempt } from './dialAttempt.js';
-import { describeError, HttpCore } from './HttpCore.js';
+import { describeError } from './describeError.js';
+import { RequestPipeline } from './RequestPipeline.js';
 
-/** What {@link HealthCheckedCore.check} resolves to. */
+/** What {@link HealthCheckingPipeline.check} resolves to. */
 export interface HealthCheckResult {
   ok: boolean;
   status?: number;
@@ -20,16 +21,16 @@ export interface HealthCheckResult {
 }
 
 /**
- * {@link HttpCore} plus `check()`: one health request that bypasses the breaker
+ * {@link RequestPipeline} plus `check()`: one health request that bypasses the breaker
  * and the rate limiter and reports its result to the client machine.
  *
  * @example
  * ```ts
- * const core = new HealthCheckedCore(resolvedOptions);
- * const { ok, responseTime } = await core.check('http://127.0.0.1:8000/health', 5000);
+ * const pipeline = new HealthCheckingPipeline(resolvedOptions);
+ * const { ok, responseTime } = await pipeline.check('http://127.0.0.1:8000/health', 5000);
  * ```
  */
-export class HealthCheckedCore extends HttpCore {
+export class HealthCheckingPipeline extends RequestPipeline {
   /**
    * One request straight through the transport, around the breaker and the rate
    * limiter (a health check must see the service even while the circuit is open).

@@ -1,26 +1,31 @@
-import { createActor, type Actor, type ActorRefFrom, type Snapshot } from 'xstate';
-import { httpClientMachine, type HttpHealth } from '../../machines/http.js';
-import type { circuitBreakerMachine, CircuitBreakerInput } from '../../machines/circuitBreaker.js';
+import type { Actor, ActorRefFrom } from 'xstate';
+import type { httpClientMachine, HttpHealth } from '../../machines/http.js';
+import type { circuitBreakerMachine } from '../../machines/circuitBreaker.js';
 import type { rateLimiterMachine, RateLimit } from '../../machines/rateLimiter.js';
-import { backoffDelay, defaultBackoffPolicy, type BackoffPolicy } from '../../machines/backoffDelay.js';
+import { defaultBackoffPolicy, type BackoffPolicy } from '../../machines/backoffDelay.js';
 import { nextRandom } from '../../machines/random.js';
 import { CircuitBreaker, REJECTED } from '../breaker/CircuitBreaker.js';
 import { RateLimiter } from '../rateLimiter/RateLimiter.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
-import { createRootActor } from '../runtime/createRootActor.js';
+import { GO, retryLoop, type RetryPlan } from '../retry/retryLoop.js';
+import { retryDelay } from '../retry/retryDelay.js';
 import { dialAttempt } from './dialAttempt.js';
 import type { DialRules } from './followRedirects.js';
 import { ApiError, NetworkError, RateLimitError, StatewireError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../security/redact.js';
 import { createHttpTransport, type TransportChoice } from './transports/createHttpTransport.js';
-import type { HttpTransport, TransportOptions } from './transports/HttpTransport.js';
-import { isReplayable, parseBody, parseErrorBody, type WireBody } from './bodies.js';
+import type { HttpTransport, TransportOptions, TransportResponse } from './transports/HttpTransport.js';
+import { isReplayable, parseBody, parseErrorBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
 import { PendingWaits } from '../runtime/PendingWaits.js';
 import { hasHeader } from '../security/hasHeader.js';
 import { CallDeadline } from './deadline.js';
 import { pauseFits, releaseDelay } from './serverPause.js';
 import { endpointKey } from '../rateLimiter/endpointKey.js';
+import { createClientActor, type ClientActorOptions } from './createClientActor.js';
+import { HttpCall } from './HttpCall.js';
+import type { PreparedRequest } from './PreparedRequest.js';
+import { describeError } from './describeError.js';
 
 /** What a successful call resolves to before response interceptors. */
 export interface HttpResponse<T = unknown> {
@@ -29,23 +34,10 @@ export interface HttpResponse<T = unknown> {
   data: T;
 }
 
-/** One request, after request interceptors, ready to go. */
-export interface PreparedRequest {
-  method: string;
-  /** Absolute URL. */
-  url: string;
-  headers: Record<string, string>;
-  body?: WireBody;
-  timeout: number;
-  retries: number;
-  rateCategory: string;
-  signal?: AbortSignal;
-  /** Path used for per-endpoint statistics (no query string). */
-  endpoint: string;
-}
+export type { PreparedRequest } from './PreparedRequest.js';
 
 /** Everything the engine needs, already validated by the client that owns it. */
-export interface HttpCoreOptions {
+export interface RequestPipelineOptions {
   owner: string;
   baseURL: string;
   /** Total time for a call including retries (ms); 0 for none. */
@@ -57,7 +49,7 @@ export interface HttpCoreOptions {
   retryStatusCodes: readonly number[];
   retryMethods: readonly string[];
   circuitBreaker: boolean;
-  breaker: CircuitBreakerInput & { windowMs?: number; snapshot?: Snapshot<unknown> };
+  breaker: ClientActorOptions['breaker'];
   rateLimiter: boolean;
   limits?: Record<string, Partial<RateLimit>>;
   transport: TransportChoice;
@@ -81,39 +73,22 @@ export interface HttpCounters {
 
 const ATTEMPT_HEADER = 'idempotency-key';
 
-/** Builds the client actor, restoring the breaker child from a snapshot when given one. */
-function startClientActor(options: HttpCoreOptions, clock: Clock): Actor<typeof httpClientMachine> {
-  const { snapshot, windowMs: _w, ...breaker } = options.breaker;
-  const input = { baseURL: redactUrl(options.baseURL), breaker, rateLimiter: { limits: options.limits } };
-  let restored: Snapshot<unknown> | undefined;
-  if (snapshot) {
-    // XState restores invoked children from the parent's persisted snapshot, so
-    // graft the breaker's snapshot into a fresh client snapshot.
-    const template = createActor(httpClientMachine, { input, clock }).start();
-    const fresh = template.getPersistedSnapshot() as unknown as { children: Record<string, { snapshot: unknown }> };
-    template.stop();
-    fresh.children.breaker!.snapshot = JSON.parse(JSON.stringify(snapshot));
-    restored = fresh as unknown as Snapshot<unknown>;
-  }
-  // The client actor's only timers are its breaker's and limiter's: background ones.
-  return createRootActor(httpClientMachine, { input, clock, snapshot: restored, onError: options.onError, background: true });
-}
-
 /**
  * The request engine both HTTP clients share: rate limiter → breaker → attempt
- * (with its timeout) → retry wait, on the client machine's children. A
- * successful request sends the actor nothing (but one RECOVERED for the first
- * success while health is not `healthy`) and creates no actor, timer or
- * AbortController of its own; retries, final failures and recoveries are events.
+ * (with its timeout) → retry wait, on the client machine's children, run by the
+ * shared {@link retryLoop} with this class as its plan. A successful request
+ * sends the actor nothing (but one RECOVERED for the first success while health
+ * is not `healthy`) and creates no actor, timer or AbortController of its own;
+ * retries, final failures and recoveries are events.
  *
  * @example
  * ```ts
- * const core = new HttpCore(resolvedOptions);
- * const res = await core.send({ method: 'GET', url: 'http://127.0.0.1:8000/users', headers: {}, timeout: 5000, retries: 2, rateCategory: 'api', endpoint: '/users' });
- * await core.dispose();
+ * const pipeline = new RequestPipeline(resolvedOptions);
+ * const res = await pipeline.send({ method: 'GET', url: 'http://127.0.0.1:8000/users', headers: {}, timeout: 5000, retries: 2, rateCategory: 'api', endpoint: '/users' });
+ * await pipeline.dispose();
  * ```
  */
-export class HttpCore {
+export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, HttpResponse> {
   readonly actor: Actor<typeof httpClientMachine>;
   readonly breaker: CircuitBreaker;
   readonly limiter: RateLimiter;
@@ -128,14 +103,16 @@ export class HttpCore {
   /** A RECOVERED has been sent since the health last changed (so successes send no more). */
   private recoverySent = false;
   private seed = (Math.random() * 2 ** 32) | 0;
+  /** `random` bound once, for `retryDelay`'s draw (no closure per retry). */
+  private readonly draw = () => this.random();
   protected disposed = false;
   /** Pending retry waits, ended by dispose() so nothing hangs. */
   private readonly waits: PendingWaits;
 
-  constructor(protected readonly options: HttpCoreOptions) {
+  constructor(protected readonly options: RequestPipelineOptions) {
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
-    this.actor = startClientActor(options, this.clock);
+    this.actor = createClientActor({ baseURL: options.baseURL, breaker: options.breaker, limits: options.limits, clock: this.clock, onError: options.onError });
     this.actor.on('health_changed', (e) => {
       this.health = e.health;
       this.recoverySent = false;
@@ -187,7 +164,8 @@ export class HttpCore {
   }
 
   /**
-   * Sends one request with the client's resilience, resolving `{ status, headers, data }`.
+   * Sends one request with the client's resilience, resolving `{ status, headers, data }`
+   * (the final response's: after redirects, and the last attempt's after retries).
    *
    * With a `deadline`, each attempt's timeout is clamped to what is left of it
    * and every wait must end before it: the call settles by then, with a
@@ -197,110 +175,147 @@ export class HttpCore {
    * call has a retry left and the pause (plus a small jitter) ends within its
    * budget; otherwise it rejects with `RateLimitError { reason: 'server' }`.
    */
-  async send(req: PreparedRequest): Promise<HttpResponse> {
-    if (this.disposed) throw this.disposedError();
-    const transport = this.transport ?? (await this.ready());
+  send(req: PreparedRequest): Promise<HttpResponse> {
+    if (this.disposed) return Promise.reject(this.disposedError());
+    const transport = this.transport;
+    return transport === undefined ? this.ready().then((t) => this.run(req, t)) : this.run(req, transport);
+  }
+
+  private run(req: PreparedRequest, transport: HttpTransport): Promise<HttpResponse> {
     this.counters.requests++;
-    const deadline = CallDeadline.start(this.clock.now(), this.options.deadline);
     // A stream is read once: a call that sends one is not retried.
     const retries = req.body === undefined || typeof req.body === 'string' || isReplayable(req.body) ? req.retries : 0;
-    const statsKey = endpointKey(req.endpoint);
-    /** End of the server pause this call has already spent a retry waiting for. */
-    let waitedFor = 0;
-    for (let attempt = 1; ; attempt++) {
-      const pauseEnd = this.limiter.serverPauseEnd(req.rateCategory);
-      let now = this.clock.now();
-      if (pauseEnd > now) {
-        const samePause = pauseEnd <= waitedFor;
-        if (!samePause && (attempt > retries || !pauseFits(pauseEnd - now, deadline, now, req.timeout > 0 ? req.timeout : this.options.maxRetryDelay))) {
-          this.limiter.take(req.rateCategory, statsKey); // counted as rate limited
-          throw this.refuse(new RateLimitError(Math.ceil(pauseEnd - now), req.rateCategory, { reason: 'server' }));
-        }
-        const delay = releaseDelay(pauseEnd - now, this.random(), deadline, now);
-        waitedFor = pauseEnd;
-        if (samePause) attempt--; // still the pause already paid for: no second retry
-        else {
-          const pause = new RateLimitError(Math.ceil(pauseEnd - now), req.rateCategory, { reason: 'server' });
-          this.scheduled(attempt, delay, describeError(pause), req, pause);
-        }
-        await this.waits.wait(delay, req.signal);
-        if (this.disposed) throw this.disposedError();
-        continue;
+    const deadline = CallDeadline.start(this.clock.now(), this.options.deadline);
+    return retryLoop(this, new HttpCall(req, transport, deadline, retries, endpointKey(req.endpoint), this.options.maxResponseBytes));
+  }
+
+  // The retry plan: the hooks `retryLoop` calls for each call.
+
+  /** @internal Server pause, own rate limit, deadline and breaker, before each attempt. */
+  before(call: HttpCall, attempt: number): number {
+    if (this.disposed) throw this.disposedError();
+    const req = call.request;
+    const pauseEnd = this.limiter.serverPauseEnd(req.rateCategory);
+    const now = this.clock.now();
+    if (pauseEnd > now) {
+      const samePause = pauseEnd <= call.waitedFor;
+      if (!samePause && (attempt > call.retries || !pauseFits(pauseEnd - now, call.deadline, now, req.timeout > 0 ? req.timeout : this.options.maxRetryDelay))) {
+        this.limiter.take(req.rateCategory, call.statsKey); // counted as rate limited
+        throw this.refuse(new RateLimitError(Math.ceil(pauseEnd - now), req.rateCategory, { reason: 'server' }));
       }
-      const wait = this.limiter.take(req.rateCategory, statsKey);
-      // Refusals by our own limiter and breaker are counted, not sent: those two
-      // already report each episode once, and a refusal storm must not flood the actor.
-      if (wait > 0) throw this.refuse(new RateLimitError(wait, req.rateCategory, { reason: 'client' }));
-      const timeout = deadline.attemptTimeout(req.timeout, now);
-      if (timeout <= 0) throw this.fail(deadline.error(redactUrl(req.url)), req);
-      const cutByDeadline = deadline.clamps(req.timeout, now);
-      const ticket = this.options.circuitBreaker ? this.breaker.admit() : 1;
-      if (ticket === REJECTED) throw this.refuse(this.breaker.rejection());
-      let error: unknown;
-      try {
-        const res = await dialAttempt(transport, {
-          method: req.method,
-          url: req.url,
-          headers: req.headers,
-          body: req.body,
-          timeout,
-          signal: req.signal,
-          maxResponseBytes: this.options.maxResponseBytes,
-        }, this.options.dial);
-        // Disposed while in flight: the machine is gone; report nothing, settle at once.
-        if (this.disposed) throw this.disposedError();
-        if (res.status < 400) {
-          if (this.options.circuitBreaker) this.breaker.success(ticket);
-          // Once per recovery, not per success: the steady state sends nothing.
-          if (this.health !== 'healthy' && !this.recoverySent) {
-            this.recoverySent = true;
-            this.actor.send({ type: 'RECOVERED', at: this.clock.now() });
-          }
-          let data: unknown;
-          try {
-            data = parseBody(res.status, res.headers, res.body, req.method, req.url, redactUrl);
-          } catch (unparsed) {
-            if (!(unparsed instanceof ApiError)) throw unparsed;
-            // The error keeps the body, and the parser quotes it in the message: both without the client's secrets.
-            data = parseBody(res.status, res.headers, this.options.dial.scrub(res.body, req.headers), req.method, req.url, redactUrl);
-          }
-          this.counters.succeeded++;
-          return { status: res.status, headers: res.headers, data };
-        }
-        error = this.apiError(res.status, res.headers, res.body, req);
-        // A 4xx answer means the service is up: only 5xx counts against the breaker.
-        if (this.options.circuitBreaker) {
-          if (res.status >= 500) this.breaker.failure(ticket);
-          else this.breaker.success(ticket);
-        }
-      } catch (thrown) {
-        if (this.disposed) throw this.disposedError();
-        if (req.signal?.aborted) {
-          this.breaker.release(ticket);
-          throw thrown;
-        }
-        if (this.options.circuitBreaker) {
-          if (thrown instanceof TimeoutError || thrown instanceof NetworkError) this.breaker.failure(ticket);
-          else this.breaker.release(ticket);
-        }
-        error = thrown;
-        // The deadline, not the attempt's own timeout, ran out: the call is over.
-        if (cutByDeadline && thrown instanceof TimeoutError) throw this.fail(deadline.error(thrown.url, thrown), req);
+      const delay = releaseDelay(pauseEnd - now, this.random(), call.deadline, now);
+      call.waitedFor = pauseEnd;
+      call.pauseFree = samePause; // still the pause already paid for: no second retry
+      if (!samePause) {
+        const pause = new RateLimitError(Math.ceil(pauseEnd - now), req.rateCategory, { reason: 'server' });
+        this.scheduled(attempt, delay, describeError(pause), req, pause);
       }
-      if (attempt > retries || !this.isRetryable(error, req)) throw this.fail(error, req);
-      now = this.clock.now();
-      let delay = this.delayFor(error, attempt);
-      const pausedTo = this.limiter.serverPauseEnd(req.rateCategory);
-      if (pausedTo > now) {
-        // This answer (or another call's) paused the category: this retry waits it out,
-        // exactly for our own Retry-After, with the release jitter for a longer pause.
-        if (pausedTo - now > delay) delay = releaseDelay(pausedTo - now, this.random(), deadline, now);
-        waitedFor = pausedTo;
-      }
-      if (!deadline.fits(delay, now)) throw this.fail(error, req);
-      this.scheduled(attempt, delay, describeError(error), req, error);
-      await this.waits.wait(delay, req.signal);
+      return delay;
     }
+    const wait = this.limiter.take(req.rateCategory, call.statsKey);
+    // Refusals by our own limiter and breaker are counted, not sent: those two
+    // already report each episode once, and a refusal storm must not flood the actor.
+    if (wait > 0) throw this.refuse(new RateLimitError(wait, req.rateCategory, { reason: 'client' }));
+    const timeout = call.deadline.attemptTimeout(req.timeout, now);
+    if (timeout <= 0) throw this.fail(call.deadline.error(redactUrl(req.url)), req);
+    call.cutByDeadline = call.deadline.clamps(req.timeout, now);
+    const ticket = this.options.circuitBreaker ? this.breaker.admit() : 1;
+    if (ticket === REJECTED) throw this.refuse(this.breaker.rejection());
+    call.timeout = timeout;
+    call.ticket = ticket;
+    call.answered = undefined;
+    return GO;
+  }
+
+  /** @internal */
+  pauseCounted(call: HttpCall): boolean {
+    return !call.pauseFree;
+  }
+
+  /** @internal */
+  attempt(call: HttpCall): Promise<TransportResponse> {
+    return dialAttempt(call.transport, call, this.options.dial);
+  }
+
+  /** @internal A 2xx/3xx becomes the result; a status of 400 or more is thrown as an `ApiError`. */
+  settle(call: HttpCall, res: TransportResponse): HttpResponse {
+    // Disposed while in flight: the machine is gone; report nothing, settle at once.
+    if (this.disposed) throw this.disposedError();
+    const req = call.request;
+    if (res.status < 400) {
+      if (this.options.circuitBreaker) this.breaker.success(call.ticket);
+      // Once per recovery, not per success: the steady state sends nothing.
+      if (this.health !== 'healthy' && !this.recoverySent) {
+        this.recoverySent = true;
+        this.actor.send({ type: 'RECOVERED', at: this.clock.now() });
+      }
+      let data: unknown;
+      try {
+        data = parseBody(res.status, res.headers, res.body, req.method, req.url, redactUrl);
+      } catch (unparsed) {
+        if (!(unparsed instanceof ApiError)) throw unparsed;
+        // The error keeps the body, and the parser quotes it in the message: both without the client's secrets.
+        data = parseBody(res.status, res.headers, this.options.dial.scrub(res.body, req.headers), req.method, req.url, redactUrl);
+      }
+      this.counters.succeeded++;
+      return { status: res.status, headers: res.headers, data };
+    }
+    const error = this.apiError(res.status, res.headers, res.body, req);
+    // A 4xx answer means the service is up: only 5xx counts against the breaker.
+    if (this.options.circuitBreaker) {
+      if (res.status >= 500) this.breaker.failure(call.ticket);
+      else this.breaker.success(call.ticket);
+    }
+    call.answered = error;
+    throw error;
+  }
+
+  /** @internal Breaker accounting for a thrown failure; ends the call on abort, dispose or the deadline. */
+  failed(call: HttpCall, thrown: unknown): unknown {
+    if (thrown === call.answered && thrown !== undefined) return thrown; // an answer: settle() has counted it
+    if (this.disposed) throw this.disposedError();
+    if (call.request.signal?.aborted) {
+      this.breaker.release(call.ticket);
+      throw thrown;
+    }
+    if (this.options.circuitBreaker) {
+      if (thrown instanceof TimeoutError || thrown instanceof NetworkError) this.breaker.failure(call.ticket);
+      else this.breaker.release(call.ticket);
+    }
+    // The deadline, not the attempt's own timeout, ran out: the call is over.
+    if (call.cutByDeadline && thrown instanceof TimeoutError) throw this.fail(call.deadline.error(thrown.url, thrown), call.request);
+    return thrown;
+  }
+
+  /** @internal The wait before the next attempt, or -1: no retries left, not retryable, or past the deadline. */
+  retryDelay(call: HttpCall, error: unknown, attempt: number): number {
+    if (attempt > call.retries || !this.isRetryable(error, call.request)) return -1;
+    const now = this.clock.now();
+    // The server's Retry-After (capped, no jitter) or the jittered backoff.
+    let delay = Math.round(retryDelay(this.policy, attempt, 0, error, this.draw));
+    const pausedTo = this.limiter.serverPauseEnd(call.request.rateCategory);
+    if (pausedTo > now) {
+      // This answer (or another call's) paused the category: this retry waits it out,
+      // exactly for our own Retry-After, with the release jitter for a longer pause.
+      if (pausedTo - now > delay) delay = releaseDelay(pausedTo - now, this.random(), call.deadline, now);
+      call.waitedFor = pausedTo;
+    }
+    return call.deadline.fits(delay, now) ? delay : -1;
+  }
+
+  /** @internal */
+  retrying(call: HttpCall, attempt: number, delay: number, error: unknown): void {
+    this.scheduled(attempt, delay, describeError(error), call.request, error);
+  }
+
+  /** @internal */
+  giveUp(call: HttpCall, error: unknown): unknown {
+    return this.fail(error, call.request);
+  }
+
+  /** @internal */
+  wait(ms: number, call: HttpCall): Promise<void> {
+    return this.waits.wait(ms, call.request.signal);
   }
 
   /** Counts and reports a retry about to wait `delay` ms. */
@@ -327,12 +342,6 @@ export class HttpCore {
       (error instanceof ApiError && this.retryStatus.has(error.status));
     if (!retryableError) return false;
     return this.retryMethods.has(req.method) || hasHeader(req.headers, ATTEMPT_HEADER);
-  }
-
-  private delayFor(error: unknown, attempt: number): number {
-    const given = (error as { retryAfter?: number }).retryAfter;
-    if (typeof given === 'number') return Math.min(this.options.maxRetryDelay, given); // no jitter
-    return Math.round(backoffDelay(this.policy, attempt, this.random(), 0));
   }
 
   /** The next number in [0, 1) of the client's seeded sequence. */
@@ -373,11 +382,6 @@ export class HttpCore {
   protected disposedError(): StatewireError {
     return new StatewireError(`${this.options.owner} was disposed`);
   }
-}
-
-/** `Name: message` of an error (any thrown value), for the machine's `reason` fields. */
-export function describeError(error: unknown): string {
-  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 /** Whether a failure says the service is in trouble (rather than the request being wrong). */
