@@ -6,7 +6,8 @@ import {
 } from '../../machines/circuitBreaker.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { num, optional, PLAUSIBLE_TIMEOUT_MS, validateOptions } from '../config/validate.js';
-import { createRootActor, watch } from '../runtime/createRootActor.js';
+import { createRootActor } from '../runtime/createRootActor.js';
+import { FollowedActor } from '../runtime/FollowedActor.js';
 import { CircuitBreakerError } from '../errors.js';
 import { RollingWindow } from './RollingWindow.js';
 import { definedOnly } from '../../machines/definedOnly.js';
@@ -87,8 +88,8 @@ export const breakerOptionRules = {
  * ```
  */
 export class CircuitBreaker {
-  /** The running machine: inspect it, subscribe to it, persist it. */
-  readonly actor: ActorRefFrom<typeof circuitBreakerMachine>;
+  /** The machine it drives (see {@link CircuitBreaker.actor}). */
+  private readonly followed: FollowedActor<ActorRefFrom<typeof circuitBreakerMachine>>;
   private readonly owned: boolean;
   private readonly clock: Clock;
   private readonly window: RollingWindow;
@@ -106,7 +107,7 @@ export class CircuitBreaker {
       halfOpenMaxCalls: o.halfOpenMaxCalls,
     };
     this.owned = options.actor === undefined;
-    this.actor =
+    const actor =
       options.actor ??
       createRootActor(circuitBreakerMachine, {
         input: config,
@@ -116,14 +117,23 @@ export class CircuitBreaker {
         // OPEN → HALF_OPEN: nobody awaits it, it must not keep the process alive.
         background: true,
       });
-    watch(this.actor, (snapshot) => this.sync(snapshot.value as CircuitState));
-    this.sync(this.actor.getSnapshot().value as CircuitState);
+    this.followed = new FollowedActor(actor, (snapshot) => this.sync(snapshot.value as CircuitState));
     if (options.snapshot || options.restored) {
       // A restored actor has lost its pending OPEN timer (statelyai/xstate#5331):
       // re-arm it from the absolute deadline, and let explicit options win.
       this.actor.send({ type: 'CONFIGURE', ...definedOnly(config) });
       this.actor.send({ type: 'RESUME', at: this.clock.now() });
     }
+  }
+
+  /** The running machine: inspect it, subscribe to it, persist it. */
+  get actor(): ActorRefFrom<typeof circuitBreakerMachine> {
+    return this.followed.actor;
+  }
+
+  /** @internal Drives another breaker actor from now on (its HTTP client was adopted by a parent); listeners move with it. */
+  follow(actor: ActorRefFrom<typeof circuitBreakerMachine>): void {
+    this.followed.follow(actor);
   }
 
   private sync(state: CircuitState): void {
@@ -232,8 +242,7 @@ export class CircuitBreaker {
     type: K,
     handler: (event: Extract<CircuitBreakerEmitted, { type: K }>) => void,
   ): () => void {
-    const sub = this.actor.on(type, handler as never);
-    return () => sub.unsubscribe();
+    return this.followed.on(type, handler as never);
   }
 
   /** Failures that open the circuit (the seed's `circuitBreaker.threshold = 3`). */

@@ -7,7 +7,8 @@ import {
 } from '../../machines/rateLimiter.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { num, optional, record, shape, validateOptions } from '../config/validate.js';
-import { createRootActor, watch } from '../runtime/createRootActor.js';
+import { createRootActor } from '../runtime/createRootActor.js';
+import { FollowedActor } from '../runtime/FollowedActor.js';
 import { ConfigError, RateLimitError } from '../errors.js';
 import { TokenBucket } from './TokenBucket.js';
 import { PendingWaits } from '../runtime/PendingWaits.js';
@@ -61,7 +62,8 @@ export const rateLimiterOptionRules = { limits: optional(record(limitRule)) };
  * ```
  */
 export class RateLimiter {
-  readonly actor: ActorRefFrom<typeof rateLimiterMachine>;
+  /** The machine it drives (see {@link RateLimiter.actor}). */
+  private readonly followed: FollowedActor<ActorRefFrom<typeof rateLimiterMachine>>;
   private readonly owned: boolean;
   /** The live limit objects behind {@link RateLimiter.limits}. */
   private readonly limitTable: Record<string, RateLimit> = {};
@@ -97,7 +99,7 @@ export class RateLimiter {
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
     this.owned = options.actor === undefined;
-    this.actor =
+    const actor =
       options.actor ??
       createRootActor(rateLimiterMachine, {
         input: { limits: o.limits },
@@ -107,13 +109,21 @@ export class RateLimiter {
         // A pause's end: nobody awaits it (acquire() waits on its own timer), it must not keep the process alive.
         background: true,
       });
-    watch(this.actor, (snapshot) => this.sync(snapshot.value, snapshot.context));
-    const first = this.actor.getSnapshot();
-    this.sync(first.value, first.context);
+    this.followed = new FollowedActor(actor, (snapshot) => this.sync(snapshot.value, snapshot.context));
     // A restored pause has lost its resume timer (statelyai/xstate#5331): re-arm it
     // from the pause's absolute end. A fresh actor is never paused.
     if (this.paused) this.actor.send({ type: 'RESUME', at: this.clock.now() });
     if (options.enabled === false) this.disable();
+  }
+
+  /** The running machine: inspect it, subscribe to it, persist it. */
+  get actor(): ActorRefFrom<typeof rateLimiterMachine> {
+    return this.followed.actor;
+  }
+
+  /** @internal Drives another limiter actor from now on (its HTTP client was adopted by a parent); listeners move with it. */
+  follow(actor: ActorRefFrom<typeof rateLimiterMachine>): void {
+    this.followed.follow(actor);
   }
 
   private sync(value: unknown, context: RateLimiterContext): void {
@@ -304,8 +314,7 @@ export class RateLimiter {
     type: K,
     handler: (event: Extract<RateLimiterEmitted, { type: K }>) => void,
   ): () => void {
-    const sub = this.actor.on(type, handler as never);
-    return () => sub.unsubscribe();
+    return this.followed.on(type, handler as never);
   }
 
   /** Stops the actor; pending `acquire()` calls reject. */

@@ -155,7 +155,7 @@ describeRestore('reconnectLoop', reconnectLoop, {
   events: backoffEvents,
 }, { resume: (actor) => actor.send({ type: 'RESUME' }), horizon: 3_000, minStates: 5 });
 
-// The HTTP client: its breaker and limiter children are re-armed as HttpCore does.
+// The HTTP client: its breaker and limiter children are re-armed as RequestPipeline does.
 const nextBreakerStates: Record<CircuitState, CircuitState[]> = {
   CLOSED: ['OPEN'],
   OPEN: ['HALF_OPEN'],
