@@ -61,12 +61,6 @@ export class EventReceiver {
     this.inbox.push(message);
   }
 
-  /** Bytes (events or comments) arrived at `at`. */
-  activity(bytes: number, at: number): void {
-    this.bytesReceived += bytes;
-    this.lastActivityAt = at;
-  }
-
   /** The listener registry (made on first use). */
   get listeners(): SseListeners {
     return (this.listenersInstance ??= new SseListeners());

@@ -55,11 +55,15 @@ export class StreamAttempt implements StreamHandlers, AttemptProgress {
   /** One timer for the idle check, re-armed lazily: activity only records a time. */
   private idleTimer: unknown = undefined;
   private lastActivity = 0;
+  /** The host's receiver, kept here: the per-event path reads one field less. */
+  private readonly receiver: EventReceiver;
 
   constructor(
     private readonly host: AttemptHost,
     private readonly sendBack: (event: SseEvent) => void,
-  ) {}
+  ) {
+    this.receiver = host.receiver;
+  }
 
   async open(): Promise<void> {
     const host = this.host;
@@ -79,7 +83,7 @@ export class StreamAttempt implements StreamHandlers, AttemptProgress {
       if (this.stopped) return;
       // No hook tells when TCP connects: from here on the request is on its way.
       this.phase = 'handshake';
-      const stream = await openEventStream(host.targetUrl, { ...host.request, headers, lastEventId: host.receiver.lastEventId }, this);
+      const stream = await openEventStream(host.targetUrl, { ...host.request, headers, lastEventId: this.receiver.lastEventId }, this);
       this.stream = stream;
       if (this.stopped) stream.close();
     } catch (error) {
@@ -95,18 +99,18 @@ export class StreamAttempt implements StreamHandlers, AttemptProgress {
   }
 
   onEvent(type: string, data: string, lastEventId: string): void {
-    if (!this.stopped) this.host.receiver.deliver(type, data, lastEventId);
+    if (!this.stopped) this.receiver.deliver(type, data, lastEventId);
   }
 
   onActivity(bytes: number): void {
-    const host = this.host;
-    this.lastActivity = host.clock.now();
-    host.receiver.activity(bytes, this.lastActivity);
+    const receiver = this.receiver;
+    receiver.bytesReceived += bytes;
+    this.lastActivity = receiver.lastActivityAt = this.host.clock.now();
   }
 
   onRetry(ms: number): void {
     if (this.stopped) return;
-    this.host.receiver.retryToReport = ms;
+    this.receiver.retryToReport = ms;
     this.sendBack({ type: 'RETRY_SET', ms });
   }
 
