@@ -12,7 +12,7 @@ export interface EventReceiverOptions {
   clock: Clock;
   /** A user callback (a `parse` function, an `on()` handler) threw: report it; delivery goes on. */
   callbackFailed(callback: string, error: unknown): void;
-  /** An event nobody read was evicted from the full inbox, and no handler had received it. */
+  /** An event nobody read was evicted from the full inbox (see {@link EventReceiver.handled}). */
   dropped(message: SSEMessage): void;
 }
 
@@ -66,14 +66,17 @@ export class EventReceiver {
     return (this.listenersInstance ??= new SseListeners());
   }
 
+  /** Whether events named `type` reach a handler (so one evicted unread was not lost). */
+  handled(type: string): boolean {
+    return this.listenersInstance?.has(type) === true;
+  }
+
   /** The `receive()` inbox (made on first use). */
   get inbox(): Inbox<SSEMessage> {
     return (this.inboxInstance ??= new Inbox<SSEMessage>({
       capacity: this.options.inboxSize,
       clock: this.options.clock,
-      onOverflow: (message) => {
-        if (this.listenersInstance?.has(message.event) !== true) this.options.dropped(message);
-      },
+      onOverflow: this.options.dropped,
     }));
   }
 

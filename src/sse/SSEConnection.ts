@@ -95,8 +95,12 @@ export class SSEConnection extends PersistentConnection {
       inboxSize: resolved.inboxSize,
       clock: this.clock,
       callbackFailed: (callback, error) => this.callbackFailed(callback, error),
-      // Reported only when someone listens (and the receiver saw no handler received the event).
-      dropped: (m) => this.eventsInstance?.emit('message_dropped', `event dropped (inbox full)`, 'warning', { event: m.event, id: m.id }),
+      // Only when someone listens (checked first: a full inbox nobody reads is common) and no handler got the event.
+      dropped: (m) => {
+        if (this.eventsInstance !== undefined && !this.receiver.handled(m.event)) {
+          this.eventsInstance.emit('message_dropped', `event dropped (inbox full)`, 'warning', { event: m.event, id: m.id });
+        }
+      },
     });
     this.attemptHost = this.hostForAttempts(targetUrl);
     this.actor = createRootActor(connectionMachine, {
