@@ -1,7 +1,8 @@
 import type { Clock } from '../runtime/clock.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
-import { bool, fn, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, type Rule, str, url } from '../config/validate.js';
+import { bool, fn, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, type Resolved, type Rule, str, url } from '../config/validate.js';
+import type { SseInput } from '../../machines/sse.js';
 import { CONNECTION_CONFIG_FIELDS, connectionDefaults } from '../config/connectionDefaults.js';
 import { ConfigError } from '../errors.js';
 import { headerRecord } from '../security/headerSyntax.js';
@@ -130,3 +131,30 @@ export const sseSpec = {
 
 /** Keys `SSEConnection` accepts besides its spec: every `ConnectionConfig` field (seed 000) and `clock`. */
 export const sseAccept: readonly string[] = [...CONNECTION_CONFIG_FIELDS, 'clock'];
+
+/** `SSEConnectionOptions` as validated, defaults filled in. */
+export type SSESettings = Resolved<typeof sseSpec>;
+
+/**
+ * The SSE machine's input for a connection with `settings`, showing `url`
+ * (redacted): seed 000's names mapped to the machine's, and a jitter seed drawn now.
+ *
+ * @example
+ * ```ts
+ * createActor(sseMachine, { input: sseMachineInput(settings, redactUrl(settings.url)) });
+ * ```
+ */
+export function sseMachineInput(settings: SSESettings, url: string): SseInput {
+  return {
+    url,
+    connectTimeout: settings.timeout,
+    reconnectDelay: settings.retryDelay,
+    backoffMultiplier: settings.backoffMultiplier,
+    maxReconnectDelay: settings.maxRetryDelay,
+    // One connect() makes retryCount + 1 attempts; reconnects after a drop follow maxReconnectAttempts.
+    maxConnectAttempts: settings.autoReconnect ? settings.retryCount + 1 : 1,
+    maxReconnectAttempts: settings.autoReconnect ? settings.maxReconnectAttempts : 1,
+    minUptime: settings.minUptime,
+    seed: (Math.random() * 2 ** 32) | 0,
+  };
+}
