@@ -40,8 +40,14 @@ type CallInit = Partial<Omit<RequestConfig, 'url'>> & { url: string | URL };
  * ```
  */
 export class ApiClient {
-  /** The client's statechart; `actor.system.get('breaker')` and `'rateLimiter'` are its children. */
-  readonly actor: Actor<typeof httpClientMachine>;
+  /**
+   * The client's statechart; `actor.system.get('breaker')` and `'rateLimiter'`
+   * are its children (`<name>.breaker` under a parent). After {@link ApiClient.attachTo}
+   * it is the new child: read it again rather than keeping it.
+   */
+  get actor(): Actor<typeof httpClientMachine> {
+    return this.core.actor;
+  }
   readonly circuitBreaker: CircuitBreaker;
   readonly rateLimiter: RateLimiter;
   readonly baseURL: string;
@@ -105,7 +111,6 @@ export class ApiClient {
       onRetry: ({ attempt, delay, error, request }) =>
         this.log.warn(`${request.method} ${request.url} failed (${(error as Error).message}); retry ${attempt} in ${delay} ms`),
     });
-    this.actor = this.core.actor;
     this.circuitBreaker = this.core.breaker;
     this.rateLimiter = this.core.limiter;
     this.actor.send({ type: 'CONNECT' });

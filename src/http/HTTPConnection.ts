@@ -122,7 +122,10 @@ export class HTTPConnection {
   /** The configured URL without its user-info (moved to `Authorization`): what requests are built from. */
   private readonly baseUrl: string;
   private readonly guard: OriginGuard;
-  readonly actor: Actor<typeof httpClientMachine>;
+  /** The connection's statechart (after {@link HTTPConnection.attachTo}, the new child: read it again rather than keeping it). */
+  get actor(): Actor<typeof httpClientMachine> {
+    return this.core.actor;
+  }
   readonly circuitBreaker: CircuitBreaker;
   readonly rateLimiter: RateLimiter;
   private readonly config: ReturnType<typeof validateOptions<typeof spec>>;
@@ -197,7 +200,6 @@ export class HTTPConnection {
         this.events.emit('retry', `retrying ${request.method} ${request.endpoint} in ${delay} ms`, 'warning', { attempt, delay });
       },
     });
-    this.actor = this.core.actor;
     this.circuitBreaker = this.core.breaker;
     this.rateLimiter = this.core.limiter;
     this.wireMachineEvents();

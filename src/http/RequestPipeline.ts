@@ -1,4 +1,4 @@
-import type { Actor, ActorRefFrom } from 'xstate';
+import type { Actor, ActorRefFrom, AnyActorRef, EventObject } from 'xstate';
 import type { httpClientMachine, HttpHealth } from '../../machines/http.js';
 import type { circuitBreakerMachine } from '../../machines/circuitBreaker.js';
 import type { rateLimiterMachine, RateLimit } from '../../machines/rateLimiter.js';
@@ -22,7 +22,8 @@ import { hasHeader } from '../security/hasHeader.js';
 import { CallDeadline } from './deadline.js';
 import { pauseFits, releaseDelay } from './serverPause.js';
 import { endpointKey } from '../rateLimiter/endpointKey.js';
-import { createClientActor, type ClientActorOptions } from './createClientActor.js';
+import { clientMachineHost, type ClientActorOptions } from './clientMachineHost.js';
+import type { MachineHost } from '../runtime/MachineHost.js';
 import { HttpCall } from './HttpCall.js';
 import type { PreparedRequest } from './PreparedRequest.js';
 import { describeError } from './describeError.js';
@@ -61,7 +62,11 @@ export interface RequestPipelineOptions {
   onError?: (error: unknown) => void;
   /** Told about each retry (for logging). */
   onRetry?: (info: { attempt: number; delay: number; error: unknown; request: PreparedRequest }) => void;
+  /** Told when the machine's health changes (HTTPConnection's `onHealthChange`). */
+  onHealthChange?: (health: HttpHealth) => void;
 }
+
+type Children = { breaker: ActorRefFrom<typeof circuitBreakerMachine>; rateLimiter: ActorRefFrom<typeof rateLimiterMachine> };
 
 /** Counters kept on the direct path. */
 export interface HttpCounters {
@@ -89,7 +94,8 @@ const ATTEMPT_HEADER = 'idempotency-key';
  * ```
  */
 export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, HttpResponse> {
-  readonly actor: Actor<typeof httpClientMachine>;
+  /** Runs the client's machine: its own root, or a parent's child after {@link RequestPipeline.attachTo}. */
+  private readonly host: MachineHost<typeof httpClientMachine>;
   readonly breaker: CircuitBreaker;
   readonly limiter: RateLimiter;
   readonly counters: HttpCounters = { requests: 0, succeeded: 0, failed: 0, retries: 0 };
@@ -112,15 +118,15 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   constructor(protected readonly options: RequestPipelineOptions) {
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
-    this.actor = createClientActor({ baseURL: options.baseURL, breaker: options.breaker, limits: options.limits, clock: this.clock, onError: options.onError });
-    this.actor.on('health_changed', (e) => {
-      this.health = e.health;
-      this.recoverySent = false;
+    this.host = clientMachineHost({
+      baseURL: options.baseURL,
+      breaker: options.breaker,
+      limits: options.limits,
+      clock: this.clock,
+      onError: options.onError,
+      onEmitted: (e) => this.onEmitted(e),
     });
-    const children = this.actor.getSnapshot().children as {
-      breaker: ActorRefFrom<typeof circuitBreakerMachine>;
-      rateLimiter: ActorRefFrom<typeof rateLimiterMachine>;
-    };
+    const children = this.actor.getSnapshot().children as Children;
     this.breaker = new CircuitBreaker({
       ...options.breaker,
       snapshot: undefined,
@@ -368,6 +374,38 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     return error;
   }
 
+  /** The client's statechart (a new one after {@link RequestPipeline.attachTo}). */
+  get actor(): Actor<typeof httpClientMachine> {
+    // A spawned child is an Actor as much as a root is (XState makes both with createActor).
+    return this.host.actor as Actor<typeof httpClientMachine>;
+  }
+
+  private onEmitted(event: EventObject): void {
+    if (event.type !== 'health_changed') return;
+    this.health = (event as EventObject & { health: HttpHealth }).health;
+    this.recoverySent = false;
+    this.options.onHealthChange?.(this.health);
+  }
+
+  /**
+   * Runs the client's machine as the child `name` of `parent` (see
+   * `MachineHost.adopt`). XState cannot move a running actor, so the machine
+   * starts afresh there: health `unknown`, breaker CLOSED and the limiter's
+   * machine as configured; the breaker's rolling window and the buckets' tokens
+   * carry over, and so do listeners registered on `circuitBreaker` / `rateLimiter`.
+   */
+  attachTo(parent: AnyActorRef, name: string): AnyActorRef {
+    if (this.disposed) throw this.disposedError();
+    const connected = this.actor.getSnapshot().matches({ active: { connection: 'connected' } });
+    const child = this.host.adopt(parent, name);
+    const children = child.getSnapshot().children as Children;
+    this.breaker.follow(children.breaker);
+    this.limiter.follow(children.rateLimiter);
+    if (this.health !== 'unknown') this.onEmitted({ type: 'health_changed', health: 'unknown' } as EventObject);
+    if (connected) child.send({ type: 'CONNECT' });
+    return child;
+  }
+
   /** Stops the actor (and its children), ends pending waits, closes the sockets. */
   async dispose(): Promise<void> {
     if (this.disposed) return;
@@ -375,7 +413,7 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     this.waits.cancelAll(new StatewireError(`${this.options.owner} was disposed during a retry wait`));
     this.limiter.dispose();
     this.actor.send({ type: 'DISPOSE' });
-    this.actor.stop();
+    this.host.stop();
     await this.closeTransport(true);
   }
 

@@ -58,15 +58,17 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     this.options = options;
   }
 
-  /** The running actor; a root actor is made on the first read. */
+  /** The actor (a root is made on the first read); after {@link MachineHost.stop}, the stopped one. */
   get actor(): AnyActorRef {
     return this.current ?? this.startRoot();
   }
 
   /** Whether an actor runs now (a root made on first use, or an adopted child). */
   get running(): boolean {
-    return this.current !== undefined;
+    return this.current !== undefined && !this.stopped;
   }
+
+  private stopped = false;
 
   /**
    * Makes the machine a child of `parent` named `name` (its id and systemId).
@@ -90,14 +92,14 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     return child;
   }
 
-  /** Stops the actor (a root, or a child through its parent) and forgets it; the next read of `actor` makes a new root. */
+  /** Stops the actor (a root, or a child through its parent); `actor` stays readable, as stopped. */
   stop(): void {
     const actor = this.current;
-    if (actor === undefined) return;
+    if (actor === undefined || this.stopped) return;
     this.unsubscribe?.();
     this.unsubscribe = undefined;
     this.options.owners?.table.delete(actor);
-    this.current = undefined;
+    this.stopped = true;
     const { parent, name } = this;
     this.parent = undefined;
     this.name = undefined;
@@ -115,6 +117,7 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   private attach(actor: AnyActorRef): void {
     this.options.owners?.table.set(actor, this.options.owners.owner);
     this.current = actor;
+    this.stopped = false;
     const { onSnapshot, onEmitted, onError } = this.options;
     const subscription = actor.subscribe({ next: (s) => onSnapshot(s as SnapshotFrom<TLogic>), error: onError });
     const emitted = onEmitted === undefined ? undefined : actor.on('*', onEmitted);

@@ -65,6 +65,8 @@ describe('MachineHost', () => {
     expect(owner.opened).toBe(1);
     host.stop();
     expect(owner.closed).toBe(1);
+    expect(host.running).toBe(false);
+    expect(host.actor.getSnapshot().status).toBe('stopped');
   });
 
   it('adopted before first use: a real child of the parent, found by its name, whose invoked actors find their owner', () => {
@@ -118,7 +120,7 @@ describe('MachineHost', () => {
     expect(() => host.adopt(deaf, 'x')).toThrow(/did not adopt "x"/);
   });
 
-  it('stop() releases a child through its parent; the next use makes a root again', () => {
+  it('stop() releases a child through its parent; the stopped actor stays readable', () => {
     const { host, owner } = hosted();
     const p = parent();
     host.adopt(p, 'realtime');
@@ -128,6 +130,6 @@ describe('MachineHost', () => {
     expect((p.getSnapshot().children as Record<string, AnyActorRef | undefined>).realtime).toBeUndefined();
     expect(owner.closed).toBe(1);
     expect(host.running).toBe(false);
-    expect(host.actor.getSnapshot().context.name).toBeNull();
+    expect(host.actor.getSnapshot().status).toBe('stopped');
   });
 });

@@ -1,0 +1,48 @@
+import type { EventObject, Snapshot } from 'xstate';
+import { httpClientMachine } from '../../machines/http.js';
+import type { CircuitBreakerInput } from '../../machines/circuitBreaker.js';
+import type { RateLimit } from '../../machines/rateLimiter.js';
+import type { Clock } from '../runtime/clock.js';
+import { MachineHost } from '../runtime/MachineHost.js';
+import { redactUrl } from '../security/redact.js';
+import { graftBreakerSnapshot } from './graftBreakerSnapshot.js';
+
+/** What the HTTP client actor is made from. */
+export interface ClientActorOptions {
+  baseURL: string;
+  breaker: CircuitBreakerInput & { windowMs?: number; snapshot?: Snapshot<unknown> };
+  limits?: Record<string, Partial<RateLimit>>;
+  clock: Clock;
+  onError?: (error: unknown) => void;
+  /** Every event the machine emits (`health_changed`, `retry_scheduled`). */
+  onEmitted: (event: EventObject) => void;
+}
+
+/**
+ * The host of an HTTP client's actor (the `httpClientMachine`, with its breaker
+ * and rate limiter children): a root actor of its own, its breaker restored
+ * from `breaker.snapshot` when given, until a parent adopts it. The one place
+ * an HTTP client's actor is made.
+ *
+ * @example
+ * ```ts
+ * const host = clientMachineHost({ baseURL: 'http://127.0.0.1:8000', breaker: { threshold: 5 }, clock: systemClock, onEmitted: console.log });
+ * host.actor.send({ type: 'CONNECT' });
+ * ```
+ */
+export function clientMachineHost(options: ClientActorOptions): MachineHost<typeof httpClientMachine> {
+  const { snapshot, windowMs: _windowMs, ...breaker } = options.breaker;
+  const input = { baseURL: redactUrl(options.baseURL), breaker, rateLimiter: { limits: options.limits } };
+  const restored = snapshot ? graftBreakerSnapshot(input, options.clock, snapshot) : undefined;
+  return new MachineHost({
+    logic: httpClientMachine,
+    input: () => input,
+    clock: options.clock,
+    // A root client actor's only timers are its breaker's and limiter's: background ones.
+    background: true,
+    snapshot: restored,
+    onSnapshot: () => {},
+    onEmitted: options.onEmitted,
+    onError: options.onError ?? ((error) => console.error('[statewire] actor error:', error)),
+  });
+}
