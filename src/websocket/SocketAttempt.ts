@@ -83,7 +83,7 @@ export class SocketAttempt implements SocketHandlers, AttemptProgress {
 
   onClose(code: number, reason: string): void {
     const conn = this.conn;
-    if (conn['socket'] === this.socket) conn['detach']();
+    if (conn['socket'] === this.socket) detach(conn);
     if (this.stopped) return;
     const shouldReconnect = conn['options'].shouldReconnect;
     const terminal = code !== 1000 && shouldReconnect !== undefined && callUserFn(conn, 'shouldReconnect', shouldReconnect, { code, reason }, true) === false;
@@ -103,11 +103,35 @@ export class SocketAttempt implements SocketHandlers, AttemptProgress {
     this.stopped = true;
     const conn = this.conn;
     const socket = this.socket;
-    if (conn['socket'] === socket) conn['detach']();
+    if (conn['socket'] === socket) detach(conn);
     const close = conn['closeWith'];
     if (socket?.isOpen) socket.close(close?.code ?? 1000, close?.reason ?? 'closing');
     else socket?.terminate();
     // Kept as the connection's lastAttempt until the next one: without the dead socket.
     this.socket = undefined;
   }
+}
+
+/**
+ * The machine's `socket` actor for a connection: starts one attempt (kept as the
+ * connection's `lastAttempt`, what `connect()` reports when it did not open) and
+ * returns its stop.
+ *
+ * @example
+ * ```ts
+ * fromCallback(({ sendBack, system }) => runAttempt(owners.of(system), sendBack));
+ * ```
+ */
+export function runAttempt(conn: WebSocketConnection, sendBack: (event: WebSocketEvent) => void): () => void {
+  const attempt = new SocketAttempt(conn, sendBack);
+  conn['lastAttempt'] = attempt;
+  void attempt.open();
+  return () => attempt.stop();
+}
+
+/** The socket is gone: sends queue again; acknowledgements are timed only while open (the re-send on the next open restarts them). */
+function detach(conn: WebSocketConnection): void {
+  conn['socket'] = null;
+  conn['ready'] = false;
+  conn['acks']?.close();
 }

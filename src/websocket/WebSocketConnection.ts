@@ -1,5 +1,5 @@
 import { fromCallback, type Actor, type EventObject } from 'xstate';
-import { webSocketMachine, type Activity, type WebSocketEvent, type WebSocketStatus } from '../../machines/websocket.js';
+import { webSocketMachine, type Activity, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
@@ -19,7 +19,7 @@ import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type W
 import type { SocketLike } from './transports/openSocket.js';
 import { webSocketAccept, webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
 import { WebSocketListeners } from './listeners.js';
-import { SocketAttempt } from './SocketAttempt.js';
+import { runAttempt } from './SocketAttempt.js';
 import { dialRules } from './dialing.js';
 import { onMachineEvent, onMachineSnapshot } from './lifecycle.js';
 import { pingRoundTrip, type PendingPing, type WebSocketHealthCheck } from './heartbeat.js';
@@ -185,14 +185,6 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     }));
   }
 
-  /** @internal The `socket` actor's work. */
-  runSocket(sendBack: (event: WebSocketEvent) => void): () => void {
-    const attempt = new SocketAttempt(this, sendBack);
-    this.lastAttempt = attempt;
-    void attempt.open();
-    return () => attempt.stop();
-  }
-
   protected get health(): ConnectionHealth {
     return healthOfStatus(this.status);
   }
@@ -213,13 +205,6 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
   /** What `JSON.stringify(connection)` gives (a structured logger, say): the same summary, secrets redacted. */
   toJSON(): { type: string; name: string; url: string; status: WebSocketStatus; health: ConnectionHealth } {
     return { type: this.ownerName, name: this.name, url: this.url, status: this.status, health: this.health };
-  }
-
-  private detach(): void {
-    this.socket = null;
-    this.ready = false;
-    // Acknowledgements are timed only while open: the re-send on the next open restarts them.
-    this.acks?.close();
   }
 
   /** Opens the connection; resolves once it is open (and flushed). Never opens a second socket. */
@@ -407,7 +392,7 @@ const owners = actorOwners<WebSocketConnection>('WebSocketConnection');
 
 const connectionMachine = webSocketMachine.provide({
   actors: {
-    socket: fromCallback<EventObject>(({ sendBack, system }) => owners.of(system).runSocket(sendBack as never)),
+    socket: fromCallback<EventObject>(({ sendBack, system }) => runAttempt(owners.of(system), sendBack as never)),
     healthPoll: fromCallback(({ sendBack, system }) => pollBackendHealth(owners.of(system), () => sendBack({ type: 'HEALTHY' }))),
   },
 });
