@@ -46,6 +46,12 @@ const isBinaryData = (x: unknown): x is ArrayBuffer | ArrayBufferView => x insta
  * keeps every message until the server acknowledges it (at-least-once).
  * `connect()` is idempotent: it never opens a second socket.
  *
+ * Each behaviour lives in the file named after it (`SocketAttempt`, `incoming`,
+ * `openFlush`, `lifecycle`, `heartbeat`, `healthPolling`, `browserEvents`,
+ * `listeners`, `stats`, `dialing`, `readyState`): module-level functions on this
+ * connection's private fields, reached by element access (`conn['socket']`, checked
+ * by TypeScript), so no object or closure per connection or message.
+ *
  * @example
  * ```ts
  * const ws = new WebSocketConnection({ url: 'ws://127.0.0.1:8000/ws', timeout: 10000 });
