@@ -15,7 +15,7 @@ import { actorOwners } from '../runtime/actorOwners.js';
 import { callUserFn, type CallbackSink } from '../runtime/callUserFn.js';
 import { Inbox } from '../runtime/Inbox.js';
 import { Acknowledgements } from './Acknowledgements.js';
-import { OutboundQueue, toQueuedMessage, wireByteLength, type DropReason, type WireData } from './OutboundQueue.js';
+import { OutboundQueue, isBinaryData, toQueuedMessage, wireByteLength, type DropReason, type WireData } from './OutboundQueue.js';
 import type { SocketLike } from './transports/openSocket.js';
 import { webSocketAccept, webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
 import { WebSocketListeners } from './listeners.js';
@@ -35,8 +35,6 @@ export interface DroppedMessage {
   message: unknown;
   reason: DropReason | 'not-connected' | 'inbox-full' | 'write-failed';
 }
-
-const isBinaryData = (x: unknown): x is ArrayBuffer | ArrayBufferView => x instanceof ArrayBuffer || ArrayBuffer.isView(x);
 
 /**
  * A WebSocket that does not fail quietly, on `webSocketMachine`: connects with a
@@ -320,11 +318,10 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     const refused = closeRequestError(this.ownerName, code, reason);
     if (refused) return Promise.reject(refused);
     if (code !== undefined || reason !== undefined) this.closeWith = { code: code ?? 1000, reason: reason ?? '' };
-    try {
-      return this.disconnect();
-    } finally {
-      this.closeWith = undefined;
-    }
+    // disconnect() stops the socket before it returns: the code is read by then.
+    const closing = this.disconnect();
+    this.closeWith = undefined;
+    return closing;
   }
 
   /**
@@ -342,18 +339,15 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
    * ```
    */
   reconnect(code?: number, reason?: string): Promise<void> {
-    if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed: reconnect() needs a connection that is not disposed`));
+    if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed`));
     const refused = closeRequestError(this.ownerName, code, reason);
     if (refused) return Promise.reject(refused);
     if (code !== undefined || reason !== undefined) this.closeWith = { code: code ?? 1000, reason: reason ?? '' };
     // Waiters of an earlier connect() stay: they are settled with this open, not rejected by the close.
     const opened = this.waitForOpen();
     this.lastFailure = undefined;
-    try {
-      if (this.actor.getSnapshot().matches('session')) this.actor.send({ type: 'DISCONNECT' });
-    } finally {
-      this.closeWith = undefined;
-    }
+    if (this.actor.getSnapshot().matches('session')) this.actor.send({ type: 'DISCONNECT' });
+    this.closeWith = undefined;
     this.actor.send({ type: 'CONNECT', at: this.clock.now() });
     return opened;
   }

@@ -1,9 +1,7 @@
 import { callUserFnAsync } from '../runtime/callUserFn.js';
-import { toQueuedMessage, type QueuedMessage, type WireData } from './OutboundQueue.js';
+import { isBinaryData, toQueuedMessage, type QueuedMessage, type WireData } from './OutboundQueue.js';
 import type { SocketLike } from './transports/openSocket.js';
 import type { WebSocketConnection } from './WebSocketConnection.js';
-
-const isBinaryData = (x: unknown): x is ArrayBuffer | ArrayBufferView => x instanceof ArrayBuffer || ArrayBuffer.isView(x);
 
 /**
  * After every (re)open: re-authenticates (the `onOpen` hook), then re-sends the

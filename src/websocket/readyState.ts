@@ -1,5 +1,6 @@
 import type { SnapshotFrom } from 'xstate';
 import type { webSocketMachine } from '../../machines/websocket.js';
+import { wireByteLength } from './OutboundQueue.js';
 
 /** The WebSocket `readyState` values (the standard constants' meanings). */
 export const CONNECTING = 0;
@@ -38,11 +39,8 @@ export function readyStateOf(snapshot: SnapshotFrom<typeof webSocketMachine>, di
  * ```
  */
 export function closeRequestError(owner: string, code: number | undefined, reason: string | undefined): RangeError | undefined {
-  if (code !== undefined && code !== 1000 && !(Number.isInteger(code) && code >= 3000 && code <= 4999)) {
-    return new RangeError(`${owner}: close code must be 1000 or 3000-4999 (got ${code})`);
-  }
-  if (reason !== undefined && (typeof reason !== 'string' || new TextEncoder().encode(reason).length > 123)) {
-    return new RangeError(`${owner}: close reason must be a string of at most 123 bytes`);
-  }
-  return undefined;
+  const valid =
+    (code === undefined || code === 1000 || (Number.isInteger(code) && code >= 3000 && code <= 4999)) &&
+    (reason === undefined || (typeof reason === 'string' && wireByteLength(reason) <= 123));
+  return valid ? undefined : new RangeError(`${owner}: close(${code}, …): the code must be 1000 or 3000-4999, the reason a string of at most 123 bytes`);
 }

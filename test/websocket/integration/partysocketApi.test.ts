@@ -150,8 +150,8 @@ describe('close(code?, reason?)', () => {
     const conn = connection({ url: server.url });
     await conn.connect();
     await expect(conn.close(1006)).rejects.toThrow(RangeError);
-    await expect(conn.close(2999)).rejects.toThrow(/1000 or 3000-4999 \(got 2999\)/);
-    await expect(conn.close(4000, 'x'.repeat(124))).rejects.toThrow(/at most 123 bytes/);
+    await expect(conn.close(2999)).rejects.toThrow(/close\(2999, …\): the code must be 1000 or 3000-4999/);
+    await expect(conn.close(4000, 'x'.repeat(124))).rejects.toThrow(/the reason a string of at most 123 bytes/);
     expect(conn.isConnected()).toBe(true);
     expect(conn.readyState).toBe(WebSocketConnection.OPEN);
   });
