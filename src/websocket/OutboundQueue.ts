@@ -93,6 +93,9 @@ export function wireByteLength(data: WireData): number {
   return typeof data === 'string' ? utf8Length(data) : data.byteLength;
 }
 
+/** Whether a message is binary (sent as it is, counted by its bytes) rather than text or a value to stringify. @example isBinaryData(new Uint8Array(2)); // true */
+export const isBinaryData = (x: unknown): x is ArrayBuffer | ArrayBufferView => x instanceof ArrayBuffer || ArrayBuffer.isView(x);
+
 /**
  * Wraps a frame as a {@link QueuedMessage}, measuring its size.
  *

@@ -1,0 +1,105 @@
+import type { SnapshotFrom } from 'xstate';
+import { statusOf, type webSocketMachine } from '../../machines/websocket.js';
+import { NetworkError, StatewireError } from '../errors.js';
+import { healthOfStatus } from '../runtime/PersistentConnection.js';
+import { attemptError } from './dialing.js';
+import { sendPing } from './heartbeat.js';
+import { afterOpen } from './openFlush.js';
+import type { WebSocketConnection } from './WebSocketConnection.js';
+
+type Emitted = Parameters<Parameters<WebSocketConnection['actor']['on']>[1]>[0];
+
+/** The machine's `lastError` when the connect timeout ended an attempt. */
+const CONNECT_TIMEOUT = 'connect timeout';
+
+/**
+ * What the connection does with each event its machine emits (one listener for
+ * them all: a listener set per type costs memory on each connection): open
+ * flushes, close / reconnecting / errors become seed 004 events, `ping` and
+ * `terminate` act on the socket. Lifecycle only; data never passes here.
+ *
+ * @example
+ * ```ts
+ * actor.on('*', (e) => onMachineEvent(conn, e));
+ * ```
+ */
+export function onMachineEvent(conn: WebSocketConnection, e: Emitted): void {
+  switch (e.type) {
+    case 'open':
+      return void afterOpen(conn);
+    case 'close':
+      conn['metricsInstance']?.markDisconnected();
+      conn['emit']('close', { code: e.code, reason: e.reason, wasClean: e.code === 1000 });
+      if (e.code !== 1000) conn['eventsInstance']?.emit('connection_lost', `closed ${e.code} ${e.reason}`, 'warning', { code: e.code });
+      return;
+    case 'ping':
+      return sendPing(conn['socket'], conn['options'].ping);
+    case 'terminate':
+      return conn['socket']?.terminate();
+    case 'reconnecting':
+      return conn['emit']('reconnecting', { attempt: e.attempt, delay: e.delay });
+    case 'max_reconnect_attempts':
+      conn['emit']('max_reconnect_attempts', { attempts: e.attempts });
+      conn['eventsInstance']?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error');
+      // As ky and got: the call rejects with the last attempt's failure once the attempts are spent.
+      return conn['settleOpenWaiters'](conn['lastFailure'] ?? new StatewireError(`${conn['ownerName']} gave up after ${e.attempts} attempts`));
+    case 'error': {
+      const reached = e.status !== undefined || e.code !== undefined;
+      const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
+      const error = reached
+        ? new NetworkError(code, conn.url, reached, { cause: new Error(e.message) })
+        : attemptError(conn, false, () => new NetworkError(code, conn.url, reached, { cause: new Error(e.message) }));
+      conn['emit']('error', error);
+      if (e.status === 401 || e.status === 403) conn['eventsInstance']?.emit('authentication_failed', e.message, 'error', { status: e.status });
+      // connect() rejects only when its session ends (see onMachineSnapshot).
+      conn['lastFailure'] = error;
+      return;
+    }
+  }
+}
+
+/**
+ * Status, health and `connect()` waiters follow the machine's snapshots: a
+ * changed status is a `statusChange` event and a health change; a failed attempt
+ * is remembered for `connect()`, which rejects once its session ends without a
+ * link (a final answer, or `retryCount + 1` attempts spent) or the network went away.
+ *
+ * @example
+ * ```ts
+ * createRootActor(machine, { onSnapshot: (s) => onMachineSnapshot(conn, s) });
+ * ```
+ */
+export function onMachineSnapshot(conn: WebSocketConnection, snapshot: SnapshotFrom<typeof webSocketMachine>): void {
+  const status = statusOf(snapshot);
+  if (status !== conn['status']) {
+    conn['status'] = status;
+    conn['emit']('statusChange', status);
+    conn['eventsInstance']?.health(healthOfStatus(status));
+  }
+  if (status === 'listening' || status === 'thinking' || status === 'speaking' || status === 'idle') conn['activity'] = status;
+  if (!conn['awaitingOpen']) return;
+  const lastError = snapshot.context.lastError;
+  if (lastError && (snapshot.matches({ session: 'waiting' }) || snapshot.matches({ session: 'offline' }))) {
+    conn['lastFailure'] ??= attemptError(conn, lastError === CONNECT_TIMEOUT, () => new NetworkError('WS_CONNECT_FAILED', conn.url, false, { cause: lastError }));
+    if (snapshot.matches({ session: 'offline' })) conn['settleOpenWaiters'](conn['lastFailure']);
+  }
+  if (snapshot.matches('error')) conn['settleOpenWaiters'](conn['lastFailure'] ?? new NetworkError('WS_CONNECT_FAILED', conn.url, false, { cause: snapshot.context.lastError }));
+}
+
+/**
+ * The open socket failed (ws's reason: an invalid UTF-8 or oversized frame…):
+ * an `error` event (a `NetworkError`, redacted) and an `onEvent` `socket_error`;
+ * its close follows and reconnects as any drop.
+ *
+ * @example
+ * ```ts
+ * onError(reason) { socketError(conn, reason); }
+ * ```
+ */
+export function socketError(conn: WebSocketConnection, reason: string): void {
+  const redactor = conn['log'].redactor;
+  const error = new NetworkError('WS_SOCKET_ERROR', conn.url, true, { cause: new Error(reason) });
+  error.message = redactor.text(`${error.message}: ${reason}`);
+  conn['emit']('error', error);
+  conn['eventsInstance']?.emit('socket_error', error.message, 'error', { reason: redactor.text(reason) });
+}
