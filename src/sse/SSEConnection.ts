@@ -1,4 +1,5 @@
 import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
+import { attemptsShown } from '../../machines/reconnectLoop.js';
 import { sseMachine, sseStatusOf, type SseEmitted, type SseEndReason, type SseEvent, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
@@ -553,13 +554,14 @@ export class SSEConnection extends PersistentConnection {
   }
 
   getStats(): SSEStats {
-    const { attempts, connectedAt } = this.actor.getSnapshot().context;
+    const { context } = this.actor.getSnapshot();
+    const { connectedAt } = context;
     const uptime = this.open && connectedAt !== null ? this.clock.now() - connectedAt : 0;
     return {
       connected: this.open,
       status: this.status,
-      // The machine resets the count when a stream that lasted minUptime ends; show it now.
-      reconnectAttempts: this.open && uptime >= this.o.minUptime ? 0 : attempts,
+      // The loop's count, as its minUptime rule shows it now.
+      reconnectAttempts: attemptsShown(context, this.open ? uptime : null),
       lastEventId: this.lastEventId,
       eventsReceived: this.eventsReceived,
       bytesReceived: this.bytesReceived,

@@ -1,4 +1,5 @@
 import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
+import { attemptsShown } from '../../machines/reconnectLoop.js';
 import { statusOf, webSocketMachine, type Activity, type WebSocketEvent, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
@@ -669,14 +670,14 @@ export class WebSocketConnection extends PersistentConnection implements Callbac
   }
 
   getStats(): WebSocketStats {
-    const { connectedAt, attempts, reconnecting } = this.actor.getSnapshot().context;
+    const { context } = this.actor.getSnapshot();
+    const { connectedAt, reconnecting } = context;
     const uptime = this.ready && connectedAt !== null ? this.clock.now() - connectedAt : 0;
     return {
       connected: this.ready,
       status: this.status,
-      // Up at connect()'s own first attempt: no reconnect was made. The machine resets the
-      // count when a connection that lasted minUptime closes; show that now.
-      reconnectAttempts: this.ready && (!reconnecting || uptime >= this.o.minUptime) ? 0 : attempts,
+      // Up at connect()'s own first attempt: no reconnect was made. Else the loop's count, as its minUptime rule shows it now.
+      reconnectAttempts: this.ready && !reconnecting ? 0 : attemptsShown(context, this.ready ? uptime : null),
       queuedMessages: this.queueInstance?.length ?? 0,
       unacknowledged: this.acks?.size ?? 0,
       messagesSent: this.messagesSent,
