@@ -221,6 +221,12 @@ export interface LoopTracking {
   down: LoopCause | null;
 }
 
+/** A parent's reconnect options without the seed (which travels in the record). */
+export function policyOf(reconnect: LoopTracking['reconnect']): ReconnectPolicy {
+  const { seed: _seed, ...policy } = reconnect;
+  return policy;
+}
+
 /** The record a parent keeps, as the loop's input takes it. */
 export const recordOf = (context: LoopTracking): LoopRecord => ({ attempts: context.attempts, delay: context.nextDelay, seed: context.reconnect.seed });
 

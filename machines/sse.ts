@@ -1,6 +1,6 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
 import type { Jitter } from './backoffDelay.js';
-import { reconnectLoop, recordOf, sessionStart, trackedOf, type LoopRecord, type LoopTracking } from './reconnectLoop.js';
+import { policyOf, reconnectLoop, recordOf, sessionStart, trackedOf, type LoopRecord, type LoopTracking } from './reconnectLoop.js';
 import { armDeadline, noDeadline, type Deadline } from './deadline.js';
 
 
@@ -273,7 +273,7 @@ export const sseMachine = setup({
             // least: `retry: 0` from a server that drops at once must not become a tight loop
             // (0 · factor^n stays 0), while its first reconnect is still at once.
             input: ({ context }) => ({
-              policy: context.reconnect,
+              policy: policyOf(context.reconnect),
               record: recordOf(context),
               cause: context.down ?? { type: 'PAUSED' as const },
               sessionOpened: context.sessionOpened,

@@ -1,5 +1,5 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
-import { reconnectLoop, recordOf, sessionStart, trackedOf, type LoopRecord, type LoopTracking, type ReconnectLoopInput } from './reconnectLoop.js';
+import { policyOf, reconnectLoop, recordOf, sessionStart, trackedOf, type LoopRecord, type LoopTracking, type ReconnectLoopInput } from './reconnectLoop.js';
 import type { Jitter } from './backoffDelay.js';
 import { armDeadline, noDeadline, type Deadline } from './deadline.js';
 
@@ -117,7 +117,7 @@ export type WebSocketEmitted =
 
 /** The loop's input: the record this machine kept, why the link is down, and whether the network is. */
 function loopInput(context: WebSocketContext, offline: boolean): ReconnectLoopInput {
-  return { policy: context.reconnect, record: recordOf(context), cause: context.down ?? { type: 'PAUSED' }, sessionOpened: context.sessionOpened, offline };
+  return { policy: policyOf(context.reconnect), record: recordOf(context), cause: context.down ?? { type: 'PAUSED' }, sessionOpened: context.sessionOpened, offline };
 }
 
 /**
@@ -416,7 +416,7 @@ export const webSocketMachine = setup({
             id: 'reconnect',
             src: 'reconnect',
             input: ({ context }) => loopInput(context, true),
-            onSnapshot: { actions: { type: 'keepLoop', params: ({ event }) => event.snapshot.context } },
+            onSnapshot: { guard: ({ event }) => event.snapshot.value === 'paused', actions: { type: 'keepLoop', params: ({ event }) => event.snapshot.context } },
             // Offline the loop gives up on nothing: it ends only in `attempting`, once told the network is back.
             onDone: { target: 'link', actions: { type: 'keepLoop', params: ({ event }) => event.output } },
           },
