@@ -252,7 +252,10 @@ export const webSocketMachine = setup({
     ping: emit({ type: 'ping' as const }),
     terminate: emit({ type: 'terminate' as const }),
     // Entry of each timed state: its absolute deadline, or what is left of it at a RESUME.
-    armConnect: assign(({ context, event }) => armDeadline(context.connectTimeout, context, event)),
+    // Back online, ONLINE (which has the time) armed it: the loop's `done` that then enters `connecting` has none.
+    armConnect: assign(({ context, event }) =>
+      context.dueAt !== null && event.type !== 'RESUME' ? {} : armDeadline(context.connectTimeout, context, event),
+    ),
     armPing: assign(({ context, event }) => armDeadline(context.pingInterval, context, event)),
     armPong: assign(({ context, event }) => armDeadline(context.pongTimeout, context, event)),
     clearDeadline: assign(noDeadline),
@@ -420,7 +423,7 @@ export const webSocketMachine = setup({
             // Offline the loop gives up on nothing: it ends only in `attempting`, once told the network is back.
             onDone: { target: 'link', actions: { type: 'keepLoop', params: ({ event }) => event.output } },
           },
-          on: { ONLINE: { actions: ['goOnline', 'tellLoopRetry'] } },
+          on: { ONLINE: { actions: ['goOnline', 'armConnect', 'tellLoopRetry'] } },
         },
       },
     },
