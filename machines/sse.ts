@@ -102,8 +102,10 @@ export type SseEmitted =
  * `stream` runs the request (the `stream` actor `src/` provides; events go from
  * it to the application directly, never through this machine). When the stream
  * ends, drops, stalls (`idle`) or carries an oversized event, or an attempt fails,
- * `waiting` runs the reconnect loop (the backoff machine, resumed at `up`) with
- * the attempts so far; the server's `retry:` replaces the base delay. A 204
+ * `waiting` runs the reconnect loop (`reconnectLoop.ts`) with the record this
+ * machine kept and the cause (a failure, or a drop with how long the stream was
+ * open); the loop owns the count and minUptime and hands its record back as it
+ * ends. The server's `retry:` replaces the base delay. A 204
  * answer stops for good (`stopped`); 401 / 403, or a status the runtime's
  * `shouldReconnect` refuses, ends in `error`.
  *

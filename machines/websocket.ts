@@ -125,11 +125,12 @@ function loopInput(context: WebSocketContext, offline: boolean): ReconnectLoopIn
  * waiting | offline) → closed | error`.
  *
  * `link` runs the socket (the `socket` actor `src/` provides). When it fails or
- * drops, `waiting` runs the reconnect loop, the backoff machine from `backoff.ts`,
- * as the `reconnect` child: it is resumed with the attempts so far, waits its
- * jittered delay and signals the next attempt by entering `attempting` (this
- * machine goes back to `link`), or ends `exhausted` (→ `error`). The count resets
- * when a connection that closes had stayed up `minUptime` (the close carries `at`). A close with code 1000 ends the
+ * drops, `waiting` runs the reconnect loop (`reconnectLoop.ts`) as the
+ * `reconnect` child, given the record this machine kept and the cause (`down`: a
+ * failure, or a drop with how long the link was up, from the close's `at`). The
+ * loop owns the count and the minUptime rule: it waits its jittered delay and
+ * ends `attempting` (this machine goes back to `link`) or `exhausted` (→ `error`),
+ * handing its record back. In `offline` the loop is `paused` until `ONLINE`. A close with code 1000 ends the
  * session in `closed`; a close the runtime marks `terminal` (the caller's
  * `shouldReconnect`) or a 401/403 upgrade ends it in `error`.
  *
