@@ -146,6 +146,8 @@ describe('reconnectLoop: the record a parent keeps', () => {
 
   it('minUptime: lasted from minUptime on, never without a duration', () => {
     expect([lasted(500, 499), lasted(500, 500), lasted(0, 0), lasted(500, null), lasted(500, undefined)]).toEqual([false, true, true, false, false]);
+    // No duration is never "lasted", even with minUptime 0 (null would compare as 0).
+    expect([lasted(0, null), lasted(0, undefined)]).toEqual([false, false]);
   });
 
   it('attemptsShown: 0 once the link up (or the one that dropped) lasted, else the count', () => {
