@@ -37,6 +37,15 @@ export type { HttpClientContext, HttpClientEmitted, HttpClientEvent, HttpClientI
 export { webSocketMachine, statusOf } from './websocket.js';
 export type { Activity, WebSocketContext, WebSocketEmitted, WebSocketEvent, WebSocketInput, WebSocketStatus } from './websocket.js';
 export { reconnectLoop } from './reconnectLoop.js';
-export type { LoopTracking } from './reconnectLoop.js';
+export type {
+  LoopCause,
+  LoopRecord,
+  LoopTracking,
+  ReconnectLoopContext,
+  ReconnectLoopEvent,
+  ReconnectLoopInput,
+  ReconnectLoopOutput,
+  ReconnectPolicy,
+} from './reconnectLoop.js';
 export { sseMachine, sseStatusOf } from './sse.js';
 export type { SseContext, SseEmitted, SseEndReason, SseEvent, SseInput, SseStatus } from './sse.js';

@@ -1,6 +1,6 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
 import type { Jitter } from './backoffDelay.js';
-import { loopGlue, reconnectLoop, type LoopTracking } from './reconnectLoop.js';
+import { policyOf, reconnectLoop, recordOf, sessionStart, trackedOf, type LoopRecord, type LoopTracking } from './reconnectLoop.js';
 import { armDeadline, noDeadline, type Deadline } from './deadline.js';
 
 
@@ -41,7 +41,7 @@ export type SseEndReason = 'end' | 'dropped' | 'idle' | 'oversized';
 export type SseStatus = 'idle' | 'waiting' | 'error';
 
 /**
- * The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`, with
+ * The loop's part (`reconnect`, `attempts`, `nextDelay`, `sessionOpened`, `down`) is `LoopTracking`, with
  * growth and spread always set; the connect timeout's deadline is a `Deadline`, so
  * a restored snapshot can be re-armed with `RESUME`.
  */
@@ -102,8 +102,10 @@ export type SseEmitted =
  * `stream` runs the request (the `stream` actor `src/` provides; events go from
  * it to the application directly, never through this machine). When the stream
  * ends, drops, stalls (`idle`) or carries an oversized event, or an attempt fails,
- * `waiting` runs the reconnect loop (the backoff machine, resumed at `up`) with
- * the attempts so far; the server's `retry:` replaces the base delay. A 204
+ * `waiting` runs the reconnect loop (`reconnectLoop.ts`) with the record this
+ * machine kept and the cause (a failure, or a drop with how long the stream was
+ * open); the loop owns the count and minUptime and hands its record back as it
+ * ends. The server's `retry:` replaces the base delay. A 204
  * answer stops for good (`stopped`); 401 / 403, or a status the runtime's
  * `shouldReconnect` refuses, ends in `error`.
  *
@@ -153,14 +155,15 @@ export const sseMachine = setup({
     // The runtime's verdict (`terminal`) when it gave one; else 401 / 403 are final.
     mayReconnect: ({ event }) =>
       event.type === 'STREAM_FAILED' && (event.terminal === undefined ? event.status !== 401 && event.status !== 403 : !event.terminal),
-    loopWaiting: loopGlue.isIn('waiting'),
-    loopAttempting: loopGlue.isIn('attempting'),
-    loopExhausted: loopGlue.exhausted,
   },
   actions: {
-    startCounting: assign(loopGlue.startSession),
-    trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
-    emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
+    startCounting: assign({ ...sessionStart }),
+    // The loop's record, as its run hands it back (params: the loop's snapshot or output).
+    keepLoop: assign(({ context }, record: LoopRecord) => trackedOf(context, record)),
+    emitReconnecting: emit((_, { attempts, delay }: LoopRecord) => ({ type: 'reconnecting' as const, attempt: attempts + 1, delay })),
+    emitGaveUp: emit((_, { attempts }: LoopRecord) => ({ type: 'max_reconnect_attempts' as const, attempts })),
+    // A stream is tried: no drop is pending any more.
+    clearDown: assign({ down: null }),
     opened: assign({
       ...noDeadline,
       sessionOpened: true,
@@ -176,13 +179,15 @@ export const sseMachine = setup({
     }),
     recordEnd: assign(({ context, event }) => {
       if (event.type !== 'STREAM_ENDED') return {};
-      // A stream that lasted is not an attempt any more: the next wait starts from scratch.
-      const lasted = event.at !== undefined && context.connectedAt !== null && event.at - context.connectedAt >= context.reconnect.minUptime;
-      return { lastEnd: event.reason, connectedAt: null, ...(lasted ? { attempts: 0 } : {}) };
+      // How long the stream was open: the loop judges minUptime from it.
+      const upFor = event.at !== undefined && context.connectedAt !== null ? event.at - context.connectedAt : null;
+      return { lastEnd: event.reason, connectedAt: null, down: { type: 'DROPPED' as const, reason: `stream ${event.reason}`, upFor } };
     }),
     emitEnded: emit(({ event }) => ({ type: 'ended' as const, reason: event.type === 'STREAM_ENDED' ? event.reason : ('dropped' as const) })),
     recordFailure: assign(({ event }) =>
-      event.type === 'STREAM_FAILED' ? { lastError: event.reason, lastStatus: event.status ?? null } : {},
+      event.type === 'STREAM_FAILED'
+        ? { lastError: event.reason, lastStatus: event.status ?? null, down: { type: 'FAILED' as const, reason: event.reason } }
+        : {},
     ),
     emitError: emit(({ event }) => ({
       type: 'error' as const,
@@ -190,12 +195,7 @@ export const sseMachine = setup({
       ...(event.type === 'STREAM_FAILED' && event.status !== undefined ? { status: event.status } : {}),
     })),
     emitStopped: emit({ type: 'stopped' as const, status: 204 }),
-    recordTimeout: assign({ lastError: 'connect timeout' }),
-    emitExhausted: emit(({ event }) => loopGlue.gaveUp(event)),
-    tellLoopDropped: sendTo('reconnect', ({ context }) => ({
-      type: 'DROPPED' as const,
-      reason: context.lastError ?? (context.lastEnd ? `stream ${context.lastEnd}` : 'stream ended'),
-    })),
+    recordTimeout: assign({ lastError: 'connect timeout', down: { type: 'FAILED' as const, reason: 'connect timeout' } }),
     tellLoopRetry: sendTo('reconnect', { type: 'RETRY_NOW' as const }),
     tellLoopResume: sendTo('reconnect', { type: 'RESUME' as const }),
     // Entry of `connecting`: the timeout's absolute deadline, or what is left of it at a RESUME.
@@ -221,6 +221,7 @@ export const sseMachine = setup({
     attempts: 0,
     nextDelay: 0,
     sessionOpened: false,
+    down: null,
     serverRetry: null,
     lastStatus: null,
     lastError: null,
@@ -241,6 +242,7 @@ export const sseMachine = setup({
         stream: {
           invoke: { id: 'stream', src: 'stream' },
           initial: 'connecting',
+          entry: 'clearDown',
           exit: 'clearDeadline',
           on: {
             STREAM_FAILED: [
@@ -272,15 +274,31 @@ export const sseMachine = setup({
             // The server's retry: is its reconnection time: the waits grow from it. From 1 ms at
             // least: `retry: 0` from a server that drops at once must not become a tight loop
             // (0 · factor^n stays 0), while its first reconnect is still at once.
-            input: ({ context }) => loopGlue.input(context, context.serverRetry === null ? context.reconnect.base : Math.max(MIN_RETRY_BASE, context.serverRetry)),
-            onSnapshot: [
-              { guard: 'loopAttempting', target: 'stream', actions: 'trackLoop' },
-              { guard: 'loopWaiting', actions: ['trackLoop', 'emitReconnecting'] },
+            input: ({ context }) => ({
+              policy: policyOf(context.reconnect),
+              record: recordOf(context),
+              cause: context.down ?? { type: 'PAUSED' as const },
+              sessionOpened: context.sessionOpened,
+              base: context.serverRetry === null ? context.reconnect.base : Math.max(MIN_RETRY_BASE, context.serverRetry),
+            }),
+            onSnapshot: {
+              guard: ({ event }) => event.snapshot.value === 'waiting',
+              actions: [
+                { type: 'keepLoop', params: ({ event }) => event.snapshot.context },
+                { type: 'emitReconnecting', params: ({ event }) => event.snapshot.context },
+              ],
+            },
+            onDone: [
+              { guard: ({ event }) => event.output.outcome === 'attempting', target: 'stream', actions: { type: 'keepLoop', params: ({ event }) => event.output } },
+              {
+                target: '#sse.error',
+                actions: [
+                  { type: 'keepLoop', params: ({ event }) => event.output },
+                  { type: 'emitGaveUp', params: ({ event }) => event.output },
+                ],
+              },
             ],
-            // A finished child sends no more snapshots: spent attempts arrive as the loop's output.
-            onDone: { guard: 'loopExhausted', target: '#sse.error', actions: 'emitExhausted' },
           },
-          entry: 'tellLoopDropped',
           on: {
             RETRY_NOW: { actions: 'tellLoopRetry' },
             // The loop's wait was dropped with the snapshot: it waits its delay again.

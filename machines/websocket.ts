@@ -1,5 +1,5 @@
 import { assign, emit, fromCallback, not, sendTo, setup, type EventObject, type SnapshotFrom } from 'xstate';
-import { loopGlue, reconnectLoop, type LoopTracking } from './reconnectLoop.js';
+import { policyOf, reconnectLoop, recordOf, sessionStart, trackedOf, type LoopRecord, type LoopTracking, type ReconnectLoopInput } from './reconnectLoop.js';
 import type { Jitter } from './backoffDelay.js';
 import { armDeadline, noDeadline, type Deadline } from './deadline.js';
 
@@ -40,7 +40,7 @@ export type Activity = 'idle' | 'listening' | 'thinking' | 'speaking';
 export type WebSocketStatus = Activity | 'connecting' | 'waiting' | 'error' | 'closed';
 
 /**
- * The loop's part (`reconnect`, `attempts`, `nextDelay`) is `LoopTracking`; the
+ * The loop's part (`reconnect`, `attempts`, `nextDelay`, `sessionOpened`, `down`) is `LoopTracking`; the
  * pending timer of the link (connect timeout, next ping, pong deadline) is a
  * `Deadline`, so a restored snapshot can be re-armed with `RESUME`.
  */
@@ -115,17 +115,22 @@ export type WebSocketEmitted =
   /** The runtime drops the open socket at once: its peer stopped answering. */
   | { type: 'terminate' };
 
+/** The loop's input: the record this machine kept, why the link is down, and whether the network is. */
+function loopInput(context: WebSocketContext, offline: boolean): ReconnectLoopInput {
+  return { policy: policyOf(context.reconnect), record: recordOf(context), cause: context.down ?? { type: 'PAUSED' }, sessionOpened: context.sessionOpened, offline };
+}
 
 /**
  * One WebSocket connection: `idle → session (link.connecting → link.connected ⇄
  * waiting | offline) → closed | error`.
  *
  * `link` runs the socket (the `socket` actor `src/` provides). When it fails or
- * drops, `waiting` runs the reconnect loop, the backoff machine from `backoff.ts`,
- * as the `reconnect` child: it is resumed with the attempts so far, waits its
- * jittered delay and signals the next attempt by entering `attempting` (this
- * machine goes back to `link`), or ends `exhausted` (→ `error`). The count resets
- * when a connection that closes had stayed up `minUptime` (the close carries `at`). A close with code 1000 ends the
+ * drops, `waiting` runs the reconnect loop (`reconnectLoop.ts`) as the
+ * `reconnect` child, given the record this machine kept and the cause (`down`: a
+ * failure, or a drop with how long the link was up, from the close's `at`). The
+ * loop owns the count and the minUptime rule: it waits its jittered delay and
+ * ends `attempting` (this machine goes back to `link`) or `exhausted` (→ `error`),
+ * handing its record back. In `offline` the loop is `paused` until `ONLINE`. A close with code 1000 ends the
  * session in `closed`; a close the runtime marks `terminal` (the caller's
  * `shouldReconnect`) or a 401/403 upgrade ends it in `error`.
  *
@@ -191,51 +196,50 @@ export const webSocketMachine = setup({
     mayReconnect: ({ event }) =>
       event.type === 'SOCKET_FAILED' ? !(event.status === 401 || event.status === 403) : !(event.type === 'SOCKET_CLOSED' && event.terminal === true),
     isOffline: ({ context }) => !context.online,
-    loopWaiting: loopGlue.isIn('waiting'),
-    loopAttempting: loopGlue.isIn('attempting'),
-    loopExhausted: loopGlue.exhausted,
     // `!== false`: a snapshot persisted before the field existed keeps its heartbeat.
     heartbeatOn: ({ context }) => context.pingInterval > 0 && context.heartbeat !== false,
     canPing: ({ context }) => context.heartbeat !== false,
   },
   actions: {
-    trackLoop: assign(({ context, event }) => loopGlue.progress(context, event)),
-    emitReconnecting: emit(({ event }) => loopGlue.reconnecting(event)),
-    startCounting: assign({ ...loopGlue.startSession, reconnecting: false }),
+    // The loop's record, as its run hands it back (params: the loop's snapshot or output).
+    keepLoop: assign(({ context }, record: LoopRecord) => trackedOf(context, record)),
+    emitReconnecting: emit((_, { attempts, delay }: LoopRecord) => ({ type: 'reconnecting' as const, attempt: attempts + 1, delay })),
+    emitGaveUp: emit((_, { attempts }: LoopRecord) => ({ type: 'max_reconnect_attempts' as const, attempts })),
+    startCounting: assign({ ...sessionStart, reconnecting: false }),
     markReconnecting: assign({ reconnecting: true }),
-    countAttempt: assign({ attempts: ({ context }) => context.attempts + 1 }),
-    // An attempt abandoned because the network went away is not spent.
-    refundAttempt: assign({ attempts: ({ context }) => Math.max(0, context.attempts - 1) }),
+    // An attempt abandoned because the network went away is not spent; a wait cut short by it has nothing to count.
+    abandon: assign({ down: { type: 'ABANDONED' as const } }),
+    pause: assign({ down: { type: 'PAUSED' as const } }),
+    // A link is tried: no drop is pending any more.
+    clearDown: assign({ down: null }),
     goOnline: assign({ online: true }),
     goOffline: assign({ online: false }),
     recordClose: assign(({ context, event }) => {
       if (event.type !== 'SOCKET_CLOSED') return {};
-      // A connection that lasted is not an attempt any more: the next drop starts from scratch.
-      // Judged at the close (its time comes with the event) rather than by a timer per open connection.
-      const lasted = event.at !== undefined && context.connectedAt !== null && event.at - context.connectedAt >= context.reconnect.minUptime;
-      return { lastClose: { code: event.code, reason: event.reason }, connectedAt: null, ...(lasted ? { attempts: 0 } : {}) };
+      // How long the link was up, from the close's own time rather than a timer per open connection:
+      // the loop judges minUptime from it.
+      const upFor = event.at !== undefined && context.connectedAt !== null ? event.at - context.connectedAt : null;
+      return {
+        lastClose: { code: event.code, reason: event.reason },
+        connectedAt: null,
+        down: { type: 'DROPPED' as const, reason: `closed ${event.code}`, upFor },
+      };
     }),
     emitClose: emit(({ event }) =>
       event.type === 'SOCKET_CLOSED'
         ? { type: 'close' as const, code: event.code, reason: event.reason, wasOpen: event.wasOpen }
         : { type: 'close' as const, code: 1006, reason: '', wasOpen: false },
     ),
-    recordFailure: assign({
-      lastError: ({ context, event }) => (event.type === 'SOCKET_FAILED' ? event.reason : context.lastError),
-    }),
+    recordFailure: assign(({ event }) =>
+      event.type === 'SOCKET_FAILED' ? { lastError: event.reason, down: { type: 'FAILED' as const, reason: event.reason } } : {},
+    ),
     emitError: emit(({ event }) => ({
       type: 'error' as const,
       message: event.type === 'SOCKET_FAILED' ? event.reason : event.type === 'SOCKET_CLOSED' ? `closed ${event.code} ${event.reason}` : 'error',
       ...(event.type === 'SOCKET_FAILED' && event.status !== undefined ? { status: event.status } : {}),
       ...(event.type === 'SOCKET_CLOSED' ? { code: event.code } : {}),
     })),
-    recordTimeout: assign({ lastError: 'connect timeout' }),
-    emitExhaustedDone: emit(({ event }) => loopGlue.gaveUp(event)),
-    // The loop was resumed at `up`: the link that just ended is its drop.
-    tellLoopDropped: sendTo('reconnect', ({ context }) => ({
-      type: 'DROPPED' as const,
-      reason: context.lastError ?? (context.lastClose ? `closed ${context.lastClose.code}` : 'closed'),
-    })),
+    recordTimeout: assign({ lastError: 'connect timeout', down: { type: 'FAILED' as const, reason: 'connect timeout' } }),
     tellLoopRetry: sendTo('reconnect', { type: 'RETRY_NOW' as const }),
     opened: assign({
       sessionOpened: true,
@@ -249,7 +253,10 @@ export const webSocketMachine = setup({
     ping: emit({ type: 'ping' as const }),
     terminate: emit({ type: 'terminate' as const }),
     // Entry of each timed state: its absolute deadline, or what is left of it at a RESUME.
-    armConnect: assign(({ context, event }) => armDeadline(context.connectTimeout, context, event)),
+    // Back online, ONLINE (which has the time) armed it: the loop's `done` that then enters `connecting` has none.
+    armConnect: assign(({ context, event }) =>
+      context.dueAt !== null && event.type !== 'RESUME' ? {} : armDeadline(context.connectTimeout, context, event),
+    ),
     armPing: assign(({ context, event }) => armDeadline(context.pingInterval, context, event)),
     armPong: assign(({ context, event }) => armDeadline(context.pongTimeout, context, event)),
     clearDeadline: assign(noDeadline),
@@ -274,6 +281,7 @@ export const webSocketMachine = setup({
     attempts: 0,
     nextDelay: 0,
     sessionOpened: false,
+    down: null,
     online: input?.online ?? true,
     lastClose: null,
     lastError: null,
@@ -299,6 +307,7 @@ export const webSocketMachine = setup({
         link: {
           invoke: { id: 'socket', src: 'socket' },
           initial: 'connecting',
+          entry: 'clearDown',
           exit: 'clearDeadline',
           on: {
             SOCKET_CLOSED: [
@@ -310,7 +319,7 @@ export const webSocketMachine = setup({
             SOCKET_FAILED: [
               { guard: not('mayReconnect'), target: '#websocket.error', actions: ['recordFailure', 'emitError'] },
               // Not terminal, but reported: seed 004's on('error') hears about a backend that is down.
-              { guard: 'isOffline', target: 'offline', actions: ['recordFailure', 'emitError', 'refundAttempt'] },
+              { guard: 'isOffline', target: 'offline', actions: ['recordFailure', 'emitError', 'abandon'] },
               { target: 'waiting', actions: ['recordFailure', 'emitError'] },
             ],
           },
@@ -319,13 +328,13 @@ export const webSocketMachine = setup({
               entry: 'armConnect',
               after: {
                 connectTimeout: [
-                  { guard: 'isOffline', target: '#websocket.session.offline', actions: ['recordTimeout', 'refundAttempt'] },
+                  { guard: 'isOffline', target: '#websocket.session.offline', actions: ['recordTimeout', 'abandon'] },
                   { target: '#websocket.session.waiting', actions: 'recordTimeout' },
                 ],
               },
               on: {
                 OPENED: { target: 'connected', actions: ['opened', 'emitOpen'] },
-                OFFLINE: { target: '#websocket.session.offline', actions: ['goOffline', 'refundAttempt'] },
+                OFFLINE: { target: '#websocket.session.offline', actions: ['goOffline', 'abandon'] },
                 RESUME: { target: 'connecting', reenter: true },
               },
             },
@@ -372,17 +381,28 @@ export const webSocketMachine = setup({
             {
               id: 'reconnect',
               src: 'reconnect',
-              input: ({ context }) => loopGlue.input(context),
-              onSnapshot: [
-                { guard: 'loopAttempting', target: 'link', actions: 'trackLoop' },
-                { guard: 'loopWaiting', actions: ['trackLoop', 'emitReconnecting'] },
+              input: ({ context }) => loopInput(context, false),
+              onSnapshot: {
+                guard: ({ event }) => event.snapshot.value === 'waiting',
+                actions: [
+                  { type: 'keepLoop', params: ({ event }) => event.snapshot.context },
+                  { type: 'emitReconnecting', params: ({ event }) => event.snapshot.context },
+                ],
+              },
+              onDone: [
+                { guard: ({ event }) => event.output.outcome === 'attempting', target: 'link', actions: { type: 'keepLoop', params: ({ event }) => event.output } },
+                {
+                  target: '#websocket.error',
+                  actions: [
+                    { type: 'keepLoop', params: ({ event }) => event.output },
+                    { type: 'emitGaveUp', params: ({ event }) => event.output },
+                  ],
+                },
               ],
-              // A finished child sends no more snapshots: spent attempts arrive as the loop's output.
-              onDone: { guard: 'loopExhausted', target: '#websocket.error', actions: 'emitExhaustedDone' },
             },
             { id: 'healthPoll', src: 'healthPoll' },
           ],
-          entry: ['markReconnecting', 'tellLoopDropped'],
+          entry: 'markReconnecting',
           on: {
             HEALTHY: { actions: 'tellLoopRetry' },
             RETRY_NOW: { actions: 'tellLoopRetry' },
@@ -390,13 +410,21 @@ export const webSocketMachine = setup({
             // The loop's wait was dropped with the snapshot: it waits its delay again.
             RESUME: { actions: 'tellLoopResume' },
             ONLINE: { actions: ['goOnline', 'tellLoopRetry'] },
-            OFFLINE: { target: 'offline', actions: 'goOffline' },
+            OFFLINE: { target: 'offline', actions: ['goOffline', 'pause'] },
           },
         },
-        // No network: nothing is attempted and no attempt is spent until it is back.
+        // No network: nothing is attempted and no attempt is spent until it is back (the loop is `paused`).
         offline: {
           entry: 'markReconnecting',
-          on: { ONLINE: { target: 'link', actions: ['goOnline', 'countAttempt'] } },
+          invoke: {
+            id: 'reconnect',
+            src: 'reconnect',
+            input: ({ context }) => loopInput(context, true),
+            onSnapshot: { guard: ({ event }) => event.snapshot.value === 'paused', actions: { type: 'keepLoop', params: ({ event }) => event.snapshot.context } },
+            // Offline the loop gives up on nothing: it ends only in `attempting`, once told the network is back.
+            onDone: { target: 'link', actions: { type: 'keepLoop', params: ({ event }) => event.output } },
+          },
+          on: { ONLINE: { actions: ['goOnline', 'armConnect', 'tellLoopRetry'] } },
         },
       },
     },

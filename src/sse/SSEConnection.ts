@@ -1,4 +1,5 @@
 import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
+import { attemptsShown } from '../../machines/reconnectLoop.js';
 import { sseMachine, sseStatusOf, type SseEmitted, type SseEvent, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
@@ -359,9 +360,13 @@ export class SSEConnection extends PersistentConnection {
   }
 
   private statsSource(): StatsSource {
-    const { attempts, connectedAt } = this.actor.getSnapshot().context;
+    const { context } = this.actor.getSnapshot();
+    const { connectedAt } = context;
     const { open, status, lastConnectedAt, receiver, url } = this;
-    return { open, status, attempts, connectedAt, lastConnectedAt, minUptime: this.options.minUptime, idleTimeout: this.options.idleTimeout, url, receiver, now: this.clock.now() };
+    const now = this.clock.now();
+    // The loop's count, as its minUptime rule shows it now.
+    const attempts = attemptsShown(context, open && connectedAt !== null ? now - connectedAt : null);
+    return { open, status, attempts, connectedAt, lastConnectedAt, idleTimeout: this.options.idleTimeout, url, receiver, now };
   }
 
   /** Closes the stream (no reconnect). A later connect() opens it again, resuming from the last event id. */

@@ -25,11 +25,10 @@ export interface SSEStats {
 export interface StatsSource {
   open: boolean;
   status: SseStatus;
-  /** The machine's attempt count and when the open stream opened. */
+  /** The attempts to show now (the reconnect loop's rule, `attemptsShown`) and when the open stream opened. */
   attempts: number;
   connectedAt: number | null;
   lastConnectedAt: number | null;
-  minUptime: number;
   idleTimeout: number;
   url: string;
   receiver: Pick<EventReceiver, 'lastEventId' | 'eventsReceived' | 'bytesReceived' | 'lastActivityAt'>;
@@ -41,7 +40,7 @@ export interface StatsSource {
  *
  * @example
  * ```ts
- * statsOf({ open: true, status: 'idle', attempts: 1, connectedAt, lastConnectedAt, minUptime: 5000, idleTimeout: 45000, url, receiver, now: Date.now() });
+ * statsOf({ open: true, status: 'idle', attempts: 1, connectedAt, lastConnectedAt, idleTimeout: 45000, url, receiver, now: Date.now() });
  * ```
  */
 export function statsOf(source: StatsSource): SSEStats {
@@ -50,8 +49,7 @@ export function statsOf(source: StatsSource): SSEStats {
   return {
     connected: open,
     status: source.status,
-    // The machine resets the count when a stream that lasted minUptime ends; show it now.
-    reconnectAttempts: open && uptime >= source.minUptime ? 0 : source.attempts,
+    reconnectAttempts: source.attempts,
     lastEventId: receiver.lastEventId,
     eventsReceived: receiver.eventsReceived,
     bytesReceived: receiver.bytesReceived,

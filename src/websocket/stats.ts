@@ -1,3 +1,4 @@
+import { attemptsShown } from '../../machines/reconnectLoop.js';
 import type { WebSocketStatus } from '../../machines/websocket.js';
 import type { WebSocketConnection } from './WebSocketConnection.js';
 
@@ -27,15 +28,15 @@ export interface WebSocketStats {
  * ```
  */
 export function webSocketStats(conn: WebSocketConnection): WebSocketStats {
-  const { connectedAt, attempts, reconnecting } = conn.actor.getSnapshot().context;
+  const { context } = conn.actor.getSnapshot();
+  const { connectedAt, reconnecting } = context;
   const ready = conn['ready'];
   const uptime = ready && connectedAt !== null ? conn['clock'].now() - connectedAt : 0;
   return {
     connected: ready,
     status: conn['status'],
-    // Up at connect()'s own first attempt: no reconnect was made. The machine resets the
-    // count when a connection that lasted minUptime closes; show that now.
-    reconnectAttempts: ready && (!reconnecting || uptime >= conn['options'].minUptime) ? 0 : attempts,
+    // Up at connect()'s own first attempt: no reconnect was made. Else the loop's count, as its minUptime rule shows it now.
+    reconnectAttempts: ready && !reconnecting ? 0 : attemptsShown(context, ready ? uptime : null),
     queuedMessages: conn['queueInstance']?.length ?? 0,
     unacknowledged: conn['acks']?.size ?? 0,
     messagesSent: conn['messagesSent'],

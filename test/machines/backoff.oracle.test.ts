@@ -1,5 +1,5 @@
 /**
- * The backoff loop and the reconnect loop against oracles computed from their
+ * The backoff loop against oracles computed from their
  * inputs (defaults, waits, attempt counts, outcomes, the minUptime reset), never
  * read back from the machine. The property tests cover the delay arithmetic.
  */
@@ -8,7 +8,6 @@ import { describe, expect, it } from 'vitest';
 import { createActor, fromPromise, SimulatedClock } from 'xstate';
 import { backoffMachine, type AttemptInput, type BackoffInput } from '../../machines/backoff.js';
 import { defaultBackoffPolicy } from '../../machines/backoffDelay.js';
-import { reconnectLoop } from '../../machines/reconnectLoop.js';
 import { nextRandom } from '../../machines/random.js';
 
 /** A loop whose attempts the test settles; `inputs` records what each attempt was told. */
@@ -188,34 +187,6 @@ describe('backoff: oracles from the inputs', () => {
     loop.actor.send({ type: 'DROPPED', retryAfter: 300 });
     expect(loop.value()).toBe('exhausted');
     expect(loop.output()).toEqual({ outcome: 'exhausted', attempts: 1 });
-  });
-});
-
-describe('reconnectLoop: the backoff machine resumed at `up`', () => {
-  it('starts up with the parent’s count and delay; DROPPED waits the next delay, then attempts', async () => {
-    const loop = start(
-      { mode: 'reconnect', base: 100, jitter: 'decorrelated', maxDelay: 10_000, attempts: 2, delay: 300, seed: 3 },
-      { machine: reconnectLoop },
-    );
-    expect(loop.value()).toEqual({ up: 'unstable' });
-    expect(loop.context().attempts).toBe(2);
-    loop.actor.send({ type: 'DROPPED', retryAfter: 700 });
-    expect(loop.context()).toMatchObject({ delay: 700, serverDelay: true });
-    loop.clock.increment(700);
-    await tick();
-    expect(loop.value()).toBe('attempting');
-    expect(loop.context().attempts).toBe(3);
-  });
-
-  it('decorrelated jitter grows from the parent’s previous delay', () => {
-    const loop = start(
-      { mode: 'reconnect', base: 100, jitter: 'decorrelated', maxDelay: 10_000, attempts: 2, delay: 300, seed: 3 },
-      { machine: reconnectLoop },
-    );
-    loop.actor.send({ type: 'DROPPED' });
-    const [r] = nextRandom(3);
-    // uniform in [base, 3·max(base, previous)] = [100, 900]
-    expect(loop.context().delay).toBeCloseTo(100 + r * 800);
   });
 });
 

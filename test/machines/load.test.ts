@@ -43,25 +43,36 @@ describe('machine definitions', () => {
     ]);
   });
 
-  it('backoff and reconnectLoop: attempting ⇄ waiting, up, done | exhausted | stopped', async () => {
+  it('backoff: attempting ⇄ waiting, up, done | exhausted | stopped', async () => {
     const { backoffMachine } = await import('../../machines/backoff.js');
-    const { reconnectLoop } = await import('../../machines/reconnectLoop.js');
-    for (const machine of [backoffMachine, reconnectLoop]) {
-      expect(machine.id).toBe('backoff');
-      expect(stateIds(machine)).toEqual([
-        'backoff.attempting',
-        'backoff.done',
-        'backoff.exhausted',
-        'backoff.stopped',
-        'backoff.up',
-        'backoff.up.stable',
-        'backoff.up.unstable',
-        'backoff.waiting',
-      ]);
-      for (const end of ['done', 'exhausted', 'stopped']) expect(machine.root.states[end]!.type).toBe('final');
-    }
+    expect(backoffMachine.id).toBe('backoff');
+    expect(stateIds(backoffMachine)).toEqual([
+      'backoff.attempting',
+      'backoff.done',
+      'backoff.exhausted',
+      'backoff.stopped',
+      'backoff.up',
+      'backoff.up.stable',
+      'backoff.up.unstable',
+      'backoff.waiting',
+    ]);
+    for (const end of ['done', 'exhausted', 'stopped']) expect(backoffMachine.root.states[end]!.type).toBe('final');
     expect(backoffMachine.root.initial.target.map((n: AnyStateNode) => n.id)).toEqual(['backoff.attempting']);
-    expect(reconnectLoop.root.initial.target.map((n: AnyStateNode) => n.id)).toEqual(['backoff.up']);
+  });
+
+  it('reconnectLoop: down → waiting | paused → attempting | exhausted', async () => {
+    const { reconnectLoop } = await import('../../machines/reconnectLoop.js');
+    expect(reconnectLoop.id).toBe('reconnectLoop');
+    expect(stateIds(reconnectLoop)).toEqual([
+      'reconnectLoop.attempting',
+      'reconnectLoop.down',
+      'reconnectLoop.exhausted',
+      'reconnectLoop.paused',
+      'reconnectLoop.waiting',
+    ]);
+    for (const end of ['attempting', 'exhausted']) expect(reconnectLoop.root.states[end]!.type).toBe('final');
+    for (const on of ['down', 'waiting', 'paused']) expect(reconnectLoop.root.states[on]!.type).toBe('atomic');
+    expect(reconnectLoop.root.initial.target.map((n: AnyStateNode) => n.id)).toEqual(['reconnectLoop.down']);
   });
 
   it('http, websocket and sse build with their ids', async () => {

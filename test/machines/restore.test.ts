@@ -12,7 +12,7 @@ import { fromCallback, fromPromise, type AnyActorRef, type AnyMachineSnapshot, t
 import { backoffMachine, type AttemptInput, type BackoffInput } from '../../machines/backoff.js';
 import { circuitBreakerMachine, type CircuitBreakerContext } from '../../machines/circuitBreaker.js';
 import { rateLimiterMachine } from '../../machines/rateLimiter.js';
-import { reconnectLoop } from '../../machines/reconnectLoop.js';
+import { reconnectLoop, type ReconnectLoopInput } from '../../machines/reconnectLoop.js';
 import { httpClientMachine, type HttpClientContext } from '../../machines/http.js';
 import { webSocketMachine } from '../../machines/websocket.js';
 import { sseMachine } from '../../machines/sse.js';
@@ -149,11 +149,21 @@ for (const mode of ['retry', 'reconnect'] as const) {
   }, { perform, resume: (actor) => actor.send({ type: 'RESUME' }), horizon: 3_000, minStates: 3 });
 }
 
-describeRestore('reconnectLoop', reconnectLoop, {
-  inputs: [{ ...backoffBase, mode: 'reconnect', attempts: 1, delay: 100 } satisfies BackoffInput],
-  serialize: (s) => JSON.stringify([s.value, s.context.attempts]),
-  events: backoffEvents,
-}, { resume: (actor) => actor.send({ type: 'RESUME' }), horizon: 3_000, minStates: 5 });
+// The reconnect loop: each way it starts (failed, spent, offline), persisted in each state it waits in.
+{
+  const policy = { base: 100, maxDelay: 1_000, maxAttempts: 3, minUptime: 500, jitter: 'none' } as const;
+  const record = { attempts: 1, delay: 0, seed: 1 };
+  describeRestore('reconnectLoop', reconnectLoop, {
+    inputs: [
+      { policy, record, cause: { type: 'FAILED', reason: 'refused' }, sessionOpened: true },
+      { policy, record: { ...record, attempts: 3 }, cause: { type: 'FAILED', reason: 'refused' }, sessionOpened: true },
+      { policy, record, cause: { type: 'ABANDONED' }, sessionOpened: true, offline: true },
+    ] satisfies ReconnectLoopInput[],
+    serialize: (s) => JSON.stringify([s.value, s.context.attempts]),
+    events: () => [{ type: 'RETRY_NOW' }],
+    // A finished loop has nothing to re-arm (and takes no events).
+  }, { resume: (actor) => void (actor.getSnapshot().status === 'active' && actor.send({ type: 'RESUME' })), horizon: 3_000, minStates: 4 });
+}
 
 // The HTTP client: its breaker and limiter children are re-armed as RequestPipeline does.
 const nextBreakerStates: Record<CircuitState, CircuitState[]> = {

@@ -69,6 +69,7 @@ describe('sseMachine: context from the input', () => {
       attempts: 0,
       nextDelay: 0,
       sessionOpened: false,
+      down: null,
       serverRetry: null,
       lastStatus: null,
       lastError: null,
@@ -150,7 +151,7 @@ describe('sseMachine: the stream', () => {
     expect(c.ctx().lastError).toBe('connect timeout');
     expect(c.life).toEqual({ started: 1, stopped: 1 });
     expect(c.emitted).toEqual([{ type: 'reconnecting', attempt: 2, delay: 100 }]);
-    expect(c.loop()!.getSnapshot().context.lastError).toBe('connect timeout');
+    expect(c.loop()!.getSnapshot().context.reason).toBe('connect timeout');
   });
 
   it('the default connect timeout is 5000 ms; an open stream never times out', () => {
@@ -186,7 +187,7 @@ describe('sseMachine: ends and failures', () => {
     expect(c.snap().value).toEqual({ session: 'waiting' });
     expect(c.ctx()).toMatchObject({ lastEnd: reason, connectedAt: null, attempts: 1, nextDelay: 100 });
     expect(c.emitted).toEqual([{ type: 'open', at: 10 }, { type: 'ended', reason }, { type: 'reconnecting', attempt: 2, delay: 100 }]);
-    expect(c.loop()!.getSnapshot().context.lastError).toBe(`stream ${reason}`);
+    expect(c.loop()!.getSnapshot().context.reason).toBe(`stream ${reason}`);
     expect(c.status()).toBe('waiting');
     expect(c.life).toEqual({ started: 1, stopped: 1 });
   });
@@ -197,7 +198,7 @@ describe('sseMachine: ends and failures', () => {
     expect(c.snap().value).toEqual({ session: 'waiting' });
     expect(c.ctx()).toMatchObject({ lastError: 'HTTP 503', lastStatus: 503 });
     expect(c.emitted).toEqual([{ type: 'error', message: 'HTTP 503', status: 503 }, { type: 'reconnecting', attempt: 2, delay: 100 }]);
-    expect(c.loop()!.getSnapshot().context.lastError).toBe('HTTP 503');
+    expect(c.loop()!.getSnapshot().context.reason).toBe('HTTP 503');
   });
 
   it('a refused attempt: no status in the event or the context', () => {
@@ -484,73 +485,80 @@ describe('sseMachine: DISCONNECT and CONNECT', () => {
 });
 
 describe('sseMachine: what it gives its loop (recording stand-in)', () => {
-  it('the input: exponential from the base, the limits, minUptime, jitter, seed, attempts and last delay', () => {
+  it('the input: the policy (no seed), the record, the cause, the server-set base', () => {
     const r = startRecorded({ reconnectDelay: 100, backoffMultiplier: 3, maxReconnectDelay: 900, maxConnectAttempts: 4, maxReconnectAttempts: 6, minUptime: 50, jitter: 'full', jitterRatio: 0.3, seed: 9 });
     r.actor.send({ type: 'STREAM_FAILED', reason: 'refused' });
-    expect(r.rec.inputs).toEqual([{
-      mode: 'reconnect', kind: 'exponential', base: 100, factor: 3, maxDelay: 900, maxAttempts: 4, minUptime: 50,
-      jitter: 'full', jitterRatio: 0.3, seed: 9, attempts: 1, delay: 0,
-    }]);
-    expect(r.rec.told).toEqual([{ type: 'DROPPED', reason: 'refused' }]);
-    // The loop waits: the machine copies its count, delay and seed and announces the next attempt.
+    const policy = { base: 100, factor: 3, maxDelay: 900, maxAttempts: 6, maxConnectAttempts: 4, minUptime: 50, jitter: 'full', jitterRatio: 0.3 };
+    expect(r.rec.inputs).toEqual([
+      { policy, record: { attempts: 1, delay: 0, seed: 9 }, cause: { type: 'FAILED', reason: 'refused' }, sessionOpened: false, base: 100 },
+    ]);
+    // The loop waits: the machine keeps its count, delay and seed and announces the next attempt.
     r.set('waiting', 1, 270, 33);
     expect(r.snap().context).toMatchObject({ attempts: 1, nextDelay: 270, reconnect: { seed: 33, base: 100, factor: 3 } });
     expect(r.emitted.at(-1)).toEqual({ type: 'reconnecting', attempt: 2, delay: 270 });
     expect(r.emitted.filter((e) => e.type === 'reconnecting')).toHaveLength(1);
     r.actor.send({ type: 'RETRY_NOW' });
     expect(r.rec.told.at(-1)).toEqual({ type: 'RETRY_NOW' });
+    r.actor.send({ type: 'RESUME', at: 0 });
+    expect(r.rec.told.at(-1)).toEqual({ type: 'RESUME' });
     // The loop attempts: back to the stream, with the loop's count.
     r.set('attempting', 2, 270, 33);
     expect(r.snap().value).toEqual({ session: { stream: 'connecting' } });
-    expect(r.snap().context).toMatchObject({ attempts: 2, nextDelay: 270, reconnect: { seed: 33 } });
-    // Opened, then dropped: maxReconnectAttempts now, the server's retry: as the base, the last delay passed on.
+    expect(r.snap().context).toMatchObject({ attempts: 2, nextDelay: 270, reconnect: { seed: 33 }, down: null });
+    // Opened, then dropped: the server's retry: as the base, the record passed on, the drop with its uptime.
     r.actor.send({ type: 'OPENED', at: 0 });
     r.actor.send({ type: 'RETRY_SET', ms: 400 });
     r.actor.send(drop(10));
     expect(r.rec.inputs[1]).toEqual({
-      mode: 'reconnect', kind: 'exponential', base: 400, factor: 3, maxDelay: 900, maxAttempts: 6, minUptime: 50,
-      jitter: 'full', jitterRatio: 0.3, seed: 33, attempts: 2, delay: 270,
+      policy,
+      record: { attempts: 2, delay: 270, seed: 33 },
+      cause: { type: 'DROPPED', reason: 'stream dropped', upFor: 10 },
+      sessionOpened: true,
+      base: 400,
     });
-    expect(r.rec.told.at(-1)).toEqual({ type: 'DROPPED', reason: 'stream dropped' });
   });
 
-  it('the smaller limit before the first open; no limit at all gives Infinity', () => {
+  it('both limits go to the loop as given (the loop picks); no limit is null', () => {
     const r = startRecorded({ maxConnectAttempts: 5, maxReconnectAttempts: 3 });
     r.actor.send({ type: 'STREAM_FAILED', reason: 'x' });
-    expect((r.rec.inputs[0] as { maxAttempts: number }).maxAttempts).toBe(3);
+    expect(r.rec.inputs[0]).toMatchObject({ policy: { maxAttempts: 3, maxConnectAttempts: 5 }, sessionOpened: false });
     const u = startRecorded({});
     u.actor.send({ type: 'STREAM_FAILED', reason: 'x' });
-    expect((u.rec.inputs[0] as { maxAttempts: number }).maxAttempts).toBe(Infinity);
+    expect(u.rec.inputs[0]).toMatchObject({ policy: { maxAttempts: null, maxConnectAttempts: null } });
   });
 
-  it('the reason told: the last error first, else how the stream ended', () => {
+  it('the cause told: a timeout is a failure, an end a drop with how long the stream was open (null without times)', () => {
     const r = startRecorded();
     r.clock.increment(5_000);
-    expect(r.rec.told).toEqual([{ type: 'DROPPED', reason: 'connect timeout' }]);
+    expect(r.rec.inputs.at(-1)).toMatchObject({ cause: { type: 'FAILED', reason: 'connect timeout' } });
     r.set('attempting', 2, 0, 1);
     r.actor.send({ type: 'OPENED', at: 0 });
     r.actor.send({ type: 'STREAM_ENDED', reason: 'oversized', at: 1 });
-    expect(r.rec.told.at(-1)).toEqual({ type: 'DROPPED', reason: 'stream oversized' });
+    expect(r.rec.inputs.at(-1)).toMatchObject({ cause: { type: 'DROPPED', reason: 'stream oversized', upFor: 1 } });
+    r.set('attempting', 3, 0, 1);
+    r.actor.send({ type: 'OPENED', at: 4 });
+    r.actor.send({ type: 'STREAM_ENDED', reason: 'end' });
+    expect(r.rec.inputs.at(-1)).toMatchObject({ cause: { type: 'DROPPED', reason: 'stream end', upFor: null } });
   });
 
-  it('a loop snapshot in another state (up) changes nothing; a loop that ends otherwise than exhausted leaves the machine waiting', () => {
+  it('a loop snapshot in another state changes nothing', () => {
     const r = startRecorded();
     r.actor.send({ type: 'STREAM_FAILED', reason: 'x' });
     const before = r.snap().context;
-    r.set('up', 7, 7, 7);
+    r.set('paused', 7, 7, 7);
+    r.set('down', 7, 7, 7);
     expect(r.snap().value).toEqual({ session: 'waiting' });
     expect(r.snap().context).toEqual(before);
-    r.set('finished', 4, 0, 1, 'stopped');
-    expect(r.snap().value).toEqual({ session: 'waiting' });
-    expect(r.emitted.filter((e) => e.type === 'max_reconnect_attempts')).toEqual([]);
+    expect(r.emitted.filter((e) => e.type === 'max_reconnect_attempts' || e.type === 'reconnecting')).toEqual([]);
   });
 
   it('an exhausted loop ends the session in error with its attempts', () => {
     const r = startRecorded();
     r.actor.send({ type: 'STREAM_FAILED', reason: 'x' });
-    r.set('finished', 4, 0, 1);
+    r.set('exhausted', 4, 0, 1);
     expect(r.snap().value).toBe('error');
     expect(r.emitted.at(-1)).toEqual({ type: 'max_reconnect_attempts', attempts: 4 });
+    expect(r.snap().context.attempts).toBe(4);
   });
 });
 

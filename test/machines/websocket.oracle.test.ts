@@ -16,6 +16,7 @@ import { describe, expect, it } from 'vitest';
 import { statusOf, webSocketMachine, type WebSocketEmitted, type WebSocketEvent, type WebSocketInput } from '../../machines/websocket.js';
 import { nextRandom } from '../../machines/random.js';
 import { loopRecorder } from './loopRecorder.js';
+import { attemptsShown } from '../../machines/reconnectLoop.js';
 
 const quiet: WebSocketInput = { pingInterval: 0, reconnectDelay: 100, maxReconnectDelay: 10_000, jitter: 'none', minUptime: 1_000 };
 
@@ -54,7 +55,7 @@ type Conn = ReturnType<typeof start>;
 function startRecorded(input: WebSocketInput = quiet) {
   const rec = loopRecorder();
   const c = start(input, { reconnect: rec.logic });
-  return { ...c, rec, set: (value: Parameters<typeof rec.set>[1], attempts: number, delay: number, seed: number, outcome?: string) => rec.set(c.actor, value, attempts, delay, seed, outcome) };
+  return { ...c, rec, set: (value: Parameters<typeof rec.set>[1], attempts: number, delay: number, seed: number) => rec.set(c.actor, value, attempts, delay, seed) };
 }
 
 const connected = (activity = 'idle', heartbeat = 'resting') => ({ session: { link: { connected: { activity, heartbeat } } } });
@@ -76,6 +77,7 @@ describe('webSocketMachine: context from the input', () => {
       attempts: 0,
       nextDelay: 0,
       sessionOpened: false,
+      down: null,
       online: true,
       lastClose: null,
       lastError: null,
@@ -144,7 +146,7 @@ describe('webSocketMachine: opening', () => {
     expect(c.snap().value).toEqual({ session: 'waiting' });
     expect(c.ctx()).toMatchObject({ lastError: 'connect timeout', attempts: 1, reconnecting: true });
     expect(c.emitted).toEqual([{ type: 'reconnecting', attempt: 2, delay: 100 }]);
-    expect(c.loop()!.getSnapshot().context.lastError).toBe('connect timeout');
+    expect(c.loop()!.getSnapshot().context.reason).toBe('connect timeout');
     expect(c.socket).toEqual({ started: 1, stopped: 1 });
     const d = start();
     d.clock.increment(9_999);
@@ -166,9 +168,11 @@ describe('webSocketMachine: opening', () => {
     const c = start();
     c.send({ type: 'OFFLINE' });
     expect(c.snap().value).toEqual({ session: 'offline' });
-    expect(c.ctx()).toMatchObject({ online: false, attempts: 0, reconnecting: true });
+    expect(c.ctx()).toMatchObject({ online: false, attempts: 0, reconnecting: true, down: { type: 'ABANDONED' } });
     expect(c.socket).toEqual({ started: 1, stopped: 1 });
-    expect(Object.keys(c.snap().children)).toEqual([]);
+    // The loop waits for the network, not for a delay.
+    expect(Object.keys(c.snap().children)).toEqual(['reconnect']);
+    expect(c.loop()!.getSnapshot().value).toBe('paused');
     c.clock.increment(1_000_000);
     expect(c.snap().value).toEqual({ session: 'offline' });
     c.send({ type: 'ONLINE' });
@@ -197,10 +201,11 @@ describe('webSocketMachine: opening', () => {
     c.send({ type: 'ONLINE' }); // 1
     c.send({ type: 'OFFLINE' }); // 0
     expect(c.ctx().attempts).toBe(0);
+    // The parent tells its loop why (the loop gives the attempt back) and keeps what the paused loop hands it.
     const r = startRecorded();
-    r.send({ type: 'SOCKET_FAILED', reason: 'x' });
-    r.set('attempting', 0, 0, 1);
     r.send({ type: 'OFFLINE' });
+    expect(r.rec.inputs.at(-1)).toMatchObject({ record: { attempts: 1 }, cause: { type: 'ABANDONED' }, offline: true });
+    r.set('paused', 0, 0, 1);
     expect(r.ctx().attempts).toBe(0);
   });
 
@@ -223,7 +228,7 @@ describe('webSocketMachine: failures and closes', () => {
     expect(c.snap().value).toEqual({ session: 'waiting' });
     expect(c.ctx()).toMatchObject({ lastError: 'HTTP 503', reconnecting: true, attempts: 1, nextDelay: 100 });
     expect(c.emitted).toEqual([{ type: 'error', message: 'HTTP 503', status: 503 }, { type: 'reconnecting', attempt: 2, delay: 100 }]);
-    expect(c.loop()!.getSnapshot().context.lastError).toBe('HTTP 503');
+    expect(c.loop()!.getSnapshot().context.reason).toBe('HTTP 503');
     expect(Object.keys(c.snap().children).sort()).toEqual(['healthPoll', 'reconnect']);
     expect(c.poll).toEqual({ started: 1, stopped: 0 });
     expect(c.status()).toBe('waiting');
@@ -309,7 +314,7 @@ describe('webSocketMachine: failures and closes', () => {
       c.send(closeEvent(1006, { reason: '', at: 3, ...(terminal === undefined ? {} : { terminal }) }));
       expect(c.snap().value).toEqual({ session: 'waiting' });
       expect(c.emitted.slice(1)).toEqual([{ type: 'close', code: 1006, reason: '', wasOpen: true }, { type: 'reconnecting', attempt: 2, delay: 100 }]);
-      expect(c.loop()!.getSnapshot().context.lastError).toBe('closed 1006');
+      expect(c.loop()!.getSnapshot().context.reason).toBe('closed 1006');
       expect(c.ctx()).toMatchObject({ reconnecting: true, connectedAt: null });
     }
   });
@@ -485,9 +490,11 @@ describe('webSocketMachine: waiting (real loop, jitter none)', () => {
     c.send({ type: 'SOCKET_FAILED', reason: 'refused' });
     c.send({ type: 'OFFLINE' });
     expect(c.snap().value).toEqual({ session: 'offline' });
-    expect(c.snap().children).toEqual({});
+    // The waiting loop and the poll stopped; a paused loop (no timer) waits for the network.
+    expect(Object.keys(c.snap().children)).toEqual(['reconnect']);
+    expect(c.loop()!.getSnapshot().value).toBe('paused');
     expect(c.poll).toEqual({ started: 1, stopped: 1 });
-    expect(c.ctx()).toMatchObject({ online: false, attempts: 1 });
+    expect(c.ctx()).toMatchObject({ online: false, attempts: 1, down: { type: 'PAUSED' } });
     c.clock.increment(1_000_000);
     expect(c.snap().value).toEqual({ session: 'offline' });
     c.send({ type: 'ONLINE' });
@@ -534,7 +541,9 @@ describe('webSocketMachine: waiting (real loop, jitter none)', () => {
     const c = start();
     c.send({ type: 'OPENED', at: 0 });
     c.send(closeEvent(1000, { at: 1_000_000 }));
-    expect(c.ctx().attempts).toBe(0); // the close lasted: reset, and closed
+    // The close lasted: the count shows reset (no loop runs after a normal close), and closed.
+    expect(c.ctx().down).toEqual({ type: 'DROPPED', reason: 'closed 1000', upFor: 1_000_000 });
+    expect(attemptsShown(c.ctx(), null)).toBe(0);
     expect(c.snap().value).toBe('closed');
   });
 
@@ -607,60 +616,88 @@ describe('webSocketMachine: DISCONNECT and CONNECT', () => {
 });
 
 describe('webSocketMachine: what it gives its loop (recording stand-in)', () => {
-  it('the input (no factor, no jitterRatio), the DROPPED reason, the loop progress and `reconnecting`', () => {
+  it('the input (no factor, no jitterRatio, no seed in the policy), the cause, the record kept and `reconnecting`', () => {
     const r = startRecorded({ ...quiet, reconnectDelay: 100, maxReconnectDelay: 900, maxConnectAttempts: 4, maxReconnectAttempts: 6, minUptime: 50, jitter: 'full', seed: 9 });
     r.send({ type: 'SOCKET_FAILED', reason: 'refused' });
-    expect(r.rec.inputs).toEqual([{ mode: 'reconnect', kind: 'exponential', base: 100, maxDelay: 900, maxAttempts: 4, minUptime: 50, jitter: 'full', seed: 9, attempts: 1, delay: 0 }]);
-    expect(r.rec.told).toEqual([{ type: 'DROPPED', reason: 'refused' }]);
+    const policy = { base: 100, maxDelay: 900, maxAttempts: 6, maxConnectAttempts: 4, minUptime: 50, jitter: 'full' };
+    expect(r.rec.inputs).toEqual([
+      { policy, record: { attempts: 1, delay: 0, seed: 9 }, cause: { type: 'FAILED', reason: 'refused' }, sessionOpened: false, offline: false },
+    ]);
     r.set('waiting', 1, 270, 33);
     expect(r.ctx()).toMatchObject({ attempts: 1, nextDelay: 270, reconnect: { seed: 33, base: 100 } });
     expect(r.emitted.at(-1)).toEqual({ type: 'reconnecting', attempt: 2, delay: 270 });
     expect(r.types().filter((t) => t === 'reconnecting')).toHaveLength(1);
     for (const type of ['HEALTHY', 'RETRY_NOW', 'VISIBLE'] as const) r.send({ type });
-    expect(r.rec.told.slice(1)).toEqual([{ type: 'RETRY_NOW' }, { type: 'RETRY_NOW' }, { type: 'RETRY_NOW' }]);
+    expect(r.rec.told).toEqual([{ type: 'RETRY_NOW' }, { type: 'RETRY_NOW' }, { type: 'RETRY_NOW' }]);
+    r.send({ type: 'RESUME', at: 0 });
+    expect(r.rec.told.at(-1)).toEqual({ type: 'RESUME' });
     r.set('attempting', 2, 270, 33);
     expect(r.snap().value).toEqual({ session: { link: 'connecting' } });
-    expect(r.ctx()).toMatchObject({ attempts: 2, nextDelay: 270, reconnect: { seed: 33 } });
+    expect(r.ctx()).toMatchObject({ attempts: 2, nextDelay: 270, reconnect: { seed: 33 }, down: null });
     r.send({ type: 'OPENED', at: 0 });
     r.send(closeEvent(4000, { at: 10 }));
-    expect(r.rec.inputs[1]).toEqual({ mode: 'reconnect', kind: 'exponential', base: 100, maxDelay: 900, maxAttempts: 6, minUptime: 50, jitter: 'full', seed: 33, attempts: 2, delay: 270 });
-    expect(r.rec.told.at(-1)).toEqual({ type: 'DROPPED', reason: 'closed 4000' });
+    expect(r.rec.inputs[1]).toEqual({
+      policy,
+      record: { attempts: 2, delay: 270, seed: 33 },
+      cause: { type: 'DROPPED', reason: 'closed 4000', upFor: 10 },
+      sessionOpened: true,
+      offline: false,
+    });
   });
 
-  it('the smaller limit before the first open; no limit gives Infinity', () => {
+  it('both limits go to the loop as given (the loop picks); no limit is null', () => {
     const r = startRecorded({ ...quiet, maxConnectAttempts: 5, maxReconnectAttempts: 3 });
     r.send({ type: 'SOCKET_FAILED', reason: 'x' });
-    expect((r.rec.inputs[0] as { maxAttempts: number }).maxAttempts).toBe(3);
+    expect(r.rec.inputs[0]).toMatchObject({ policy: { maxAttempts: 3, maxConnectAttempts: 5 }, sessionOpened: false });
     const u = startRecorded();
     u.send({ type: 'SOCKET_FAILED', reason: 'x' });
-    expect((u.rec.inputs[0] as { maxAttempts: number }).maxAttempts).toBe(Infinity);
+    expect(u.rec.inputs[0]).toMatchObject({ policy: { maxAttempts: null, maxConnectAttempts: null } });
   });
 
-  it('the reason told: the last error first (a timeout), else the close code', () => {
+  it('the cause told: a timeout is a failure, a close a drop with how long it was up (null without times)', () => {
     const r = startRecorded();
     r.clock.increment(10_000);
-    expect(r.rec.told).toEqual([{ type: 'DROPPED', reason: 'connect timeout' }]);
+    expect(r.rec.inputs.at(-1)).toMatchObject({ cause: { type: 'FAILED', reason: 'connect timeout' } });
     r.set('attempting', 2, 0, 1);
     r.send({ type: 'OPENED', at: 0 });
     r.send(closeEvent(1011, { at: 1 }));
-    expect(r.rec.told.at(-1)).toEqual({ type: 'DROPPED', reason: 'closed 1011' });
+    expect(r.rec.inputs.at(-1)).toMatchObject({ cause: { type: 'DROPPED', reason: 'closed 1011', upFor: 1 } });
+    r.set('attempting', 3, 0, 1);
+    r.send({ type: 'OPENED', at: 5 });
+    r.send(closeEvent(1011));
+    expect(r.rec.inputs.at(-1)).toMatchObject({ cause: { type: 'DROPPED', reason: 'closed 1011', upFor: null } });
   });
 
-  it('a loop in another state changes nothing; a loop that ends otherwise than exhausted leaves it waiting; exhausted → error', () => {
+  it('a loop snapshot in another state changes nothing; attempting opens again; exhausted → error with the count', () => {
     const r = startRecorded();
     r.send({ type: 'SOCKET_FAILED', reason: 'x' });
     const before = r.ctx();
-    r.set('up', 7, 7, 7);
+    r.set('paused', 7, 7, 7);
+    r.set('down', 7, 7, 7);
     expect(r.snap().value).toEqual({ session: 'waiting' });
     expect(r.ctx()).toEqual(before);
-    r.set('finished', 4, 0, 1, 'stopped');
-    expect(r.snap().value).toEqual({ session: 'waiting' });
-    expect(r.types()).not.toContain('max_reconnect_attempts');
+    expect(r.types()).not.toContain('reconnecting');
     const e = startRecorded();
     e.send({ type: 'SOCKET_FAILED', reason: 'x' });
-    e.set('finished', 4, 0, 1);
+    e.set('exhausted', 4, 0, 1);
     expect(e.snap().value).toBe('error');
     expect(e.emitted.at(-1)).toEqual({ type: 'max_reconnect_attempts', attempts: 4 });
+    expect(e.ctx().attempts).toBe(4);
+  });
+
+  it('offline: a waiting snapshot changes nothing, a paused one is kept; ONLINE tells the loop; its end opens again', () => {
+    const r = startRecorded();
+    r.send({ type: 'OFFLINE' });
+    r.set('waiting', 9, 9, 9);
+    expect(r.ctx().attempts).toBe(1);
+    r.set('paused', 0, 5, 6);
+    expect(r.ctx()).toMatchObject({ attempts: 0, nextDelay: 5, reconnect: { seed: 6 } });
+    r.send({ type: 'ONLINE' });
+    expect(r.rec.told).toEqual([{ type: 'RETRY_NOW' }]);
+    expect(r.snap().value).toEqual({ session: 'offline' });
+    r.set('attempting', 1, 5, 6);
+    expect(r.snap().value).toEqual({ session: { link: 'connecting' } });
+    expect(r.ctx()).toMatchObject({ attempts: 1, online: true });
   });
 });
 

@@ -56,13 +56,15 @@ describe('attempts across drops', () => {
 });
 
 describe('offline', () => {
-  it('OFFLINE while waiting parks the session and stops the loop; ONLINE attempts at once', () => {
+  it('OFFLINE while waiting parks the session and pauses the loop (its wait stopped); ONLINE attempts at once', () => {
     const actor = start();
     actor.send({ type: 'SOCKET_FAILED', reason: 'refused' });
-    expect(actor.getSnapshot().children.reconnect).toBeDefined();
+    const waitingLoop = actor.getSnapshot().children.reconnect;
+    expect((waitingLoop?.getSnapshot() as { value?: unknown }).value).toBe('waiting');
     actor.send({ type: 'OFFLINE' });
     expect(actor.getSnapshot().matches({ session: 'offline' })).toBe(true);
-    expect(actor.getSnapshot().children.reconnect).toBeUndefined();
+    expect(waitingLoop?.getSnapshot().status).toBe('stopped');
+    expect((actor.getSnapshot().children.reconnect?.getSnapshot() as { value?: unknown }).value).toBe('paused');
     expect(attempts(actor)).toBe(1);
     actor.send({ type: 'ONLINE' });
     expect(actor.getSnapshot().matches({ session: { link: 'connecting' } })).toBe(true);
