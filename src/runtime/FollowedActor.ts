@@ -46,7 +46,7 @@ export class FollowedActor<TRef extends AnyActorRef> {
     };
   }
 
-  /** Drives `ref` from now on: the watcher and the listeners move to it, and its snapshot is handed over. */
+  /** @internal Drives `ref` from now on: the watcher and the listeners move to it, and its snapshot is handed over. */
   follow(ref: TRef): void {
     if (ref === this.ref) return;
     this.watcher.unsubscribe();

@@ -10,7 +10,7 @@ export interface EventReceiverOptions {
   /** Most unread events the pull inbox holds. */
   inboxSize: number;
   clock: Clock;
-  /** A user callback (a `parse` function, an `on()` handler) threw: report it; delivery goes on. */
+  /** @internal A user callback (a `parse` function, an `on()` handler) threw: report it; delivery goes on. */
   callbackFailed(callback: string, error: unknown): void;
   /** An event nobody read was evicted from the full inbox (see {@link EventReceiver.handled}). */
   dropped(message: SSEMessage): void;
