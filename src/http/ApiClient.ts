@@ -1,4 +1,4 @@
-import type { Actor } from 'xstate';
+import type { Actor, AnyActorRef } from 'xstate';
 import type { httpClientMachine, HttpHealth } from '../../machines/http.js';
 import type { CircuitBreaker, CircuitBreakerState } from '../breaker/CircuitBreaker.js';
 import type { RateLimiter, RateLimiterStats } from '../rateLimiter/RateLimiter.js';
@@ -357,6 +357,26 @@ export class ApiClient {
       circuitBreaker: this.getCircuitBreakerState(),
       rateLimiter: this.getRateLimiterStats(),
     };
+  }
+
+  /**
+   * Runs the client's machine as the child `name` of `parent`, so
+   * `parent.system.get(name)` finds it; its breaker and limiter are
+   * `<name>.breaker` and `<name>.rateLimiter` there. The machine starts afresh
+   * under the parent (XState cannot move a running actor): health `unknown`,
+   * breaker CLOSED; the breaker's window and the limiter's tokens carry over, and
+   * so do listeners on `circuitBreaker` / `rateLimiter`. Read `client.actor`
+   * again afterwards. Returns the new actor.
+   *
+   * @example
+   * ```ts
+   * const client = new ApiClient({ baseURL: 'http://127.0.0.1:8000' });
+   * client.attachTo(parent, 'api');
+   * parent.system.get('api.breaker') === client.circuitBreaker.actor; // true
+   * ```
+   */
+  attachTo(parent: AnyActorRef, name: string): AnyActorRef {
+    return this.core.attachTo(parent, name);
   }
 
   /** Stops the machine and its children, ends retry waits, closes the sockets. */

@@ -1,4 +1,4 @@
-import type { Actor } from 'xstate';
+import type { Actor, AnyActorRef } from 'xstate';
 import type { httpClientMachine } from '../../machines/http.js';
 import type { CircuitBreaker } from '../breaker/CircuitBreaker.js';
 import type { RateLimiter } from '../rateLimiter/RateLimiter.js';
@@ -195,6 +195,7 @@ export class HTTPConnection {
       dial: this.guard,
       clock: this.clock,
       onError: (error) => this.log.error('actor error', error),
+      onHealthChange: (health) => this.events.health(health as ConnectionHealth),
       onRetry: ({ attempt, delay, error, request }) => {
         this.log.warn(`${request.method} ${request.url} failed (${(error as Error).message}); retry ${attempt} in ${delay} ms`);
         this.events.emit('retry', `retrying ${request.method} ${request.endpoint} in ${delay} ms`, 'warning', { attempt, delay });
@@ -209,13 +210,31 @@ export class HTTPConnection {
   }
 
   private wireMachineEvents(): void {
-    this.actor.on('health_changed', (e) => this.events.health(e.health as ConnectionHealth));
     this.circuitBreaker.on('circuit_breaker_opened', (e) =>
       this.events.emit('circuit_breaker_opened', `circuit breaker opened after ${e.failureCount} failures`, 'error', { nextAttempt: e.nextAttempt }),
     );
     this.circuitBreaker.on('circuit_breaker_half_open', () => this.events.emit('circuit_breaker_half_open', 'circuit breaker half-open: probing', 'warning'));
     this.circuitBreaker.on('circuit_breaker_closed', () => this.events.emit('circuit_breaker_closed', 'circuit breaker closed', 'info'));
     this.rateLimiter.on('rate_limited', (e) => this.events.emit('rate_limited', `rate limited; retry after ${e.retryAfter} ms`, 'warning', e));
+  }
+
+  /**
+   * Runs this connection's machine as the child `name` of `parent` (default:
+   * the `name` option), so `parent.system.get(name)` finds it; its breaker and
+   * limiter are `<name>.breaker` and `<name>.rateLimiter` there. The machine
+   * starts afresh under the parent (XState cannot move a running actor): health
+   * `unknown`, breaker CLOSED; the breaker's window and the limiter's tokens carry
+   * over, and so do listeners. Returns the new actor.
+   *
+   * @example
+   * ```ts
+   * const api = new HTTPConnection({ url: 'http://127.0.0.1:8000', name: 'api' });
+   * api.attachTo(parent);
+   * parent.system.get('api.breaker') === api.circuitBreaker.actor; // true
+   * ```
+   */
+  attachTo(parent: AnyActorRef, name: string = this.name): AnyActorRef {
+    return this.core.attachTo(parent, name);
   }
 
   /** Marks the connection ready (HTTP holds no socket open until a request needs one). */

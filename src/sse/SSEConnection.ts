@@ -1,10 +1,10 @@
-import { fromCallback, type Actor, type EventObject, type SnapshotFrom } from 'xstate';
+import { fromCallback, type Actor, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
 import { attemptsShown } from '../../machines/reconnectLoop.js';
 import { sseMachine, sseStatusOf, type SseEmitted, type SseEvent, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
-import { createRootActor } from '../runtime/createRootActor.js';
+import { MachineHost } from '../runtime/MachineHost.js';
 import { StatewireError } from '../errors.js';
 import { createLog, type Log } from '../runtime/createLog.js';
 import { splitCredentials } from '../security/splitCredentials.js';
@@ -57,7 +57,8 @@ export class SSEConnection extends PersistentConnection {
   readonly name: string;
   /** The URL as configured, redacted. */
   readonly url: string;
-  readonly actor: Actor<typeof sseMachine>;
+  /** Runs the machine: its own root (made on first use), or a parent's child after {@link SSEConnection.attachTo}. */
+  private readonly host: MachineHost<typeof connectionMachine>;
   private readonly options: SSESettings;
   /** `Authorization: Basic …` from user-info in the URL, unless headers set their own. */
   private readonly basicAuth: string | undefined;
@@ -104,14 +105,48 @@ export class SSEConnection extends PersistentConnection {
       },
     });
     this.attemptHost = this.hostForAttempts(targetUrl);
-    this.actor = createRootActor(connectionMachine, {
-      input: sseMachineInput(resolved, this.url),
+    this.host = new MachineHost({
+      logic: connectionMachine,
+      input: () => sseMachineInput(resolved, this.url),
       clock: this.clock,
+      owners: { table: owners, owner: this },
       onSnapshot: (snapshot) => this.onSnapshot(snapshot),
+      onEmitted: (e) => this.onMachineEvent(e as never),
       onError: (error) => this.log.error('actor error', error),
     });
-    owners.set(this.actor.system, this);
-    this.actor.on('*', (e) => this.onMachineEvent(e));
+  }
+
+  /**
+   * The connection's statechart, made on first use. After {@link SSEConnection.attachTo}
+   * it is the new child: read it again rather than keeping it.
+   */
+  get actor(): Actor<typeof sseMachine> {
+    // A spawned child is an Actor as much as a root is (XState makes both with createActor).
+    return this.host.actor as Actor<typeof sseMachine>;
+  }
+
+  /**
+   * Runs this connection's machine as the child `name` of `parent`, so
+   * `parent.system.get(name)` finds it and stopping the parent stops it and
+   * closes its stream. The parent takes `statewire.adopt` (`adoptChild` from
+   * `statewire/machines`). XState cannot move a running actor: an open stream is
+   * closed and re-opened under the parent, resuming with `Last-Event-ID`;
+   * listeners registered here keep working. Returns the new actor.
+   *
+   * @example
+   * ```ts
+   * const sse = new SSEConnection({ url: 'http://127.0.0.1:8000/events' });
+   * sse.attachTo(parent, 'prices');
+   * parent.system.get('prices') === sse.actor; // true
+   * ```
+   */
+  attachTo(parent: AnyActorRef, name: string): AnyActorRef {
+    if (this.disposed) throw new StatewireError('SSEConnection.attachTo(): the connection was disposed');
+    const wasOpen = this.host.running && this.actor.getSnapshot().matches('session');
+    this.open = false;
+    const child = this.host.adopt(parent, name);
+    if (wasOpen) child.send({ type: 'CONNECT', at: this.clock.now() });
+    return child;
   }
 
   /** The one object every attempt of this connection reads (made once: attempts only keep a reference). */
@@ -398,8 +433,8 @@ export class SSEConnection extends PersistentConnection {
     if (unread > 0) this.eventsInstance?.emit('disposed', `${unread} received events were never read`, 'warning', { unread });
     this.settleOpenWaiters(new StatewireError('SSEConnection was disposed'));
     this.receiver.close(new StatewireError('SSEConnection was disposed'));
-    this.actor.send({ type: 'DISCONNECT' });
-    this.actor.stop();
+    if (this.host.running) this.actor.send({ type: 'DISCONNECT' });
+    this.host.stop();
   }
 }
 
@@ -407,6 +442,6 @@ const owners = actorOwners<SSEConnection>('SSEConnection');
 
 const connectionMachine = sseMachine.provide({
   actors: {
-    stream: fromCallback<EventObject>(({ sendBack, system }) => owners.of(system).runStream(sendBack as never)),
+    stream: fromCallback<EventObject>(({ sendBack, self }) => owners.of(self).runStream(sendBack as never)),
   },
 });

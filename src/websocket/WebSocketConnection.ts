@@ -1,9 +1,9 @@
-import { fromCallback, type Actor, type EventObject } from 'xstate';
+import { fromCallback, type Actor, type AnyActorRef, type EventObject } from 'xstate';
 import { webSocketMachine, type Activity, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
-import { createRootActor } from '../runtime/createRootActor.js';
+import { MachineHost } from '../runtime/MachineHost.js';
 import { StatewireError } from '../errors.js';
 import { createLog, type Log } from '../runtime/createLog.js';
 import { redactUrl } from '../security/redact.js';
@@ -65,7 +65,8 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
   readonly name: string;
   /** The URL as configured (redacted); a function URL shows as `[function]`. */
   readonly url: string;
-  readonly actor: Actor<typeof webSocketMachine>;
+  /** Runs the machine: its own root (made on first use), or a parent's child after {@link WebSocketConnection.attachTo}. */
+  private readonly host: MachineHost<typeof connectionMachine>;
   private readonly options: ReturnType<typeof validateOptions<typeof webSocketSpec>>;
   /** The `url` option: a string, or a provider called before every attempt. */
   private readonly urlOption: WebSocketConnectionOptions['url'];
@@ -122,8 +123,9 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     this.url = shownUrl;
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
     this.acks = checked.delivery ? new Acknowledgements(checked.delivery, this.clock, this, (ackTimeout) => this.ackOverdue(ackTimeout)) : null;
-    this.actor = createRootActor(connectionMachine, {
-      input: {
+    this.host = new MachineHost({
+      logic: connectionMachine,
+      input: () => ({
         url: shownUrl,
         connectTimeout: checked.timeout,
         pingInterval: checked.pingInterval,
@@ -136,17 +138,52 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
         minUptime: checked.minUptime,
         seed: (Math.random() * 2 ** 32) | 0,
         online: browserOnline(),
-      },
+      }),
       clock: this.clock,
+      owners: { table: owners, owner: this },
       onSnapshot: (snapshot) => onMachineSnapshot(this, snapshot),
+      // One listener for every emitted event: a listener set per type costs memory on each connection.
+      onEmitted: (e) => onMachineEvent(this, e as never),
       onError: (error) => this.log.error('actor error', error),
     });
-    owners.set(this.actor.system, this);
-    // One listener for every emitted event: a listener set per type costs memory on each connection.
-    this.actor.on('*', (e) => onMachineEvent(this, e));
     // Browsers: the network and the page's visibility steer the reconnect loop.
     // `this` is the listener (handleEvent): no closure per connection.
     listenToBrowser(this);
+  }
+
+  /**
+   * The connection's statechart, made on first use. After {@link WebSocketConnection.attachTo}
+   * it is the new child: read it again rather than keeping it.
+   */
+  get actor(): Actor<typeof webSocketMachine> {
+    // A spawned child is an Actor as much as a root is (XState makes both with createActor).
+    return this.host.actor as Actor<typeof webSocketMachine>;
+  }
+
+  /**
+   * Runs this connection's machine as the child `name` of `parent` (default: the
+   * `name` option), so `parent.system.get(name)` finds it and stopping the parent
+   * stops it and closes its socket. The parent takes `statewire.adopt`
+   * (`adoptChild` from `statewire/machines`; a `ConnectionManager` does). XState
+   * cannot move a running actor: an open connection's socket is closed and
+   * re-opened under the parent, its queue and unacknowledged messages are kept
+   * and sent on the new socket, and listeners registered here keep working.
+   * Returns the new actor.
+   *
+   * @example
+   * ```ts
+   * const parent = createActor(setup({}).createMachine({ on: { 'statewire.adopt': { actions: adoptChild } } })).start();
+   * const ws = new WebSocketConnection({ url: 'ws://127.0.0.1:8000/ws' });
+   * ws.attachTo(parent, 'realtime');
+   * parent.system.get('realtime') === ws.actor; // true
+   * ```
+   */
+  attachTo(parent: AnyActorRef, name: string = this.name): AnyActorRef {
+    if (this.disposed) throw new StatewireError(`${this.ownerName}.attachTo(): the connection was disposed`);
+    const wasOpen = this.host.running && this.actor.getSnapshot().matches('session');
+    const child = this.host.adopt(parent, name);
+    if (wasOpen) child.send({ type: 'CONNECT', at: this.clock.now() });
+    return child;
   }
 
   /** @internal Browser events: `online`, `offline`, `visibilitychange` become machine events. */
@@ -382,8 +419,8 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     this.settleOpenWaiters(new StatewireError(`${this.ownerName} was disposed`));
     this.inboxInstance?.close(new StatewireError(`${this.ownerName} was disposed`));
     unlistenBrowser(this);
-    this.actor.send({ type: 'DISCONNECT' });
-    this.actor.stop();
+    if (this.host.running) this.actor.send({ type: 'DISCONNECT' });
+    this.host.stop();
     this.removeAllListeners();
   }
 }
@@ -392,8 +429,8 @@ const owners = actorOwners<WebSocketConnection>('WebSocketConnection');
 
 const connectionMachine = webSocketMachine.provide({
   actors: {
-    socket: fromCallback<EventObject>(({ sendBack, system }) => runAttempt(owners.of(system), sendBack as never)),
-    healthPoll: fromCallback(({ sendBack, system }) => pollBackendHealth(owners.of(system), () => sendBack({ type: 'HEALTHY' }))),
+    socket: fromCallback<EventObject>(({ sendBack, self }) => runAttempt(owners.of(self), sendBack as never)),
+    healthPoll: fromCallback(({ sendBack, self }) => pollBackendHealth(owners.of(self), () => sendBack({ type: 'HEALTHY' }))),
   },
 });
 
