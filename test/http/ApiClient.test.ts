@@ -1284,11 +1284,15 @@ describe('ApiClient', () => {
       }
     });
 
-    it("exposes the breaker child: client.actor.system.get('breaker') is client.circuitBreaker.actor", async () => {
+    it("exposes the breaker child: client.actor.system.get('breaker') is client.circuitBreaker.actor (under a parent, '<name>.breaker')", async () => {
       const server = await serve();
       const client = make(server);
-      expect(client.actor.system.get('breaker')).toBe(client.circuitBreaker.actor);
-      expect(client.actor.system.get('rateLimiter')).toBe(client.rateLimiter.actor);
+      // A root client (the default) has no name; the as-children run adopts every client under one.
+      const name = client.actor.getSnapshot().context.name;
+      const id = (part: string) => (name === null ? part : `${name}.${part}`);
+      expect(client.actor.system.get(id('breaker'))).toBe(client.circuitBreaker.actor);
+      expect(client.actor.system.get(id('rateLimiter'))).toBe(client.rateLimiter.actor);
+      expect(client.actor.getSnapshot().children.breaker).toBe(client.circuitBreaker.actor);
     });
 
     it('restores an OPEN breaker from circuitBreakerOptions.snapshot (JSON round-trip) into a new client', async () => {
