@@ -13,3 +13,7 @@ const built = (await import(entry).catch((error: unknown) => {
 })) as typeof Statewire;
 
 export const { ApiClient, CircuitBreaker, RateLimiter, SSEConnection, WebSocketConnection, systemClock } = built;
+
+const machinesEntry = new URL('../dist/machines/index.js', import.meta.url).href;
+const machines = (await import(machinesEntry)) as typeof import('../machines/index.js');
+export const { adoptChild, releaseChild } = machines;

@@ -13,7 +13,8 @@
 import { WebSocket as WS, type RawData } from 'ws';
 import { WebSocket as PartySocket } from 'partysocket';
 import ReconnectingWebSocket from 'reconnecting-websocket';
-import { WebSocketConnection } from './statewire.js';
+import { createActor, setup, type AnyActorRef } from 'xstate';
+import { WebSocketConnection, adoptChild, releaseChild } from './statewire.js';
 
 export interface WsClient {
   /** Sends one text frame; false when the subject refused or queued it instead of writing it. */
@@ -30,6 +31,19 @@ export interface WsSubject {
 }
 
 export const SW = 'statewire WebSocketConnection';
+export const SW_CHILDREN = 'statewire, children of one parent';
+
+let parent: AnyActorRef | undefined;
+let childCount = 0;
+/** One parent actor for every 'children' subject connection (a plain machine that adopts them). */
+function sharedParent(): AnyActorRef {
+  if (parent !== undefined) return parent;
+  const machine = setup({}).createMachine({ on: { 'statewire.adopt': { actions: adoptChild as never }, 'statewire.release': { actions: releaseChild as never } } });
+  parent = createActor(machine);
+  parent.subscribe({ error: (error) => console.error('bench parent:', error) });
+  parent.start();
+  return parent;
+}
 export const RAW = 'raw ws (text → string)';
 
 const OPEN_TIMEOUT_MS = 10_000;
@@ -88,6 +102,27 @@ export const SUBJECTS: WsSubject[] = [
       try {
         await opened(
           'statewire',
+          (resolve, reject) => conn.connect().then(resolve, reject),
+          () => conn.dispose(),
+        );
+      } catch (error) {
+        conn.dispose();
+        throw error;
+      }
+      return { send: (text) => conn.send(text), close: () => conn.dispose() };
+    },
+  },
+  {
+    key: 'children',
+    name: SW_CHILDREN,
+    // The same connections, each the named child of one parent actor (as under a ConnectionManager).
+    open: async (url, onMessage) => {
+      const conn = new WebSocketConnection({ url, healthUrl: false });
+      conn.attachTo(sharedParent(), `c${++childCount}`);
+      conn.on('message', onMessage);
+      try {
+        await opened(
+          'statewire (children)',
           (resolve, reject) => conn.connect().then(resolve, reject),
           () => conn.dispose(),
         );

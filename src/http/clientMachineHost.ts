@@ -34,15 +34,8 @@ export function clientMachineHost(options: ClientActorOptions): MachineHost<type
   const { snapshot, windowMs: _windowMs, ...breaker } = options.breaker;
   const input = { baseURL: redactUrl(options.baseURL), breaker, rateLimiter: { limits: options.limits } };
   const restored = snapshot ? graftBreakerSnapshot(input, options.clock, snapshot) : undefined;
-  return new MachineHost({
-    logic: httpClientMachine,
-    input: () => input,
-    clock: options.clock,
-    // A root client actor's only timers are its breaker's and limiter's: background ones.
-    background: true,
-    snapshot: restored,
-    onSnapshot: () => {},
-    onEmitted: options.onEmitted,
-    onError: options.onError ?? ((error) => console.error('[statewire] actor error:', error)),
-  });
+  const onError = options.onError ?? ((error: unknown) => console.error('[statewire] actor error:', error));
+  const client = { machineInput: () => input, onMachineSnapshot: () => {}, onMachineEvent: options.onEmitted, onMachineError: onError };
+  // A root client actor's only timers are its breaker's and limiter's: background ones.
+  return new MachineHost(httpClientMachine, client, { clock: options.clock, background: true, snapshot: restored });
 }

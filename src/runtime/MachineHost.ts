@@ -1,29 +1,33 @@
 import type { AnyActorLogic, AnyActorRef, EventObject, InputFrom, SnapshotFrom } from 'xstate';
 import type { AdoptEvent, ReleaseEvent } from '../../machines/adoption.js';
+import type { ActorOwners } from './actorOwners.js';
 import type { Clock } from './clock.js';
 import { createRootActor } from './createRootActor.js';
-import type { ActorOwners } from './actorOwners.js';
 
-const quiet = (): void => {};
-
-export interface MachineHostOptions<TLogic extends AnyActorLogic> {
-  logic: TLogic;
+/**
+ * What a client gives its {@link MachineHost}: methods rather than closures, so
+ * a thousand connections hold no extra function objects for it.
+ */
+export interface HostedClient<TLogic extends AnyActorLogic> {
   /** The machine's input, made anew for each actor (a root, or a child after adoption). */
-  input: () => InputFrom<TLogic>;
+  machineInput(): InputFrom<TLogic>;
+  /** Every snapshot, from the first. */
+  onMachineSnapshot(snapshot: SnapshotFrom<TLogic>): void;
+  /** Every emitted event (one `'*'` listener: a listener per type costs memory on each connection). */
+  onMachineEvent(event: EventObject): void;
+  /** An error thrown inside the actor (an action, a guard): reported, never fatal. */
+  onMachineError(error: unknown): void;
+}
+
+export interface MachineHostOptions {
   /** The root actor's clock (a child runs on its system's). */
   clock: Clock;
   /** See `RootActorOptions.background`. */
   background?: boolean;
   /** A persisted snapshot to restore the root actor from (a child starts afresh: see {@link MachineHost.adopt}). */
   snapshot?: unknown;
-  /** Every snapshot, from the first. */
-  onSnapshot: (snapshot: SnapshotFrom<TLogic>) => void;
-  /** Every emitted event (one `'*'` listener: a listener per type costs memory on each connection). */
-  onEmitted?: (event: EventObject) => void;
-  /** An error thrown inside the actor (an action, a guard): reported, never fatal. */
-  onError: (error: unknown) => void;
-  /** Where the actors the machine invokes look up the runtime object they belong to (see `actorOwners`). */
-  owners?: { table: ActorOwners<unknown>; owner: unknown };
+  /** Where the actors the machine invokes look up the client they belong to (see `actorOwners`). */
+  owners?: ActorOwners<unknown>;
 }
 
 /**
@@ -40,22 +44,26 @@ export interface MachineHostOptions<TLogic extends AnyActorLogic> {
  *
  * @example
  * ```ts
- * const host = new MachineHost({ logic: webSocketMachine, input: () => ({ url }), clock: systemClock,
- *   onSnapshot: (s) => console.log(s.value), onError: console.error });
+ * const host = new MachineHost(webSocketMachine, client, { clock: systemClock });
  * host.actor.send({ type: 'CONNECT', at: Date.now() }); // a root actor, made now
  * host.adopt(manager, 'realtime'); // from now `manager.system.get('realtime')`
  * ```
  */
 export class MachineHost<TLogic extends AnyActorLogic> {
-  private current: AnyActorRef | undefined;
-  private parent: AnyActorRef | undefined;
-  private unsubscribe: (() => void) | undefined;
-  private readonly options: MachineHostOptions<TLogic>;
+  private current: AnyActorRef | undefined = undefined;
+  private parent: AnyActorRef | undefined = undefined;
+  private stopped = false;
   /** The name this client has under its parent; undefined for a root. */
-  name: string | undefined;
+  name: string | undefined = undefined;
+  /** The one `'*'` listener, bound once. */
+  private readonly relay: (event: EventObject) => void;
 
-  constructor(options: MachineHostOptions<TLogic>) {
-    this.options = options;
+  constructor(
+    private readonly logic: TLogic,
+    private readonly client: HostedClient<TLogic>,
+    private readonly options: MachineHostOptions,
+  ) {
+    this.relay = (event) => client.onMachineEvent(event);
   }
 
   /** The actor (a root is made on the first read); after {@link MachineHost.stop}, the stopped one. */
@@ -68,27 +76,26 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     return this.current !== undefined && !this.stopped;
   }
 
-  private stopped = false;
-
   /**
    * Makes the machine a child of `parent` named `name` (its id and systemId).
-   * The parent must take `statewire.adopt` (machines/adoption.ts) and be sent
-   * to from outside its own transitions. A running actor is stopped first; the
-   * returned actor is the new one.
+   * The parent must take `statewire.adopt` and `statewire.release`
+   * (machines/adoption.ts) and be sent to from outside its own transitions. A
+   * running actor is stopped first; the returned actor is the new one.
    */
   adopt(parent: AnyActorRef, name: string): AnyActorRef {
     if (typeof name !== 'string' || name === '') throw new TypeError('a child connection needs a non-empty name');
     if (parent.system.get(name) !== undefined) throw new Error(`the parent already has an actor named "${name}"`);
     this.stop();
-    const event: AdoptEvent = { type: 'statewire.adopt', name, logic: this.options.logic, input: { ...(this.options.input() as object), name } };
+    const event: AdoptEvent = { type: 'statewire.adopt', name, logic: this.logic, input: { ...(this.client.machineInput() as object), name } };
     parent.send(event);
     const child = parent.system.get(name) as AnyActorRef | undefined;
     if (child === undefined) throw new Error(`the parent did not adopt "${name}": does it take 'statewire.adopt', and was it sent to from outside its own actions?`);
     this.parent = parent;
     this.name = name;
     this.attach(child);
-    // Spawned and started inside the parent's transition: replay what was missed.
-    this.options.onSnapshot(child.getSnapshot() as SnapshotFrom<TLogic>);
+    child.subscribe(this);
+    // Spawned and started inside the parent's transition: hand over what was missed.
+    this.next(child.getSnapshot());
     return child;
   }
 
@@ -96,9 +103,8 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   stop(): void {
     const actor = this.current;
     if (actor === undefined || this.stopped) return;
-    this.unsubscribe?.();
-    this.unsubscribe = undefined;
-    this.options.owners?.table.delete(actor);
+    // A stopped actor sends nothing more: its observers need no unsubscribing.
+    this.options.owners?.delete(actor);
     this.stopped = true;
     const { parent, name } = this;
     this.parent = undefined;
@@ -108,22 +114,26 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     else actor.stop();
   }
 
+  /** @internal Observer of the actor's snapshots (the host is its own observer: no closures). */
+  next(snapshot: unknown): void {
+    this.client.onMachineSnapshot(snapshot as SnapshotFrom<TLogic>);
+  }
+
+  /** @internal Observer of the actor's errors. */
+  error(error: unknown): void {
+    this.client.onMachineError(error);
+  }
+
   private startRoot(): AnyActorRef {
-    const { logic, input, clock, background, snapshot } = this.options;
-    // The host's own observer reports errors; it is attached before start (a restored snapshot may invoke at once).
-    return createRootActor(logic, { input: input(), clock, background: background ?? false, snapshot, onError: quiet, beforeStart: (made) => this.attach(made) });
+    const { clock, background, snapshot } = this.options;
+    // Attached before start: a restored snapshot may invoke at once.
+    return createRootActor(this.logic, { input: this.client.machineInput(), clock, background: background ?? false, snapshot, observer: this, beforeStart: (made) => this.attach(made) });
   }
 
   private attach(actor: AnyActorRef): void {
-    this.options.owners?.table.set(actor, this.options.owners.owner);
+    this.options.owners?.set(actor, this.client);
     this.current = actor;
     this.stopped = false;
-    const { onSnapshot, onEmitted, onError } = this.options;
-    const subscription = actor.subscribe({ next: (s) => onSnapshot(s as SnapshotFrom<TLogic>), error: onError });
-    const emitted = onEmitted === undefined ? undefined : actor.on('*', onEmitted);
-    this.unsubscribe = () => {
-      subscription.unsubscribe();
-      emitted?.unsubscribe();
-    };
+    actor.on('*', this.relay);
   }
 }

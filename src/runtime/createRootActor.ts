@@ -25,6 +25,8 @@ export interface RootActorOptions<TLogic extends AnyActorLogic> {
    * Default false.
    */
   background?: boolean;
+  /** An observer to subscribe instead of `onSnapshot` / `onError` (its `next` and `error`). */
+  observer?: { next(snapshot: SnapshotFrom<TLogic>): void; error(error: unknown): void };
   /** Called with the actor after the observers are attached and before it starts (a restored snapshot may invoke at once). */
   beforeStart?: (actor: Actor<TLogic>) => void;
 }
@@ -48,7 +50,7 @@ export function createRootActor<TLogic extends AnyActorLogic>(
     snapshot: options.snapshot as SnapshotFrom<TLogic> | undefined,
     systemId: options.systemId,
   } as never) as Actor<TLogic>;
-  actor.subscribe({ next: options.onSnapshot, error: options.onError ?? reportActorError });
+  actor.subscribe(options.observer ?? { next: options.onSnapshot, error: options.onError ?? reportActorError });
   options.beforeStart?.(actor);
   return actor.start();
 }

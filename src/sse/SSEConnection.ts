@@ -1,6 +1,6 @@
 import { fromCallback, type Actor, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
 import { attemptsShown } from '../../machines/reconnectLoop.js';
-import { sseMachine, sseStatusOf, type SseEmitted, type SseEvent, type SseStatus } from '../../machines/sse.js';
+import { sseMachine, sseStatusOf, type SseEmitted, type SseEvent, type SseInput, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
@@ -105,15 +105,22 @@ export class SSEConnection extends PersistentConnection {
       },
     });
     this.attemptHost = this.hostForAttempts(targetUrl);
-    this.host = new MachineHost({
-      logic: connectionMachine,
-      input: () => sseMachineInput(resolved, this.url),
-      clock: this.clock,
-      owners: { table: owners, owner: this },
-      onSnapshot: (snapshot) => this.onSnapshot(snapshot),
-      onEmitted: (e) => this.onMachineEvent(e as never),
-      onError: (error) => this.log.error('actor error', error),
-    });
+    this.host = new MachineHost(connectionMachine, this, { clock: this.clock, owners });
+  }
+
+  /** @internal The machine's input (made for each actor: a root, or a child after attachTo). */
+  machineInput(): SseInput {
+    return sseMachineInput(this.options, this.url);
+  }
+
+  /** @internal Status and connect() waiters follow the machine's snapshots. */
+  onMachineSnapshot(snapshot: SnapshotFrom<typeof sseMachine>): void {
+    this.onSnapshot(snapshot);
+  }
+
+  /** @internal An error thrown inside the actor. */
+  onMachineError(error: unknown): void {
+    this.log.error('actor error', error);
   }
 
   /**
@@ -190,7 +197,9 @@ export class SSEConnection extends PersistentConnection {
 
   private readonly redact = (text: string): string => this.log.redactor.text(text);
 
-  private onMachineEvent(e: SseEmitted): void {
+  /** @internal What the machine emits: open, ended, reconnecting, errors. */
+  onMachineEvent(event: EventObject): void {
+    const e = event as SseEmitted;
     switch (e.type) {
       case 'open':
         this.open = true;

@@ -1,5 +1,5 @@
-import { fromCallback, type Actor, type AnyActorRef, type EventObject } from 'xstate';
-import { webSocketMachine, type Activity, type WebSocketStatus } from '../../machines/websocket.js';
+import { fromCallback, type Actor, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
+import { webSocketMachine, type Activity, type WebSocketInput, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
@@ -123,29 +123,7 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     this.url = shownUrl;
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
     this.acks = checked.delivery ? new Acknowledgements(checked.delivery, this.clock, this, (ackTimeout) => this.ackOverdue(ackTimeout)) : null;
-    this.host = new MachineHost({
-      logic: connectionMachine,
-      input: () => ({
-        url: shownUrl,
-        connectTimeout: checked.timeout,
-        pingInterval: checked.pingInterval,
-        pongTimeout: checked.pongTimeout,
-        reconnectDelay: checked.reconnectDelay,
-        maxReconnectDelay: checked.maxReconnectDelay,
-        // One connect() makes retryCount + 1 attempts; reconnects after a drop follow maxReconnectAttempts.
-        maxConnectAttempts: checked.autoReconnect ? checked.retryCount + 1 : 1,
-        maxReconnectAttempts: checked.autoReconnect ? checked.maxReconnectAttempts : 1,
-        minUptime: checked.minUptime,
-        seed: (Math.random() * 2 ** 32) | 0,
-        online: browserOnline(),
-      }),
-      clock: this.clock,
-      owners: { table: owners, owner: this },
-      onSnapshot: (snapshot) => onMachineSnapshot(this, snapshot),
-      // One listener for every emitted event: a listener set per type costs memory on each connection.
-      onEmitted: (e) => onMachineEvent(this, e as never),
-      onError: (error) => this.log.error('actor error', error),
-    });
+    this.host = new MachineHost(connectionMachine, this, { clock: this.clock, owners });
     // Browsers: the network and the page's visibility steer the reconnect loop.
     // `this` is the listener (handleEvent): no closure per connection.
     listenToBrowser(this);
@@ -184,6 +162,40 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     const child = this.host.adopt(parent, name);
     if (wasOpen) child.send({ type: 'CONNECT', at: this.clock.now() });
     return child;
+  }
+
+  /** @internal The machine's input (made for each actor: a root, or a child after attachTo). */
+  machineInput(): WebSocketInput {
+    const settings = this.options;
+    return {
+      url: this.url,
+      connectTimeout: settings.timeout,
+      pingInterval: settings.pingInterval,
+      pongTimeout: settings.pongTimeout,
+      reconnectDelay: settings.reconnectDelay,
+      maxReconnectDelay: settings.maxReconnectDelay,
+      // One connect() makes retryCount + 1 attempts; reconnects after a drop follow maxReconnectAttempts.
+      maxConnectAttempts: settings.autoReconnect ? settings.retryCount + 1 : 1,
+      maxReconnectAttempts: settings.autoReconnect ? settings.maxReconnectAttempts : 1,
+      minUptime: settings.minUptime,
+      seed: (Math.random() * 2 ** 32) | 0,
+      online: browserOnline(),
+    };
+  }
+
+  /** @internal Status, health and connect() waiters follow the machine's snapshots. */
+  onMachineSnapshot(snapshot: SnapshotFrom<typeof webSocketMachine>): void {
+    onMachineSnapshot(this, snapshot);
+  }
+
+  /** @internal What the machine emits: open, close, ping, reconnecting, errors. */
+  onMachineEvent(event: EventObject): void {
+    onMachineEvent(this, event as never);
+  }
+
+  /** @internal An error thrown inside the actor. */
+  onMachineError(error: unknown): void {
+    this.log.error('actor error', error);
   }
 
   /** @internal Browser events: `online`, `offline`, `visibilitychange` become machine events. */

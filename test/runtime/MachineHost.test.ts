@@ -11,9 +11,20 @@ class Owner {
   closed = 0;
   snapshots: string[] = [];
   emitted: string[] = [];
+  errors: unknown[] = [];
   run(): () => void {
     this.opened++;
     return () => void this.closed++;
+  }
+  machineInput() {
+    return {};
+  }
+  onMachineSnapshot(s: { value: unknown }) {
+    this.snapshots.push(String(s.value));
+  }
+  onMachineEvent() {}
+  onMachineError(e: unknown) {
+    this.errors.push(e);
   }
 }
 const owners = actorOwners<Owner>('Owner');
@@ -37,16 +48,8 @@ const parentMachine = setup({ types: { events: {} as AdoptionEvent } }).createMa
 
 function hosted() {
   const owner = new Owner();
-  const errors: unknown[] = [];
-  const host = new MachineHost({
-    logic: linkMachine,
-    input: () => ({}),
-    clock: systemClock,
-    owners: { table: owners, owner },
-    onSnapshot: (s) => owner.snapshots.push(String(s.value)),
-    onError: (e) => errors.push(e),
-  });
-  return { owner, host, errors };
+  const host = new MachineHost(linkMachine, owner, { clock: systemClock, owners });
+  return { owner, host, errors: owner.errors };
 }
 
 function parent() {
