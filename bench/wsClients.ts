@@ -38,7 +38,7 @@ let childCount = 0;
 /** One parent actor for every 'children' subject connection (a plain machine that adopts them). */
 function sharedParent(): AnyActorRef {
   if (parent !== undefined) return parent;
-  const machine = setup({}).createMachine({ on: { 'statewire.adopt': { actions: adoptChild as never }, 'statewire.release': { actions: releaseChild as never } } });
+  const machine = setup({}).createMachine({ on: { 'statewire.adopt': { actions: adoptChild }, 'statewire.release': { actions: releaseChild } } });
   parent = createActor(machine);
   parent.subscribe({ error: (error) => console.error('bench parent:', error) });
   parent.start();

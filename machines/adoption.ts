@@ -1,6 +1,6 @@
 import { enqueueActions, type AnyActorLogic, type MachineContext } from 'xstate';
 
-// Any parent's event union and actor set: these actions are meant for every parent machine.
+// Any parent's event union and actor set: these actions are meant for every parent machine, typed or not.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyParentEvent = any;
 
@@ -39,10 +39,10 @@ export type AdoptionEvent = AdoptEvent | ReleaseEvent;
  * });
  * ```
  */
-export const adoptChild = enqueueActions<MachineContext, AdoptEvent, undefined, AnyParentEvent, AnyParentEvent, never, never, never, never>(
+export const adoptChild = enqueueActions<MachineContext, AnyParentEvent, undefined, AnyParentEvent, AnyParentEvent, never, never, never, never>(
   ({ event, enqueue }) => {
     if (event.type !== 'statewire.adopt') return;
-    const { name, logic, input } = event;
+    const { name, logic, input } = event as AdoptEvent;
     enqueue.spawnChild(logic, { id: name, systemId: name, input });
   },
 );
@@ -55,8 +55,8 @@ export const adoptChild = enqueueActions<MachineContext, AdoptEvent, undefined, 
  * parent.send({ type: 'statewire.release', name: 'realtime' });
  * ```
  */
-export const releaseChild = enqueueActions<MachineContext, ReleaseEvent, undefined, AnyParentEvent, AnyParentEvent, never, never, never, never>(
+export const releaseChild = enqueueActions<MachineContext, AnyParentEvent, undefined, AnyParentEvent, AnyParentEvent, never, never, never, never>(
   ({ event, enqueue }) => {
-    if (event.type === 'statewire.release') enqueue.stopChild(event.name);
+    if (event.type === 'statewire.release') enqueue.stopChild((event as ReleaseEvent).name);
   },
 );
