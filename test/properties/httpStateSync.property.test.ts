@@ -22,6 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
+// Fewer runs per mutant under `npm run mutation` (real requests are slow).
+const RUNS = process.env.STATEWIRE_MUTATION ? 8 : 25;
+
 type Step = { kind: 'call'; status: 200 | 404 | 503; retries: 0 | 1 } | { kind: 'wait' };
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('call' as const), status: fc.constantFrom(200 as const, 404 as const, 503 as const), retries: fc.constantFrom(0 as const, 1 as const) }),
@@ -54,7 +57,7 @@ describe('HTTP client: cached state == the machine snapshot', () => {
           await client.dispose();
         }
       }),
-      { numRuns: 25 },
+      { numRuns: RUNS },
     );
   });
 });
