@@ -3,7 +3,7 @@
  * The pure machines are in `statewire/machines`.
  */
 export { CircuitBreaker, REJECTED } from './breaker/CircuitBreaker.js';
-export type { Admission, CircuitBreakerOptions, CircuitBreakerState } from './breaker/CircuitBreaker.js';
+export type { Admission, BreakerTicket, CircuitBreakerOptions, CircuitBreakerState } from './breaker/CircuitBreaker.js';
 export { RateLimiter } from './rateLimiter/RateLimiter.js';
 export type { EndpointRateStats, RateLimiterOptions, RateLimiterStats } from './rateLimiter/RateLimiter.js';
 export * from './retry/index.js';

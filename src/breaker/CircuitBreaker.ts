@@ -40,14 +40,35 @@ export interface CircuitBreakerOptions {
 }
 
 /**
- * What `admit()` returns: 0 when the call is refused, 1 for an ordinary call,
- * more for a HALF_OPEN probe (2 + the opening it probes, so a late answer from
- * an earlier HALF_OPEN period cannot close a later one).
+ * The ticket `admit()` hands out and `success` / `failure` / `release` take
+ * back. A plain number, so the hot path allocates nothing per call:
+ *
+ * - `0` ({@link REJECTED}): the call was refused; make no call.
+ * - `1`: an ordinary call while CLOSED; its outcome goes into the rolling window.
+ * - `2 + n`: a HALF_OPEN probe of the circuit's `n`-th opening (the machine's
+ *   `openings` count). A probe's outcome counts only while that same HALF_OPEN
+ *   period lasts, so a late answer to a probe of an earlier opening can neither
+ *   close nor reopen a later one.
+ *
+ * @example
+ * ```ts
+ * const ticket: BreakerTicket = breaker.admit();
+ * if (ticket === REJECTED) throw breaker.rejection();
+ * try { await call(); breaker.success(ticket); } catch (e) { breaker.failure(ticket); throw e; }
+ * ```
  */
-export type Admission = number;
+export type BreakerTicket = number;
 
 /**
- * The admission of a refused call.
+ * Former name of {@link BreakerTicket}.
+ *
+ * @deprecated Use {@link BreakerTicket}.
+ * @example const ticket: Admission = breaker.admit();
+ */
+export type Admission = BreakerTicket;
+
+/**
+ * The ticket of a refused call.
  *
  * @example
  * ```ts
@@ -55,8 +76,11 @@ export type Admission = number;
  * if (ticket === REJECTED) throw breaker.rejection();
  * ```
  */
-export const REJECTED: Admission = 0;
-const ADMITTED: Admission = 1;
+export const REJECTED: BreakerTicket = 0;
+/** The ticket of an ordinary call while CLOSED. */
+const ADMITTED: BreakerTicket = 1;
+/** A probe's ticket is this plus the opening it probes (see {@link BreakerTicket}). */
+const PROBE_TICKET_BASE = 2;
 
 /** The seed's `getCircuitBreakerState()` shape. */
 export interface CircuitBreakerState {
@@ -148,20 +172,20 @@ export class CircuitBreaker {
 
   /**
    * Asks to make a call. Returns {@link REJECTED} (0) when OPEN, or when HALF_OPEN
-   * has all its probes out; otherwise a ticket to hand back to `success`,
-   * `failure` or `release`.
+   * has all its probes out; otherwise a {@link BreakerTicket} (1 for an ordinary
+   * call, 2 + the opening for a probe) to hand back to `success`, `failure` or `release`.
    */
-  admit(): Admission {
+  admit(): BreakerTicket {
     if (this.current === 'CLOSED') return ADMITTED;
     if (this.current === 'OPEN') return REJECTED;
     const before = this.actor.getSnapshot().context.probes;
     this.actor.send({ type: 'PROBE' });
     const context = this.actor.getSnapshot().context;
-    return context.probes > before ? 2 + context.openings : REJECTED;
+    return context.probes > before ? PROBE_TICKET_BASE + context.openings : REJECTED;
   }
 
   /** The admitted call succeeded. */
-  success(ticket: Admission): void {
+  success(ticket: BreakerTicket): void {
     if (ticket === ADMITTED) {
       if (this.current === 'CLOSED') this.window.record(this.clock.now(), false);
     } else if (this.isCurrentProbe(ticket)) {
@@ -170,7 +194,7 @@ export class CircuitBreaker {
   }
 
   /** The admitted call failed (in a way that counts against the service). */
-  failure(ticket: Admission): void {
+  failure(ticket: BreakerTicket): void {
     const at = this.clock.now();
     if (ticket === ADMITTED) {
       if (this.current !== 'CLOSED') return; // a call from before the trip: already judged
@@ -182,15 +206,15 @@ export class CircuitBreaker {
   }
 
   /** The admitted call ended without an outcome (cancelled): a probe slot is freed. */
-  release(ticket: Admission): void {
+  release(ticket: BreakerTicket): void {
     if (this.isCurrentProbe(ticket)) this.actor.send({ type: 'PROBE_RELEASED' });
   }
 
-  private isCurrentProbe(ticket: Admission): boolean {
+  private isCurrentProbe(ticket: BreakerTicket): boolean {
     return (
       ticket > ADMITTED &&
       this.current === 'HALF_OPEN' &&
-      ticket - 2 === this.actor.getSnapshot().context.openings
+      ticket - PROBE_TICKET_BASE === this.actor.getSnapshot().context.openings
     );
   }
 

@@ -7,38 +7,11 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Logger } from './ConnectionConfig.js';
+import { isObject, swapPendingWarnings, type PendingWarning, type Resolved, type Spec, type Rule } from './rule.js';
 
-/**
- * Checks one option and returns its resolved value; throws {@link ConfigError}.
- *
- * @example
- * ```ts
- * const even: Rule<number> = {
- *   check(v, option) {
- *     if (typeof v !== 'number' || v % 2 !== 0) throw new ConfigError(option, v, 'expected an even number');
- *     return v;
- *   },
- * };
- * ```
- */
-export type Rule<T> = { check(value: unknown, option: string): T };
-
-/**
- * A map of option names to rules.
- *
- * @example const spec = { timeout: num({ min: 0, default: 30_000, unit: 'ms' }) } satisfies Spec;
- */
-export type Spec = Record<string, Rule<unknown>>;
-
-/**
- * The object {@link validateOptions} returns for a spec.
- *
- * @example type R = Resolved<{ timeout: Rule<number> }>; // { timeout: number }
- */
-export type Resolved<S extends Spec> = { [K in keyof S]: S[K] extends Rule<infer T> ? T : never };
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
+export { optional, warnOption, type Resolved, type Rule, type Spec } from './rule.js';
+export { ms, num, ordered, orderedOrRaised, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, type NumOptions } from './numberRules.js';
+export { bool, fn, list, methods, oneOf, record, str, url } from './valueRules.js';
 
 /** Settings of {@link validateOptions}. */
 export interface ValidateSettings {
@@ -53,23 +26,8 @@ export interface ValidateSettings {
   logger?: Pick<Logger, 'warn'>;
 }
 
-/** Warnings of the validation in progress (rules run synchronously, so one slot suffices). */
-let pendingWarnings: Array<{ option: string; message: string }> | undefined;
 /** Warnings already written (owner + option): each is written once per process. */
 const warned = new Set<string>();
-
-/**
- * Records a warning about an accepted value (a likely unit mistake); it is
- * written once, through the logger, when the validation in progress ends.
- *
- * @example
- * ```ts
- * const rule: Rule<number> = { check: (v, option) => { if (v === 1) warnOption(option, 'is 1'); return v as number; } };
- * ```
- */
-export function warnOption(option: string, message: string): void {
-  pendingWarnings?.push({ option, message });
-}
 
 /** Edit distance (insert, delete, substitute, swap neighbours), case-insensitive. */
 function distance(a: string, b: string): number {
@@ -123,7 +81,7 @@ function resolveSpec<S extends Spec>(spec: S, input: Record<string, unknown>, pr
 /** Writes each pending warning once per process, through the options' logger when they have one. */
 function flushWarnings(
   owner: string,
-  warnings: ReadonlyArray<{ option: string; message: string }>,
+  warnings: readonly PendingWarning[],
   resolved: Record<string, unknown>,
   fallback: Pick<Logger, 'warn'> | undefined,
 ): void {
@@ -154,9 +112,8 @@ function flushWarnings(
  * ```
  */
 export function validateOptions<S extends Spec>(owner: string, input: unknown, spec: S, settings: ValidateSettings = {}): Resolved<S> {
-  const outer = pendingWarnings;
-  const warnings: Array<{ option: string; message: string }> = [];
-  pendingWarnings = warnings;
+  const warnings: PendingWarning[] = [];
+  const outer = swapPendingWarnings(warnings);
   let resolved: Resolved<S>;
   try {
     const options = input === undefined ? {} : input;
@@ -170,211 +127,10 @@ export function validateOptions<S extends Spec>(owner: string, input: unknown, s
     }
     throw e;
   } finally {
-    pendingWarnings = outer;
+    swapPendingWarnings(outer);
   }
   if (warnings.length > 0) flushWarnings(owner, warnings, resolved as Record<string, unknown>, settings.logger);
   return resolved;
-}
-
-/** Common builder option: the value used when the option is `undefined`. */
-type WithDefault<T> = { default?: T };
-
-/** Builds a rule that applies the default, then `check`. */
-function rule<T>(opts: WithDefault<T> | undefined, check: (value: unknown, option: string) => T): Rule<T> {
-  return {
-    check: (value, option) => (value === undefined && opts?.default !== undefined ? opts.default : check(value, option)),
-  };
-}
-
-/**
- * Lets `undefined` through as `undefined`; anything else must pass `inner`.
- *
- * @example const spec = { maxRetries: optional(num({ integer: true, min: 0 })) }; // number | undefined
- */
-export function optional<T>(inner: Rule<T>): Rule<T | undefined> {
-  return { check: (value, option) => (value === undefined ? undefined : inner.check(value, option)) };
-}
-
-/** Options of {@link num}. */
-export interface NumOptions extends WithDefault<number> {
-  min?: number;
-  max?: number;
-  integer?: boolean;
-  /** Accept `+Infinity` (e.g. "unlimited"), bypassing `max` and `integer`. */
-  allowInfinity?: boolean;
-  /** Unit of the option; out-of-range values get a "did you mean" hint for the other unit. */
-  unit?: 'ms' | 's';
-  /**
-   * Values accepted but unlikely in this unit (`timeout: 12` meant 12 s): a
-   * value > 0 below `min` or above `max` is warned about once, never refused.
-   */
-  plausible?: { min?: number; max?: number };
-}
-
-/**
- * A finite number, optionally an integer within `[min, max]`.
- *
- * @example num({ min: 0, max: 3600, unit: 's', default: 30 }); // refuses 5000 with "(did you mean 5?)"
- */
-export function num(opts: NumOptions = {}): Rule<number> {
-  const { min, max, integer = false, allowInfinity = false, unit, plausible } = opts;
-  const unitName = unit === 's' ? 'seconds' : 'milliseconds';
-  const noun = unit === undefined ? (integer ? 'an integer' : 'a finite number') : `a ${integer ? 'whole ' : ''}number of ${unitName}`;
-  const range =
-    min !== undefined && max !== undefined ? ` between ${min} and ${max}` : min !== undefined ? ` >= ${min}` : max !== undefined ? ` <= ${max}` : '';
-  const reason = `expected ${noun}${range}${allowInfinity ? ' (or Infinity)' : ''}`;
-  const fits = (v: number) =>
-    Number.isFinite(v) && (!integer || Number.isInteger(v)) && (min === undefined || v >= min) && (max === undefined || v <= max);
-  return rule(opts, (value, option) => {
-    if (typeof value !== 'number') throw new ConfigError(option, value, reason);
-    if (fits(value)) {
-      if (plausible !== undefined) warnImplausible(value, option, plausible, unit);
-      return value;
-    }
-    if (allowInfinity && value === Infinity) return value;
-    // A value off by a factor of 1000 was most likely given in the other unit.
-    const other = unit === 's' ? value / 1000 : value * 1000;
-    const guess = Number(other.toPrecision(12));
-    const hint = unit !== undefined && Number.isFinite(value) && fits(guess) ? `did you mean ${guess}?` : undefined;
-    throw new ConfigError(option, value, reason, hint === undefined ? {} : { hint });
-  });
-}
-
-/** Warns (once, via {@link warnOption}) about a value that fits but looks like the other unit. */
-function warnImplausible(value: number, option: string, plausible: { min?: number; max?: number }, unit: 'ms' | 's' | undefined): void {
-  const name = unit === 's' ? 'seconds' : unit === 'ms' ? 'ms' : '';
-  const tooSmall = plausible.min !== undefined && value > 0 && value < plausible.min;
-  const tooLarge = plausible.max !== undefined && value > plausible.max;
-  if (!tooSmall && !tooLarge) return;
-  const guess = unit === 'ms' && tooSmall ? ` (${value} seconds would be ${Number((value * 1000).toPrecision(12))})` : unit === 's' && tooLarge ? ` (${value} ms would be ${Number((value / 1000).toPrecision(12))})` : '';
-  const other = unit === 'ms' ? 'seconds' : 'milliseconds';
-  warnOption(option, `is ${value}${name ? ` ${name}` : ''}: accepted, but it looks like ${other}${guess}`);
-}
-
-/**
- * A duration in milliseconds within `[min, max]`, `d` when not given; a value in
- * seconds by mistake gets a "did you mean" hint when out of range, and a warning
- * (once) when below `plausibleMin` (e.g. `timeout: 12`).
- *
- * @example ms(1, 3_600_000, 10_000, 100); // a timeout: 1 ms to 1 h, 10 s when not given, a warning below 100 ms
- */
-export function ms(min: number, max: number, d: number, plausibleMin?: number): Rule<number> {
-  return num({ min, max, unit: 'ms', default: d, ...(plausibleMin === undefined ? {} : { plausible: { min: plausibleMin } }) });
-}
-
-/** Below this many ms a timeout or an interval most likely was given in seconds (`timeout: 12`). */
-export const PLAUSIBLE_TIMEOUT_MS = 50;
-/** Below this many ms a delay most likely was given in seconds (`retryDelay: 0.5`). */
-export const PLAUSIBLE_DELAY_MS = 1;
-
-/**
- * A boolean (no truthy coercion).
- *
- * @example bool({ default: true });
- */
-export function bool(opts?: WithDefault<boolean>): Rule<boolean> {
-  return rule(opts, (value, option) => {
-    if (typeof value !== 'boolean') throw new ConfigError(option, value, 'expected a boolean');
-    return value;
-  });
-}
-
-/**
- * A string; with `nonEmpty`, whitespace-only strings are refused too.
- *
- * @example str({ nonEmpty: true }); // refuses '' and '  '
- */
-export function str(opts: WithDefault<string> & { nonEmpty?: boolean } = {}): Rule<string> {
-  const reason = opts.nonEmpty ? 'expected a non-empty string' : 'expected a string';
-  return rule(opts, (value, option) => {
-    if (typeof value !== 'string' || (opts.nonEmpty && value.trim() === '')) throw new ConfigError(option, value, reason);
-    return value;
-  });
-}
-
-/**
- * One of a fixed set of values; strings also match case-insensitively and
- * resolve to the canonical spelling.
- *
- * @example oneOf(['exponential', 'linear', 'fixed'], { default: 'exponential' }); // 'LINEAR' → 'linear'
- */
-export function oneOf<const T extends string | number | boolean>(values: readonly T[], opts?: WithDefault<T>): Rule<T> {
-  const reason = `expected one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
-  return rule(opts, (value, option) => {
-    const hit =
-      values.find((v) => v === value) ??
-      values.find((v) => typeof v === 'string' && typeof value === 'string' && v.toLowerCase() === value.toLowerCase());
-    if (hit === undefined) throw new ConfigError(option, value, reason);
-    return hit;
-  });
-}
-
-/**
- * A function (callbacks, hooks, injected `fetch`).
- *
- * @example fn<(err: Error) => void>({ default: () => {} });
- */
-export function fn<F extends (...args: never[]) => unknown = (...args: never[]) => unknown>(opts?: WithDefault<F>): Rule<F> {
-  return rule(opts, (value, option) => {
-    if (typeof value !== 'function') throw new ConfigError(option, value, 'expected a function');
-    return value as F;
-  });
-}
-
-/**
- * A refused URL as an error shows it: it may carry credentials (`user:pass@`,
- * `?token=`), and the reason is its scheme or form, so user-info, query and
- * fragment are left out. (Kept here rather than using security's `redactUrl`:
- * config stands below security, which builds on these rules.)
- */
-const shownUrl = (value: string): string => value.replace(/[?#].*$/s, '').replace(/\/\/[^/@]*@/, '//[REDACTED]@');
-
-/**
- * An absolute URL (WHATWG `URL`), optionally restricted to some protocols
- * (`'https'` or `'https:'`). Returns the string as given.
- *
- * @example url({ protocols: ['ws', 'wss'] }); // refuses 'http://host'
- */
-export function url(opts: WithDefault<string> & { protocols?: readonly string[] } = {}): Rule<string> {
-  const allowed = opts.protocols?.map((p) => p.toLowerCase().replace(/:$/, ''));
-  return rule(opts, (value, option) => {
-    let parsed: URL;
-    try {
-      if (typeof value !== 'string') throw new TypeError('not a string');
-      parsed = new URL(value);
-    } catch (cause) {
-      throw new ConfigError(option, typeof value === 'string' ? shownUrl(value) : value, 'expected an absolute URL', { cause });
-    }
-    if (allowed !== undefined && !allowed.includes(parsed.protocol.replace(/:$/, ''))) {
-      throw new ConfigError(option, shownUrl(value as string), `expected a URL with protocol ${allowed.map((p) => `${p}:`).join(' or ')}`);
-    }
-    return value;
-  });
-}
-
-/**
- * A plain object whose every value passes `valueRule`; errors name `option.key`.
- *
- * @example record(num({ integer: true, min: 1 })); // { api: 100, auth: 5 }; bad 'api' → option "limits.api"
- */
-export function record<T>(valueRule: Rule<T>, opts?: WithDefault<Record<string, T>>): Rule<Record<string, T>> {
-  return rule(opts, (value, option) => {
-    if (!isObject(value)) throw new ConfigError(option, value, 'expected an object');
-    // fromEntries defines properties, so a "__proto__" key cannot reach the prototype.
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, valueRule.check(v, `${option}.${k}`)]));
-  });
-}
-
-/**
- * An array whose every item passes `itemRule`; errors name `option[i]`.
- *
- * @example list(url({ protocols: ['https'] }), { default: [] });
- */
-export function list<T>(itemRule: Rule<T>, opts?: WithDefault<T[]>): Rule<T[]> {
-  return rule(opts, (value, option) => {
-    if (!Array.isArray(value)) throw new ConfigError(option, value, 'expected an array');
-    return value.map((item, i) => itemRule.check(item, `${option}[${i}]`));
-  });
 }
 
 /**
@@ -391,59 +147,4 @@ export function shape<S extends Spec>(spec: S): Rule<Resolved<S>> {
       return resolveSpec(spec, input, `${option}.`);
     },
   };
-}
-
-/**
- * Cross-field check: refuses `resolved[hi] < resolved[lo]` (skipped when
- * either is not a number), naming both options.
- *
- * @example
- * ```ts
- * ordered(o, 'minSize', 'maxSize', 'ConnectionPool');
- * // ConnectionPool: invalid option "maxSize": expected a value >= "minSize" (10), got 5
- * ```
- */
-export function ordered<R extends Record<string, unknown>>(resolved: R, lo: keyof R & string, hi: keyof R & string, owner?: string): void {
-  // A name that is not an option is statewire's own bug: never let it pass silently.
-  for (const name of [lo, hi]) if (!(name in resolved)) throw new TypeError(`ordered(): "${name}" is not an option of the resolved object`);
-  const a = resolved[lo];
-  const b = resolved[hi];
-  if (typeof a === 'number' && typeof b === 'number' && a > b) {
-    throw new ConfigError(hi, b, `expected a value >= "${lo}" (${a})`, owner === undefined ? {} : { owner });
-  }
-}
-
-/**
- * An object with the given methods (a logger, a transport).
- *
- * @example methods(['debug', 'info', 'warn', 'error']); // console and pino pass
- */
-export function methods<T>(names: readonly string[], opts?: WithDefault<T>): Rule<T> {
-  return rule(opts, (value, option) => {
-    const missing = names.filter((n) => typeof (value as Record<string, unknown> | null)?.[n] !== 'function');
-    if (typeof value !== 'object' || value === null || missing.length > 0) {
-      throw new ConfigError(option, value, `expected an object with ${names.join(', ')} methods${missing.length < names.length ? ` (missing ${missing.join(', ')})` : ''}`);
-    }
-    return value as T;
-  });
-}
-
-/**
- * {@link ordered} for a cap and the value it caps (`retryDelay` ≤ `maxRetryDelay`):
- * refused when the caller gave both; when the cap was left to its default, it is
- * raised to the value instead (a first wait of 60 s asks for waits of 60 s).
- *
- * @example
- * ```ts
- * orderedOrRaised(o, userOptions, 'retryDelay', 'maxRetryDelay', 'SSEConnection');
- * ```
- */
-export function orderedOrRaised<R extends Record<string, unknown>>(resolved: R, given: unknown, lo: keyof R & string, hi: keyof R & string, owner?: string): void {
-  const a = resolved[lo];
-  const b = resolved[hi];
-  if ((given as Record<string, unknown> | undefined)?.[hi] === undefined && typeof a === 'number' && typeof b === 'number' && a > b) {
-    (resolved as Record<string, unknown>)[hi] = a;
-    return;
-  }
-  ordered(resolved, lo, hi, owner);
 }

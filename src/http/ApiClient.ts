@@ -16,14 +16,12 @@ import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { validateWith } from '../security/validateWith.js';
 import { definedOnly } from '../../machines/definedOnly.js';
 import { hasHeader } from '../security/hasHeader.js';
-import { apiClientSpec, type ApiClientOptions, type ApiResponse, type RequestConfig, type RequestInterceptor, type RequestOptions, type ResponseInterceptor } from './apiClientOptions.js';
+import { addInterceptor } from './addInterceptor.js';
+import { apiClientSpec, type ApiClientOptions, type ApiResponse, type CallInit, type RequestConfig, type RequestInterceptor, type RequestOptions, type ResponseInterceptor } from './apiClientOptions.js';
 
 export type { ApiClientOptions, ApiResponse, RequestConfig, RequestInterceptor, RequestOptions, ResponseInterceptor } from './apiClientOptions.js';
 
 const EMPTY: Record<string, string> = {};
-
-/** What `request()` takes: a config whose `url` may also be a `URL`. */
-type CallInit = Partial<Omit<RequestConfig, 'url'>> & { url: string | URL };
 
 /**
  * Seed 004's HTTP client on statewire's machines: retries with backoff and
@@ -319,12 +317,12 @@ export class ApiClient {
 
   /** Runs before every call (once, not per retry); may return a changed config. Returns a remover. */
   addRequestInterceptor(interceptor: RequestInterceptor): () => void {
-    return addTo(this.requestInterceptors, interceptor);
+    return addInterceptor(this.requestInterceptors, interceptor);
   }
 
   /** Receives `{ status, headers, data, config }`; what it returns is what the call returns. Returns a remover. */
   addResponseInterceptor(interceptor: ResponseInterceptor): () => void {
-    return addTo(this.responseInterceptors, interceptor);
+    return addInterceptor(this.responseInterceptors, interceptor);
   }
 
   /** `{ state: 'CLOSED' | 'OPEN' | 'HALF_OPEN', failureCount, nextAttempt }`. */
@@ -393,13 +391,4 @@ export class ApiClient {
   toJSON(): { type: 'ApiClient'; baseURL: string; circuitBreaker: string; health: string } {
     return { type: 'ApiClient', baseURL: this.log.redactor.url(this.baseURL), circuitBreaker: this.circuitBreaker.state, health: this.core.currentHealth };
   }
-}
-
-function addTo<T>(list: T[], item: T): () => void {
-  if (typeof item !== 'function') throw new ConfigError('interceptor', item, 'expected a function');
-  list.push(item);
-  return () => {
-    const i = list.indexOf(item);
-    if (i >= 0) list.splice(i, 1);
-  };
 }

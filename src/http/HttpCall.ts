@@ -2,7 +2,7 @@ import type { HttpTransport, TransportRequest } from './transports/HttpTransport
 import type { WireBody } from './bodies.js';
 import type { CallDeadline } from './deadline.js';
 import type { PreparedRequest } from './RequestPipeline.js';
-import type { Admission } from '../breaker/CircuitBreaker.js';
+import type { BreakerTicket } from '../breaker/CircuitBreaker.js';
 
 /**
  * One request's state while the retry loop runs it. It is also what each
@@ -22,8 +22,8 @@ export class HttpCall implements TransportRequest {
   /** This attempt's timeout (ms), the request's clamped to the deadline. */
   timeout = 0;
   readonly signal: AbortSignal | undefined;
-  /** The breaker's admission for this attempt. */
-  ticket: Admission = 1;
+  /** The breaker's ticket for this attempt (1: an ordinary call; see {@link BreakerTicket}). */
+  ticket: BreakerTicket = 1;
   /** This attempt's timeout was cut to the deadline's remainder. */
   cutByDeadline = false;
   /** End of the server pause this call has already spent a retry waiting for. */

@@ -1,7 +1,7 @@
 import type { Actor, ActorRefFrom, AnyActorRef, EventObject } from 'xstate';
 import type { httpClientMachine, HttpHealth } from '../../machines/http.js';
 import type { circuitBreakerMachine } from '../../machines/circuitBreaker.js';
-import type { rateLimiterMachine, RateLimit } from '../../machines/rateLimiter.js';
+import type { rateLimiterMachine } from '../../machines/rateLimiter.js';
 import { defaultBackoffPolicy, type BackoffPolicy } from '../../machines/backoffDelay.js';
 import { nextRandom } from '../../machines/random.js';
 import { CircuitBreaker, REJECTED } from '../breaker/CircuitBreaker.js';
@@ -10,11 +10,10 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { GO, retryLoop, type RetryPlan } from '../retry/retryLoop.js';
 import { retryDelay } from '../retry/retryDelay.js';
 import { dialAttempt } from './dialAttempt.js';
-import type { DialRules } from './followRedirects.js';
 import { ApiError, NetworkError, RateLimitError, StatewireError, TimeoutError } from '../errors.js';
 import { redactUrl } from '../security/redact.js';
-import { createHttpTransport, type TransportChoice } from './transports/createHttpTransport.js';
-import type { HttpTransport, TransportOptions, TransportResponse } from './transports/HttpTransport.js';
+import { createHttpTransport } from './transports/createHttpTransport.js';
+import type { HttpTransport, TransportResponse } from './transports/HttpTransport.js';
 import { isReplayable, parseBody, parseErrorBody } from './bodies.js';
 import { parseRetryAfter } from './parseRetryAfter.js';
 import { PendingWaits } from '../runtime/PendingWaits.js';
@@ -22,11 +21,13 @@ import { hasHeader } from '../security/hasHeader.js';
 import { CallDeadline } from './deadline.js';
 import { pauseFits, releaseDelay } from './serverPause.js';
 import { endpointKey } from '../rateLimiter/endpointKey.js';
-import { clientMachineHost, type ClientActorOptions } from './clientMachineHost.js';
+import { clientMachineHost } from './clientMachineHost.js';
 import type { MachineHost } from '../runtime/MachineHost.js';
 import { HttpCall } from './HttpCall.js';
 import type { PreparedRequest } from './PreparedRequest.js';
 import { describeError } from './describeError.js';
+import { isFault, statusOf } from './isFault.js';
+import type { HttpCounters, RequestPipelineOptions } from './RequestPipelineOptions.js';
 
 /** What a successful call resolves to before response interceptors. */
 export interface HttpResponse<T = unknown> {
@@ -37,44 +38,9 @@ export interface HttpResponse<T = unknown> {
 
 export type { PreparedRequest } from './PreparedRequest.js';
 
-/** Everything the engine needs, already validated by the client that owns it. */
-export interface RequestPipelineOptions {
-  owner: string;
-  baseURL: string;
-  /** Total time for a call including retries (ms); 0 for none. */
-  deadline: number;
-  /** First retry delay (ms), growth factor, and cap. */
-  retryDelay: number;
-  backoffMultiplier: number;
-  maxRetryDelay: number;
-  retryStatusCodes: readonly number[];
-  retryMethods: readonly string[];
-  circuitBreaker: boolean;
-  breaker: ClientActorOptions['breaker'];
-  rateLimiter: boolean;
-  limits?: Record<string, Partial<RateLimit>>;
-  transport: TransportChoice;
-  transportOptions: TransportOptions;
-  maxResponseBytes: number;
-  /** Redirects, per-hop URL checks and error-body scrubbing (the client's `OriginGuard`). */
-  dial: DialRules;
-  clock?: Clock;
-  onError?: (error: unknown) => void;
-  /** Told about each retry (for logging). */
-  onRetry?: (info: { attempt: number; delay: number; error: unknown; request: PreparedRequest }) => void;
-  /** Told when the machine's health changes (HTTPConnection's `onHealthChange`). */
-  onHealthChange?: (health: HttpHealth) => void;
-}
+export type { HttpCounters, RequestPipelineOptions } from './RequestPipelineOptions.js';
 
 type Children = { breaker: ActorRefFrom<typeof circuitBreakerMachine>; rateLimiter: ActorRefFrom<typeof rateLimiterMachine> };
-
-/** Counters kept on the direct path. */
-export interface HttpCounters {
-  requests: number;
-  succeeded: number;
-  failed: number;
-  retries: number;
-}
 
 const ATTEMPT_HEADER = 'idempotency-key';
 
@@ -420,14 +386,4 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   protected disposedError(): StatewireError {
     return new StatewireError(`${this.options.owner} was disposed`);
   }
-}
-
-/** Whether a failure says the service is in trouble (rather than the request being wrong). */
-function isFault(error: unknown): boolean {
-  if (error instanceof TimeoutError || error instanceof NetworkError) return true;
-  return error instanceof ApiError && (error.status >= 500 || error.status === 408 || error.status === 429);
-}
-
-function statusOf(error: unknown): { status?: number } {
-  return error instanceof ApiError ? { status: error.status } : {};
 }

@@ -162,3 +162,6 @@ export const apiClientSpec = {
   rejectUnauthorized: bool({ default: true }),
   maxRedirects: num({ integer: true, min: 0, max: 1000, default: 10 }),
 };
+
+/** What `ApiClient.request()` takes: a config whose `url` may also be a `URL`. */
+export type CallInit = Partial<Omit<RequestConfig, 'url'>> & { url: string | URL };

@@ -1,4 +1,4 @@
-import { fromCallback, type Actor, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
+import type { Actor, AnyActorRef, EventObject, SnapshotFrom } from 'xstate';
 import { attemptsShown } from '../../machines/reconnectLoop.js';
 import { sseMachine, sseStatusOf, type SseEmitted, type SseEvent, type SseInput, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
@@ -6,21 +6,21 @@ import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { MachineHost } from '../runtime/MachineHost.js';
 import { StatewireError } from '../errors.js';
-import { createLog, type Log } from '../runtime/createLog.js';
+import type { Log } from '../runtime/createLog.js';
 import { splitCredentials } from '../security/splitCredentials.js';
 import { redactUrl } from '../security/redact.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { PersistentConnection, healthOfStatus } from '../runtime/PersistentConnection.js';
-import { actorOwners } from '../runtime/actorOwners.js';
-import { streamRedirectRules } from './transports/streamRedirects.js';
+import { connectionMachine, owners } from './connectionMachine.js';
+import { makeAttemptHost, makeLog } from './connectionParts.js';
+import { onMachineEvent } from './lifecycle.js';
 import { sseAccept, sseMachineInput, sseSpec, type SSEConnectionOptions, type SSESettings } from './sseOptions.js';
 import type { SSEHandler, SSEMessage } from './SSEMessage.js';
 import { statsOf, streamHealth, type SSEStats, type StatsSource, type StreamHealth } from './SSEStats.js';
 import { EventReceiver } from './EventReceiver.js';
 import { StreamAttempt, type AttemptHost } from './StreamAttempt.js';
-import { attemptHeaders, reportingFetch } from './attemptRequest.js';
-import { answerError, CONNECT_TIMEOUT, gaveUpError, noContentError, timeoutError } from './connectErrors.js';
+import { CONNECT_TIMEOUT, timeoutError } from './connectErrors.js';
 import { readyStateOf, SSE_READY_STATE } from './readyState.js';
 
 export type { SSEMessage } from './SSEMessage.js';
@@ -104,7 +104,7 @@ export class SSEConnection extends PersistentConnection {
         }
       },
     });
-    this.attemptHost = this.hostForAttempts(targetUrl);
+    this.attemptHost = makeAttemptHost(this, targetUrl);
     this.host = new MachineHost(connectionMachine, this, { clock: this.clock, owners });
   }
 
@@ -156,32 +156,6 @@ export class SSEConnection extends PersistentConnection {
     return child;
   }
 
-  /** The one object every attempt of this connection reads (made once: attempts only keep a reference). */
-  private hostForAttempts(targetUrl: string): AttemptHost {
-    const connection = this;
-    const options = this.options;
-    const userFetch = options.fetch;
-    return {
-      clock: this.clock,
-      receiver: this.receiver,
-      targetUrl,
-      request: {
-        withCredentials: options.withCredentials,
-        maxEventBytes: options.maxEventBytes,
-        redirects: streamRedirectRules(options),
-        ...(userFetch ? { fetch: reportingFetch(userFetch, (callback, error) => this.callbackFailed(callback, error)) } : {}),
-      },
-      idleTimeout: options.idleTimeout,
-      shouldReconnect: options.shouldReconnect,
-      get log() {
-        return connection.log;
-      },
-      headers: () => attemptHeaders(options.headers, options.customHeaders, this.basicAuth, this.log),
-      notify: (eventType, message, severity, data) => this.eventsInstance?.emit(eventType, message, severity, data),
-      callbackFailed: (callback, error) => this.callbackFailed(callback, error),
-    };
-  }
-
   /** @internal The `stream` actor's work: one attempt, stopped when the machine leaves `stream`. */
   runStream(sendBack: (event: SseEvent) => void): () => void {
     const attempt = new StreamAttempt(this.attemptHost, sendBack);
@@ -199,40 +173,7 @@ export class SSEConnection extends PersistentConnection {
 
   /** @internal What the machine emits: open, ended, reconnecting, errors. */
   onMachineEvent(event: EventObject): void {
-    const e = event as SseEmitted;
-    switch (e.type) {
-      case 'open':
-        this.open = true;
-        this.lastConnectedAt = e.at;
-        this.metricsInstance?.markConnected(this.lastConnectedAt);
-        this.eventsInstance?.emit('connected', `connected to ${this.url}`, 'info');
-        return this.settleOpenWaiters();
-      case 'ended':
-        this.open = false;
-        this.metricsInstance?.markDisconnected();
-        this.eventsInstance?.emit('connection_lost', `stream ${e.reason}`, 'warning', { reason: e.reason });
-        return;
-      case 'reconnecting':
-        this.eventsInstance?.emit('reconnecting', `reconnecting in ${Math.round(e.delay)} ms (attempt ${e.attempt})`, 'info', {
-          attempt: e.attempt,
-          delay: e.delay,
-        });
-        return;
-      case 'max_reconnect_attempts':
-        this.eventsInstance?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error', { attempts: e.attempts });
-        return this.settleOpenWaiters(gaveUpError(this.lastFailure, e.attempts));
-      case 'stopped':
-        this.eventsInstance?.emit('stream_stopped', 'the server answered 204 No Content: not reconnecting', 'info', { status: 204 });
-        return this.settleOpenWaiters(noContentError(this.url));
-      case 'error': {
-        const status = e.status;
-        if (status === 401 || status === 403) this.eventsInstance?.emit('authentication_failed', e.message, 'error', { status });
-        else this.eventsInstance?.emit('connection_error', e.message, 'warning', status === undefined ? undefined : { status });
-        // connect() rejects only when the session ends (a final answer, or its attempts spent): see onSnapshot.
-        this.lastFailure = answerError(e, this.url, this.lastAttempt, this.redact);
-        return;
-      }
-    }
+    onMachineEvent(this, event as SseEmitted);
   }
 
   /** Status, health and `isConnected()` follow the machine. */
@@ -261,15 +202,9 @@ export class SSEConnection extends PersistentConnection {
     return { type: 'SSEConnection', name: this.name, url: this.url, status: this.status, health: this.health };
   }
 
+  /** The log, its redactor primed with this connection's secrets (made on first use). */
   protected get log(): Log {
-    if (this.logInstance === undefined) {
-      const options = this.options;
-      this.logInstance = createLog({ enabled: options.enableLogging, logger: options.logger, sensitiveHeaders: options.sensitiveHeaders, prefix: `SSE ${options.name}` });
-      const known: Record<string, string> = typeof options.headers === 'object' ? { ...options.customHeaders, ...options.headers } : { ...options.customHeaders };
-      if (this.basicAuth !== undefined) known.Authorization = this.basicAuth;
-      this.logInstance.remember(known, options.url);
-    }
-    return this.logInstance;
+    return (this.logInstance ??= makeLog(this));
   }
 
   protected get health(): ConnectionHealth {
@@ -446,11 +381,3 @@ export class SSEConnection extends PersistentConnection {
     this.host.stop();
   }
 }
-
-const owners = actorOwners<SSEConnection>('SSEConnection');
-
-const connectionMachine = sseMachine.provide({
-  actors: {
-    stream: fromCallback<EventObject>(({ sendBack, self }) => owners.of(self).runStream(sendBack as never)),
-  },
-});

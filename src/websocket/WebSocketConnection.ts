@@ -1,40 +1,37 @@
-import { fromCallback, type Actor, type AnyActorRef, type EventObject, type SnapshotFrom } from 'xstate';
+import type { Actor, AnyActorRef, EventObject, SnapshotFrom } from 'xstate';
 import { webSocketMachine, type Activity, type WebSocketInput, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { MachineHost } from '../runtime/MachineHost.js';
 import { StatewireError } from '../errors.js';
-import { createLog, type Log } from '../runtime/createLog.js';
+import type { Log } from '../runtime/createLog.js';
 import { redactUrl } from '../security/redact.js';
 import { checkDialUrl } from '../security/dialUrl.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import type { AttemptProgress } from '../runtime/connectFailure.js';
 import { healthOfStatus } from '../runtime/PersistentConnection.js';
-import { actorOwners } from '../runtime/actorOwners.js';
 import { callUserFn, type CallbackSink } from '../runtime/callUserFn.js';
-import { Inbox } from '../runtime/Inbox.js';
+import type { Inbox } from '../runtime/Inbox.js';
+import { makeInbox, makeLog, makeQueue } from './connectionParts.js';
 import { Acknowledgements } from './Acknowledgements.js';
-import { OutboundQueue, isBinaryData, toQueuedMessage, wireByteLength, type DropReason, type WireData } from './OutboundQueue.js';
+import { isBinaryData, toQueuedMessage, type OutboundQueue, type WireData } from './OutboundQueue.js';
 import type { SocketLike } from './transports/openSocket.js';
 import { webSocketAccept, webSocketSpec, type WebSocketConnectionOptions } from './webSocketOptions.js';
 import { WebSocketListeners } from './listeners.js';
-import { runAttempt } from './SocketAttempt.js';
+import { connectionMachine, owners } from './connectionMachine.js';
+import { webSocketMachineInput } from './machineInput.js';
+import { byteLength } from './byteLength.js';
+import type { DroppedMessage } from './DroppedMessage.js';
 import { dialRules } from './dialing.js';
 import { onMachineEvent, onMachineSnapshot } from './lifecycle.js';
 import { pingRoundTrip, type PendingPing, type WebSocketHealthCheck } from './heartbeat.js';
-import { pollBackendHealth } from './healthPolling.js';
-import { browserMachineEvent, browserOnline, listenToBrowser, unlistenBrowser } from './browserEvents.js';
+import { browserMachineEvent, listenToBrowser, unlistenBrowser } from './browserEvents.js';
 import { webSocketStats, type WebSocketStats } from './stats.js';
 import { CLOSED, CLOSING, CONNECTING, OPEN, closeRequestError, readyStateOf, type ReadyState } from './readyState.js';
 
 export type { WebSocketStats } from './stats.js';
-
-/** What `message_dropped` handlers receive. */
-export interface DroppedMessage {
-  message: unknown;
-  reason: DropReason | 'not-connected' | 'inbox-full' | 'write-failed';
-}
+export type { DroppedMessage } from './DroppedMessage.js';
 
 /**
  * A WebSocket that does not fail quietly, on `webSocketMachine`: connects with a
@@ -46,7 +43,7 @@ export interface DroppedMessage {
  *
  * Each behaviour lives in the file named after it (`SocketAttempt`, `incoming`,
  * `openFlush`, `lifecycle`, `heartbeat`, `healthPolling`, `browserEvents`,
- * `listeners`, `stats`, `dialing`, `readyState`): module-level functions on this
+ * `listeners`, `stats`, `dialing`, `readyState`, `connectionParts`, `machineInput`): module-level functions on this
  * connection's private fields, reached by element access (`conn['socket']`, checked
  * by TypeScript), so no object or closure per connection or message.
  *
@@ -166,21 +163,7 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
 
   /** @internal The machine's input (made for each actor: a root, or a child after attachTo). */
   machineInput(): WebSocketInput {
-    const settings = this.options;
-    return {
-      url: this.url,
-      connectTimeout: settings.timeout,
-      pingInterval: settings.pingInterval,
-      pongTimeout: settings.pongTimeout,
-      reconnectDelay: settings.reconnectDelay,
-      maxReconnectDelay: settings.maxReconnectDelay,
-      // One connect() makes retryCount + 1 attempts; reconnects after a drop follow maxReconnectAttempts.
-      maxConnectAttempts: settings.autoReconnect ? settings.retryCount + 1 : 1,
-      maxReconnectAttempts: settings.autoReconnect ? settings.maxReconnectAttempts : 1,
-      minUptime: settings.minUptime,
-      seed: (Math.random() * 2 ** 32) | 0,
-      online: browserOnline(),
-    };
+    return webSocketMachineInput(this);
   }
 
   /** @internal Status, health and connect() waiters follow the machine's snapshots. */
@@ -207,35 +190,17 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
 
   /** The log, its redactor primed with this connection's secrets. */
   protected get log(): Log {
-    if (this.logInstance === undefined) {
-      const options = this.options;
-      this.logInstance = createLog({ enabled: options.enableLogging, logger: options.logger, sensitiveHeaders: options.sensitiveHeaders, prefix: `WebSocket ${options.name}` });
-      if (typeof this.urlOption === 'string') this.logInstance.remember(options.headers, this.urlOption);
-      else this.logInstance.remember(options.headers);
-    }
-    return this.logInstance;
+    return (this.logInstance ??= makeLog(this));
   }
 
   /** What is sent while the link is down, bounded; every drop reported. */
   private get queue(): OutboundQueue {
-    return (this.queueInstance ??= new OutboundQueue({
-      maxMessages: this.options.maxQueuedMessages,
-      maxBytes: this.options.maxQueuedBytes,
-      overflow: this.options.overflow,
-      onDrop: (m, reason) => this.dropped(m.original, reason),
-    }));
+    return (this.queueInstance ??= makeQueue(this));
   }
 
   /** Incoming messages for receive(), bounded. */
   private get inbox(): Inbox<unknown> {
-    return (this.inboxInstance ??= new Inbox<unknown>({
-      capacity: this.options.inboxSize,
-      clock: this.clock,
-      // A message already handed to `on('message')` listeners is not lost when the pull inbox overflows.
-      onOverflow: (m) => {
-        if (this.messageListeners === undefined) this.dropped(m, 'inbox-full');
-      },
-    }));
+    return (this.inboxInstance ??= makeInbox(this));
   }
 
   protected get health(): ConnectionHealth {
@@ -435,20 +400,4 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     this.host.stop();
     this.removeAllListeners();
   }
-}
-
-const owners = actorOwners<WebSocketConnection>('WebSocketConnection');
-
-const connectionMachine = webSocketMachine.provide({
-  actors: {
-    socket: fromCallback<EventObject>(({ sendBack, self }) => runAttempt(owners.of(self), sendBack as never)),
-    healthPoll: fromCallback(({ sendBack, self }) => pollBackendHealth(owners.of(self), () => sendBack({ type: 'HEALTHY' }))),
-  },
-});
-
-const hasBuffer = typeof Buffer === 'function';
-
-/** Bytes of a frame: Buffer.byteLength in Node (fast, native), the portable count elsewhere. */
-function byteLength(data: WireData): number {
-  return typeof data === 'string' ? (hasBuffer ? Buffer.byteLength(data) : wireByteLength(data)) : (data as ArrayBufferView | ArrayBuffer).byteLength;
 }
