@@ -317,7 +317,10 @@ describe('ApiClient', () => {
 
     it('runs the "rate limiting too aggressive" snippet: byEndpoint, adjusting limits, disable()', async () => {
       const server = await serve();
-      const client = make(server, { rateLimiter: true, rateLimiterOptions: { limits: { api: { tokensPerSecond: 10, burstCapacity: 3 } } } });
+      // Time stands still for the buckets (real timers otherwise): a slow machine refills no token between the calls.
+      const frozen = Date.now();
+      const clock = { now: () => frozen, setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (id: unknown) => clearTimeout(id as NodeJS.Timeout) };
+      const client = make(server, { clock, rateLimiter: true, rateLimiterOptions: { limits: { api: { tokensPerSecond: 10, burstCapacity: 3 } } } });
       for (let i = 0; i < 3; i++) await client.get('/api/users');
       const limited = await rejection(client.get('/api/users'));
       expect(limited).toBeInstanceOf(RateLimitError);
