@@ -61,6 +61,21 @@ describe('machines as named children of one parent', () => {
     expect(breaker.getSnapshot().status).toBe('stopped');
   });
 
+  it('the actions act only on their own event (a parent may run them from a catch-all handler)', () => {
+    const catchAll = setup({ types: { events: {} as AdoptionEvent | { type: 'other'; name: string; logic?: unknown } } }).createMachine({
+      on: { '*': { actions: [adoptChild, releaseChild] } },
+    });
+    const parent = createActor(catchAll).start();
+    parent.send({ type: 'statewire.adopt', name: 'api', logic: httpClientMachine, input: { name: 'api' } });
+    parent.send({ type: 'other', name: 'api' }); // a release would stop 'api'
+    parent.send({ type: 'other', name: 'second', logic: httpClientMachine }); // an adopt would spawn 'second'
+    expect(Object.keys(parent.getSnapshot().children)).toEqual(['api']);
+    expect((parent.system.get('api') as AnyActorRef).getSnapshot().status).toBe('active');
+    parent.send({ type: 'statewire.release', name: 'api' });
+    expect(parent.getSnapshot().children).toEqual({});
+    parent.stop();
+  });
+
   it('a client machine that is its own root keeps the plain names', () => {
     const actor = createActor(httpClientMachine, { input: undefined }).start();
     expect(actor.system.get('breaker')).toBe(actor.getSnapshot().children.breaker);
