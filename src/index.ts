@@ -11,6 +11,7 @@ export * from './errors.js';
 export * from './config/index.js';
 export { systemClock } from './runtime/clock.js';
 export type { Clock } from './runtime/clock.js';
+export type { Inspect } from './runtime/inspection.js';
 export { watch } from './runtime/createRootActor.js';
 export type { CircuitState } from '../machines/circuitBreaker.js';
 export type { RateLimit } from '../machines/rateLimiter.js';

@@ -5,6 +5,7 @@ import {
   type CircuitState,
 } from '../../machines/circuitBreaker.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
+import { checkInspect, type Inspect } from '../runtime/inspection.js';
 import { num, optional, PLAUSIBLE_TIMEOUT_MS, validateOptions } from '../config/validate.js';
 import { createRootActor } from '../runtime/createRootActor.js';
 import { FollowedActor } from '../runtime/FollowedActor.js';
@@ -35,6 +36,14 @@ export interface CircuitBreakerOptions {
   /** With `actor`: it was restored from a snapshot and needs its OPEN timer re-armed. */
   restored?: boolean;
   clock?: Clock;
+  /**
+   * An XState inspection observer (e.g. `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`): sees this actor (not with `actor`), redacted.
+   * Ignored once the client runs as a parent's child (the parent's system is inspected).
+   *
+   * @default undefined
+   */
+  inspect?: Inspect;
   /** Receives errors thrown inside the actor (default: console.error). */
   onError?: (error: unknown) => void;
 }
@@ -121,7 +130,7 @@ export class CircuitBreaker {
   private current: CircuitState = 'CLOSED';
 
   constructor(options: CircuitBreakerOptions = {}) {
-    const o = validateOptions('CircuitBreaker', options, breakerOptionRules, { accept: ['snapshot', 'actor', 'restored', 'clock', 'onError'] });
+    const o = validateOptions('CircuitBreaker', options, breakerOptionRules, { accept: ['snapshot', 'actor', 'restored', 'clock', 'onError', 'inspect'] });
     this.clock = options.clock ?? systemClock;
     this.window = new RollingWindow(o.windowMs);
     const config = {
@@ -138,6 +147,7 @@ export class CircuitBreaker {
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
+        inspect: checkInspect('CircuitBreaker', options.inspect),
         // OPEN → HALF_OPEN: nobody awaits it, it must not keep the process alive.
         background: true,
       });

@@ -12,6 +12,7 @@ import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { splitCredentials } from '../security/splitCredentials.js';
 import { serializeBody, withBodyHeaders } from './bodies.js';
 import { createLog, type Log } from '../runtime/createLog.js';
+import { checkInspect } from '../runtime/inspection.js';
 import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { validateWith } from '../security/validateWith.js';
 import { definedOnly } from '../../machines/definedOnly.js';
@@ -57,7 +58,7 @@ export class ApiClient {
   private readonly guard: OriginGuard;
 
   constructor(given: ApiClientOptions) {
-    const options = validateOptions('ApiClient', given, apiClientSpec, { accept: ['transport', 'clock'] });
+    const options = validateOptions('ApiClient', given, apiClientSpec, { accept: ['transport', 'clock', 'inspect'] });
     orderedOrRaised(options, given, 'retryDelay', 'maxRetryDelay', 'ApiClient');
     if (given.transport !== undefined && !['auto', 'undici', 'fetch'].includes(given.transport as string)) {
       const t = given.transport as { request?: unknown; close?: unknown };
@@ -105,6 +106,8 @@ export class ApiClient {
       maxResponseBytes: options.maxResponseBytes,
       dial: this.guard,
       clock: given.clock,
+      inspect: checkInspect('ApiClient', given.inspect),
+      redactor: this.log.redactor,
       onError: (error) => this.log.error('actor error', error),
       onRetry: ({ attempt, delay, error, request }) =>
         this.log.warn(`${request.method} ${request.url} failed (${(error as Error).message}); retry ${attempt} in ${delay} ms`),

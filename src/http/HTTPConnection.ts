@@ -3,6 +3,7 @@ import type { httpClientMachine } from '../../machines/http.js';
 import type { CircuitBreaker } from '../breaker/CircuitBreaker.js';
 import type { RateLimiter } from '../rateLimiter/RateLimiter.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
+import { checkInspect, type Inspect } from '../runtime/inspection.js';
 import type { ConnectionConfig, Logger } from '../config/ConnectionConfig.js';
 import { ConnectionHealth, ConnectionType, SecurityLevel } from '../config/enums.js';
 import { bool, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, str, url, validateOptions } from '../config/validate.js';
@@ -90,6 +91,14 @@ export interface HTTPConnectionOptions {
   transport?: TransportChoice;
   clock?: Clock;
   /**
+   * An XState inspection observer (e.g. `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`): sees this client's actor and its children, redacted.
+   * Ignored once the client runs as a parent's child (the parent's system is inspected).
+   *
+   * @default undefined
+   */
+  inspect?: Inspect;
+  /**
    * Redirects followed per attempt (in Node, by statewire on either transport);
    * `0` follows none and rejects with an `ApiError` carrying the `location`.
    * In a browser, fetch follows redirects itself; `0` maps to `redirect: 'error'`.
@@ -140,7 +149,7 @@ export class HTTPConnection {
 
   constructor(config: ConnectionConfig & HTTPConnectionOptions) {
     // Seed 000 spreads one ConnectionConfig into every class: its fields are accepted; other unknown keys are refused.
-    const options = validateOptions('HTTPConnection', config, spec, { accept: [...CONNECTION_CONFIG_FIELDS, 'transport', 'clock'] });
+    const options = validateOptions('HTTPConnection', config, spec, { accept: [...CONNECTION_CONFIG_FIELDS, 'transport', 'clock', 'inspect'] });
     checkTransportSecurity({ url: options.url, securityLevel: options.securityLevel, encryption: options.encryption, rejectUnauthorized: options.rejectUnauthorized, owner: 'HTTPConnection' });
     checkConfigHeaders(options.customHeaders, 'customHeaders', 'HTTPConnection', options.sensitiveHeaders);
     const { url: cleanUrl, authorization } = splitCredentials(options.url);
@@ -194,6 +203,8 @@ export class HTTPConnection {
       maxResponseBytes: options.maxResponseBytes,
       dial: this.guard,
       clock: this.clock,
+      inspect: checkInspect('HTTPConnection', config.inspect),
+      redactor: this.log.redactor,
       onError: (error) => this.log.error('actor error', error),
       onHealthChange: (health) => this.events.health(health as ConnectionHealth),
       onRetry: ({ attempt, delay, error, request }) => {

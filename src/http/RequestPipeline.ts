@@ -91,6 +91,8 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
       clock: this.clock,
       onError: options.onError,
       onEmitted: (e) => this.onEmitted(e),
+      inspect: options.inspect,
+      redactor: options.redactor,
     });
     const children = this.actor.getSnapshot().children as Children;
     this.breaker = new CircuitBreaker({

@@ -1,6 +1,8 @@
 import type { HttpHealth } from '../../machines/http.js';
 import type { RateLimit } from '../../machines/rateLimiter.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Inspect } from '../runtime/inspection.js';
+import type { Redactor } from '../security/Redactor.js';
 import type { DialRules } from './followRedirects.js';
 import type { TransportChoice } from './transports/createHttpTransport.js';
 import type { TransportOptions } from './transports/HttpTransport.js';
@@ -29,6 +31,10 @@ export interface RequestPipelineOptions {
   /** Redirects, per-hop URL checks and error-body scrubbing (the client's `OriginGuard`). */
   dial: DialRules;
   clock?: Clock;
+  /** The client's inspection observer (see `RootActorOptions.inspect`). */
+  inspect?: Inspect;
+  /** What `inspect` sees through: the client's redactor. */
+  redactor?: Redactor;
   onError?: (error: unknown) => void;
   /** Told about each retry (for logging). */
   onRetry?: (info: { attempt: number; delay: number; error: unknown; request: PreparedRequest }) => void;

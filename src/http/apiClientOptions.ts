@@ -2,6 +2,7 @@ import type { Snapshot } from 'xstate';
 import { breakerOptionRules } from '../breaker/CircuitBreaker.js';
 import { rateLimiterOptionRules } from '../rateLimiter/RateLimiter.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Inspect } from '../runtime/inspection.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { bool, list, methods, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, shape, str, url, type Rule } from '../config/validate.js';
 import { SecurityLevel } from '../config/enums.js';
@@ -72,6 +73,14 @@ export interface ApiClientOptions {
    */
   maxRedirects?: number;
   clock?: Clock;
+  /**
+   * An XState inspection observer (e.g. `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`): sees this client's actor and its children, redacted.
+   * Ignored once the client runs as a parent's child (the parent's system is inspected).
+   *
+   * @default undefined
+   */
+  inspect?: Inspect;
 }
 
 /** Per-call options of seed 004 (`rateCategory`, `headers`, `timeout`, `signal`, `retries`) and `params`. */

@@ -3,6 +3,8 @@ import { httpClientMachine } from '../../machines/http.js';
 import type { CircuitBreakerInput } from '../../machines/circuitBreaker.js';
 import type { RateLimit } from '../../machines/rateLimiter.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Inspect } from '../runtime/inspection.js';
+import type { Redactor } from '../security/Redactor.js';
 import { MachineHost } from '../runtime/MachineHost.js';
 import { redactUrl } from '../security/redact.js';
 import { graftBreakerSnapshot } from './graftBreakerSnapshot.js';
@@ -16,6 +18,8 @@ export interface ClientActorOptions {
   onError?: (error: unknown) => void;
   /** Every event the machine emits (`health_changed`, `retry_scheduled`). */
   onEmitted: (event: EventObject) => void;
+  inspect?: Inspect;
+  redactor?: Redactor;
 }
 
 /**
@@ -37,5 +41,5 @@ export function clientMachineHost(options: ClientActorOptions): MachineHost<type
   const onError = options.onError ?? ((error: unknown) => console.error('[statewire] actor error:', error));
   const client = { machineInput: () => input, onMachineSnapshot: () => {}, onMachineEvent: options.onEmitted, onMachineError: onError };
   // A root client actor's only timers are its breaker's and limiter's: background ones.
-  return new MachineHost(httpClientMachine, client, { clock: options.clock, background: true, snapshot: restored });
+  return new MachineHost(httpClientMachine, client, { clock: options.clock, background: true, snapshot: restored, inspect: options.inspect, redactor: options.redactor });
 }

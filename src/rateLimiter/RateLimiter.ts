@@ -6,6 +6,7 @@ import {
   type RateLimiterEmitted,
 } from '../../machines/rateLimiter.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
+import { checkInspect, type Inspect } from '../runtime/inspection.js';
 import { num, optional, record, shape, validateOptions } from '../config/validate.js';
 import { createRootActor } from '../runtime/createRootActor.js';
 import { FollowedActor } from '../runtime/FollowedActor.js';
@@ -24,6 +25,14 @@ export interface RateLimiterOptions {
   /** Drive this existing rate limiter actor (e.g. the HTTP client's child) instead of starting one. */
   actor?: ActorRefFrom<typeof rateLimiterMachine>;
   clock?: Clock;
+  /**
+   * An XState inspection observer (e.g. `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`): sees this actor (not with `actor`), redacted.
+   * Ignored once the client runs as a parent's child (the parent's system is inspected).
+   *
+   * @default undefined
+   */
+  inspect?: Inspect;
   onError?: (error: unknown) => void;
 }
 
@@ -95,7 +104,7 @@ export class RateLimiter {
   private rateLimited = 0;
 
   constructor(options: RateLimiterOptions = {}) {
-    const o = validateOptions('RateLimiter', options, rateLimiterOptionRules, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError'] });
+    const o = validateOptions('RateLimiter', options, rateLimiterOptionRules, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError', 'inspect'] });
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
     this.owned = options.actor === undefined;
@@ -106,6 +115,7 @@ export class RateLimiter {
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
+        inspect: checkInspect('RateLimiter', options.inspect),
         // A pause's end: nobody awaits it (acquire() waits on its own timer), it must not keep the process alive.
         background: true,
       });

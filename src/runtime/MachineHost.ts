@@ -2,7 +2,9 @@ import type { AnyActorLogic, AnyActorRef, EventObject, InputFrom, SnapshotFrom }
 import type { AdoptEvent, ReleaseEvent } from '../../machines/adoption.js';
 import type { ActorOwners } from './actorOwners.js';
 import type { Clock } from './clock.js';
+import type { Redactor } from '../security/Redactor.js';
 import { createRootActor } from './createRootActor.js';
+import type { Inspect } from './inspection.js';
 
 /**
  * What a client gives its {@link MachineHost}: methods rather than closures, so
@@ -28,6 +30,10 @@ export interface MachineHostOptions {
   snapshot?: unknown;
   /** Where the actors the machine invokes look up the client they belong to (see `actorOwners`). */
   owners?: ActorOwners<unknown>;
+  /** The root actor's inspection observer (a child is seen by its parent's system's). */
+  inspect?: Inspect;
+  /** What `inspect` sees through. */
+  redactor?: Redactor;
 }
 
 /**
@@ -125,9 +131,9 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   }
 
   private startRoot(): AnyActorRef {
-    const { clock, background, snapshot } = this.options;
+    const { clock, background, snapshot, inspect, redactor } = this.options;
     // Attached before start: a restored snapshot may invoke at once.
-    return createRootActor(this.logic, { input: this.client.machineInput(), clock, background: background ?? false, snapshot, observer: this, beforeStart: (made) => this.attach(made) });
+    return createRootActor(this.logic, { input: this.client.machineInput(), clock, background: background ?? false, snapshot, observer: this, beforeStart: (made) => this.attach(made), inspect, redactor });
   }
 
   private attach(actor: AnyActorRef): void {

@@ -8,7 +8,9 @@ import {
   type Snapshot,
   type SnapshotFrom,
 } from 'xstate';
+import type { Redactor } from '../security/Redactor.js';
 import { backgroundClock, type Clock } from './clock.js';
+import { redactedInspection, type Inspect } from './inspection.js';
 
 export interface RootActorOptions<TLogic extends AnyActorLogic> {
   input?: InputFrom<TLogic>;
@@ -29,6 +31,10 @@ export interface RootActorOptions<TLogic extends AnyActorLogic> {
   observer?: { next(snapshot: SnapshotFrom<TLogic>): void; error(error: unknown): void };
   /** Called with the actor after the observers are attached and before it starts (a restored snapshot may invoke at once). */
   beforeStart?: (actor: Actor<TLogic>) => void;
+  /** An inspection observer for the actor and every actor in its system, redacted (see `inspection.ts`). */
+  inspect?: Inspect;
+  /** The redactor `inspect` sees through (a client's own, which knows its secrets). */
+  redactor?: Redactor;
 }
 
 /**
@@ -49,6 +55,7 @@ export function createRootActor<TLogic extends AnyActorLogic>(
     clock: options.background ? backgroundClock(options.clock) : options.clock,
     snapshot: options.snapshot as SnapshotFrom<TLogic> | undefined,
     systemId: options.systemId,
+    inspect: options.inspect === undefined ? undefined : redactedInspection(options.inspect, options.redactor),
   } as never) as Actor<TLogic>;
   actor.subscribe(options.observer ?? { next: options.onSnapshot, error: options.onError ?? reportActorError });
   options.beforeStart?.(actor);

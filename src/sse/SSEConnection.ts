@@ -2,6 +2,7 @@ import type { Actor, AnyActorRef, EventObject, SnapshotFrom } from 'xstate';
 import { attemptsShown } from '../../machines/reconnectLoop.js';
 import { sseMachine, sseStatusOf, type SseEmitted, type SseEvent, type SseInput, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
+import { checkInspect } from '../runtime/inspection.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { MachineHost } from '../runtime/MachineHost.js';
@@ -105,7 +106,7 @@ export class SSEConnection extends PersistentConnection {
       },
     });
     this.attemptHost = makeAttemptHost(this, targetUrl);
-    this.host = new MachineHost(connectionMachine, this, { clock: this.clock, owners });
+    this.host = new MachineHost(connectionMachine, this, { clock: this.clock, owners, inspect: checkInspect('SSEConnection', options.inspect) });
   }
 
   /** @internal The machine's input (made for each actor: a root, or a child after attachTo). */

@@ -1,4 +1,5 @@
 import type { Clock } from '../runtime/clock.js';
+import type { Inspect } from '../runtime/inspection.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
 import { bool, fn, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, type Resolved, type Rule, str, url } from '../config/validate.js';
@@ -89,6 +90,14 @@ export interface SSEConnectionOptions {
   /** @default true */
   monitoring?: boolean;
   clock?: Clock;
+  /**
+   * An XState inspection observer (e.g. `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`): sees this client's actor and its children, redacted.
+   * Ignored once the client runs as a parent's child (the parent's system is inspected).
+   *
+   * @default undefined
+   */
+  inspect?: Inspect;
 }
 
 const MB = 1024 * 1024;
@@ -130,7 +139,7 @@ export const sseSpec = {
 };
 
 /** Keys `SSEConnection` accepts besides its spec: every `ConnectionConfig` field (seed 000) and `clock`. */
-export const sseAccept: readonly string[] = [...CONNECTION_CONFIG_FIELDS, 'clock'];
+export const sseAccept: readonly string[] = [...CONNECTION_CONFIG_FIELDS, 'clock', 'inspect'];
 
 /** `SSEConnectionOptions` as validated, defaults filled in. */
 export type SSESettings = Resolved<typeof sseSpec>;

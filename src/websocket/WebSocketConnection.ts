@@ -1,6 +1,7 @@
 import type { Actor, AnyActorRef, EventObject, SnapshotFrom } from 'xstate';
 import { webSocketMachine, type Activity, type WebSocketInput, type WebSocketStatus } from '../../machines/websocket.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
+import { checkInspect } from '../runtime/inspection.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { MachineHost } from '../runtime/MachineHost.js';
@@ -120,7 +121,7 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     this.url = shownUrl;
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
     this.acks = checked.delivery ? new Acknowledgements(checked.delivery, this.clock, this, (ackTimeout) => this.ackOverdue(ackTimeout)) : null;
-    this.host = new MachineHost(connectionMachine, this, { clock: this.clock, owners });
+    this.host = new MachineHost(connectionMachine, this, { clock: this.clock, owners, inspect: checkInspect(owner, options.inspect) });
     // Browsers: the network and the page's visibility steer the reconnect loop.
     // `this` is the listener (handleEvent): no closure per connection.
     listenToBrowser(this);

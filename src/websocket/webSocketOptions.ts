@@ -1,5 +1,6 @@
 import type { Activity } from '../../machines/websocket.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Inspect } from '../runtime/inspection.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { SecurityLevel } from '../config/enums.js';
 import { bool, fn, list, methods, ms, num, oneOf, optional, PLAUSIBLE_DELAY_MS, PLAUSIBLE_TIMEOUT_MS, record, type Rule, shape, str, url } from '../config/validate.js';
@@ -98,6 +99,14 @@ export interface WebSocketConnectionOptions {
   logger?: Logger;
   monitoring?: boolean;
   clock?: Clock;
+  /**
+   * An XState inspection observer (e.g. `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`): sees this client's actor and its children, redacted.
+   * Ignored once the client runs as a parent's child (the parent's system is inspected).
+   *
+   * @default undefined
+   */
+  inspect?: Inspect;
 }
 
 const MB = 1024 * 1024;
@@ -157,4 +166,4 @@ export const webSocketSpec = {
 };
 
 /** Keys `WebSocketConnection` accepts besides its spec: every `ConnectionConfig` field (seed 000) and `clock`. */
-export const webSocketAccept: readonly string[] = [...CONNECTION_CONFIG_FIELDS, 'clock'];
+export const webSocketAccept: readonly string[] = [...CONNECTION_CONFIG_FIELDS, 'clock', 'inspect'];
