@@ -112,7 +112,7 @@ describe('endpoint machine: oracle', () => {
     const ws = actor.system.get('websocket') as AnyActorRef;
     const http = actor.system.get('http') as AnyActorRef;
     expect(ws.getSnapshot().status).toBe('active');
-    expect(actor.getSnapshot().children.http).toBe(http);
+    expect((actor.getSnapshot().children as Record<string, AnyActorRef>).http).toBe(http);
     // A second adoption of a taken name is ignored, not an error, and the first child stays.
     actor.send({ type: 'statewire.adopt', name: 'http', logic: running });
     expect(actor.system.get('http')).toBe(http);
