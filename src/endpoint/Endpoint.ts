@@ -1,5 +1,6 @@
 import type { Actor, AnyActorRef } from 'xstate';
 import { endpointMachine, type EndpointEnv, type EndpointStatus } from '../../machines/endpoint.js';
+import type { CircuitState } from '../../machines/circuitBreaker.js';
 import type { HttpHealth } from '../../machines/http.js';
 import { validateOptions } from '../config/validate.js';
 import { StatewireError, ValidationError } from '../errors.js';
@@ -57,6 +58,8 @@ export class Endpoint {
   readonly messageFormat: Readonly<MessageFormat>;
   private readonly listeners: EndpointListeners;
   private disposing: Promise<void> | undefined;
+  /** Set as dispose() starts (before `disposing` is assigned: its body runs first). */
+  private closing = false;
 
   constructor(options: EndpointOptions) {
     const o = validateOptions('Endpoint', options, endpointSpec, { accept: ['clock'] });
@@ -93,23 +96,27 @@ export class Endpoint {
     this.listeners = new EndpointListeners(this.connection);
     this.actor.on('endpoint_status', ({ status }) => {
       // While disposing, the children leave first: only the final 'disposed' is news.
-      if (this.disposing === undefined || status === 'disposed') this.listeners.emitStatus(status);
+      if (!this.closing || status === 'disposed') this.listeners.emitStatus(status);
     });
     this.watchChildren(this.actor.system.get('http') as AnyActorRef);
   }
 
   /** Reports the children's lifecycle to the endpoint's actor (status and health changes, never messages or requests). */
   private watchChildren(http: AnyActorRef): void {
-    const reportHttp = (health: HttpHealth = this.api.getStats().health) => {
-      if (this.disposing === undefined) this.actor.send({ type: 'HTTP_STATUS', health, breaker: this.api.circuitBreaker.state });
+    // From the events themselves: they come during the breaker's transition, before its cached state moves.
+    let breaker: CircuitState = this.api.circuitBreaker.state;
+    let health: HttpHealth = this.api.getStats().health;
+    const report = () => {
+      if (!this.closing) this.actor.send({ type: 'HTTP_STATUS', health, breaker });
     };
-    http.on('health_changed', (event: { health: HttpHealth }) => reportHttp(event.health));
-    for (const type of ['circuit_breaker_opened', 'circuit_breaker_half_open', 'circuit_breaker_closed'] as const) this.api.circuitBreaker.on(type, () => reportHttp());
+    http.on('health_changed', (event: { health: HttpHealth }) => ((health = event.health), report()));
+    const states = { circuit_breaker_opened: 'OPEN', circuit_breaker_half_open: 'HALF_OPEN', circuit_breaker_closed: 'CLOSED' } as const;
+    for (const type of Object.keys(states) as Array<keyof typeof states>) this.api.circuitBreaker.on(type, () => ((breaker = states[type]), report()));
     this.connection.on('statusChange', (status) => {
-      if (this.disposing === undefined) this.actor.send({ type: 'WEBSOCKET_STATUS', status });
+      if (!this.closing) this.actor.send({ type: 'WEBSOCKET_STATUS', status });
     });
     // What happened before the listeners were there (the socket is already connecting).
-    reportHttp();
+    report();
     this.actor.send({ type: 'WEBSOCKET_STATUS', status: this.connection.getStats().status });
   }
 
@@ -307,6 +314,7 @@ export class Endpoint {
    */
   dispose(): Promise<void> {
     if (this.disposing !== undefined) return this.disposing;
+    this.closing = true;
     this.disposing = (async () => {
       this.connection.dispose();
       const closed = this.api.dispose();
@@ -328,7 +336,7 @@ export class Endpoint {
   }
 
   private checkOpen(method: string): void {
-    if (this.disposing !== undefined) throw new StatewireError(`Endpoint.${method}(): the endpoint was disposed`);
+    if (this.closing) throw new StatewireError(`Endpoint.${method}(): the endpoint was disposed`);
   }
 
   private requestIdOf(method: string, text: unknown, requestId: unknown): string {

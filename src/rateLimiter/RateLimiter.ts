@@ -125,7 +125,7 @@ export class RateLimiter {
   follow(actor: ActorRefFrom<typeof rateLimiterMachine>): void {
     const limiting = this.limiting;
     this.followed.follow(actor);
-    // The new actor starts as configured: a limiter turned off (\`rateLimiter: false\`, \`disable()\`) stays off.
+    // The new actor starts as configured: a limiter turned off (`rateLimiter: false`, `disable()`) stays off.
     if (!limiting && this.limiting) this.disable();
   }
 
