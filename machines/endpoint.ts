@@ -72,19 +72,15 @@ const isChild = (name: string): name is EndpointChildName => name === 'websocket
 const detachedSocket: EndpointWebSocketView = { attached: false, status: 'closed' };
 const detachedHttp: EndpointHttpView = { attached: false, health: 'unknown', breaker: 'CLOSED' };
 
+/** The reports and the release: the events that recompute the summary. */
+type Recomputing = Extract<EndpointEvent, { type: 'WEBSOCKET_STATUS' | 'HTTP_STATUS' | 'statewire.release' }>;
+
 /** The children's views once `event` is taken into account. */
-function viewsAfter(context: EndpointContext, event: EndpointEvent): Views {
+function viewsAfter(context: EndpointContext, event: Recomputing): Views {
   const { websocket, http } = context;
-  switch (event.type) {
-    case 'WEBSOCKET_STATUS':
-      return { websocket: { attached: websocket.attached, status: event.status }, http };
-    case 'HTTP_STATUS':
-      return { websocket, http: { attached: http.attached, health: event.health, breaker: event.breaker } };
-    case 'statewire.release':
-      return event.name === 'websocket' ? { websocket: detachedSocket, http } : { websocket, http: detachedHttp };
-    default:
-      return { websocket, http };
-  }
+  if (event.type === 'WEBSOCKET_STATUS') return { websocket: { attached: websocket.attached, status: event.status }, http };
+  if (event.type === 'HTTP_STATUS') return { websocket, http: { attached: http.attached, health: event.health, breaker: event.breaker } };
+  return event.name === 'websocket' ? { websocket: detachedSocket, http } : { websocket, http: detachedHttp };
 }
 
 /** The socket: up while open (any activity), pending while it first opens, else down. */
@@ -134,21 +130,27 @@ export const endpointMachine = setup({
     emitted: {} as EndpointEmitted,
   },
   guards: {
-    canAdopt: ({ context, event }) => event.type === 'statewire.adopt' && isChild(event.name) && !context[event.name].attached,
-    isAttached: ({ context, event }) => event.type === 'statewire.release' && isChild(event.name) && context[event.name].attached,
-    leadsTo: ({ context, event }, params: { status: Summary }) => summaryOf(viewsAfter(context, event)) === params.status,
+    // Each guard and action below is used for its own event types only (the casts say which).
+    canAdopt: ({ context, event }) => {
+      const { name } = event as AdoptEvent;
+      return isChild(name) && !context[name].attached;
+    },
+    isAttached: ({ context, event }) => {
+      const { name } = event as ReleaseEvent;
+      return isChild(name) && context[name].attached;
+    },
+    leadsTo: ({ context, event }, params: { status: Summary }) => summaryOf(viewsAfter(context, event as Recomputing)) === params.status,
   },
   actions: {
     // Written for any parent: typed against this one's context here.
     adoptChild: adoptChild as never,
     releaseChild: releaseChild as never,
     markAttached: enqueueActions(({ context, event, enqueue }) => {
-      if (event.type !== 'statewire.adopt') return;
-      if (event.name === 'websocket') enqueue.assign({ websocket: { ...context.websocket, attached: true } });
+      if ((event as AdoptEvent).name === 'websocket') enqueue.assign({ websocket: { ...context.websocket, attached: true } });
       else enqueue.assign({ http: { ...context.http, attached: true } });
     }),
     record: enqueueActions(({ context, event, enqueue }) => {
-      const views = viewsAfter(context, event);
+      const views = viewsAfter(context, event as Recomputing);
       const status = summaryOf(views);
       enqueue.assign({ ...views, status });
       if (status !== context.status) enqueue.emit({ type: 'endpoint_status', status });
