@@ -43,13 +43,42 @@ describe('Endpoint: the actor tree', () => {
     expect(Object.keys(root.getSnapshot().children).sort()).toEqual(['http', 'websocket']);
     const actors = events.filter((e) => e.type === '@xstate.actor').map((e) => e.actorRef as AnyActorRef & { _parent?: AnyActorRef });
     const byId = (id: string) => actors.find((a) => a.id === id);
-    expect(byId('endpoint') ?? actors[0]).toBe(root);
+    // The root: no parent, the machine the inspector names 'endpoint'.
+    expect(actors.filter((a) => a._parent === undefined && (a.logic as { id?: string }).id === 'endpoint')).toEqual([root]);
     expect(byId('websocket')!._parent).toBe(root);
     expect(byId('http')!._parent).toBe(root);
     expect(byId('breaker')!._parent).toBe(byId('http'));
     // The children ran under the root from their first actor: the server saw one connection.
     expect(b.ws.connections).toBe(1);
     expect(events.some((e) => e.type === '@xstate.snapshot' && e.actorRef === root)).toBe(true);
+  });
+
+  it('what the inspector sees carries no credentials (URLs with a token and a password)', async () => {
+    const b = await backend({ ws: { echo: true } });
+    const events: InspectionEvent[] = [];
+    const endpoint = endpointFor(b, {
+      WS_URL: `${b.wsUrl}?token=s3cr3t-ws-token`,
+      API_BASE_URL: b.apiUrl.replace('http://', 'http://ada:s3cr3t-pw@'),
+      inspect: (e) => events.push(e),
+    });
+    await open(endpoint);
+    endpoint.sendUserMessage('hi');
+    await endpoint.getSettings();
+    b.ws.terminateAll();
+    await waitFor(() => endpoint.status !== 'ready', 2_000, 'the drop');
+    const seen = new WeakSet<object>();
+    const safe = (_key: string, value: unknown) => {
+      if (typeof value === 'function') return undefined;
+      if (typeof value === 'object' && value !== null) {
+        if (seen.has(value)) return undefined;
+        seen.add(value);
+      }
+      return value;
+    };
+    const shown = events.map((e) => JSON.stringify(e.type === '@xstate.event' ? e.event : e.type === '@xstate.snapshot' ? (e.snapshot as { context?: unknown }).context : null, safe));
+    expect(shown.length).toBeGreaterThan(10);
+    expect(shown.join('\n')).not.toMatch(/s3cr3t/);
+    expect(shown.join('\n')).toContain(`127.0.0.1:${b.ws.port}`);
   });
 
   it('an inspection observer object ({ next }) works too', async () => {

@@ -102,6 +102,8 @@ describe('endpoint machine: oracle', () => {
     const given = start({ env: 'test', wsUrl: 'ws://127.0.0.1:1/ws', apiUrl: 'http://127.0.0.1:1' }).actor.getSnapshot();
     expect(given.context).toMatchObject({ env: 'test', wsUrl: 'ws://127.0.0.1:1/ws', apiUrl: 'http://127.0.0.1:1' });
     expect(given.value).toEqual({ running: 'connecting' });
+    // The name the inspector shows for the root.
+    expect(given.machine.id).toBe('endpoint');
   });
 
   it('children are real: found by name in the system, stopped on release and when disposed', () => {
