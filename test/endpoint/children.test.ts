@@ -44,7 +44,7 @@ describe('Endpoint: the actor tree', () => {
     const actors = events.filter((e) => e.type === '@xstate.actor').map((e) => e.actorRef as AnyActorRef & { _parent?: AnyActorRef });
     const byId = (id: string) => actors.find((a) => a.id === id);
     // The root: no parent, the machine the inspector names 'endpoint'.
-    expect(actors.filter((a) => a._parent === undefined && (a.logic as { id?: string }).id === 'endpoint')).toEqual([root]);
+    expect(actors.filter((a) => a._parent === undefined && ((a as unknown as { logic: { id?: string } }).logic.id === 'endpoint'))).toEqual([root]);
     expect(byId('websocket')!._parent).toBe(root);
     expect(byId('http')!._parent).toBe(root);
     expect(byId('breaker')!._parent).toBe(byId('http'));
