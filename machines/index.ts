@@ -49,3 +49,15 @@ export type {
 } from './reconnectLoop.js';
 export { sseMachine, sseStatusOf } from './sse.js';
 export type { SseContext, SseEmitted, SseEndReason, SseEvent, SseInput, SseStatus } from './sse.js';
+export { endpointMachine } from './endpoint.js';
+export type {
+  EndpointChildName,
+  EndpointContext,
+  EndpointEmitted,
+  EndpointEnv,
+  EndpointEvent,
+  EndpointHttpView,
+  EndpointInput,
+  EndpointStatus,
+  EndpointWebSocketView,
+} from './endpoint.js';

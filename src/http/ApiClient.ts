@@ -122,7 +122,9 @@ export class ApiClient {
     return this.log.enabled;
   }
   set enableLogging(value: boolean) {
-    this.log.enabled = value === true;
+    // A non-boolean is refused, not coerced: the old value stays.
+    if (typeof value !== 'boolean') throw new ConfigError('enableLogging', value, 'expected a boolean', { owner: 'ApiClient' });
+    this.log.enabled = value;
   }
 
   /**

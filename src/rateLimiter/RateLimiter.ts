@@ -133,7 +133,10 @@ export class RateLimiter {
 
   /** @internal Drives another limiter actor from now on (its HTTP client was adopted by a parent); listeners move with it. */
   follow(actor: ActorRefFrom<typeof rateLimiterMachine>): void {
+    const limiting = this.limiting;
     this.followed.follow(actor);
+    // The new actor starts as configured: a limiter turned off (`rateLimiter: false`, `disable()`) stays off.
+    if (!limiting && this.limiting) this.disable();
   }
 
   private sync(value: unknown, context: RateLimiterContext): void {

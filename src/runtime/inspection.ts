@@ -15,7 +15,10 @@ import { Redactor } from '../security/Redactor.js';
  * An XState inspection observer: `createBrowserInspector().inspect` or
  * `createWebSocketInspector().inspect` from `@statelyai/inspect`, or your own
  * function. Every event it receives is redacted first: snapshots' context, the
- * events, action parameters, and what `actorRef.getSnapshot()` returns.
+ * events, action parameters, and what `actorRef.getSnapshot()` returns. So an
+ * event's `actorRef` is a read-only view of the actor (its own fields, `_parent`
+ * and `sessionId` included, with a redacted `getSnapshot()`): compare actors by
+ * `sessionId`, not by identity.
  *
  * @example
  * ```ts

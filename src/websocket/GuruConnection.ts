@@ -1,3 +1,5 @@
+import type { AnyActorRef } from 'xstate';
+import { ConfigError } from '../errors.js';
 import { WebSocketConnection } from './WebSocketConnection.js';
 import type { WebSocketConnectionOptions } from './webSocketOptions.js';
 
@@ -16,6 +18,13 @@ export interface GuruConnectionOptions extends Omit<WebSocketConnectionOptions, 
   enableLogging?: boolean;
   /** Retries of the first connection before it gives up. @default Infinity (seed 004: follow `maxReconnectAttempts`) */
   retryCount?: number;
+  /**
+   * Joins `parent` as its child `name` before connecting, so the first socket is
+   * already the child's (an Endpoint's `websocket`). Without it the connection is
+   * a root actor, and a later `attachTo` re-opens its socket.
+   * @default undefined
+   */
+  attachTo?: { parent: AnyActorRef; name: string };
 }
 
 /**
@@ -36,10 +45,21 @@ export class GuruConnection extends WebSocketConnection {
   static readonly ownerName = 'GuruConnection';
 
   constructor(options: GuruConnectionOptions) {
+    const { attachTo, ...rest } = options;
     // Seed 004 has no retryCount: a backend down at start is retried as after a drop (maxReconnectAttempts).
-    super({ name: 'guru', ...options, retryCount: options.retryCount ?? Infinity });
+    super({ name: 'guru', ...rest, retryCount: rest.retryCount ?? Infinity });
+    if (attachTo !== undefined) this.attachTo(attachTo.parent, attachTo.name);
     // Errors are reported through events; the promise must not become an unhandled rejection.
     this.connect().catch(() => {});
+  }
+
+  /** Turns logging on or off at run time (seed 004's `endpoint.connection.enableLogging = true`). */
+  get enableLogging(): boolean {
+    return this.log.enabled;
+  }
+  set enableLogging(value: boolean) {
+    if (typeof value !== 'boolean') throw new ConfigError('enableLogging', value, 'expected a boolean', { owner: GuruConnection.ownerName });
+    this.log.enabled = value;
   }
 
   /** Seed 004 troubleshooting: reconnect now if the backend is back (skips the rest of the wait). */
