@@ -49,3 +49,5 @@ export type {
 } from './reconnectLoop.js';
 export { sseMachine, sseStatusOf } from './sse.js';
 export type { SseContext, SseEmitted, SseEndReason, SseEvent, SseInput, SseStatus } from './sse.js';
+export { sharedStateMachine } from './sharedState.js';
+export type { SharedStateContext, SharedStateEmitted, SharedStateEvent, SharedStateInput, SharedStateValue, SharedStateWait, StoreChecked } from './sharedState.js';

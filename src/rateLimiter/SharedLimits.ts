@@ -1,0 +1,60 @@
+import type { RateLimit } from '../../machines/rateLimiter.js';
+import { ConfigError } from '../errors.js';
+
+/**
+ * The seam through which a {@link RateLimiter} shares its token buckets and
+ * server pauses with other processes. The core only calls this interface;
+ * `statewire/redis` implements it (`redisState(…).limits(sharedKey)`), so an
+ * app that does not import `statewire/redis` bundles none of it.
+ *
+ * @example
+ * ```ts
+ * const shared: SharedLimitsStore = redisState({ client, prefix: 'app:' });
+ * const limiter = new RateLimiter({ shared, sharedKey: 'payments-api' });
+ * ```
+ */
+export interface SharedLimitsStore {
+  /** The shared limits of `sharedKey` (one per limiter; `close()` it when done). */
+  limits(sharedKey: string): SharedLimits;
+}
+
+/** One limiter's shared buckets and pauses. */
+export interface SharedLimits {
+  /**
+   * Takes one token of `category` (refilled at `limit`) from the shared bucket:
+   * 0 when granted, else the ms until a token is due; a promise of that when it
+   * takes a round trip. `undefined` (now or from the promise) when the store
+   * cannot decide (unreachable, too slow): the local bucket decides.
+   */
+  take(category: string, limit: RateLimit): number | undefined | Promise<number | undefined>;
+  /** Shares a server pause of `ms` on `category` (`*`: all) with every process. */
+  pause(category: string, ms: number): void;
+  /** Hears every pause another process shared (`ms` from now); returns an unsubscribe function. */
+  onPause(listener: (category: string, ms: number) => void): () => void;
+  /** This limiter is done (disposed). */
+  close(): void;
+}
+
+/** What a shared key may look like: it is part of Redis keys and of the `{sharedKey}` hash tag. */
+const SHARED_KEY = /^[A-Za-z0-9_.:/-]{1,128}$/;
+
+/**
+ * Checks `shared` + `sharedKey` together (both or neither; `shared` has `method`);
+ * returns the key, or undefined when nothing is shared.
+ *
+ * @example
+ * ```ts
+ * checkShared('RateLimiter', options.shared, options.sharedKey, 'limits'); // 'payments-api'
+ * ```
+ */
+export function checkShared(owner: string, shared: unknown, sharedKey: unknown, method: 'limits' | 'breaker'): string | undefined {
+  if (shared === undefined && sharedKey === undefined) return undefined;
+  if (shared === undefined) throw new ConfigError('shared', shared, 'sharedKey needs shared (e.g. redisState({ client, prefix }) from statewire/redis)', { owner });
+  if (typeof shared !== 'object' || shared === null || typeof (shared as Record<string, unknown>)[method] !== 'function') {
+    throw new ConfigError('shared', typeof shared, `expected a shared store with ${method}() (redisState from statewire/redis)`, { owner });
+  }
+  if (typeof sharedKey !== 'string' || !SHARED_KEY.test(sharedKey)) {
+    throw new ConfigError('sharedKey', sharedKey, 'expected 1 to 128 characters of A-Z a-z 0-9 _ . : / - naming what the processes share', { owner });
+  }
+  return sharedKey;
+}
