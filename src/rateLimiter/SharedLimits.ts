@@ -1,5 +1,6 @@
 import type { RateLimit } from '../../machines/rateLimiter.js';
 import { ConfigError } from '../errors.js';
+import type { SharedBreakerStore } from '../breaker/SharedBreaker.js';
 
 /**
  * The seam through which a {@link RateLimiter} shares its token buckets and
@@ -57,4 +58,37 @@ export function checkShared(owner: string, shared: unknown, sharedKey: unknown, 
     throw new ConfigError('sharedKey', sharedKey, 'expected 1 to 128 characters of A-Z a-z 0-9 _ . : / - naming what the processes share', { owner });
   }
   return sharedKey;
+}
+
+/**
+ * The `shared` / `sharedKey` options of the HTTP clients (`ApiClient`,
+ * `HTTPConnection`): the limiter and the breaker of the client are shared with
+ * every process that uses the same store and key.
+ */
+export interface SharedOptions {
+  /**
+   * Share the rate limiter (when `rateLimiter` / `rateLimit` is on), the server
+   * pauses and the circuit breaker with other processes through a store, e.g.
+   * `redisState({ client, prefix })` from `statewire/redis`. Needs `sharedKey`.
+   *
+   * @default undefined
+   */
+  shared?: SharedLimitsStore & SharedBreakerStore;
+  /** What the processes share (e.g. `'payments-api'`); required with `shared`. @default undefined */
+  sharedKey?: string;
+}
+
+/**
+ * Checks a client's {@link SharedOptions}; returns them for the request pipeline (`{}` when nothing is shared).
+ *
+ * @example
+ * ```ts
+ * new RequestPipeline({ ...pipelineOptions, ...sharedOptions('ApiClient', given) });
+ * ```
+ */
+export function sharedOptions(owner: string, given: SharedOptions): SharedOptions {
+  const key = checkShared(owner, given.shared, given.sharedKey, 'limits');
+  if (key === undefined) return {};
+  checkShared(owner, given.shared, key, 'breaker');
+  return { shared: given.shared, sharedKey: key };
 }
