@@ -75,7 +75,7 @@ function spawnOn(port: number): Promise<ChildProcess> {
   if (!redisAvailable) throw new Error(`STATEWIRE_REQUIRE_REDIS=1 but there is no ${REDIS_SERVER}: apt-get install -y redis-server`);
   const child = spawn(
     REDIS_SERVER,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'warning', '--dir', '/tmp'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--protected-mode', 'yes', '--loglevel', 'notice', '--dir', '/tmp'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   running.add(child);
