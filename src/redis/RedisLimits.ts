@@ -55,9 +55,15 @@ export class RedisLimits implements SharedLimits {
     private readonly clock: Clock,
     private readonly options: LeaseOptions,
   ) {
-    this.unsubscribe = link.onMessage((m) => {
+    const offMessage = link.onMessage((m) => {
       if (m.type === 'pause' && m.sharedKey === keys.sharedKey) this.paused(m.rest, m.ms);
     });
+    // Back after an outage (maybe a fresh store): what we knew of the buckets may be stale.
+    const offRestored = link.onRestored(() => this.leases.clear());
+    this.unsubscribe = () => {
+      offMessage();
+      offRestored();
+    };
   }
 
   take(category: string, limit: RateLimit): number | undefined | Promise<number | undefined> {
