@@ -13,7 +13,7 @@ import { redisState, type RedisState } from '../../src/redis/index.js';
 import { redisSuiteRuns, startRedisServer, type RedisTestServer } from '../helpers/redisServer.js';
 import { json, startServer, type TestServer } from '../helpers/testServer.js';
 import { sleep, waitFor } from '../helpers/wsServer.js';
-import { closeRedis, connectRedis, keyTtls, type TestRedisClient } from './redisClient.js';
+import { closeRedis, connectRedis, keyTtls, until, type TestRedisClient } from './redisClient.js';
 
 const PREFIX = 'breaker-test:';
 
@@ -92,7 +92,7 @@ describe.runIf(redisSuiteRuns('test/redis/breaker.test.ts'))('shared circuit bre
     await a.get('/fail').catch(() => {});
     expect(a.circuitBreaker.state).toBe('OPEN');
     // A's report has reached the store (its round trip is done) and opened nothing shared.
-    await waitFor(async () => (await watcher.hGetAll(`${PREFIX}{quorum}:reports`))['q-a'] !== undefined, 5_000, "A's report");
+    await until(async () => (await watcher.hGetAll(`${PREFIX}{quorum}:reports`))['q-a'] !== undefined, 5_000, "A's report");
     expect(await watcher.exists(`${PREFIX}{quorum}:breaker`)).toBe(0);
     expect(b.circuitBreaker.state).toBe('CLOSED');
     expect(await outcome(c.get('/ok'))).toBe('ok');

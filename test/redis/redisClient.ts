@@ -34,3 +34,12 @@ export function closeRedis(client: TestRedisClient | undefined): void {
     // closed already
   }
 }
+
+/** Polls an async `predicate` (a Redis read) every 10 ms until it holds; rejects after `timeout` ms naming `what`. */
+export async function until(predicate: () => Promise<boolean>, timeout = 5_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeout;
+  while (!(await predicate())) {
+    if (Date.now() > end) throw new Error(`timed out after ${timeout} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
