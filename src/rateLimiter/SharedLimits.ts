@@ -50,13 +50,10 @@ const SHARED_KEY = /^[A-Za-z0-9_.:/-]{1,128}$/;
  */
 export function checkShared(owner: string, shared: unknown, sharedKey: unknown, method: 'limits' | 'breaker'): string | undefined {
   if (shared === undefined && sharedKey === undefined) return undefined;
-  if (shared === undefined) throw new ConfigError('shared', shared, 'sharedKey needs shared (e.g. redisState({ client, prefix }) from statewire/redis)', { owner });
-  if (typeof shared !== 'object' || shared === null || typeof (shared as Record<string, unknown>)[method] !== 'function') {
-    throw new ConfigError('shared', typeof shared, `expected a shared store with ${method}() (redisState from statewire/redis)`, { owner });
+  if (typeof (shared as Record<string, unknown> | undefined)?.[method] !== 'function') {
+    throw new ConfigError('shared', typeof shared, `expected a store with ${method}() (redisState of statewire/redis), given with sharedKey`, { owner });
   }
-  if (typeof sharedKey !== 'string' || !SHARED_KEY.test(sharedKey)) {
-    throw new ConfigError('sharedKey', sharedKey, 'expected 1 to 128 characters of A-Z a-z 0-9 _ . : / - naming what the processes share', { owner });
-  }
+  if (typeof sharedKey !== 'string' || !SHARED_KEY.test(sharedKey)) throw new ConfigError('sharedKey', sharedKey, 'expected 1-128 of A-Z a-z 0-9 _ . : / -', { owner });
   return sharedKey;
 }
 
