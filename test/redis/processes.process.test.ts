@@ -96,7 +96,6 @@ describe.runIf(redisSuiteRuns('test/redis/processes.process.test.ts'))('statewir
       probeLease,
       breaker: { threshold: 3, volumeThreshold: 3, timeout: 300 },
     }));
-    const seen: Array<{ worker: string }> = [];
     // Phase 1: everything fails, until the shared breaker is open.
     handler = (_req, res) => json(res, 500, { down: true });
     const started = configs.map((c) => startWorker(c));
@@ -104,21 +103,30 @@ describe.runIf(redisSuiteRuns('test/redis/processes.process.test.ts'))('statewir
     await Promise.all(started.map((w) => w.ready));
     for (const w of started) w.go();
     await until(async () => (await watcher.exists(`${PREFIX}{probes}:breaker`)) === 1, 10_000, 'the shared breaker opens');
-    // Phase 2: from now on every request is a probe; the first one hangs (its prober will die).
-    handler = (req, res) => {
-      seen.push({ worker: String(req.headers['x-worker']) });
-      if (seen.length === 1) return; // never answered
-      json(res, 200, { ok: true });
-    };
-    await waitFor(() => seen.length >= 1, 10_000, 'the first probe');
-    const prober = started[Number(seen[0]!.worker.slice(1))]!;
-    // The probe runs on a lease (SET NX PX) the prober holds: nobody else may probe until it expires.
+    // Phase 2: a request is a probe when its worker holds the probe lease (SET NX PX) as it arrives;
+    // the first probe hangs (its prober will die). Others are requests sent before a worker heard of the trip.
     const lease = `${PREFIX}{probes}:probe:1`;
-    expect(await watcher.get(lease)).toMatch(new RegExp(`^${seen[0]!.worker}\\|`));
+    const log: Array<{ worker: string; probe: boolean }> = [];
+    handler = async (req, res) => {
+      const worker = String(req.headers['x-worker']);
+      const probe = ((await watcher.get(lease)) ?? '').startsWith(`${worker}|`);
+      log.push({ worker, probe });
+      const probes = log.filter((r) => r.probe).length;
+      if (probe && probes === 1) return; // never answered
+      json(res, probe ? 200 : 500, { probe });
+    };
+    const probes = () => log.filter((r) => r.probe);
+    await waitFor(() => probes().length >= 1, 10_000, 'the first probe');
+    const first = probes()[0]!.worker;
+    const prober = started[Number(first.slice(1))]!;
     expect(await watcher.pTTL(lease)).toBeGreaterThan(0);
     prober.kill();
-    await waitFor(() => seen.length >= 2, 10_000, 'a second probe after the lease TTL');
-    expect(seen[1]!.worker).not.toBe(seen[0]!.worker);
+    await waitFor(() => probes().length >= 2, 10_000, 'a second probe after the lease TTL');
+    const second = probes()[1]!.worker;
+    expect(second).not.toBe(first);
+    // Between the two probes, nothing reached the server: the others kept rejecting while the dead prober's lease lived.
+    const between = log.slice(log.indexOf(probes()[0]!) + 1, log.indexOf(probes()[1]!));
+    expect(between).toEqual([]);
     for (const w of started) w.stop();
     const counts = await Promise.all(started.filter((w) => w !== prober).map((w) => w.done));
     expect(counts.every((c) => c !== undefined)).toBe(true);
