@@ -45,6 +45,10 @@ export interface RedisTestServer {
   kill(): Promise<void>;
   /** Starts a fresh server on the same port (after `kill`, or to replace a running one). */
   restart(): Promise<void>;
+  /** SIGSTOP: the server hangs with its sockets open (commands get no reply) until `thaw`. */
+  freeze(): void;
+  /** SIGCONT after `freeze`. */
+  thaw(): void;
   /** Stops it (SIGKILL; nothing is persisted anyway). Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -135,7 +139,10 @@ export async function startRedisServer(): Promise<RedisTestServer> {
       await killed(child);
       child = await spawnOn(port);
     },
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     stop: async () => {
+      child?.kill('SIGCONT');
       await killed(child);
       child = undefined;
     },

@@ -8,6 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient, type ApiClientOptions } from '../../src/http/ApiClient.js';
+import { HTTPConnection } from '../../src/http/HTTPConnection.js';
+import { systemClock } from '../../src/runtime/clock.js';
 import { CircuitBreakerError } from '../../src/errors.js';
 import { redisState, type RedisState } from '../../src/redis/index.js';
 import { redisSuiteRuns, startRedisServer, type RedisTestServer } from '../helpers/redisServer.js';
@@ -129,6 +131,30 @@ describe.runIf(redisSuiteRuns('test/redis/breaker.test.ts'))('shared circuit bre
     }
     await Promise.all(closed);
     expect(clientsOf.map((c) => c.circuitBreaker.state)).toEqual(['CLOSED', 'CLOSED', 'CLOSED', 'CLOSED']);
+  });
+
+  it('HTTPConnection shares its breaker too; a clock shifted by +30 s or -30 s follows the shared deadline, not its own', async () => {
+    const shifted = (ms: number) => ({ ...systemClock, now: () => Date.now() + ms });
+    const options = { url: server.url, autoRetry: false, circuitBreakerThreshold: 2, circuitBreakerTimeout: 60_000, sharedKey: 'skewed-breaker' };
+    const ahead = new HTTPConnection({ ...options, name: 'ahead', shared: await proc('skew-ahead'), clock: shifted(30_000) });
+    const behind = new HTTPConnection({ ...options, name: 'behind', shared: await proc('skew-behind'), clock: shifted(-30_000) });
+    try {
+      const opened = new Promise((resolve) => behind.circuitBreaker.on('circuit_breaker_opened', resolve));
+      for (let i = 0; i < 2; i++) await ahead.send({ url: '/fail-skew' }).catch(() => {});
+      await opened;
+      const sent = server.requests.length;
+      await expect(behind.send({ url: '/ok' })).rejects.toBeInstanceOf(CircuitBreakerError);
+      expect(server.requests.length).toBe(sent);
+      // Each one's deadline lies `timeout` ahead of its own clock (the shared deadline, seen through each clock), not 60 s off.
+      for (const [conn, offset] of [[ahead, 30_000], [behind, -30_000]] as const) {
+        const left = conn.circuitBreaker.getState().nextAttempt! - (Date.now() + offset);
+        expect(left).toBeGreaterThan(50_000);
+        expect(left).toBeLessThanOrEqual(60_000);
+      }
+    } finally {
+      await ahead.dispose();
+      await behind.dispose();
+    }
   });
 
   it('a successful request sends Redis nothing: successes stay the local hot path', async () => {

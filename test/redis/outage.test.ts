@@ -8,6 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/http/ApiClient.js';
+import { RateLimiter } from '../../src/rateLimiter/RateLimiter.js';
 import { RateLimitError } from '../../src/errors.js';
 import { redisState, type RedisState } from '../../src/redis/index.js';
 import { redisSuiteRuns, startRedisServer, type RedisTestServer } from '../helpers/redisServer.js';
@@ -82,6 +83,28 @@ describe.runIf(redisSuiteRuns('test/redis/outage.test.ts'))('Redis outages (stat
     const check = await connectRedis(redis.url);
     clients.push(check);
     expect(await check.pTTL(`${PREFIX}{outage}:bucket:api`)).toBeGreaterThan(0);
+  });
+
+  it('a hung Redis (SIGSTOP: sockets open, no replies): a take waits at most about the command timeout, then the process decides alone', async () => {
+    const client = await connectRedis(redis.url);
+    clients.push(client);
+    const shared = redisState({ client, prefix: PREFIX, commandTimeout: 200, recheckMs: 50 });
+    states.push(shared);
+    await waitFor(() => shared.state === 'connected', 5_000, 'connected');
+    const degraded = new Promise((resolve) => shared.on('shared_state_degraded', resolve));
+    const limiter = new RateLimiter({ shared, sharedKey: 'hung', limits: { api: { tokensPerSecond: 10, burstCapacity: 5 } } });
+    try {
+      redis.freeze();
+      // The shared take gets no reply: it settles from the local bucket (granted), it does not hang.
+      expect(await limiter.reserve('api')).toBe(0);
+      await degraded;
+      // Degraded: decided at once, locally, with no promise and no command.
+      expect(limiter.reserve('api')).toBe(0);
+    } finally {
+      redis.thaw();
+      limiter.dispose();
+    }
+    await waitFor(() => shared.state === 'connected', 10_000, 'connected again once Redis answers');
   });
 
   it('unreachable from the start: no request waits, the process is degraded, and connects when Redis comes up', async () => {
