@@ -102,7 +102,8 @@ export const sharedStateMachine = setup({
     }),
     emitRestored: emit(({ context, event }) => {
       const { at } = (event as unknown as { output: StoreChecked }).output;
-      return { type: 'shared_state_restored' as const, at, degradedFor: context.since === null ? 0 : Math.max(0, at - context.since) };
+      // A restore follows a loss, which set `since`; a clock stepped back counts as no time.
+      return { type: 'shared_state_restored' as const, at, degradedFor: Math.max(0, at - (context.since as number)) };
     }),
     reach: assign(({ event }) => ({
       since: (event as unknown as { output: StoreChecked }).output.at,
@@ -114,7 +115,8 @@ export const sharedStateMachine = setup({
   id: 'sharedState',
   context: ({ input }) => ({
     recheckMs: input?.recheckMs ?? 1000,
-    waitingFor: 'check',
+    // Set by `checking`'s entry, which runs at once.
+    waitingFor: null,
     reason: null,
     since: null,
     degradations: 0,
