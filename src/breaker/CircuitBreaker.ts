@@ -178,7 +178,8 @@ export class CircuitBreaker {
       this.shared = options.shared!.breaker(sharedKey, () => ({ ...this.actor.getSnapshot().context, windowMs: o.windowMs }), {
         opened: (msLeft) => this.followOpened(msLeft),
         closed: () => {
-          if (this.current !== 'CLOSED') this.reset();
+          // `isolate()` holds the circuit open until this process's own `reset()`.
+          if (this.current !== 'CLOSED' && !this.actor.getSnapshot().context.isolated) this.reset();
         },
       });
     }

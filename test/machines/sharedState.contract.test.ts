@@ -19,7 +19,7 @@ describe('sharedState: contract', () => {
 
   it('without input: rechecks every 1000 ms; starts degraded, checking', async () => {
     const machine = await load();
-    const actor = createActor(machine.provide({ actors: { checkStore: fromPromise(() => Promise.reject(new Error('down'))) as never } }), { clock: new SimulatedClock() });
+    const actor = createActor(machine.provide({ actors: { checkStore: fromPromise(() => Promise.reject(new Error('down'))) as never } }), { input: undefined, clock: new SimulatedClock() });
     actor.start();
     expect(actor.getSnapshot().value).toEqual({ degraded: 'checking' });
     expect(actor.getSnapshot().context).toMatchObject({ recheckMs: 1000, waitingFor: 'check', reason: null, since: null, degradations: 0, everConnected: false });
@@ -30,7 +30,7 @@ describe('sharedState: contract', () => {
     const machine = await load();
     const clock = new SimulatedClock();
     const errors: unknown[] = [];
-    const actor = createActor(machine, { clock });
+    const actor = createActor(machine, { input: undefined, clock });
     actor.subscribe({ error: (e) => errors.push(e) });
     actor.start();
     await new Promise((r) => setImmediate(r));

@@ -157,6 +157,30 @@ describe.runIf(redisSuiteRuns('test/redis/breaker.test.ts'))('shared circuit bre
     }
   });
 
+  it("a shared close does not undo isolate(): an isolated breaker stays open until its own reset()", async () => {
+    const breaker = { threshold: 2, volumeThreshold: 2, timeout: 100 };
+    const a = api(await proc('iso-a'), 'isolated', breaker);
+    const b = api(await proc('iso-b'), 'isolated', breaker);
+    const c = api(await proc('iso-c'), 'isolated', breaker);
+    const closes = () => messages.filter((m) => m.startsWith('close|') && m.includes('|isolated|')).length;
+    const bOpened = new Promise((resolve) => b.circuitBreaker.on('circuit_breaker_opened', resolve));
+    for (let i = 0; i < 2; i++) await a.get('/fail-iso').catch(() => {});
+    await bOpened;
+    b.circuitBreaker.isolate();
+    const deadline = Date.now() + 10_000;
+    while (closes() === 0 && Date.now() < deadline) {
+      await a.get('/ok-iso').catch(() => {});
+      await sleep(10);
+    }
+    expect(closes()).toBe(1);
+    // C, not isolated, follows the close; B heard it too and stays open.
+    await waitFor(() => c.circuitBreaker.state === 'CLOSED', 5_000, 'C follows the close');
+    expect(a.circuitBreaker.state).toBe('CLOSED');
+    expect(b.circuitBreaker.state).toBe('OPEN');
+    b.circuitBreaker.reset();
+    expect(b.circuitBreaker.state).toBe('CLOSED');
+  });
+
   it('a successful request sends Redis nothing: successes stay the local hot path', async () => {
     const a = api(await proc('hot-a'), 'hot', { threshold: 5, volumeThreshold: 5, timeout: 60_000 });
     await a.get('/ok');
