@@ -2,6 +2,7 @@ import { fromPromise, type Actor } from 'xstate';
 import { sharedStateMachine, type SharedStateEmitted } from '../../machines/sharedState.js';
 import { createRootActor } from '../runtime/createRootActor.js';
 import type { Clock } from '../runtime/clock.js';
+import type { Inspect } from '../runtime/inspection.js';
 import type { RedisLike } from './RedisLike.js';
 import type { Script } from './scripts.js';
 
@@ -14,6 +15,7 @@ export interface StoreLinkOptions {
   recheckMs: number;
   clock: Clock;
   onError: (error: unknown) => void;
+  inspect?: Inspect;
 }
 
 /** A message on the channel: `type|instanceId|sharedKey|ms|rest`. */
@@ -58,6 +60,7 @@ export class StoreLink {
       onError: options.onError,
       // The recheck timer must not keep the process alive.
       background: true,
+      inspect: options.inspect,
       onSnapshot: (snapshot) => {
         const now = snapshot.matches('connected');
         const was = this.connected;

@@ -6,6 +6,7 @@ import type { SharedLimits, SharedLimitsStore } from '../rateLimiter/SharedLimit
 import { num, optional, str, validateOptions } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
+import { checkInspect, type Inspect } from '../runtime/inspection.js';
 import { RedisBreaker } from './RedisBreaker.js';
 import { RedisLimits } from './RedisLimits.js';
 import type { RedisLike } from './RedisLike.js';
@@ -75,6 +76,14 @@ export interface RedisStateOptions {
    */
   halfOpenTtl?: number;
   clock?: Clock;
+  /**
+   * An XState inspection observer (e.g. `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`): sees the `sharedState` machine, so the inspector shows
+   * when this process decides alone.
+   *
+   * @default undefined
+   */
+  inspect?: Inspect;
   /** Errors inside statewire/redis (a failing script, the subscriber). Default: console.error. */
   onError?: (error: unknown) => void;
 }
@@ -128,7 +137,7 @@ const spec = {
  * ```
  */
 export function redisState(options: RedisStateOptions): RedisState {
-  const o = validateOptions('redisState', options, spec, { accept: ['client', 'clock', 'onError'] });
+  const o = validateOptions('redisState', options, spec, { accept: ['client', 'clock', 'onError', 'inspect'] });
   const client = options?.client as RedisLike | undefined;
   if (typeof client !== 'object' || client === null || typeof client.sendCommand !== 'function' || typeof client.duplicate !== 'function') {
     throw new ConfigError('client', typeof client, 'expected a node-redis client (createClient() from redis)', { owner: 'redisState' });
@@ -139,7 +148,7 @@ export function redisState(options: RedisStateOptions): RedisState {
   const clock = options.clock ?? systemClock;
   const onError = options.onError ?? ((error: unknown) => console.error('[statewire/redis]', error));
   const channel = `${o.prefix}statewire:events`;
-  const link = new StoreLink({ client, channel, commandTimeout: o.commandTimeout, recheckMs: o.recheckMs, clock, onError });
+  const link = new StoreLink({ client, channel, commandTimeout: o.commandTimeout, recheckMs: o.recheckMs, clock, onError, inspect: checkInspect('redisState', options.inspect) });
   const keysOf = (sharedKey: string) => new SharedKeys(o.prefix, sharedKey, channel, instanceId);
   const settings = { minReporters: o.minReporters, probeLease: o.probeLease, halfOpenTtl: o.halfOpenTtl };
   return {

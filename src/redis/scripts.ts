@@ -59,7 +59,7 @@ if tokens >= 1 then
   granted = math.min(want, math.floor(tokens))
   tokens = tokens - granted
 end
-redis.call('HSET', KEYS[1], 'v', string.format('%.6f', tokens), 't', last)
+redis.call('HSET', KEYS[1], 'v', tokens, 't', last)
 redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 1000)
 local wait = 0
 if granted == 0 then wait = math.ceil((1 - tokens) * 1000 / rate) end

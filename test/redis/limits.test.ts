@@ -133,6 +133,18 @@ describe.runIf(redisSuiteRuns('test/redis/limits.test.ts'))('shared limits and p
     expect(server.count('/q') - before).toBe(3);
   });
 
+  it('inspect sees the sharedState machine: the inspector shows whether the process decides alone', async () => {
+    const seen: unknown[] = [];
+    await process('inspected', {
+      inspect: (e) => {
+        if (e.type === '@xstate.snapshot') seen.push((e.snapshot as { value?: unknown }).value);
+      },
+    });
+    expect(seen).toContainEqual({ degraded: 'checking' });
+    expect(seen).toContainEqual('connected');
+    expect(() => redisState({ client: clients[0]!, prefix: 'x', inspect: 42 as never })).toThrow(/inspect/);
+  });
+
   it('bad options are ConfigErrors naming the option', async () => {
     const s = await process('config');
     expect(() => new RateLimiter({ shared: s })).toThrow(ConfigError);
