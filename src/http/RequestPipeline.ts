@@ -80,6 +80,8 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   protected disposed = false;
   /** Pending retry waits, ended by dispose() so nothing hangs. */
   private readonly waits: PendingWaits;
+  /** Calls whose first token the shared bucket granted (`shared`): `before` takes none for them. */
+  private readonly reserved = new WeakSet<HttpCall>();
 
   constructor(protected readonly options: RequestPipelineOptions) {
     this.clock = options.clock ?? systemClock;
@@ -168,9 +170,6 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     const wait = this.limiter.reserve(req.rateCategory, call.statsKey);
     return typeof wait === 'number' ? this.afterReserve(call, wait) : wait.then((w) => this.afterReserve(call, w));
   }
-
-  /** Calls whose first token the shared bucket granted: `before` takes none for them. */
-  private readonly reserved = new WeakSet<HttpCall>();
 
   private afterReserve(call: HttpCall, wait: number): Promise<HttpResponse> {
     if (wait > 0) return Promise.reject(this.refuse(new RateLimitError(wait, call.request.rateCategory, { reason: 'client' })));
