@@ -32,7 +32,7 @@ describe.runIf(redisSuiteRuns('test/redis/breaker.test.ts'))('shared circuit bre
   async function proc(instanceId: string, extra: Partial<Parameters<typeof redisState>[0]> = {}): Promise<RedisState> {
     const client = await connectRedis(redis.url);
     clients.push(client);
-    const state = redisState({ client, prefix: PREFIX, instanceId, commandTimeout: 200, probeLease: 2_000, ...extra });
+    const state = redisState({ client, prefix: PREFIX, instanceId, commandTimeout: 1_000, probeLease: 2_000, ...extra });
     states.push(state);
     await waitFor(() => state.state === 'connected', 5_000, `${instanceId} connected`);
     return state;

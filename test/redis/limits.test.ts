@@ -28,7 +28,7 @@ describe.runIf(redisSuiteRuns('test/redis/limits.test.ts'))('shared limits and p
   async function process(instanceId: string, extra: Partial<Parameters<typeof redisState>[0]> = {}): Promise<RedisState> {
     const client = await connectRedis(redis.url);
     clients.push(client);
-    const state = redisState({ client, prefix: PREFIX, instanceId, commandTimeout: 200, ...extra });
+    const state = redisState({ client, prefix: PREFIX, instanceId, commandTimeout: 1_000, ...extra });
     states.push(state);
     if (state.state !== 'connected') await new Promise<void>((resolve) => state.actor.subscribe((s) => s.matches('connected') && resolve()));
     return state;

@@ -85,7 +85,7 @@ describe.runIf(redisSuiteRuns('test/redis/processes.process.test.ts'))('statewir
   }, 40_000);
 
   it('HALF_OPEN across 4 processes: one probe; the prober killed mid-probe frees its lease after its TTL, then exactly one other probes', async () => {
-    const probeLease = 1_500;
+    const probeLease = 3_000;
     const configs = [0, 1, 2, 3].map((i): WorkerConfig => ({
       ...base(i, true, 'probes'),
       limits: undefined,
@@ -121,7 +121,7 @@ describe.runIf(redisSuiteRuns('test/redis/processes.process.test.ts'))('statewir
     const prober = started[Number(first.slice(1))]!;
     expect(await watcher.pTTL(lease)).toBeGreaterThan(0);
     prober.kill();
-    await waitFor(() => probes().length >= 2, 10_000, 'a second probe after the lease TTL');
+    await waitFor(() => probes().length >= 2, 20_000, 'a second probe after the lease TTL');
     const second = probes()[1]!.worker;
     expect(second).not.toBe(first);
     // Between the two probes, nothing reached the server: the others kept rejecting while the dead prober's lease lived.

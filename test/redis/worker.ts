@@ -31,6 +31,8 @@ export interface WorkerConfig {
   /** Request timeout (ms). */
   timeout?: number;
   probeLease?: number;
+  /** redisState's commandTimeout (ms); generous, so a loaded test machine does not look like an outage. */
+  commandTimeout?: number;
   /** Pause between calls of one loop (ms). */
   pace?: number;
 }
@@ -93,7 +95,7 @@ async function run(config: WorkerConfig): Promise<void> {
   const client = createClient({ url: config.redisUrl, socket: { reconnectStrategy: () => 50, connectTimeout: 500 } });
   client.on('error', () => {});
   await client.connect();
-  const shared = config.shared ? redisState({ client: client as never, prefix: config.prefix, instanceId: config.instanceId, commandTimeout: 500, probeLease: config.probeLease }) : undefined;
+  const shared = config.shared ? redisState({ client: client as never, prefix: config.prefix, instanceId: config.instanceId, commandTimeout: config.commandTimeout ?? 2_000, probeLease: config.probeLease }) : undefined;
   if (shared) while (shared.state !== 'connected') await new Promise((r) => setTimeout(r, 10));
   const api = new ApiClient({
     baseURL: config.serverUrl,
