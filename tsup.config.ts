@@ -23,7 +23,7 @@ function browserEntries(): Record<string, string> {
   const files = [...sources('src'), ...sources('machines')];
   const entries: Record<string, string> = {};
   for (const file of files) {
-    if (file.endsWith('.browser.ts') || nodeOnly.includes(file)) continue;
+    if (file.endsWith('.browser.ts') || nodeOnly.includes(file) || file.startsWith('src/redis/')) continue;
     const browser = file.replace(/\.ts$/, '.browser.ts');
     entries[file.replace(/\.ts$/, '')] = files.includes(browser) ? browser : file;
   }
@@ -36,6 +36,8 @@ export default defineConfig([
     entry: {
       index: 'src/index.ts',
       'machines/index': 'machines/index.ts',
+      // statewire/redis: Node only (a Redis client is a server-side thing); `redis` stays external (a peer).
+      'redis/index': 'src/redis/index.ts',
     },
     format: ['esm', 'cjs'],
     // Members marked `@internal` (actor bodies such as `runSocket`, the `handleEvent` listener) are

@@ -12,6 +12,10 @@
  *    stream of 100,000 small events from a node:http server in a child process:
  *    events/s and client CPU per event (bench/sse.ts).
  *
+ * 5. redis: statewire/redis's shared limiter and breaker vs rate-limiter-flexible's
+ *    RateLimiterRedis against one local redis-server (bench/redis.ts): µs per
+ *    take at p50/p99, Redis round trips per take, throughput of 1 and 4 processes.
+ *
  * `npm run bench -- http` (or `BENCH=http npm run bench`) runs only the HTTP
  * part; `npm run bench -- resilience` only the first; `npm run bench -- ws`
  * only the WebSocket part; `npm run bench -- sse` only the SSE part.
@@ -121,8 +125,8 @@ async function runResilience(): Promise<void> {
 }
 
 const which = (process.argv[2] ?? process.env.BENCH ?? 'all').toLowerCase();
-if (!['all', 'resilience', 'http', 'ws', 'sse'].includes(which)) {
-  console.error(`unknown bench "${which}": expected all, resilience, http, ws or sse`);
+if (!['all', 'resilience', 'http', 'ws', 'sse', 'redis'].includes(which)) {
+  console.error(`unknown bench "${which}": expected all, resilience, http, ws, sse or redis`);
   process.exit(2);
 }
 if (which === 'all' || which === 'resilience') await runResilience();
@@ -137,4 +141,8 @@ if (which === 'all' || which === 'ws') {
 if (which === 'all' || which === 'sse') {
   const { runSseBench } = await import('./sse.js');
   if (!(await runSseBench())) process.exitCode = 1;
+}
+if (which === 'all' || which === 'redis') {
+  const { runRedisBench } = await import('./redis.js');
+  if (!(await runRedisBench())) process.exitCode = 1;
 }

@@ -61,3 +61,5 @@ export type {
   EndpointStatus,
   EndpointWebSocketView,
 } from './endpoint.js';
+export { sharedStateMachine } from './sharedState.js';
+export type { SharedStateContext, SharedStateEmitted, SharedStateEvent, SharedStateInput, SharedStateValue, SharedStateWait, StoreChecked } from './sharedState.js';

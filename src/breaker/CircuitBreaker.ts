@@ -12,6 +12,8 @@ import { FollowedActor } from '../runtime/FollowedActor.js';
 import { CircuitBreakerError } from '../errors.js';
 import { RollingWindow } from './RollingWindow.js';
 import { definedOnly } from '../../machines/definedOnly.js';
+import { checkShared } from '../rateLimiter/SharedLimits.js';
+import type { SharedBreaker, SharedBreakerStore } from './SharedBreaker.js';
 
 /** Options of {@link CircuitBreaker}; durations in ms. Seed defaults: 5 / 10 / 60000. */
 export interface CircuitBreakerOptions {
@@ -46,6 +48,17 @@ export interface CircuitBreakerOptions {
   inspect?: Inspect;
   /** Receives errors thrown inside the actor (default: console.error). */
   onError?: (error: unknown) => void;
+  /**
+   * Share the circuit with other processes (e.g. `redisState({ client, prefix })`
+   * from `statewire/redis`), under `sharedKey`: failures are reported to the
+   * store (successes stay local), a shared trip opens this breaker too, and
+   * HALF_OPEN probes are elected across processes. Needs `sharedKey`.
+   *
+   * @default undefined
+   */
+  shared?: SharedBreakerStore;
+  /** What the processes share (e.g. `'payments-api'`); required with `shared`. @default undefined */
+  sharedKey?: string;
 }
 
 /**
@@ -128,9 +141,12 @@ export class CircuitBreaker {
   private readonly window: RollingWindow;
   /** Cached `actor.getSnapshot().value`, kept fresh by a subscription. */
   private current: CircuitState = 'CLOSED';
+  /** The shared side (`shared` option), when given. */
+  private readonly shared: SharedBreaker | undefined;
 
   constructor(options: CircuitBreakerOptions = {}) {
-    const o = validateOptions('CircuitBreaker', options, breakerOptionRules, { accept: ['snapshot', 'actor', 'restored', 'clock', 'onError', 'inspect'] });
+    const o = validateOptions('CircuitBreaker', options, breakerOptionRules, { accept: ['snapshot', 'actor', 'restored', 'clock', 'onError', 'inspect', 'shared', 'sharedKey'] });
+    const sharedKey = checkShared('CircuitBreaker', options.shared, options.sharedKey, 'breaker');
     this.clock = options.clock ?? systemClock;
     this.window = new RollingWindow(o.windowMs);
     const config = {
@@ -158,6 +174,27 @@ export class CircuitBreaker {
       this.actor.send({ type: 'CONFIGURE', ...definedOnly(config) });
       this.actor.send({ type: 'RESUME', at: this.clock.now() });
     }
+    if (sharedKey !== undefined) {
+      this.shared = options.shared!.breaker(sharedKey, () => ({ ...this.actor.getSnapshot().context, windowMs: o.windowMs }), {
+        opened: (msLeft) => this.followOpened(msLeft),
+        closed: () => {
+          // `isolate()` holds the circuit open until this process's own `reset()`.
+          if (this.current !== 'CLOSED' && !this.actor.getSnapshot().context.isolated) this.reset();
+        },
+      });
+    }
+  }
+
+  /** The shared circuit opened: so does this one, until the shared deadline (`msLeft` from now). */
+  private followOpened(msLeft: number): void {
+    const now = this.clock.now();
+    const { timeout, threshold, volumeThreshold } = this.actor.getSnapshot().context;
+    // Opened "as of" the moment that puts its deadline on the shared one; RESUME re-arms the timer from it.
+    const at = now + Math.max(0, msLeft) - timeout;
+    if (this.current === 'CLOSED') this.actor.send({ type: 'FAILURE', at, failures: threshold, calls: volumeThreshold });
+    else if (this.current === 'HALF_OPEN') this.actor.send({ type: 'PROBE_FAILURE', at });
+    else return;
+    this.actor.send({ type: 'RESUME', at: now });
   }
 
   /** The running machine: inspect it, subscribe to it, persist it. */
@@ -188,6 +225,8 @@ export class CircuitBreaker {
   admit(): BreakerTicket {
     if (this.current === 'CLOSED') return ADMITTED;
     if (this.current === 'OPEN') return REJECTED;
+    // Shared: a probe only with a lease won across processes (the others keep rejecting).
+    if (this.shared !== undefined && !this.shared.mayProbe()) return REJECTED;
     const before = this.actor.getSnapshot().context.probes;
     this.actor.send({ type: 'PROBE' });
     const context = this.actor.getSnapshot().context;
@@ -200,6 +239,7 @@ export class CircuitBreaker {
       if (this.current === 'CLOSED') this.window.record(this.clock.now(), false);
     } else if (this.isCurrentProbe(ticket)) {
       this.actor.send({ type: 'PROBE_SUCCESS', at: this.clock.now() });
+      this.shared?.probed(true);
     }
   }
 
@@ -210,14 +250,19 @@ export class CircuitBreaker {
       if (this.current !== 'CLOSED') return; // a call from before the trip: already judged
       this.window.record(at, true);
       this.actor.send({ type: 'FAILURE', at, failures: this.window.failures, calls: this.window.calls });
+      this.shared?.failure(this.window.failures, this.window.calls);
     } else if (this.isCurrentProbe(ticket)) {
       this.actor.send({ type: 'PROBE_FAILURE', at });
+      this.shared?.probed(false);
     }
   }
 
   /** The admitted call ended without an outcome (cancelled): a probe slot is freed. */
   release(ticket: BreakerTicket): void {
-    if (this.isCurrentProbe(ticket)) this.actor.send({ type: 'PROBE_RELEASED' });
+    if (this.isCurrentProbe(ticket)) {
+      this.actor.send({ type: 'PROBE_RELEASED' });
+      this.shared?.released();
+    }
   }
 
   private isCurrentProbe(ticket: BreakerTicket): boolean {
@@ -322,6 +367,7 @@ export class CircuitBreaker {
 
   /** Stops the actor and its timer (unless it belongs to a parent, which stops it). */
   dispose(): void {
+    this.shared?.close();
     if (this.owned) this.actor.stop();
   }
 }

@@ -18,6 +18,7 @@ import { validateWith } from '../security/validateWith.js';
 import { definedOnly } from '../../machines/definedOnly.js';
 import { hasHeader } from '../security/hasHeader.js';
 import { addInterceptor } from './addInterceptor.js';
+import { sharedOptions } from '../rateLimiter/SharedLimits.js';
 import { apiClientSpec, type ApiClientOptions, type ApiResponse, type CallInit, type RequestConfig, type RequestInterceptor, type RequestOptions, type ResponseInterceptor } from './apiClientOptions.js';
 
 export type { ApiClientOptions, ApiResponse, RequestConfig, RequestInterceptor, RequestOptions, ResponseInterceptor } from './apiClientOptions.js';
@@ -58,7 +59,7 @@ export class ApiClient {
   private readonly guard: OriginGuard;
 
   constructor(given: ApiClientOptions) {
-    const options = validateOptions('ApiClient', given, apiClientSpec, { accept: ['transport', 'clock', 'inspect'] });
+    const options = validateOptions('ApiClient', given, apiClientSpec, { accept: ['transport', 'clock', 'inspect', 'shared', 'sharedKey'] });
     orderedOrRaised(options, given, 'retryDelay', 'maxRetryDelay', 'ApiClient');
     if (given.transport !== undefined && !['auto', 'undici', 'fetch'].includes(given.transport as string)) {
       const t = given.transport as { request?: unknown; close?: unknown };
@@ -107,6 +108,7 @@ export class ApiClient {
       dial: this.guard,
       clock: given.clock,
       inspect: checkInspect('ApiClient', given.inspect),
+      ...sharedOptions('ApiClient', given),
       redactor: this.log.redactor,
       onError: (error) => this.log.error('actor error', error),
       onRetry: ({ attempt, delay, error, request }) =>

@@ -25,6 +25,7 @@ import { checkTransportSecurity } from '../security/securityPolicy.js';
 import { redactUrl } from '../security/redact.js';
 import type { TransportChoice } from './transports/createHttpTransport.js';
 import { ConnectionEvents, type ConnectionEvent, type EventSeverity } from '../runtime/ConnectionEvents.js';
+import { sharedOptions, type SharedOptions } from '../rateLimiter/SharedLimits.js';
 
 /** What `send()` takes (seed 000). `body` may be a string or any JSON value. */
 export interface HTTPRequest {
@@ -87,7 +88,7 @@ const spec = {
 };
 
 /** Options of {@link HTTPConnection} beyond seed 000's `ConnectionConfig`. */
-export interface HTTPConnectionOptions {
+export interface HTTPConnectionOptions extends SharedOptions {
   transport?: TransportChoice;
   clock?: Clock;
   /**
@@ -149,7 +150,7 @@ export class HTTPConnection {
 
   constructor(config: ConnectionConfig & HTTPConnectionOptions) {
     // Seed 000 spreads one ConnectionConfig into every class: its fields are accepted; other unknown keys are refused.
-    const options = validateOptions('HTTPConnection', config, spec, { accept: [...CONNECTION_CONFIG_FIELDS, 'transport', 'clock', 'inspect'] });
+    const options = validateOptions('HTTPConnection', config, spec, { accept: [...CONNECTION_CONFIG_FIELDS, 'transport', 'clock', 'inspect', 'shared', 'sharedKey'] });
     checkTransportSecurity({ url: options.url, securityLevel: options.securityLevel, encryption: options.encryption, rejectUnauthorized: options.rejectUnauthorized, owner: 'HTTPConnection' });
     checkConfigHeaders(options.customHeaders, 'customHeaders', 'HTTPConnection', options.sensitiveHeaders);
     const { url: cleanUrl, authorization } = splitCredentials(options.url);
@@ -204,6 +205,7 @@ export class HTTPConnection {
       dial: this.guard,
       clock: this.clock,
       inspect: checkInspect('HTTPConnection', config.inspect),
+      ...sharedOptions('HTTPConnection', config),
       redactor: this.log.redactor,
       onError: (error) => this.log.error('actor error', error),
       onHealthChange: (health) => this.events.health(health as ConnectionHealth),

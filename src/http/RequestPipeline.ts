@@ -80,6 +80,8 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   protected disposed = false;
   /** Pending retry waits, ended by dispose() so nothing hangs. */
   private readonly waits: PendingWaits;
+  /** Calls whose first token the shared bucket granted (`shared`): `before` takes none for them. */
+  private readonly reserved = new WeakSet<HttpCall>();
 
   constructor(protected readonly options: RequestPipelineOptions) {
     this.clock = options.clock ?? systemClock;
@@ -95,14 +97,16 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
       redactor: options.redactor,
     });
     const children = this.actor.getSnapshot().children as Children;
+    const shared = options.shared === undefined ? {} : { shared: options.shared, sharedKey: options.sharedKey };
     this.breaker = new CircuitBreaker({
       ...options.breaker,
       snapshot: undefined,
       actor: children.breaker,
       restored: options.breaker.snapshot !== undefined,
       clock: this.clock,
+      ...(options.circuitBreaker ? shared : {}),
     });
-    this.limiter = new RateLimiter({ actor: children.rateLimiter, limits: options.limits, enabled: options.rateLimiter, clock: this.clock });
+    this.limiter = new RateLimiter({ actor: children.rateLimiter, limits: options.limits, enabled: options.rateLimiter, clock: this.clock, ...shared });
     this.policy = {
       ...defaultBackoffPolicy,
       base: options.retryDelay,
@@ -160,7 +164,17 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     // A stream is read once: a call that sends one is not retried.
     const retries = req.body === undefined || typeof req.body === 'string' || isReplayable(req.body) ? req.retries : 0;
     const deadline = CallDeadline.start(this.clock.now(), this.options.deadline);
-    return retryLoop(this, new HttpCall(req, transport, deadline, retries, endpointKey(req.endpoint), this.options.maxResponseBytes));
+    const call = new HttpCall(req, transport, deadline, retries, endpointKey(req.endpoint), this.options.maxResponseBytes);
+    // Shared limits: the first attempt's token comes from the shared bucket (one round trip at most); a server pause is left to `before`.
+    if (this.options.shared === undefined || this.limiter.serverPauseEnd(req.rateCategory) > this.clock.now()) return retryLoop(this, call);
+    const wait = this.limiter.reserve(req.rateCategory, call.statsKey);
+    return typeof wait === 'number' ? this.afterReserve(call, wait) : wait.then((w) => this.afterReserve(call, w));
+  }
+
+  private afterReserve(call: HttpCall, wait: number): Promise<HttpResponse> {
+    if (wait > 0) return Promise.reject(this.refuse(new RateLimitError(wait, call.request.rateCategory, { reason: 'client' })));
+    this.reserved.add(call);
+    return retryLoop(this, call);
   }
 
   // The retry plan: the hooks `retryLoop` calls for each call.
@@ -186,7 +200,7 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
       }
       return delay;
     }
-    const wait = this.limiter.take(req.rateCategory, call.statsKey);
+    const wait = this.reserved.delete(call) ? 0 : this.limiter.take(req.rateCategory, call.statsKey);
     // Refusals by our own limiter and breaker are counted, not sent: those two
     // already report each episode once, and a refusal storm must not flood the actor.
     if (wait > 0) throw this.refuse(new RateLimitError(wait, req.rateCategory, { reason: 'client' }));
@@ -380,6 +394,7 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     this.disposed = true;
     this.waits.cancelAll(new StatewireError(`${this.options.owner} was disposed during a retry wait`));
     this.limiter.dispose();
+    this.breaker.dispose();
     this.actor.send({ type: 'DISPOSE' });
     this.host.stop();
     await this.closeTransport(true);

@@ -8,6 +8,8 @@ import type { TransportChoice } from './transports/createHttpTransport.js';
 import type { TransportOptions } from './transports/HttpTransport.js';
 import type { ClientActorOptions } from './clientMachineHost.js';
 import type { PreparedRequest } from './PreparedRequest.js';
+import type { SharedLimitsStore } from '../rateLimiter/SharedLimits.js';
+import type { SharedBreakerStore } from '../breaker/SharedBreaker.js';
 
 /** Everything the engine needs, already validated by the client that owns it. */
 export interface RequestPipelineOptions {
@@ -40,6 +42,9 @@ export interface RequestPipelineOptions {
   onRetry?: (info: { attempt: number; delay: number; error: unknown; request: PreparedRequest }) => void;
   /** Told when the machine's health changes (HTTPConnection's `onHealthChange`). */
   onHealthChange?: (health: HttpHealth) => void;
+  /** Limits and breaker shared with other processes (statewire/redis), under `sharedKey`. */
+  shared?: SharedLimitsStore & SharedBreakerStore;
+  sharedKey?: string;
 }
 
 /** Counters kept on the direct path. */

@@ -10,9 +10,10 @@ import type { HttpResponse } from './RequestPipeline.js';
 import type { QueryParams } from './buildUrl.js';
 import type { StandardSchemaV1 } from '../security/StandardSchemaV1.js';
 import type { TransportChoice } from './transports/createHttpTransport.js';
+import type { SharedOptions } from '../rateLimiter/SharedLimits.js';
 
 /** Options of {@link ApiClient}: seed 004's, plus transport and safety limits. Durations in ms. */
-export interface ApiClientOptions {
+export interface ApiClientOptions extends SharedOptions {
   baseURL: string;
   /** Per-attempt timeout. Default 12000. */
   timeout?: number;

@@ -14,6 +14,7 @@ import { ConfigError, RateLimitError } from '../errors.js';
 import { TokenBucket } from './TokenBucket.js';
 import { PendingWaits } from '../runtime/PendingWaits.js';
 import { MAX_ENDPOINT_KEYS, OTHER_ENDPOINT } from './endpointKey.js';
+import { checkShared, type SharedLimits, type SharedLimitsStore } from './SharedLimits.js';
 
 /** Options of {@link RateLimiter} (seed 004's `rateLimiterOptions`). */
 export interface RateLimiterOptions {
@@ -34,6 +35,17 @@ export interface RateLimiterOptions {
    */
   inspect?: Inspect;
   onError?: (error: unknown) => void;
+  /**
+   * Share the buckets and server pauses with other processes (e.g.
+   * `redisState({ client, prefix })` from `statewire/redis`), under `sharedKey`:
+   * `acquire()` and `reserve()` take from the shared bucket (the local one decides
+   * whenever the store cannot), `pause()` pauses every process. Needs `sharedKey`.
+   *
+   * @default undefined
+   */
+  shared?: SharedLimitsStore;
+  /** What the processes share (e.g. `'payments-api'`); required with `shared`. @default undefined */
+  sharedKey?: string;
 }
 
 /** Counts per endpoint, as in seed 004's `getRateLimiterStats().byEndpoint`. */
@@ -102,9 +114,12 @@ export class RateLimiter {
   /** Pending `acquire` waits, ended by `dispose()` so nothing hangs. */
   private readonly waits: PendingWaits;
   private rateLimited = 0;
+  /** The shared buckets and pauses (`shared` option), when given. */
+  private readonly shared: SharedLimits | undefined;
 
   constructor(options: RateLimiterOptions = {}) {
-    const o = validateOptions('RateLimiter', options, rateLimiterOptionRules, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError', 'inspect'] });
+    const o = validateOptions('RateLimiter', options, rateLimiterOptionRules, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError', 'inspect', 'shared', 'sharedKey'] });
+    const sharedKey = checkShared('RateLimiter', options.shared, options.sharedKey, 'limits');
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
     this.owned = options.actor === undefined;
@@ -124,6 +139,13 @@ export class RateLimiter {
     // from the pause's absolute end. A fresh actor is never paused.
     if (this.paused) this.actor.send({ type: 'RESUME', at: this.clock.now() });
     if (options.enabled === false) this.disable();
+    if (sharedKey !== undefined) {
+      this.shared = options.shared!.limits(sharedKey);
+      // Another process's pause: this one's machine pauses too (the machine keeps the longer pause).
+      this.shared.onPause((category, ms) => {
+        if (category === '*' || this.buckets.has(category)) this.actor.send({ type: 'PAUSE', category, ms, at: this.clock.now() });
+      });
+    }
   }
 
   /** The running machine: inspect it, subscribe to it, persist it. */
@@ -223,6 +245,38 @@ export class RateLimiter {
     return this.limiting ? bucket.take(now) : 0;
   }
 
+  /**
+   * Like {@link RateLimiter.take}, through the shared bucket when the limiter has
+   * `shared`: 0 or the ms until a token is due, as a promise when it takes a
+   * round trip. The local bucket decides when nothing is shared, while limiting
+   * is off, during a server pause, and whenever the store cannot answer in time.
+   */
+  reserve(category = 'api', endpoint?: string): number | Promise<number> {
+    if (this.shared === undefined || !this.limiting) return this.take(category, endpoint);
+    const stats = this.count(endpoint);
+    const wait = this.sharedTry(category);
+    if (typeof wait === 'number') {
+      if (wait > 0) this.limited(category, wait, stats);
+      return wait;
+    }
+    return wait.then((w) => {
+      if (w > 0) this.limited(category, w, stats);
+      return w;
+    });
+  }
+
+  /** The shared bucket's answer, the local bucket's when the store has none. */
+  private sharedTry(category: string): number | Promise<number> {
+    const limit = this.actor.getSnapshot().context.limits[category];
+    if (limit === undefined) throw this.unknownCategory(category);
+    const pause = this.serverPauseEnd(category) - this.clock.now();
+    if (pause > 0) return pause;
+    const shared = this.shared!.take(category, limit);
+    if (shared === undefined) return this.tryTake(category);
+    if (typeof shared === 'number') return shared;
+    return shared.then((w) => (w === undefined ? this.tryTake(category) : w));
+  }
+
   /** Takes a token or throws `RateLimitError` with `retryAfter` in ms (`reason` says whether a server pause or the bucket refused). */
   check(category = 'api', endpoint?: string): void {
     const wait = this.take(category, endpoint);
@@ -249,11 +303,12 @@ export class RateLimiter {
     options: { endpoint?: string; signal?: AbortSignal; maxWait?: number } = {},
   ): Promise<void> {
     const stats = this.count(options.endpoint);
-    let wait = this.tryTake(category);
+    const shared = this.shared !== undefined && this.limiting;
+    let wait = shared ? await this.sharedTry(category) : this.tryTake(category);
     if (wait === 0) return;
     this.limited(category, wait, stats);
     const deadline = this.clock.now() + (options.maxWait ?? 30_000);
-    for (; wait > 0; wait = this.tryTake(category)) {
+    for (; wait > 0; wait = shared ? await this.sharedTry(category) : this.tryTake(category)) {
       if (this.clock.now() + wait > deadline) throw new RateLimitError(wait, category, { reason: this.serverPauseEnd(category) > this.clock.now() ? 'server' : 'client' });
       await this.waits.wait(wait, options.signal);
     }
@@ -294,6 +349,7 @@ export class RateLimiter {
     if (!(ms >= 0) || !Number.isFinite(ms)) throw new ConfigError('ms', ms, 'expected a finite number of milliseconds >= 0', { owner: 'RateLimiter.pause' });
     if (category !== '*' && !this.buckets.has(category)) throw this.unknownCategory(category);
     this.actor.send({ type: 'PAUSE', category, ms, at: this.clock.now() });
+    this.shared?.pause(category, ms);
   }
 
   enable(): void {
@@ -333,6 +389,7 @@ export class RateLimiter {
   /** Stops the actor; pending `acquire()` calls reject. */
   dispose(): void {
     this.waits.cancelAll(new Error('RateLimiter disposed while waiting for a token'));
+    this.shared?.close();
     if (this.owned) this.actor.stop();
   }
 }

@@ -67,11 +67,15 @@ const MACHINES_EXPORTS = [
   'rateLimiterMachine',
   'reconnectLoop',
   'releaseChild',
+  'sharedStateMachine',
   'sseMachine',
   'sseStatusOf',
   'statusOf',
   'webSocketMachine',
 ];
+
+/** `statewire/redis` (optional peer: redis). */
+const REDIS_EXPORTS = ['redisState'];
 
 const printNames = `console.log(JSON.stringify({ root: Object.keys(s).sort(), machines: Object.keys(m).sort() }));`;
 
@@ -117,6 +121,12 @@ describe('public API surface (dist/)', () => {
     expect(JSON.parse(stdout)).toEqual({ root: ROOT_EXPORTS, machines: MACHINES_EXPORTS });
   });
 
+  it('statewire/redis exports exactly the listed names (ESM and CJS)', async () => {
+    const esm = await node(['--input-type=module', '-e', `const r = await import('statewire/redis'); console.log(JSON.stringify(Object.keys(r).sort()));`]);
+    const cjs = await node(['-e', `console.log(JSON.stringify(Object.keys(require('statewire/redis')).sort()));`]);
+    expect([JSON.parse(esm.stdout), JSON.parse(cjs.stdout)]).toEqual([REDIS_EXPORTS, REDIS_EXPORTS]);
+  });
+
   it('no member marked @internal in the sources is in the published declarations', () => {
     const sources = [...files(join(root, 'src'), (n) => n.endsWith('.ts')), ...files(join(root, 'machines'), (n) => n.endsWith('.ts'))];
     const all = sources.flatMap(members);
@@ -146,7 +156,7 @@ describe('public API surface (dist/)', () => {
       types: ['node'],
     };
     // The .d.cts files are the same declarations under CJS names: checking the .d.ts ones covers both.
-    const entries = ['dist/index.d.ts', 'dist/machines/index.d.ts'].map((f) => join(root, f));
+    const entries = ['dist/index.d.ts', 'dist/machines/index.d.ts', 'dist/redis/index.d.ts'].map((f) => join(root, f));
     const program = ts.createProgram(entries, options);
     const inDist = (d: ts.Diagnostic) => d.file === undefined || d.file.fileName.includes('/dist/');
     const messages = [...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()]

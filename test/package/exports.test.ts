@@ -28,8 +28,20 @@ describe('package exports (dist/)', () => {
        b.dispose();`,
     ]);
     expect(stdout.trim()).toBe(
-      'function true adoptChild,backoffDelay,backoffMachine,baseDelay,circuitBreakerMachine,defaultBackoffPolicy,defaultRateLimits,endpointMachine,httpClientMachine,nextRandom,rateLimiterMachine,reconnectLoop,releaseChild,sseMachine,sseStatusOf,statusOf,webSocketMachine',
+      'function true adoptChild,backoffDelay,backoffMachine,baseDelay,circuitBreakerMachine,defaultBackoffPolicy,defaultRateLimits,endpointMachine,httpClientMachine,nextRandom,rateLimiterMachine,reconnectLoop,releaseChild,sharedStateMachine,sseMachine,sseStatusOf,statusOf,webSocketMachine',
     );
+  });
+
+  it('statewire/redis loads on its own; statewire loads neither it nor the redis client', async () => {
+    const { stdout } = await node([
+      '-e',
+      `require('statewire'); require('statewire/machines');
+       const loaded = () => Object.keys(require.cache).filter((k) => /dist[\\/]redis[\\/]|node_modules[\\/](redis|@redis)[\\/]/.test(k));
+       const before = loaded().length;
+       const r = require('statewire/redis');
+       console.log(before, typeof r.redisState, loaded().some((k) => /dist[\\/]redis/.test(k)));`,
+    ]);
+    expect(stdout.trim()).toBe('0 function true');
   });
 
   it('an ApiError thrown by the CJS build is instanceof the ESM class', async () => {

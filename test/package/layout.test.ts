@@ -31,6 +31,8 @@ const protocols = ['http', 'websocket', 'sse'];
 const pieces = ['runtime', 'config', 'security', 'metrics', 'breaker', 'rateLimiter', 'retry'];
 /** Folders of parents that compose the protocol clients (ARCHITECTURE.md: manager/, endpoint/, pool/). */
 const parents = ['endpoint'];
+/** Entry folders above the core: they may import it, the core never imports them. */
+const entries = ['redis'];
 
 describe('layout (ARCHITECTURE.md)', () => {
   const all = imports('src');
@@ -52,10 +54,18 @@ describe('layout (ARCHITECTURE.md)', () => {
     expect(all.filter((i) => folder(i.from) === 'config' && folder(i.to) === 'security')).toEqual([]);
   });
 
+  it('the core never imports statewire/redis (src/redis/) nor the redis client: an app that does not import it bundles none of it', () => {
+    expect(all.filter((i) => folder(i.from) !== 'redis' && folder(i.to) === 'redis')).toEqual([]);
+    expect(imports('machines').filter((i) => i.to.startsWith('src/'))).toEqual([]);
+    const outside = sources(join(root, 'src')).filter((f) => folder(relative(root, f)) !== 'redis');
+    const reachingRedis = outside.filter((f) => /(?:from|import)\s*\(?\s*'(?:redis|@redis\/[^']*)'/.test(readFileSync(f, 'utf8')));
+    expect(reachingRedis.map((f) => relative(root, f))).toEqual([]);
+  });
+
   it('every file of src/ lies in a folder of the layout (only errors.ts and index.ts at the top)', () => {
     const top = sources(join(root, 'src')).map((f) => relative(root, f)).filter((f) => f.split('/').length === 2);
     expect(top.sort()).toEqual(['src/errors.ts', 'src/index.ts']);
     const folders = new Set(sources(join(root, 'src')).map((f) => folder(relative(root, f))));
-    expect([...folders].filter((f) => f !== 'src' && !protocols.includes(f) && !pieces.includes(f) && !parents.includes(f))).toEqual([]);
+    expect([...folders].filter((f) => f !== 'src' && !protocols.includes(f) && !pieces.includes(f) && !parents.includes(f) && !entries.includes(f))).toEqual([]);
   });
 });
