@@ -49,3 +49,7 @@ export type {
 } from './reconnectLoop.js';
 export { sseMachine, sseStatusOf } from './sse.js';
 export type { SseContext, SseEmitted, SseEndReason, SseEvent, SseInput, SseStatus } from './sse.js';
+export { poolSlotMachine } from './poolSlot.js';
+export type { DestroyReason, PoolSlotContext, PoolSlotEmitted, PoolSlotEvent, PoolSlotInput } from './poolSlot.js';
+export { poolMachine } from './pool.js';
+export type { PoolContext, PoolEmitted, PoolEvent, PoolInput } from './pool.js';

@@ -39,3 +39,8 @@ export type { GuruConnectionOptions } from './websocket/GuruConnection.js';
 export type { OverflowPolicy } from './websocket/OutboundQueue.js';
 export type { WebSocketStatus, Activity } from '../machines/websocket.js';
 export type { ConnectPhase } from './runtime/connectFailure.js';
+export { ConnectionPool } from './pool/ConnectionPool.js';
+export type { AcquireOptions, PoolStats } from './pool/ConnectionPool.js';
+export { WebSocketConnectionPool } from './pool/WebSocketConnectionPool.js';
+export type { ConnectionPoolOptions } from './pool/poolOptions.js';
+export type { PoolEventMap, PoolListener } from './pool/poolEvents.js';
