@@ -12,6 +12,10 @@
  *    stream of 100,000 small events from a node:http server in a child process:
  *    events/s and client CPU per event (bench/sse.ts).
  *
+ * 5. pool: ConnectionPool vs generic-pool / tarn, zero-cost resources and real
+ *    WebSocket connections: sequential, 50 borrowers, 500 waiters, churn (bench/pool.ts).
+ *
+ * `npm run bench -- pool` runs only the pool part;
  * `npm run bench -- http` (or `BENCH=http npm run bench`) runs only the HTTP
  * part; `npm run bench -- resilience` only the first; `npm run bench -- ws`
  * only the WebSocket part; `npm run bench -- sse` only the SSE part.
@@ -121,8 +125,8 @@ async function runResilience(): Promise<void> {
 }
 
 const which = (process.argv[2] ?? process.env.BENCH ?? 'all').toLowerCase();
-if (!['all', 'resilience', 'http', 'ws', 'sse'].includes(which)) {
-  console.error(`unknown bench "${which}": expected all, resilience, http, ws or sse`);
+if (!['all', 'resilience', 'http', 'ws', 'sse', 'pool'].includes(which)) {
+  console.error(`unknown bench "${which}": expected all, resilience, http, ws, sse or pool`);
   process.exit(2);
 }
 if (which === 'all' || which === 'resilience') await runResilience();
@@ -137,4 +141,8 @@ if (which === 'all' || which === 'ws') {
 if (which === 'all' || which === 'sse') {
   const { runSseBench } = await import('./sse.js');
   if (!(await runSseBench())) process.exitCode = 1;
+}
+if (which === 'all' || which === 'pool') {
+  const { runPoolBench } = await import('./pool.js');
+  if (!(await runPoolBench())) process.exitCode = 1;
 }

@@ -65,7 +65,7 @@ export class ConnectionPool<T = unknown> extends PoolEvents implements SlotWork 
   protected readonly settings: PoolSettings;
   protected readonly clock: Clock;
   private readonly factory: (config: ConnectionConfig) => T | Promise<T>;
-  private readonly connectionConfig: unknown;
+  private connectionConfig: unknown;
   private poolActor: Actor<typeof pooledMachine> | undefined = undefined;
   private readonly handles: Array<SlotHandle<T>> = [];
   private readonly byName = new Map<string, SlotHandle<T>>();
@@ -268,7 +268,8 @@ export class ConnectionPool<T = unknown> extends PoolEvents implements SlotWork 
   /** @internal The slot's `create` actor: factory, adoption as the slot's child, connect. */
   async createFor(slot: string, signal: AbortSignal): Promise<void> {
     const h = this.byName.get(slot)!;
-    const config = (this.connectionConfig ?? new ConnectionConfigManager().get(this.settings.connectionType)) as ConnectionConfig;
+    // The config manager reads (and checks) the environment: once per pool, not per create.
+    const config = (this.connectionConfig ??= new ConnectionConfigManager().get(this.settings.connectionType)) as ConnectionConfig;
     const conn = await this.factory(config);
     if (signal.aborted) return this.closeQuietly(conn);
     if (isStatewireConnection(conn)) {
