@@ -270,7 +270,8 @@ export class ConnectionPool<T = unknown> extends PoolEvents implements SlotWork 
     const h = this.byName.get(slot)!;
     // The config manager reads (and checks) the environment: once per pool, not per create.
     const config = (this.connectionConfig ??= new ConnectionConfigManager().get(this.settings.connectionType)) as ConnectionConfig;
-    const conn = await this.factory(config);
+    // A copy each time: a factory that changes its config changes no other connection's.
+    const conn = await this.factory({ ...config });
     if (signal.aborted) return this.closeQuietly(conn);
     if (isStatewireConnection(conn)) {
       conn.attachTo(h.actor, `${slot}.conn${++this.connections}`);
@@ -625,6 +626,7 @@ export class ConnectionPool<T = unknown> extends PoolEvents implements SlotWork 
   private forceOne(h: SlotHandle<T>): void {
     const conn = h.conn!;
     this.reclaimed.add(conn as object);
+    h.leased = false;
     this.forget(h);
     void this.closeQuietly(conn);
   }
