@@ -155,6 +155,7 @@ export const poolSlotMachine = setup({
     empty: { on: { CREATE: 'creating' } },
     creating: {
       invoke: {
+        id: 'create',
         src: 'create',
         input: ({ context }) => ({ slot: context.name }),
         onDone: { target: 'idle', actions: ['created', 'emitCreated'] },
@@ -191,6 +192,7 @@ export const poolSlotMachine = setup({
     },
     validating: {
       invoke: {
+        id: 'validate',
         src: 'validate',
         input: ({ context }) => ({ slot: context.name }),
         onDone: [
@@ -219,6 +221,7 @@ export const poolSlotMachine = setup({
     },
     destroying: {
       invoke: {
+        id: 'destroy',
         src: 'destroy',
         input: ({ context }) => ({ slot: context.name, reason: context.reason ?? 'destroyed' }),
         onDone: { target: 'empty', actions: ['emitDestroyed', 'cleared'] },
