@@ -401,6 +401,11 @@ export class ConnectionPool<T = unknown> extends PoolEvents implements SlotWork 
     }
     const signal = options?.signal;
     if (signal?.aborted) return NULL;
+    if (timeout === 0) {
+      // Nothing idle and no time to wait.
+      this.timedOut(0);
+      return NULL;
+    }
     return new Promise<T | null>((resolve) => {
       const w: Waiter<T> = { resolve, deadline: this.clock.now() + timeout, timeout, done: false, queued: false, signal, onAbort: undefined };
       if (signal) {
@@ -465,8 +470,7 @@ export class ConnectionPool<T = unknown> extends PoolEvents implements SlotWork 
         continue;
       }
       this.settle(w, null);
-      this.counters.acquireTimeouts++;
-      this.emit('acquire_timeout', { timeout: w.timeout, lastError: this.lastError });
+      this.timedOut(w.timeout);
     }
     const max = this.settings.maxLeaseTime;
     if (max > 0) {
@@ -482,6 +486,11 @@ export class ConnectionPool<T = unknown> extends PoolEvents implements SlotWork 
     }
     if (next < Infinity) this.armWake(next);
     this.refill();
+  }
+
+  private timedOut(timeout: number): void {
+    this.counters.acquireTimeouts++;
+    this.emit('acquire_timeout', { timeout, lastError: this.lastError });
   }
 
   private leaseExpired(h: SlotHandle<T>, heldFor: number): void {
