@@ -12,6 +12,11 @@ import { PoolState } from './PoolState.js';
  * What the pool's and the slots' actors tell a pool (snapshots, emitted
  * events: created, failed, destroyed, the rounds, the wake timer, the drain
  * deadline) and the work of the slots' invoked actors (create, check, destroy).
+ *
+ * @example
+ * ```ts
+ * pooledMachine.provide({}); // its create / validate / destroy actors call pool.createFor(…) and friends
+ * ```
  */
 export abstract class PoolRounds<T> extends PoolState<T> implements SlotWork {
   // ---- the slots' invoked actors (SlotWork) ----------------------------------

@@ -22,6 +22,11 @@ export const messageOf = (error: unknown): string => (error instanceof Error ? e
  * pool sees them, the idle stack, the waiters, and the batched reports of
  * leases to the slot actors. `PoolRounds` adds what the actors tell the pool;
  * `ConnectionPool` the public API.
+ *
+ * @example
+ * ```ts
+ * class MyPool<T> extends ConnectionPool<T> {} // PoolState is never used on its own
+ * ```
  */
 export abstract class PoolState<T> extends PoolEvents {
   /** The validated options, times in ms. */

@@ -8,6 +8,12 @@ export type SlotState = 'empty' | 'creating' | 'backoff' | 'idle' | 'validating'
  * it, and the slot actor's state as its snapshots last said. `leased` is the
  * truth; `told` is what the slot actor was last told (`LEASE` / `RELEASE`), so
  * a flush sends only what changed.
+ *
+ * @example
+ * ```ts
+ * const h = new SlotHandle<Conn>('pool.slot0', slotActor);
+ * h.leased = true; // the hot path; a flush later sends the slot `LEASE`
+ * ```
  */
 export class SlotHandle<T> {
   state: SlotState = 'empty';

@@ -41,6 +41,11 @@ type AnyListener = (payload: unknown) => void;
 /**
  * The `on` / `off` of a pool. A handler that throws is reported through `error`
  * (and `console.error` when nobody listens to that), never thrown into the pool.
+ *
+ * @example
+ * ```ts
+ * pool.on('evicted', ({ slot, idleFor }) => console.log(slot, idleFor)).off('evicted', handler);
+ * ```
  */
 export class PoolEvents {
   private readonly handlers: Partial<Record<keyof PoolEventMap, AnyListener[]>> = {};

@@ -144,7 +144,14 @@ export function poolSettings(owner: string, options: unknown): PoolSettings {
   return settings;
 }
 
-/** Seconds → ms for a per-call time (`acquire({ timeout })`, `drain({ deadline })`), checked like the options. */
+/**
+ * Seconds → ms for a per-call time (`acquire({ timeout })`, `drain({ deadline })`), checked like the options.
+ *
+ * @example
+ * ```ts
+ * callSeconds('ConnectionPool', 'timeout', 2.5, 10_000); // 2500
+ * ```
+ */
 export function callSeconds(owner: string, option: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !(value >= 0) || value > 31_536_000) {

@@ -168,6 +168,22 @@ describe('ConnectionPool: borrowing', () => {
   });
 });
 
+describe('ConnectionPool: releaseTimeout', () => {
+  it('a destroy whose close never settles is bounded by releaseTimeout; the slot is free again after it', async () => {
+    const { pool, clock, made } = make({ maxSize: 1, releaseTimeout: 2, destroy: () => new Promise<void>(() => {}) });
+    const r = (await pool.acquire())!;
+    let done = false;
+    const destroying = pool.destroy(r).then(() => (done = true));
+    clock.increment(1_999);
+    await settle();
+    expect(done).toBe(false);
+    clock.increment(1);
+    await destroying;
+    const next = await pool.acquire();
+    expect(next).toBe(made[1]);
+  });
+});
+
 describe('ConnectionPool: failures back off', () => {
   it('the server down during pre-warm: creates back off (jittered, capped), never a spin; the error is reported', async () => {
     const { pool, calls, failing, events, advance } = make({ minSize: 2, maxSize: 4, createRetryDelay: 1, maxCreateRetryDelay: 30 });
