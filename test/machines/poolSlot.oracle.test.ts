@@ -5,7 +5,7 @@
  * test settles.
  */
 import { describe, expect, it } from 'vitest';
-import { createActor, SimulatedClock, type AnyActorRef } from 'xstate';
+import { createActor, fromPromise, setup, SimulatedClock, type AnyActorRef } from 'xstate';
 import { setImmediate as tick } from 'node:timers/promises';
 import { backoffDelay, defaultBackoffPolicy } from '../../machines/backoffDelay.js';
 import { nextRandom } from '../../machines/random.js';
@@ -155,5 +155,105 @@ describe('poolSlot: oracles from the input', () => {
       { type: 'freed', slot: 'db.slot3' },
       { type: 'freed', slot: 'db.slot3' },
     ]);
+  });
+});
+
+describe('poolSlot: every way to destroying', () => {
+  /** A slot whose create / validate / destroy are deferred: each call is recorded with its input and settled by the test. */
+  function deferredSlot(over: Partial<PoolSlotInput> = {}) {
+    const calls: Array<{ src: string; input: unknown; resolve: (v?: unknown) => void; reject: (e: unknown) => void }> = [];
+    const deferred = (src: string) =>
+      fromPromise(({ input }) => new Promise((resolve, reject) => void calls.push({ src, input, resolve: resolve as (v?: unknown) => void, reject })));
+    const clock = new SimulatedClock();
+    const actor = createActor(poolSlotMachine.provide({ actors: { create: deferred('create') as never, validate: deferred('validate') as never, destroy: deferred('destroy') as never } }), {
+      input: { ...input, ...over },
+      clock,
+    });
+    const emitted: PoolSlotEmitted[] = [];
+    actor.on('*', (e) => void emitted.push(e as PoolSlotEmitted));
+    actor.subscribe({ error: () => {} });
+    actor.start();
+    const last = (src: string) => calls.filter((c) => c.src === src).at(-1)!;
+    const idle = async () => {
+      actor.send({ type: 'CREATE' });
+      last('create').resolve();
+      await tick();
+    };
+    return { actor, clock, emitted, calls, last, idle, value: () => actor.getSnapshot().value, context: () => actor.getSnapshot().context };
+  }
+
+  const ways = [
+    ['idle, DISCARD evicted', async (s: ReturnType<typeof deferredSlot>) => s.actor.send({ type: 'DISCARD', reason: 'evicted' }), 'evicted'],
+    ['idle, DROPPED', async (s: ReturnType<typeof deferredSlot>) => s.actor.send({ type: 'DROPPED' }), 'dropped'],
+    ['validating, DISCARD stopped', async (s: ReturnType<typeof deferredSlot>) => (s.actor.send({ type: 'CHECK' }), s.actor.send({ type: 'DISCARD', reason: 'stopped' })), 'stopped'],
+    ['validating, DROPPED', async (s: ReturnType<typeof deferredSlot>) => (s.actor.send({ type: 'CHECK' }), s.actor.send({ type: 'DROPPED' })), 'dropped'],
+    ['leased, DISCARD reclaimed', async (s: ReturnType<typeof deferredSlot>) => (s.actor.send({ type: 'LEASE' }), s.actor.send({ type: 'DISCARD', reason: 'reclaimed' })), 'reclaimed'],
+  ] as const;
+
+  for (const [name, go, reason] of ways) {
+    for (const end of ['done', 'error', 'timeout'] as const) {
+      it(`${name} → destroying (${reason}), and the destroy ${end === 'timeout' ? 'times out' : end === 'done' ? 'settles' : 'fails'}: destroyed, the slot clean`, async () => {
+        const s = deferredSlot();
+        await s.idle();
+        await go(s);
+        expect(s.value()).toBe('destroying');
+        expect(s.last('destroy').input).toEqual({ slot: 'db.slot3', reason });
+        if (end === 'done') s.last('destroy').resolve();
+        else if (end === 'error') s.last('destroy').reject(new Error('close failed'));
+        else s.clock.increment(300);
+        await tick();
+        expect(s.value()).toBe('empty');
+        expect(s.emitted.filter((e) => e.type === 'destroyed')).toEqual([{ type: 'destroyed', slot: 'db.slot3', reason }]);
+        expect(s.context()).toMatchObject({ reason: null, broken: false, created: 1 });
+      });
+    }
+  }
+
+  it('the create and validate actors get the slot name; a long or non-Error failure is kept as a short message', async () => {
+    const s = deferredSlot();
+    s.actor.send({ type: 'CREATE' });
+    expect(s.last('create').input).toEqual({ slot: 'db.slot3' });
+    s.last('create').reject(new Error('x'.repeat(500)));
+    await tick();
+    expect(s.context().lastError).toBe('x'.repeat(200));
+    // The backoff loop is told why.
+    const loop = s.actor.getSnapshot().children.reconnect as AnyActorRef;
+    expect(loop.getSnapshot().context.reason).toBe('x'.repeat(200));
+    s.actor.send({ type: 'CANCEL' });
+    s.actor.send({ type: 'CREATE' });
+    s.last('create').reject('plain string');
+    await tick();
+    expect(s.context().lastError).toBe('plain string');
+    s.actor.send({ type: 'CANCEL' });
+    await s.idle();
+    s.actor.send({ type: 'CHECK' });
+    expect(s.last('validate').input).toEqual({ slot: 'db.slot3' });
+    s.last('validate').reject(42);
+    await tick();
+    expect(s.emitted.at(-1)).toEqual({ type: 'validation_failed', slot: 'db.slot3', error: '42' });
+  });
+
+  it('a loop that gives up (maxAttempts) frees the slot and keeps its record', async () => {
+    const s = deferredSlot({ backoff: { ...input.backoff, maxAttempts: 2 } });
+    s.actor.send({ type: 'CREATE' });
+    s.last('create').reject(new Error('down'));
+    await tick();
+    s.clock.increment(1_000);
+    expect(s.value()).toBe('creating');
+    s.last('create').reject(new Error('down'));
+    await tick();
+    expect(s.value()).toBe('empty');
+    expect(s.emitted.at(-1)).toEqual({ type: 'freed', slot: 'db.slot3' });
+    expect(s.context().record.attempts).toBe(2);
+  });
+
+  it('adopts a connection as its child (systemId = name) and releases it', async () => {
+    const s = deferredSlot();
+    const conn = setup({}).createMachine({ id: 'conn' });
+    s.actor.send({ type: 'statewire.adopt', name: 'db.slot3.conn1', logic: conn });
+    expect(Object.keys(s.actor.getSnapshot().children)).toEqual(['db.slot3.conn1']);
+    expect(s.actor.system.get('db.slot3.conn1')).toBe(s.actor.getSnapshot().children['db.slot3.conn1']);
+    s.actor.send({ type: 'statewire.release', name: 'db.slot3.conn1' });
+    expect(Object.keys(s.actor.getSnapshot().children)).toEqual([]);
   });
 });
