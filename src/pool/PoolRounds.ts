@@ -3,7 +3,7 @@ import type { PoolSlotEmitted } from '../../machines/poolSlot.js';
 import type { PoolEmitted } from '../../machines/pool.js';
 import { ConnectionConfigManager } from '../config/ConnectionConfigManager.js';
 import type { ConnectionConfig } from '../config/ConnectionConfig.js';
-import { pooledMachine, type SlotWork } from './pooledMachine.js';
+import type { pooledMachine } from './pooledMachine.js';
 import { SlotHandle, type SlotState } from './SlotHandle.js';
 import { defaultDestroy, defaultHealthCheck, isStatewireConnection } from './resource.js';
 import { PoolState } from './PoolState.js';
@@ -18,7 +18,7 @@ import { PoolState } from './PoolState.js';
  * pooledMachine.provide({}); // its create / validate / destroy actors call pool.createFor(…) and friends
  * ```
  */
-export abstract class PoolRounds<T> extends PoolState<T> implements SlotWork {
+export abstract class PoolRounds<T> extends PoolState<T> {
   // ---- the slots' invoked actors (SlotWork) ----------------------------------
 
   /** @internal The slot's `create` actor: factory, adoption as the slot's child, connect. */
