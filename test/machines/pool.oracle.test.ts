@@ -3,7 +3,7 @@
  * rounds' timing, the wake timer, the drain. Simulated clock.
  */
 import { describe, expect, it } from 'vitest';
-import { createActor, SimulatedClock, type AnyActorRef } from 'xstate';
+import { createActor, setup, SimulatedClock, type AnyActorRef } from 'xstate';
 import { nextRandom } from '../../machines/random.js';
 import { poolMachine, type PoolEmitted, type PoolInput } from '../../machines/pool.js';
 
@@ -93,5 +93,18 @@ describe('pool: oracles from the input', () => {
     open.clock.increment(1e7);
     expect(open.value()).toEqual({ draining: 'open' });
     expect(open.emitted).toEqual([]);
+  });
+});
+
+describe('pool: adoption', () => {
+  it('adopts a child (systemId = name) and releases it, in any state', () => {
+    const { actor } = start();
+    const conn = setup({}).createMachine({ id: 'conn' });
+    actor.send({ type: 'statewire.adopt', name: 'db.extra', logic: conn });
+    expect(actor.system.get('db.extra')).toBe(actor.getSnapshot().children['db.extra']);
+    actor.send({ type: 'START' });
+    actor.send({ type: 'statewire.release', name: 'db.extra' });
+    expect(actor.getSnapshot().children['db.extra']).toBeUndefined();
+    expect(Object.keys(actor.getSnapshot().children).sort()).toEqual(['db.slot0', 'db.slot1', 'db.slot2']);
   });
 });
