@@ -5,7 +5,7 @@ import { getCoveringPaths } from '../model/coveringPaths.js';
 import { runPath } from '../model/runPath.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 import { loopEvents, loopStandIn, performLoopStep } from '../model/loopStandIn.js';
-import { performPromiseStep, promiseStandIn } from '../model/promiseStandIn.js';
+import { performPromiseStep, promiseStandIn } from '../pool/promiseStandIn.js';
 
 // create / validate / destroy settle when the path says; the loop is the usual stand-in.
 const machine = poolSlotMachine.provide({

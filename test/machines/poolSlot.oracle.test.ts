@@ -10,7 +10,7 @@ import { setImmediate as tick } from 'node:timers/promises';
 import { backoffDelay, defaultBackoffPolicy } from '../../machines/backoffDelay.js';
 import { nextRandom } from '../../machines/random.js';
 import { poolSlotMachine, type PoolSlotEmitted, type PoolSlotInput } from '../../machines/poolSlot.js';
-import { promiseStandIn } from '../model/promiseStandIn.js';
+import { promiseStandIn } from '../pool/promiseStandIn.js';
 
 const machine = poolSlotMachine.provide({ actors: { create: promiseStandIn as never, validate: promiseStandIn as never, destroy: promiseStandIn as never } });
 const input: PoolSlotInput = {
