@@ -115,6 +115,7 @@ export abstract class PoolRounds<T> extends PoolState<T> {
     const previous = h.state;
     h.state = state;
     if (state === previous) return;
+    if (previous === 'validating') h.borrowCheck = false;
     if (state === 'idle') {
       h.told = false;
       if (previous === 'creating' || previous === 'validating') this.makeAvailable(h, true);

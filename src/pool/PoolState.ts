@@ -134,6 +134,7 @@ export abstract class PoolState<T> extends PoolEvents {
       return false;
     }
     h.pendingCheck = ok;
+    h.borrowCheck = true;
     this.sync(h);
     h.actor.send({ type: 'CHECK' });
     return 'checking';
@@ -209,11 +210,14 @@ export abstract class PoolState<T> extends PoolEvents {
     if (this.phase !== 'running') return;
     let held = 0;
     let inFlight = 0;
+    // Checked before a borrow: a waiter gets it next, so it is not made anew.
+    let checking = 0;
     for (const h of this.handles) {
+      if (h.borrowCheck) checking++;
       if (h.holds) held++;
       else if (h.inFlight) inFlight++;
     }
-    let want = Math.max(this.settings.minSize - held - inFlight, this.waiters.size - inFlight);
+    let want = Math.max(this.settings.minSize - held - inFlight, this.waiters.size - inFlight - checking);
     for (const h of this.handles) {
       if (want > 0 && h.state === 'empty') {
         h.state = 'creating';

@@ -37,6 +37,8 @@ export class SlotHandle<T> {
   expired = false;
   /** A validation before borrowing that answered with a promise: the slot's `validate` actor awaits it. */
   pendingCheck: Promise<boolean> | undefined = undefined;
+  /** Being checked before a borrow (its slot `validating` a `pendingCheck`): a waiter gets it if it passes. */
+  borrowCheck = false;
   /** The connection's `close` listener (statewire connections), removed on destroy. */
   onClose: (() => void) | undefined = undefined;
   /** Resolved when the slot is `empty` again (releases and destroys that close something wait for it). */

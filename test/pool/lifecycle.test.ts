@@ -150,6 +150,18 @@ describe('ConnectionPool: borrowing', () => {
     expect(pool.getStats()).toMatchObject({ size: 1, available: 1, leased: 0, pending: 0 });
   });
 
+  it('a resource checked before a borrow (a validate promise) is not made anew for its waiter', async () => {
+    let answer: (ok: boolean) => void = () => {};
+    const { pool, made } = make({ maxSize: 3, validate: () => new Promise<boolean>((resolve) => (answer = resolve)) });
+    await pool.release((await pool.acquire())!);
+    const waiting = pool.acquire();
+    await settle();
+    expect(made).toHaveLength(1);
+    answer(true);
+    expect(await waiting).toBe(made[0]);
+    expect(made).toHaveLength(1);
+  });
+
   it('use(): releases after fn, destroys on a connection error, TimeoutError when nothing came', async () => {
     const { pool, made, clock } = make({ maxSize: 1, acquireTimeout: 1 });
     expect(await pool.use((r) => r.id)).toBe(1);
