@@ -16,6 +16,10 @@
  *    RateLimiterRedis against one local redis-server (bench/redis.ts): µs per
  *    take at p50/p99, Redis round trips per take, throughput of 1 and 4 processes.
  *
+ * 6. pool: ConnectionPool vs generic-pool / tarn, zero-cost resources and real
+ *    WebSocket connections: sequential, 50 borrowers, 500 waiters, churn (bench/pool.ts).
+ *
+ * `npm run bench -- pool` runs only the pool part, `npm run bench -- redis` only the redis part;
  * `npm run bench -- http` (or `BENCH=http npm run bench`) runs only the HTTP
  * part; `npm run bench -- resilience` only the first; `npm run bench -- ws`
  * only the WebSocket part; `npm run bench -- sse` only the SSE part.
@@ -125,8 +129,8 @@ async function runResilience(): Promise<void> {
 }
 
 const which = (process.argv[2] ?? process.env.BENCH ?? 'all').toLowerCase();
-if (!['all', 'resilience', 'http', 'ws', 'sse', 'redis'].includes(which)) {
-  console.error(`unknown bench "${which}": expected all, resilience, http, ws, sse or redis`);
+if (!['all', 'resilience', 'http', 'ws', 'sse', 'redis', 'pool'].includes(which)) {
+  console.error(`unknown bench "${which}": expected all, resilience, http, ws, sse, redis or pool`);
   process.exit(2);
 }
 if (which === 'all' || which === 'resilience') await runResilience();
@@ -145,4 +149,8 @@ if (which === 'all' || which === 'sse') {
 if (which === 'all' || which === 'redis') {
   const { runRedisBench } = await import('./redis.js');
   if (!(await runRedisBench())) process.exitCode = 1;
+}
+if (which === 'all' || which === 'pool') {
+  const { runPoolBench } = await import('./pool.js');
+  if (!(await runPoolBench())) process.exitCode = 1;
 }

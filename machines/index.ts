@@ -63,3 +63,7 @@ export type {
 } from './endpoint.js';
 export { sharedStateMachine } from './sharedState.js';
 export type { SharedStateContext, SharedStateEmitted, SharedStateEvent, SharedStateInput, SharedStateValue, SharedStateWait, StoreChecked } from './sharedState.js';
+export { poolSlotMachine } from './poolSlot.js';
+export type { DestroyReason, PoolSlotContext, PoolSlotEmitted, PoolSlotEvent, PoolSlotInput } from './poolSlot.js';
+export { poolMachine } from './pool.js';
+export type { PoolContext, PoolEmitted, PoolEvent, PoolInput } from './pool.js';

@@ -47,3 +47,8 @@ export type { MessageFormat } from './endpoint/messageFormat.js';
 export type { EndpointRoutes } from './endpoint/routes.js';
 export type { EndpointPreset } from './endpoint/presets.js';
 export type { EndpointEnv, EndpointStatus } from '../machines/endpoint.js';
+export { ConnectionPool } from './pool/ConnectionPool.js';
+export type { AcquireOptions, PoolStats } from './pool/ConnectionPool.js';
+export { WebSocketConnectionPool } from './pool/WebSocketConnectionPool.js';
+export type { ConnectionPoolOptions } from './pool/poolOptions.js';
+export type { PoolEventMap, PoolListener } from './pool/poolEvents.js';

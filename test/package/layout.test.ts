@@ -30,7 +30,7 @@ const folder = (path: string): string => (path.startsWith('src/') ? (path.split(
 const protocols = ['http', 'websocket', 'sse'];
 const pieces = ['runtime', 'config', 'security', 'metrics', 'breaker', 'rateLimiter', 'retry'];
 /** Folders of parents that compose the protocol clients (ARCHITECTURE.md: manager/, endpoint/, pool/). */
-const parents = ['endpoint'];
+const parents = ['endpoint', 'pool'];
 /** Entry folders above the core: they may import it, the core never imports them. */
 const entries = ['redis'];
 
