@@ -99,6 +99,20 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     return child;
   }
 
+  /**
+   * Undoes {@link MachineHost.adopt}: the parent stops the child, and a fresh
+   * root actor of the client's own takes its place (made now, so the client's
+   * observers see its first snapshot). As with adopt, the client re-opens what
+   * it had open. A root stays as it is. Returns the actor.
+   */
+  detach(): AnyActorRef {
+    if (this.parent === undefined) return this.actor;
+    this.stop();
+    this.current = undefined;
+    // Afresh, as a child starts: the snapshot given at construction is long out of date.
+    return this.startRoot(false);
+  }
+
   /** Stops the actor (a root, or a child through its parent); `actor` stays readable, as stopped. */
   stop(): void {
     const actor = this.current;
@@ -124,8 +138,9 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     this.client.onMachineError(error);
   }
 
-  private startRoot(): AnyActorRef {
-    const { clock, background, snapshot } = this.options;
+  private startRoot(restore = true): AnyActorRef {
+    const { clock, background } = this.options;
+    const snapshot = restore ? this.options.snapshot : undefined;
     // Attached before start: a restored snapshot may invoke at once.
     return createRootActor(this.logic, { input: this.client.machineInput(), clock, background: background ?? false, snapshot, observer: this, beforeStart: (made) => this.attach(made) });
   }

@@ -5,6 +5,8 @@ import {
   type AnyActorLogic,
   type EventObject,
   type InputFrom,
+  type InspectionEvent,
+  type Observer,
   type Snapshot,
   type SnapshotFrom,
 } from 'xstate';
@@ -27,6 +29,8 @@ export interface RootActorOptions<TLogic extends AnyActorLogic> {
   background?: boolean;
   /** An observer to subscribe instead of `onSnapshot` / `onError` (its `next` and `error`). */
   observer?: { next(snapshot: SnapshotFrom<TLogic>): void; error(error: unknown): void };
+  /** An XState inspection observer, as `createActor` takes (e.g. `@statelyai/inspect`'s `inspect`). */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
   /** Called with the actor after the observers are attached and before it starts (a restored snapshot may invoke at once). */
   beforeStart?: (actor: Actor<TLogic>) => void;
 }
@@ -49,6 +53,7 @@ export function createRootActor<TLogic extends AnyActorLogic>(
     clock: options.background ? backgroundClock(options.clock) : options.clock,
     snapshot: options.snapshot as SnapshotFrom<TLogic> | undefined,
     systemId: options.systemId,
+    inspect: options.inspect,
   } as never) as Actor<TLogic>;
   actor.subscribe(options.observer ?? { next: options.onSnapshot, error: options.onError ?? reportActorError });
   options.beforeStart?.(actor);
