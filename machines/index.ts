@@ -49,3 +49,15 @@ export type {
 } from './reconnectLoop.js';
 export { sseMachine, sseStatusOf } from './sse.js';
 export type { SseContext, SseEmitted, SseEndReason, SseEvent, SseInput, SseStatus } from './sse.js';
+export { managerMachine, applyAdded, applyChanges, applyRemoved, isDown } from './manager.js';
+export type {
+  AddedConnection,
+  ConnectionChange,
+  HealthSweepInput,
+  ManagedEntry,
+  ManagedHealth,
+  ManagerContext,
+  ManagerEmitted,
+  ManagerEvent,
+  ManagerInput,
+} from './manager.js';
