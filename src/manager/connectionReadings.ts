@@ -66,7 +66,9 @@ export function stateOf(conn: ManageableConnection): ConnectionState {
     return { status, health: healthOfStatus(status) };
   }
   if (conn instanceof HTTPConnection) {
-    return { status: conn['connected'] ? 'connected' : 'closed', health: conn['events'].currentHealth ?? 'unknown' };
+    // A disconnected HTTPConnection is not healthy, whatever its last request said.
+    const connected = conn['connected'];
+    return { status: connected ? 'connected' : 'closed', health: connected ? (conn['events'].currentHealth ?? 'unknown') : 'unknown' };
   }
   if (conn instanceof ApiClient) return { status: 'ready', health: conn['core'].currentHealth };
   const json = (conn as { toJSON?: () => { status?: unknown; health?: unknown } }).toJSON?.();
