@@ -12,6 +12,11 @@
  *    stream of 100,000 small events from a node:http server in a child process:
  *    events/s and client CPU per event (bench/sse.ts).
  *
+ * 5. manager: 10,000 WebSocket connections under one ConnectionManager (and
+ *    1,000 / 10,000 as roots): heap and RSS per connection, CPU per health-check
+ *    round, getStatistics() time (bench/manager.ts); `npm run bench -- manager`
+ *    runs only this part (about a minute; 10,000 sockets in each process).
+ *
  * `npm run bench -- http` (or `BENCH=http npm run bench`) runs only the HTTP
  * part; `npm run bench -- resilience` only the first; `npm run bench -- ws`
  * only the WebSocket part; `npm run bench -- sse` only the SSE part.
@@ -121,8 +126,8 @@ async function runResilience(): Promise<void> {
 }
 
 const which = (process.argv[2] ?? process.env.BENCH ?? 'all').toLowerCase();
-if (!['all', 'resilience', 'http', 'ws', 'sse'].includes(which)) {
-  console.error(`unknown bench "${which}": expected all, resilience, http, ws or sse`);
+if (!['all', 'resilience', 'http', 'ws', 'sse', 'manager'].includes(which)) {
+  console.error(`unknown bench "${which}": expected all, resilience, http, ws, sse or manager`);
   process.exit(2);
 }
 if (which === 'all' || which === 'resilience') await runResilience();
@@ -137,4 +142,8 @@ if (which === 'all' || which === 'ws') {
 if (which === 'all' || which === 'sse') {
   const { runSseBench } = await import('./sse.js');
   if (!(await runSseBench())) process.exitCode = 1;
+}
+if (which === 'all' || which === 'manager') {
+  const { runManagerBench } = await import('./manager.js');
+  if (!(await runManagerBench())) process.exitCode = 1;
 }

@@ -1,0 +1,222 @@
+/**
+ * managerMachine and its bookkeeping against expectations written out by hand
+ * from the documented rules (never read back from the machine): joining,
+ * leaving, status changes, failover and failback, rounds, the child tree.
+ */
+import { describe, expect, it } from 'vitest';
+import { createActor, createMachine, fromCallback } from 'xstate';
+import { applyAdded, applyChanges, applyRemoved, isDown, managerMachine, type ManagedEntry, type ManagerEmitted } from '../../machines/manager.js';
+
+const entry = (over: Partial<ManagedEntry> = {}): ManagedEntry => ({ type: 'websocket', status: 'closed', health: 'unknown', fallback: null, fallbackFor: null, usingFallback: false, ...over });
+
+function start(input = { healthCheckInterval: 1000, concurrency: 4 }) {
+  const emitted: ManagerEmitted[] = [];
+  const errors: unknown[] = [];
+  const actor = createActor(managerMachine, { input });
+  actor.on('*', (e) => emitted.push(e as ManagerEmitted));
+  actor.subscribe({ error: (e) => errors.push(e) });
+  actor.start();
+  return { actor, emitted, errors, context: () => actor.getSnapshot().context };
+}
+
+describe('isDown', () => {
+  it('degraded and unhealthy are down; healthy and unknown are not', () => {
+    expect(['healthy', 'degraded', 'unhealthy', 'unknown'].map((h) => isDown(h as never))).toEqual([false, true, true, false]);
+  });
+});
+
+describe('applyAdded', () => {
+  it('adds in order, with the reported type, status and health; an unknown health word is unknown', () => {
+    const { connections, emitted } = applyAdded({}, [
+      { name: 'a', connectionType: 'http', status: 'connected', health: 'healthy' },
+      { name: 'b', connectionType: 'sse', status: 'open', health: 'bogus' },
+    ]);
+    expect(connections).toEqual({ a: entry({ type: 'http', status: 'connected', health: 'healthy' }), b: entry({ type: 'sse', status: 'open' }) });
+    expect(emitted).toEqual([]);
+  });
+
+  it('a name already there is skipped and the record given is left as it was', () => {
+    const before = { a: entry({ health: 'healthy' }) };
+    const { connections } = applyAdded(before, [{ name: 'a', connectionType: 'http', status: 'x', health: 'degraded' }]);
+    expect(connections.a).toEqual(entry({ health: 'healthy' }));
+    expect(connections).not.toBe(before);
+    expect(before).toEqual({ a: entry({ health: 'healthy' }) });
+  });
+
+  it('a fallback added earlier (even in the same list) is linked both ways', () => {
+    const { connections } = applyAdded({}, [
+      { name: 'f', connectionType: 'websocket', status: 'idle', health: 'healthy' },
+      { name: 'p', connectionType: 'websocket', status: 'closed', health: 'unknown', fallback: 'f' },
+    ]);
+    expect(connections.p).toEqual(entry({ fallback: 'f' }));
+    expect(connections.f).toEqual(entry({ status: 'idle', health: 'healthy', fallbackFor: 'p' }));
+  });
+
+  it('a fallback that is missing, backs another, or has its own backup is ignored', () => {
+    expect(applyAdded({}, [{ name: 'p', connectionType: 'x', status: 's', health: 'unknown', fallback: 'f' }]).connections.p!.fallback).toBeNull();
+    const taken = { f: entry({ fallbackFor: 'q' }), q: entry({ fallback: 'f' }) };
+    expect(applyAdded(taken, [{ name: 'p', connectionType: 'x', status: 's', health: 'unknown', fallback: 'f' }]).connections.p!.fallback).toBeNull();
+    const chained = { f: entry({ fallback: 'g' }), g: entry({ fallbackFor: 'f' }) };
+    const result = applyAdded(chained, [{ name: 'p', connectionType: 'x', status: 's', health: 'unknown', fallback: 'f' }]).connections;
+    expect(result.p!.fallback).toBeNull();
+    expect(result.f!.fallbackFor).toBeNull();
+    expect(applyAdded({}, [{ name: 'p', connectionType: 'x', status: 's', health: 'unknown', fallback: null }]).connections.p!.fallback).toBeNull();
+  });
+
+  it('a primary that joins already down fails over at once; one that joins unknown or healthy does not', () => {
+    const base = { f: entry() };
+    for (const [health, over] of [['degraded', true], ['unhealthy', true], ['unknown', false], ['healthy', false]] as const) {
+      const { connections, emitted } = applyAdded(base, [{ name: 'p', connectionType: 'x', status: 's', health, fallback: 'f' }]);
+      expect(connections.p!.usingFallback, health).toBe(over);
+      expect(emitted, health).toEqual(over ? [{ type: 'failover', name: 'p', to: 'f', health }] : []);
+    }
+  });
+});
+
+describe('applyRemoved', () => {
+  it('removes the names given, skips unknown ones, leaves the record given as it was', () => {
+    const before = { a: entry(), b: entry() };
+    expect(applyRemoved(before, ['a', 'zz'])).toEqual({ b: entry() });
+    expect(before).toEqual({ a: entry(), b: entry() });
+  });
+
+  it('a backup that leaves leaves its primary without one, served by itself; a primary that leaves frees its backup', () => {
+    const paired = { p: entry({ fallback: 'f', usingFallback: true, health: 'degraded' }), f: entry({ fallbackFor: 'p' }) };
+    expect(applyRemoved(paired, ['f'])).toEqual({ p: entry({ health: 'degraded' }) });
+    expect(applyRemoved(paired, ['p'])).toEqual({ f: entry() });
+    expect(applyRemoved(paired, ['p', 'f'])).toEqual({});
+  });
+});
+
+describe('applyChanges', () => {
+  const paired = { p: entry({ fallback: 'f' }), f: entry({ fallbackFor: 'p', health: 'healthy' }) };
+
+  it('the last report of a name wins; unknown names are skipped; other entries stay', () => {
+    const { connections } = applyChanges({ a: entry(), b: entry({ status: 'idle', health: 'healthy' }) }, [
+      { name: 'a', status: 'connecting', health: 'unknown' },
+      { name: 'zz', status: 'idle', health: 'healthy' },
+      { name: 'a', status: 'idle', health: 'healthy' },
+    ]);
+    expect(connections).toEqual({ a: entry({ status: 'idle', health: 'healthy' }), b: entry({ status: 'idle', health: 'healthy' }) });
+  });
+
+  it('down → failover to the backup; still down → nothing more; healthy → failback; unknown while failed over → stays', () => {
+    const down = applyChanges(paired, [{ name: 'p', status: 'waiting', health: 'degraded' }]);
+    expect(down.emitted).toEqual([{ type: 'failover', name: 'p', to: 'f', health: 'degraded' }]);
+    expect(down.connections.p).toEqual(entry({ fallback: 'f', status: 'waiting', health: 'degraded', usingFallback: true }));
+    const worse = applyChanges(down.connections, [{ name: 'p', status: 'error', health: 'unhealthy' }]);
+    expect(worse.emitted).toEqual([]);
+    expect(worse.connections.p!.usingFallback).toBe(true);
+    const unknown = applyChanges(worse.connections, [{ name: 'p', status: 'connecting', health: 'unknown' }]);
+    expect(unknown.emitted).toEqual([]);
+    expect(unknown.connections.p!.usingFallback).toBe(true);
+    const back = applyChanges(unknown.connections, [{ name: 'p', status: 'idle', health: 'healthy' }]);
+    expect(back.emitted).toEqual([{ type: 'failback', name: 'p', from: 'f' }]);
+    expect(back.connections.p).toEqual(entry({ fallback: 'f', status: 'idle', health: 'healthy' }));
+  });
+
+  it('a backup going down changes nothing for its primary; a connection without a backup never fails over', () => {
+    expect(applyChanges(paired, [{ name: 'f', status: 'waiting', health: 'degraded' }]).emitted).toEqual([]);
+    const alone = applyChanges({ a: entry() }, [{ name: 'a', status: 'error', health: 'unhealthy' }]);
+    expect(alone.emitted).toEqual([]);
+    expect(alone.connections.a!.usingFallback).toBe(false);
+  });
+
+  it('one event per switched primary, in the order of the changes', () => {
+    const two = { ...paired, q: entry({ fallback: 'g' }), g: entry({ fallbackFor: 'q' }) };
+    const { emitted } = applyChanges(two, [
+      { name: 'q', status: 'waiting', health: 'degraded' },
+      { name: 'p', status: 'error', health: 'unhealthy' },
+    ]);
+    expect(emitted).toEqual([
+      { type: 'failover', name: 'q', to: 'g', health: 'degraded' },
+      { type: 'failover', name: 'p', to: 'f', health: 'unhealthy' },
+    ]);
+  });
+});
+
+describe('managerMachine', () => {
+  it('starts stopped with its input, no connection and no round', () => {
+    const { actor, context } = start({ healthCheckInterval: 5000, concurrency: 3 });
+    expect(actor.getSnapshot().value).toBe('stopped');
+    expect(context()).toEqual({ healthCheckInterval: 5000, concurrency: 3, connections: {}, sweeps: 0, lastSweep: null });
+  });
+
+  it('START runs the sweep actor with the interval; STOP stops it; SWEPT counts rounds only while running', () => {
+    const runs: Array<{ interval: number; stopped: boolean }> = [];
+    const machine = managerMachine.provide({
+      actors: {
+        healthSweep: fromCallback<never, { interval: number }>(({ input }) => {
+          const run = { interval: input.interval, stopped: false };
+          runs.push(run);
+          return () => void (run.stopped = true);
+        }),
+      },
+    });
+    const actor = createActor(machine, { input: { healthCheckInterval: 750, concurrency: 1 } }).start();
+    actor.send({ type: 'SWEPT', checked: 9, failed: 9 });
+    expect(actor.getSnapshot().context.sweeps).toBe(0);
+    actor.send({ type: 'START' });
+    expect(actor.getSnapshot().value).toBe('running');
+    expect(runs).toEqual([{ interval: 750, stopped: false }]);
+    actor.send({ type: 'SWEPT', checked: 3, failed: 1 });
+    actor.send({ type: 'SWEPT', checked: 4, failed: 0 });
+    expect(actor.getSnapshot().context).toMatchObject({ sweeps: 2, lastSweep: { checked: 4, failed: 0 } });
+    actor.send({ type: 'STOP' });
+    expect(actor.getSnapshot().value).toBe('stopped');
+    expect(runs).toEqual([{ interval: 750, stopped: true }]);
+  });
+
+  it('with healthCheckInterval 0, START manages without a sweep (idle); STOP and DISPOSE from there', () => {
+    const { actor } = start({ healthCheckInterval: 0, concurrency: 1 });
+    actor.send({ type: 'START' });
+    expect(actor.getSnapshot().value).toBe('idle');
+    expect(actor.getSnapshot().children).toEqual({});
+    actor.send({ type: 'STOP' });
+    expect(actor.getSnapshot().value).toBe('stopped');
+    actor.send({ type: 'START' });
+    actor.send({ type: 'DISPOSE' });
+    expect(actor.getSnapshot().status).toBe('done');
+  });
+
+  it('DISPOSE ends it from stopped and from running; nothing changes afterwards', () => {
+    for (const first of [[], [{ type: 'START' as const }]]) {
+      const { actor, context } = start();
+      for (const e of first) actor.send(e);
+      actor.send({ type: 'DISPOSE' });
+      expect(actor.getSnapshot().value).toBe('disposed');
+      expect(actor.getSnapshot().status).toBe('done');
+      actor.send({ type: 'ADDED', connections: [{ name: 'a', connectionType: 'x', status: 's', health: 'healthy' }] });
+      expect(context().connections).toEqual({});
+    }
+  });
+
+  it('ADDED / CHANGED / REMOVED keep the connections by name and emit failover and failback', () => {
+    const { actor, emitted, context } = start();
+    actor.send({ type: 'ADDED', connections: [{ name: 'f', connectionType: 'websocket', status: 'idle', health: 'healthy' }] });
+    actor.send({ type: 'ADDED', connections: [{ name: 'p', connectionType: 'websocket', status: 'closed', health: 'unknown', fallback: 'f' }] });
+    actor.send({ type: 'CHANGED', changes: [{ name: 'p', status: 'waiting', health: 'degraded' }] });
+    expect(context().connections.p!.usingFallback).toBe(true);
+    actor.send({ type: 'CHANGED', changes: [{ name: 'p', status: 'idle', health: 'healthy' }] });
+    expect(emitted).toEqual([
+      { type: 'failover', name: 'p', to: 'f', health: 'degraded' },
+      { type: 'failback', name: 'p', from: 'f' },
+    ]);
+    actor.send({ type: 'REMOVED', names: ['f'] });
+    expect(context().connections).toEqual({ p: entry({ status: 'idle', health: 'healthy' }) });
+  });
+
+  it('adopts children by name (system.get finds them) and releases them; a taken name is an error reported, not thrown', () => {
+    const { actor, errors } = start();
+    const child = createMachine({ id: 'c' });
+    actor.send({ type: 'statewire.adopt', name: 'a', logic: child, input: undefined });
+    expect(actor.system.get('a')).toBe(actor.getSnapshot().children.a);
+    expect(actor.system.get('a')!._parent).toBe(actor);
+    actor.send({ type: 'statewire.release', name: 'a' });
+    expect(actor.system.get('a')).toBeUndefined();
+    expect(actor.getSnapshot().children).toEqual({});
+    actor.send({ type: 'statewire.adopt', name: 'b', logic: child });
+    actor.send({ type: 'statewire.adopt', name: 'b', logic: child });
+    expect(errors.length).toBe(1);
+  });
+});
