@@ -14,8 +14,8 @@ export interface ManagerInput {
 }
 
 export interface ManagerContext extends ManagerInput {
-  /** Every connection by its name under the manager: type, status, health, failover. */
-  connections: Record<string, ManagedEntry>;
+  /** Every connection, in the order they joined: name, type, status, health, failover. */
+  connections: ManagedEntry[];
   /** Health-check rounds completed since the manager was made. */
   sweeps: number;
   /** The latest round: how many connections were checked, how many failed. */
@@ -44,7 +44,7 @@ export interface HealthSweepInput {
  * The parent of a `ConnectionManager`'s connections: `stopped ⇄ running →
  * disposed`. Its children are the connections themselves (adopted with
  * `statewire.adopt`, found with `system.get(name)`), and its context lists
- * them by name with their status and health, so an inspector shows the whole
+ * them with their names, status and health, so an inspector shows the whole
  * tree. While `running`, the `healthSweep` actor (which `src/` provides) checks
  * the connections, staggered over `healthCheckInterval`, and reports each round
  * as `SWEPT`.
@@ -59,7 +59,7 @@ export interface HealthSweepInput {
  * const actor = createActor(managerMachine, { input: { healthCheckInterval: 30000, concurrency: 16 } }).start();
  * actor.send({ type: 'ADDED', connections: [{ name: 'api', connectionType: 'http', status: 'closed', health: 'unknown' }] });
  * actor.send({ type: 'CHANGED', changes: [{ name: 'api', status: 'idle', health: 'healthy' }] });
- * actor.getSnapshot().context.connections.api.health; // 'healthy'
+ * actor.getSnapshot().context.connections[0]; // { name: 'api', health: 'healthy', … }
  * ```
  */
 export const managerMachine = setup({
@@ -96,7 +96,7 @@ export const managerMachine = setup({
   },
 }).createMachine({
   id: 'connectionManager',
-  context: ({ input }) => ({ ...input, connections: {}, sweeps: 0, lastSweep: null }),
+  context: ({ input }) => ({ ...input, connections: [], sweeps: 0, lastSweep: null }),
   on: {
     // adoptChild / releaseChild are typed for any parent; a typed one takes them as they are.
     'statewire.adopt': { actions: adoptChild as never },

@@ -160,7 +160,11 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
       this.members.delete(m.name);
       this.byConnection.delete(m.conn);
     }
-    for (const m of this.members.values()) if (m.fallback === member) m.fallback = undefined;
+    for (const m of this.members.values()) {
+      if (m.fallback !== member) continue;
+      m.fallback = undefined;
+      m.servedByFallback = false;
+    }
     this.queue({ type: 'REMOVED', names: leaving.map((m) => m.name) });
     for (const m of leaving) {
       if (options.dispose === true) await m.conn.dispose?.();
@@ -176,8 +180,8 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
   getConnection(name: string): C | undefined {
     const member = this.members.get(name);
     if (member === undefined) return undefined;
-    const entry = this.actor.getSnapshot().context.connections[name];
-    if (entry?.usingFallback === true && member.fallback !== undefined) return member.fallback.conn as C;
+    // servedByFallback follows the machine's failover / failback: no lookup in its context.
+    if (member.servedByFallback && member.fallback !== undefined) return member.fallback.conn as C;
     return member.conn as C;
   }
 
@@ -276,9 +280,9 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
   /** Aggregated health, types and counters of every managed connection (a closed connection is not healthy). */
   getStatistics(): ManagerStatistics {
     const snapshot = this.actor.getSnapshot();
-    const { sweeps, lastSweep, connections } = snapshot.context;
+    const { sweeps, lastSweep } = snapshot.context;
     const failedOver: string[] = [];
-    for (const member of this.members.values()) if (member.fallback !== undefined && connections[member.name]?.usingFallback === true) failedOver.push(member.name);
+    for (const member of this.members.values()) if (member.servedByFallback && member.fallback !== undefined) failedOver.push(member.name);
     return {
       ...memberStatistics(this.members.values()),
       failedOver,
@@ -341,6 +345,7 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
   private announce(event: ManagerEmitted): void {
     const member = this.members.get(event.name);
     const own = member === undefined ? event.name : ownName(member);
+    if (member !== undefined) member.servedByFallback = event.type === 'failover';
     if (event.type === 'failover') {
       const message = `"${event.name}" is ${event.health}: "${event.to}" serves it`;
       this.log.warn(message);

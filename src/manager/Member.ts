@@ -28,6 +28,8 @@ export class Member implements SweepTarget {
   health: string;
   /** The backup of this connection, when it has one. */
   fallback: Member | undefined = undefined;
+  /** The backup serves this name now (the machine's last word was `failover`). */
+  servedByFallback = false;
   /** Added by the manager as another connection's backup (removed with it). */
   addedAsFallback = false;
   /** Queued for the next CHANGED batch. */

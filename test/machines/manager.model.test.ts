@@ -1,11 +1,12 @@
 import { expect } from 'vitest';
 import { createMachine, type AnyMachineSnapshot, type EventObject } from 'xstate';
-import { managerMachine, type ManagerContext, type ManagerEvent } from '../../machines/manager.js';
+import { managerMachine, type ManagedEntry, type ManagerContext, type ManagerEvent } from '../../machines/manager.js';
 import { getCoveringPaths } from '../model/coveringPaths.js';
 import { runPath } from '../model/runPath.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const child = createMachine({ id: 'child' });
+const byName = (list: ManagedEntry[]): Record<string, ManagedEntry | undefined> => Object.fromEntries(list.map((e) => [e.name, e]));
 
 // The sweep count grows without bound, and every adoption needs a fresh system id (the
 // exploration shares one system): the model tells snapshots apart by the rest.
@@ -20,7 +21,7 @@ let adoptions = 0;
 
 /** A primary `p` that may have the backup `f`, at most one adopted child: every transition, with little state. */
 function events(snapshot: AnyMachineSnapshot): EventObject[] {
-  const { connections } = snapshot.context as ManagerContext;
+  const connections = byName((snapshot.context as ManagerContext).connections);
   const list: ManagerEvent[] = [{ type: 'START' }, { type: 'STOP' }, { type: 'SWEPT', checked: 2, failed: 1 }, { type: 'DISPOSE' }];
   if (connections.f === undefined) list.push({ type: 'ADDED', connections: [added('f', 'healthy')] });
   else list.push({ type: 'REMOVED', names: ['f'] });
@@ -78,7 +79,7 @@ describeEdgeCoverage('managerMachine', model, async (path) => {
     serialize,
     check: (actual, _model, event) => {
       const want = oracle(event);
-      const { connections } = actual.context as ManagerContext;
+      const connections = byName((actual.context as ManagerContext).connections);
       expect(connections.p?.usingFallback === true, `served by the backup after ${event.type}`).toBe(want);
       if (connections.p !== undefined) expect(connections.p.fallback === 'f').toBe(connections.f !== undefined && connections.f.fallbackFor === 'p');
     },

@@ -47,7 +47,7 @@ describe('seed 000: Quick Start, WebSocket Connection', () => {
     expect(server.connections).toBe(1);
     expect(manager.getConnection('realtime')).toBe(wsConn);
     await Promise.resolve();
-    expect(manager.actor.getSnapshot().context.connections.realtime).toMatchObject({ type: 'websocket', health: 'healthy' });
+    expect(manager.actor.getSnapshot().context.connections).toMatchObject([{ name: 'realtime', type: 'websocket', health: 'healthy' }]);
   });
 });
 

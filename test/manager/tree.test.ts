@@ -25,7 +25,7 @@ describe('ConnectionManager: the actor tree', () => {
     const manager = manage(
       new ConnectionManager({
         inspect: (e: InspectionEvent) => {
-          if (e.type === '@xstate.actor') actors.push({ id: e.actorRef.id, parent: e.actorRef._parent });
+          if (e.type === '@xstate.actor') actors.push({ id: (e.actorRef as AnyActorRef).id, parent: (e.actorRef as AnyActorRef)._parent });
         },
       }),
     );
@@ -41,11 +41,11 @@ describe('ConnectionManager: the actor tree', () => {
     expect(under('breaker')).toBe(manager.actor.system.get('api'));
     for (const [name, conn] of [['before', before], ['after', after], ['api', api]] as const) expect(manager.actor.system.get(name)).toBe(conn.actor);
     await Promise.resolve();
-    expect(manager.actor.getSnapshot().context.connections).toMatchObject({
-      before: { type: 'websocket', status: 'idle', health: 'healthy' },
-      after: { type: 'websocket', status: 'idle', health: 'healthy' },
-      api: { type: 'http', status: 'connected', health: 'unknown' },
-    });
+    expect(manager.actor.getSnapshot().context.connections).toMatchObject([
+      { name: 'before', type: 'websocket', status: 'idle', health: 'healthy' },
+      { name: 'after', type: 'websocket', status: 'idle', health: 'healthy' },
+      { name: 'api', type: 'http', status: 'connected', health: 'unknown' },
+    ]);
   });
 
   it('a connection made alone stays a root actor of its own', () => {
