@@ -49,7 +49,7 @@ export type {
 } from './reconnectLoop.js';
 export { sseMachine, sseStatusOf } from './sse.js';
 export type { SseContext, SseEmitted, SseEndReason, SseEvent, SseInput, SseStatus } from './sse.js';
-export { managerMachine, applyAdded, applyChanges, applyRemoved, isDown } from './manager.js';
+export { managerMachine } from './manager.js';
 export type {
   AddedConnection,
   ConnectionChange,

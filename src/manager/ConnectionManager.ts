@@ -51,7 +51,7 @@ const healthy = (result: ManagedHealthCheck): true | Error => (result.isHealthy 
  * await manager.stop();
  * ```
  */
-export class ConnectionManager<C extends ManageableConnection = ManageableConnection> implements MemberOwner {
+export class ConnectionManager<C extends ManageableConnection = ManageableConnection> {
   /** The manager's actor: its children are the connections. */
   readonly actor: Actor<typeof managerMachine>;
   private readonly members = new Map<string, Member>();
@@ -133,12 +133,13 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
   }
 
   private join(conn: ManageableConnection, name: string, fallback: Member | undefined): Member {
-    const member = new Member(name, conn, this);
+    // `this` is the MemberOwner (not declared with `implements`: its two methods are left out of the published types).
+    const member = new Member(name, conn, this as MemberOwner);
     member.fallback = fallback;
     conn.attachTo(this.actor, name);
     this.members.set(name, member);
     this.byConnection.set(conn, member);
-    member.follow();
+    member.observe();
     if (this.handlers.active) this.handlers.listen(member);
     const added: AddedConnection = { name, connectionType: member.type, status: member.status, health: member.health, fallback: fallback?.name ?? null };
     this.queue({ type: 'ADDED', connections: [added] });

@@ -18,7 +18,7 @@ export interface MemberOwner {
  * @example
  * ```ts
  * const member = new Member('api', conn, manager);
- * member.follow(); // after conn.attachTo(manager.actor, 'api')
+ * member.observe(); // after conn.attachTo(manager.actor, 'api')
  * ```
  */
 export class Member implements SweepTarget {
@@ -56,7 +56,7 @@ export class Member implements SweepTarget {
   }
 
   /** Observes the connection's actor (read it again after attachTo: a new actor). */
-  follow(): void {
+  observe(): void {
     this.subscription?.unsubscribe();
     this.subscription = this.conn.actor.subscribe(this);
     this.next();

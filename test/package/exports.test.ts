@@ -28,7 +28,7 @@ describe('package exports (dist/)', () => {
        b.dispose();`,
     ]);
     expect(stdout.trim()).toBe(
-      'function true adoptChild,backoffDelay,backoffMachine,baseDelay,circuitBreakerMachine,defaultBackoffPolicy,defaultRateLimits,httpClientMachine,nextRandom,rateLimiterMachine,reconnectLoop,releaseChild,sseMachine,sseStatusOf,statusOf,webSocketMachine',
+      'function true adoptChild,backoffDelay,backoffMachine,baseDelay,circuitBreakerMachine,defaultBackoffPolicy,defaultRateLimits,httpClientMachine,managerMachine,nextRandom,rateLimiterMachine,reconnectLoop,releaseChild,sseMachine,sseStatusOf,statusOf,webSocketMachine',
     );
   });
 
