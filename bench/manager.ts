@@ -48,7 +48,7 @@ const CASES: Record<string, { name: string; connections: number; manager: boolea
 };
 const BATCH = 100;
 const SWEEP_INTERVAL_MS = 2_000;
-const CHILD_TIMEOUT_MS = 180_000;
+const CHILD_TIMEOUT_MS = 900_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 // ---- the measuring child ------------------------------------------------------------

@@ -71,9 +71,9 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     return this.current ?? this.startRoot();
   }
 
-  /** Whether an actor runs now (a root made on first use, or an adopted child). */
+  /** Whether an actor runs now (a root made on first use, or an adopted child whose parent has not stopped it). */
   get running(): boolean {
-    return this.current !== undefined && !this.stopped;
+    return this.current !== undefined && !this.stopped && this.current.getSnapshot().status === 'active';
   }
 
   /**
@@ -123,9 +123,10 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     const { parent, name } = this;
     this.parent = undefined;
     this.name = undefined;
-    // XState refuses to stop a child directly: its parent does.
-    if (parent !== undefined && name !== undefined) parent.send({ type: 'statewire.release', name } satisfies ReleaseEvent);
-    else actor.stop();
+    // XState refuses to stop a child directly: its parent does (a parent that ended stopped it already).
+    if (parent !== undefined && name !== undefined) {
+      if (parent.getSnapshot().status === 'active') parent.send({ type: 'statewire.release', name } satisfies ReleaseEvent);
+    } else actor.stop();
   }
 
   /** @internal Observer of the actor's snapshots (the host is its own observer: no closures). */
