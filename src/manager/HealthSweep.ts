@@ -14,7 +14,9 @@ export interface SweepTarget {
  * rounds over the connections, each spread over `interval` (see
  * {@link sweepSchedule}), one timer at a time. A round works on the
  * connections there when it began; `done` is told how many were checked and
- * how many failed once all of them settled. `stop()` ends it: no timer is left.
+ * how many failed once all of them settled, and the next round begins (a check
+ * slower than the interval delays it: rounds never overlap). `stop()` ends it:
+ * no timer is left.
  *
  * @example
  * ```ts
@@ -80,12 +82,13 @@ export class HealthSweep {
     }
     if (this.cursor < this.round.length) this.schedule();
     else if (this.pending === 0) this.finish();
-    else this.schedule(); // waits a slice for the last checks; a new round begins once they settle
+    // else: the last check to settle ends the round (rounds never overlap)
   }
 
   private settled(ok: boolean): void {
     this.pending--;
     if (!ok) this.failed++;
+    if (this.pending === 0 && this.cursor >= this.round.length && this.timer === undefined && !this.stopped) this.finish();
   }
 
   private finish(): void {

@@ -9,12 +9,14 @@ export const MIN_SLICE_MS = 100;
  *
  * @example
  * ```ts
- * sweepSchedule(10_000, 30_000); // { every: 100, batch: 34 }
+ * sweepSchedule(10_000, 30_000); // { every: 101.69…, batch: 34 }: 295 slices of 34
  * sweepSchedule(3, 30_000);      // { every: 10000, batch: 1 }
  * ```
  */
 export function sweepSchedule(count: number, interval: number): { every: number; batch: number } {
   if (count <= 0) return { every: interval, batch: 0 };
-  const every = Math.max(Math.min(MIN_SLICE_MS, interval), interval / count);
-  return { every, batch: Math.ceil((count * every) / interval) };
+  const slice = Math.max(Math.min(MIN_SLICE_MS, interval), interval / count);
+  const batch = Math.ceil((count * slice) / interval);
+  // The slices a round needs, stretched to fill the interval exactly.
+  return { every: interval / Math.ceil(count / batch), batch };
 }
