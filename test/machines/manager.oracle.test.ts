@@ -95,6 +95,11 @@ describe('applyRemoved', () => {
     expect(applyRemoved(before, [])).not.toBe(before);
   });
 
+  it('removing another connection leaves a pair as it was', () => {
+    const paired = from({ p: entry({ fallback: 'f', usingFallback: true }), f: entry({ fallbackFor: 'p' }), o: entry() });
+    expect(view(applyRemoved(paired, ['o']))).toEqual({ p: entry({ fallback: 'f', usingFallback: true }), f: entry({ fallbackFor: 'p' }) });
+  });
+
   it('a backup that leaves leaves its primary without one, served by itself; a primary that leaves frees its backup', () => {
     const paired = from({ p: entry({ fallback: 'f', usingFallback: true, health: 'degraded' }), f: entry({ fallbackFor: 'p' }), o: entry({ status: 'idle' }) });
     expect(view(applyRemoved(paired, ['f']))).toEqual({ p: entry({ health: 'degraded' }), o: entry({ status: 'idle' }) });
@@ -205,6 +210,16 @@ describe('managerMachine', () => {
       actor.send({ type: 'ADDED', connections: [{ name: 'a', connectionType: 'x', status: 's', health: 'healthy' }] });
       expect(context().connections).toEqual([]);
     }
+  });
+
+  it('the pure machine runs its own idle sweep actor: running without a provided one is no error', () => {
+    const { actor, errors } = start();
+    actor.send({ type: 'START' });
+    expect(actor.getSnapshot().value).toBe('running');
+    expect(Object.keys(actor.getSnapshot().children)).toHaveLength(1);
+    actor.send({ type: 'STOP' });
+    expect(errors).toEqual([]);
+    expect(managerMachine.id).toBe('connectionManager');
   });
 
   it('ADDED / CHANGED / REMOVED keep the connections by name and emit failover and failback', () => {
