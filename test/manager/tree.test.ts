@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AnyActorRef, InspectionEvent } from 'xstate';
-import { ConfigError, ConnectionManager, HTTPConnection, SSEConnection, WebSocketConnection } from '../../src/index.js';
+import { ApiClient, ConfigError, ConnectionManager, HTTPConnection, SSEConnection, WebSocketConnection } from '../../src/index.js';
+import { json, routes, startServer } from '../helpers/testServer.js';
 import { startWsServer, tracker, waitFor } from '../helpers/wsServer.js';
 import { startSseServer } from '../helpers/sseServer.js';
 
@@ -116,6 +117,33 @@ describe('ConnectionManager: names, removal, options', () => {
     expect(await manager.removeConnection('realtime')).toBe(false);
     // The name is free again.
     manager.addConnection(track.conn(new WebSocketConnection({ url: server.url })), 'realtime');
+  });
+
+  it('HTTP clients and an SSE stream leave as roots of their own that keep working', async () => {
+    const sse = await startSseServer((stream) => stream.open());
+    const api = await startServer(routes({ '/x': (_req, res) => json(res, 200, { ok: true }) }));
+    try {
+      const http = new HTTPConnection({ url: api.url });
+      const client = new ApiClient({ baseURL: api.url });
+      const stream = new SSEConnection({ url: sse.url });
+      const manager = manage(new ConnectionManager());
+      manager.addConnection(http, 'http').addConnection(client, 'client').addConnection(stream, 'stream');
+      await manager.connectAll();
+      expect(manager.actor.system.get('client.breaker')).toBe(client.circuitBreaker.actor);
+      for (const name of ['http', 'client', 'stream']) await manager.removeConnection(name);
+      for (const conn of [http, client, stream]) expect(conn.actor._parent).toBeUndefined();
+      expect(http.circuitBreaker.actor.system.get('breaker')).toBe(http.circuitBreaker.actor);
+      await expect(http.send({ url: '/x' })).resolves.toMatchObject({ status: 200 });
+      await expect(client.get('/x')).resolves.toEqual({ ok: true });
+      await waitFor(() => stream.isConnected()); // re-opened as a root
+      await sse.waitForRequests(2);
+      await http.dispose();
+      await client.dispose();
+      stream.dispose();
+    } finally {
+      await api.close();
+      await sse.close();
+    }
   });
 
   it('removeConnection(name, { dispose: true }) disposes it', async () => {
