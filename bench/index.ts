@@ -19,7 +19,12 @@
  * 6. pool: ConnectionPool vs generic-pool / tarn, zero-cost resources and real
  *    WebSocket connections: sequential, 50 borrowers, 500 waiters, churn (bench/pool.ts).
  *
- * `npm run bench -- pool` runs only the pool part, `npm run bench -- redis` only the redis part;
+ * 7. manager: 10,000 WebSocket connections under one ConnectionManager (and
+ *    1,000 / 10,000 as roots): heap and RSS per connection, CPU per health-check
+ *    round, getStatistics() time (bench/manager.ts).
+ *
+ * `npm run bench -- pool` runs only the pool part, `npm run bench -- redis` only the redis part,
+ * `npm run bench -- manager` only the manager part (minutes: 10,000 sockets in each process);
  * `npm run bench -- http` (or `BENCH=http npm run bench`) runs only the HTTP
  * part; `npm run bench -- resilience` only the first; `npm run bench -- ws`
  * only the WebSocket part; `npm run bench -- sse` only the SSE part.
@@ -129,8 +134,8 @@ async function runResilience(): Promise<void> {
 }
 
 const which = (process.argv[2] ?? process.env.BENCH ?? 'all').toLowerCase();
-if (!['all', 'resilience', 'http', 'ws', 'sse', 'redis', 'pool'].includes(which)) {
-  console.error(`unknown bench "${which}": expected all, resilience, http, ws, sse, redis or pool`);
+if (!['all', 'resilience', 'http', 'ws', 'sse', 'redis', 'pool', 'manager'].includes(which)) {
+  console.error(`unknown bench "${which}": expected all, resilience, http, ws, sse, redis, pool or manager`);
   process.exit(2);
 }
 if (which === 'all' || which === 'resilience') await runResilience();
@@ -153,4 +158,8 @@ if (which === 'all' || which === 'redis') {
 if (which === 'all' || which === 'pool') {
   const { runPoolBench } = await import('./pool.js');
   if (!(await runPoolBench())) process.exitCode = 1;
+}
+if (which === 'all' || which === 'manager') {
+  const { runManagerBench } = await import('./manager.js');
+  if (!(await runManagerBench())) process.exitCode = 1;
 }

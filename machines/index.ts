@@ -67,3 +67,15 @@ export { poolSlotMachine } from './poolSlot.js';
 export type { DestroyReason, PoolSlotContext, PoolSlotEmitted, PoolSlotEvent, PoolSlotInput } from './poolSlot.js';
 export { poolMachine } from './pool.js';
 export type { PoolContext, PoolEmitted, PoolEvent, PoolInput } from './pool.js';
+export { managerMachine } from './manager.js';
+export type {
+  AddedConnection,
+  ConnectionChange,
+  HealthSweepInput,
+  ManagedEntry,
+  ManagedHealth,
+  ManagerContext,
+  ManagerEmitted,
+  ManagerEvent,
+  ManagerInput,
+} from './manager.js';

@@ -384,6 +384,11 @@ export class ApiClient {
     return this.core.attachTo(parent, name);
   }
 
+  /** Undoes {@link ApiClient.attachTo}: the machine runs as a root actor of its own again (afresh, as under a parent). */
+  detach(): AnyActorRef {
+    return this.core.detach();
+  }
+
   /** Stops the machine and its children, ends retry waits, closes the sockets. */
   dispose(): Promise<void> {
     return this.core.dispose();

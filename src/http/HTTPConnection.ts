@@ -250,6 +250,11 @@ export class HTTPConnection {
     return this.core.attachTo(parent, name);
   }
 
+  /** Undoes {@link HTTPConnection.attachTo}: the machine runs as a root actor of its own again (afresh, as under a parent). */
+  detach(): AnyActorRef {
+    return this.core.detach();
+  }
+
   /** Marks the connection ready (HTTP holds no socket open until a request needs one). */
   async connect(): Promise<void> {
     if (this.connected) return;

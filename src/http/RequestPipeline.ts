@@ -378,14 +378,25 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
    */
   attachTo(parent: AnyActorRef, name: string): AnyActorRef {
     if (this.disposed) throw this.disposedError();
+    return this.rehost(() => this.host.adopt(parent, name));
+  }
+
+  /** Undoes {@link RequestPipeline.attachTo}: a fresh root actor of the client's own, as attachTo starts a child. */
+  detach(): AnyActorRef {
+    if (this.disposed) throw this.disposedError();
+    return this.rehost(() => this.host.detach());
+  }
+
+  /** Moves the machine to the actor `move` makes; the breaker and limiter follow its children. */
+  private rehost(move: () => AnyActorRef): AnyActorRef {
     const connected = this.actor.getSnapshot().matches({ active: { connection: 'connected' } });
-    const child = this.host.adopt(parent, name);
-    const children = child.getSnapshot().children as Children;
+    const actor = move();
+    const children = actor.getSnapshot().children as Children;
     this.breaker.follow(children.breaker);
     this.limiter.follow(children.rateLimiter);
     if (this.health !== 'unknown') this.onEmitted({ type: 'health_changed', health: 'unknown' } as EventObject);
-    if (connected) child.send({ type: 'CONNECT' });
-    return child;
+    if (connected) actor.send({ type: 'CONNECT' });
+    return actor;
   }
 
   /** Stops the actor (and its children), ends pending waits, closes the sockets. */

@@ -77,9 +77,9 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     return this.current ?? this.startRoot();
   }
 
-  /** Whether an actor runs now (a root made on first use, or an adopted child). */
+  /** Whether an actor runs now (a root made on first use, or an adopted child whose parent has not stopped it). */
   get running(): boolean {
-    return this.current !== undefined && !this.stopped;
+    return this.current !== undefined && !this.stopped && this.current.getSnapshot().status === 'active';
   }
 
   /**
@@ -105,6 +105,20 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     return child;
   }
 
+  /**
+   * Undoes {@link MachineHost.adopt}: the parent stops the child, and a fresh
+   * root actor of the client's own takes its place (made now, so the client's
+   * observers see its first snapshot). As with adopt, the client re-opens what
+   * it had open. A root stays as it is. Returns the actor.
+   */
+  detach(): AnyActorRef {
+    if (this.parent === undefined) return this.actor;
+    this.stop();
+    this.current = undefined;
+    // Afresh, as a child starts: the snapshot given at construction is long out of date.
+    return this.startRoot(false);
+  }
+
   /** Stops the actor (a root, or a child through its parent); `actor` stays readable, as stopped. */
   stop(): void {
     const actor = this.current;
@@ -115,9 +129,10 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     const { parent, name } = this;
     this.parent = undefined;
     this.name = undefined;
-    // XState refuses to stop a child directly: its parent does.
-    if (parent !== undefined && name !== undefined) parent.send({ type: 'statewire.release', name } satisfies ReleaseEvent);
-    else actor.stop();
+    // XState refuses to stop a child directly: its parent does (a parent that ended stopped it already).
+    if (parent !== undefined && name !== undefined) {
+      if (parent.getSnapshot().status === 'active') parent.send({ type: 'statewire.release', name } satisfies ReleaseEvent);
+    } else actor.stop();
   }
 
   /** @internal Observer of the actor's snapshots (the host is its own observer: no closures). */
@@ -130,8 +145,9 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     this.client.onMachineError(error);
   }
 
-  private startRoot(): AnyActorRef {
-    const { clock, background, snapshot, inspect, redactor } = this.options;
+  private startRoot(restore = true): AnyActorRef {
+    const { clock, background, inspect, redactor } = this.options;
+    const snapshot = restore ? this.options.snapshot : undefined;
     // Attached before start: a restored snapshot may invoke at once.
     return createRootActor(this.logic, { input: this.client.machineInput(), clock, background: background ?? false, snapshot, observer: this, beforeStart: (made) => this.attach(made), inspect, redactor });
   }

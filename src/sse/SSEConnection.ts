@@ -157,6 +157,25 @@ export class SSEConnection extends PersistentConnection {
     return child;
   }
 
+  /**
+   * Undoes {@link SSEConnection.attachTo}: the machine runs as a root actor of
+   * its own again; an open stream re-opens, resuming with `Last-Event-ID`.
+   * Returns the new actor.
+   *
+   * @example
+   * ```ts
+   * sse.detach(); // sse.actor is a root again
+   * ```
+   */
+  detach(): AnyActorRef {
+    if (this.disposed) throw new StatewireError('SSEConnection.detach(): the connection was disposed');
+    const wasOpen = this.host.running && this.actor.getSnapshot().matches('session');
+    this.open = false;
+    const root = this.host.detach();
+    if (wasOpen) root.send({ type: 'CONNECT', at: this.clock.now() });
+    return root;
+  }
+
   /** @internal The `stream` actor's work: one attempt, stopped when the machine leaves `stream`. */
   runStream(sendBack: (event: SseEvent) => void): () => void {
     const attempt = new StreamAttempt(this.attemptHost, sendBack);

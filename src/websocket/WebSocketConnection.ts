@@ -162,6 +162,24 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     return child;
   }
 
+  /**
+   * Undoes {@link WebSocketConnection.attachTo}: the machine runs as a root actor
+   * of its own again. An open connection re-opens as it does on attachTo (queue
+   * and unacknowledged messages kept and re-sent). Returns the new actor.
+   *
+   * @example
+   * ```ts
+   * ws.detach(); // ws.actor is a root again
+   * ```
+   */
+  detach(): AnyActorRef {
+    if (this.disposed) throw new StatewireError(`${this.ownerName}.detach(): the connection was disposed`);
+    const wasOpen = this.host.running && this.actor.getSnapshot().matches('session');
+    const root = this.host.detach();
+    if (wasOpen) root.send({ type: 'CONNECT', at: this.clock.now() });
+    return root;
+  }
+
   /** @internal The machine's input (made for each actor: a root, or a child after attachTo). */
   machineInput(): WebSocketInput {
     return webSocketMachineInput(this);

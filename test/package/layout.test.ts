@@ -29,8 +29,8 @@ function imports(dir: string): Array<{ from: string; to: string }> {
 const folder = (path: string): string => (path.startsWith('src/') ? (path.split('/')[2] === undefined ? 'src' : path.split('/')[1]!) : path.split('/')[0]!);
 const protocols = ['http', 'websocket', 'sse'];
 const pieces = ['runtime', 'config', 'security', 'metrics', 'breaker', 'rateLimiter', 'retry'];
-/** Folders of parents that compose the protocol clients (ARCHITECTURE.md: manager/, endpoint/, pool/). */
-const parents = ['endpoint', 'pool'];
+/** Folders of the parents of connections (ARCHITECTURE.md: manager/, endpoint/, pool/): they may import every protocol. */
+const parents = ['endpoint', 'manager', 'pool'];
 /** Entry folders above the core: they may import it, the core never imports them. */
 const entries = ['redis'];
 

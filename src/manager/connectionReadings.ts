@@ -1,0 +1,116 @@
+import type { AnyActorRef } from 'xstate';
+import { ApiClient } from '../http/ApiClient.js';
+import { HTTPConnection } from '../http/HTTPConnection.js';
+import { SSEConnection } from '../sse/SSEConnection.js';
+import { WebSocketConnection } from '../websocket/WebSocketConnection.js';
+import { healthOfStatus } from '../runtime/PersistentConnection.js';
+import type { ConnectionMetrics } from '../metrics/ConnectionMetrics.js';
+import type { ConnectionEvent } from '../runtime/ConnectionEvents.js';
+
+/**
+ * What a connection must offer to be managed: a machine that can run as a
+ * child (`attachTo`) and run alone again (`detach`). Everything else is used
+ * when there: statewire's WebSocketConnection, GuruConnection, SSEConnection,
+ * HTTPConnection and ApiClient have what applies to them.
+ */
+export interface ManageableConnection {
+  readonly actor: AnyActorRef;
+  attachTo(parent: AnyActorRef, name: string): AnyActorRef;
+  detach(): AnyActorRef;
+  readonly connectionType?: string;
+  connect?(): Promise<unknown>;
+  disconnect?(): Promise<unknown>;
+  healthCheck?(timeout?: number): Promise<{ isHealthy: boolean; responseTime?: number; errorMessage?: string }>;
+  isConnected?(): boolean;
+  onEvent?(handler: (event: ConnectionEvent) => void): () => void;
+  dispose?(): unknown;
+}
+
+/** A connection's status word and health now. */
+export interface ConnectionState {
+  status: string;
+  health: string;
+}
+
+/** The timeout of a connection that declares none (an ApiClient's default). */
+const DEFAULT_TIMEOUT = 12_000;
+
+/** The connection's `connectionType` (`http` for an ApiClient, `unknown` for others without one). */
+export function typeOf(conn: ManageableConnection): string {
+  if (conn instanceof ApiClient) return 'http';
+  return typeof conn.connectionType === 'string' ? conn.connectionType : 'unknown';
+}
+
+/** The connection's own `timeout` option, ms: what bounds one bulk operation on it. */
+export function timeoutOf(conn: ManageableConnection): number {
+  if (conn instanceof WebSocketConnection) return conn['options'].timeout;
+  if (conn instanceof SSEConnection) return conn['options'].timeout;
+  if (conn instanceof HTTPConnection) return conn['config'].timeout;
+  if (conn instanceof ApiClient) return conn['defaults'].timeout ?? DEFAULT_TIMEOUT;
+  return DEFAULT_TIMEOUT;
+}
+
+/**
+ * The status and health a connection has now, read from its fields (no
+ * allocation but the result): called on every snapshot of its machine.
+ */
+export function stateOf(conn: ManageableConnection): ConnectionState {
+  if (conn instanceof WebSocketConnection) {
+    const status = conn['status'];
+    return { status, health: healthOfStatus(status) };
+  }
+  if (conn instanceof SSEConnection) {
+    // The SSE machine's `idle` covers both a fresh connection and an open stream.
+    const own = conn['status'];
+    const status = conn['open'] ? 'open' : own === 'idle' ? 'closed' : own;
+    return { status, health: healthOfStatus(status) };
+  }
+  if (conn instanceof HTTPConnection) {
+    // A disconnected HTTPConnection is not healthy, whatever its last request said.
+    const connected = conn['connected'];
+    return { status: connected ? 'connected' : 'closed', health: connected ? (conn['events'].currentHealth ?? 'unknown') : 'unknown' };
+  }
+  if (conn instanceof ApiClient) return { status: 'ready', health: conn['core'].currentHealth };
+  const json = (conn as { toJSON?: () => { status?: unknown; health?: unknown } }).toJSON?.();
+  return { status: String(json?.status ?? 'unknown'), health: String(json?.health ?? 'unknown') };
+}
+
+/** Running totals `getStatistics()` sums into (one object per call, not per connection). */
+export interface Totals {
+  requests: number;
+  errors: number;
+  /** Sum of request durations, ms (mean × count per connection). */
+  responseTime: number;
+  messagesSent: number;
+  messagesReceived: number;
+}
+
+function addMetrics(totals: Totals, metrics: ConnectionMetrics | undefined): void {
+  if (metrics === undefined) return;
+  const requests = metrics['requests'];
+  totals.requests += requests;
+  totals.errors += metrics['failedRequests'] + metrics['otherErrors'];
+  totals.responseTime += metrics['latency'].mean * requests;
+}
+
+/**
+ * Adds one connection's counters to `totals`, reading its fields: what its
+ * `getMetrics()` reports, without making the metrics of a connection that has
+ * none yet, nor a snapshot object per connection.
+ */
+export function addCounters(totals: Totals, conn: ManageableConnection): void {
+  if (conn instanceof WebSocketConnection) {
+    addMetrics(totals, conn['metricsInstance']);
+    totals.messagesSent += conn['messagesSent'];
+    totals.messagesReceived += conn['messagesReceived'];
+  } else if (conn instanceof SSEConnection) {
+    addMetrics(totals, conn['metricsInstance']);
+    totals.messagesReceived += conn['receiver'].eventsReceived;
+  } else if (conn instanceof HTTPConnection) {
+    addMetrics(totals, conn['metrics']);
+  } else if (conn instanceof ApiClient) {
+    const counters = conn['core'].counters;
+    totals.requests += counters.requests;
+    totals.errors += counters.failed;
+  }
+}
