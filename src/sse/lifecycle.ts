@@ -20,7 +20,9 @@ export function onMachineEvent(conn: SSEConnection, e: SseEmitted): void {
     case 'ended':
       conn['open'] = false;
       conn['metricsInstance']?.markDisconnected();
-      conn['eventsInstance']?.emit('connection_lost', `stream ${e.reason}`, 'warning', { reason: e.reason });
+      // Seed 000 treats a lost connection as an error (its fallback snippet checks severity 'error');
+      // a stream the server ended as designed ('end') is routine and stays a warning.
+      conn['eventsInstance']?.emit('connection_lost', `stream ${e.reason}`, e.reason === 'end' ? 'warning' : 'error', { reason: e.reason });
       return;
     case 'reconnecting':
       conn['eventsInstance']?.emit('reconnecting', `reconnecting in ${Math.round(e.delay)} ms (attempt ${e.attempt})`, 'info', {

@@ -30,7 +30,8 @@ export function onMachineEvent(conn: WebSocketConnection, e: Emitted): void {
     case 'close':
       conn['metricsInstance']?.markDisconnected();
       conn['emit']('close', { code: e.code, reason: e.reason, wasClean: e.code === 1000 });
-      if (e.code !== 1000) conn['eventsInstance']?.emit('connection_lost', `closed ${e.code} ${e.reason}`, 'warning', { code: e.code });
+      // Severity 'error', as seed 000's fallback snippet expects (`severity === 'error'` then `connection_lost`).
+      if (e.code !== 1000) conn['eventsInstance']?.emit('connection_lost', `closed ${e.code} ${e.reason}`, 'error', { code: e.code });
       return;
     case 'ping':
       return sendPing(conn['socket'], conn['options'].ping);

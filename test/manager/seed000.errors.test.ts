@@ -221,11 +221,11 @@ describe('seed 000: Best Practices', () => {
     await manager.connectAll();
     server.terminateAll();
     await waitFor(() => manager.getConnection('api') === backup);
-    // statewire reports a drop as a warning (it reconnects), so the snippet's error branch stays quiet…
-    expect(seen).toContain('connection_lost:warning');
-    expect(switchToBackupConnection).not.toHaveBeenCalled();
-    expect(errors).toEqual([]);
-    // …and the manager switched by itself.
+    // A drop is an error-severity connection_lost, so the snippet's fallback branch runs…
+    expect(seen).toContain('connection_lost:error');
+    expect(switchToBackupConnection).toHaveBeenCalledTimes(1);
+    expect(errors.some((line) => line[0] === "Connection error:")).toBe(true);
+    // …and the manager switched by itself too.
     expect((manager.getConnection('api') as WebSocketConnection).isConnected()).toBe(true);
   });
 

@@ -143,7 +143,7 @@ describe('streams that end or drop', () => {
     expect(got.map((m) => m.raw)).toEqual(['one', 'two', 'three', 'four']);
     expect(server.requests.map((r) => r.lastEventId)).toEqual([undefined, '2']);
     expect(events.types()).toEqual(['connected', 'connection_lost', 'reconnecting', 'connected']);
-    expect(events.of('connection_lost')[0]).toMatchObject({ severity: 'warning', data: { reason: 'dropped' } });
+    expect(events.of('connection_lost')[0]).toMatchObject({ severity: 'error', data: { reason: 'dropped' } });
     expect(events.of('reconnecting')[0]!.data).toMatchObject({ attempt: 2 });
     expect(conn.isConnected()).toBe(true);
     expect(conn.getStats().status).toBe('idle');
