@@ -128,6 +128,7 @@ export class Endpoint {
    * `open`, `close`, `error`, `reconnecting`, `message_dropped`, …) and
    * `endpointStatus`. `error` also carries the endpoint's own failures (a handler that threw).
    *
+   * @throws {ValidationError} `handler` is not a function, or `event` not a name.
    * @example
    * ```ts
    * endpoint.on('statusChange', (status) => console.log(status)).on('error', console.error);

@@ -152,6 +152,9 @@ describe('Endpoint: what the WebSocket methods send', () => {
       [() => endpoint.sendUserMessageWithImage('x', '' as never), 'base64Image'],
       [() => endpoint.sendUserMessageWithImage('x', new Uint8Array(2) as never), 'base64Image'],
       [() => endpoint.streamAudio('not audio' as never), 'buffer'],
+      [() => endpoint.on('message', 5 as never), 'handler'],
+      [() => endpoint.on('endpointStatus', undefined as never), 'handler'],
+      [() => endpoint.on(undefined as never, () => {}), 'event'],
     ];
     for (const [call, rule] of cases) {
       let error: unknown;
