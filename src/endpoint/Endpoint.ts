@@ -10,6 +10,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { createRootActor } from '../runtime/createRootActor.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { redactUrl } from '../security/redact.js';
+import { Redactor } from '../security/Redactor.js';
 import { GuruConnection, type GuruConnectionOptions } from '../websocket/GuruConnection.js';
 import type { WebSocketStats } from '../websocket/stats.js';
 import { clientOptions, endpointSpec, type EndpointOptions } from './endpointOptions.js';
@@ -73,6 +74,8 @@ export class Endpoint {
       input: { env: o.NODE_ENV, wsUrl: redactUrl(o.WS_URL), apiUrl: redactUrl(o.API_BASE_URL) },
       clock,
       inspect: o.inspect,
+      // The inspector sees both children: it must know their credentials to scrub them from free text (a close reason, an error).
+      redactor: childSecrets(o.WS_URL, o.API_BASE_URL, websocket, http),
       onError: (error) => this.listeners?.emitError(error instanceof Error ? error : new StatewireError(String(error))),
     });
     let api: ApiClient | undefined;
@@ -125,6 +128,7 @@ export class Endpoint {
    * `open`, `close`, `error`, `reconnecting`, `message_dropped`, …) and
    * `endpointStatus`. `error` also carries the endpoint's own failures (a handler that threw).
    *
+   * @throws {ValidationError} `handler` is not a function, or `event` not a name.
    * @example
    * ```ts
    * endpoint.on('statusChange', (status) => console.log(status)).on('error', console.error);
@@ -355,6 +359,17 @@ export class Endpoint {
     // Refusals (a full queue) are reported by the connection itself: a `message_dropped` event.
     this.connection.send(message);
   }
+}
+
+/** A redactor that knows what both children know: their URLs' credentials and their configured headers. */
+function childSecrets(wsUrl: string, apiUrl: string, websocket: Record<string, unknown>, http: Record<string, unknown>): Redactor {
+  const sensitive = [websocket.sensitiveHeaders, http.sensitiveHeaders].flatMap((list) => (Array.isArray(list) ? list.filter((h): h is string => typeof h === 'string') : []));
+  const redactor = new Redactor({ sensitiveHeaders: sensitive });
+  redactor.rememberUrl(wsUrl).rememberUrl(apiUrl);
+  for (const headers of [websocket.headers, http.headers]) {
+    if (typeof headers === 'object' && headers !== null) redactor.rememberHeaders(headers as Record<string, string>);
+  }
+  return redactor;
 }
 
 function checkRequestId(method: string, requestId: unknown): string {

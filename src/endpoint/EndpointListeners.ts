@@ -2,6 +2,7 @@ import type { EndpointStatus } from '../../machines/endpoint.js';
 import type { WebSocketEventMap, WebSocketListener } from '../websocket/webSocketEvents.js';
 import type { GuruConnection } from '../websocket/GuruConnection.js';
 import { CallbackError } from '../runtime/callUserFn.js';
+import { ValidationError } from '../errors.js';
 
 /**
  * The Endpoint's events: every `GuruConnection` event (seed 004: `message`,
@@ -40,6 +41,7 @@ export class EndpointListeners {
   }
 
   on<E extends keyof EndpointEventMap>(event: E, handler: EndpointListener<E>): void {
+    checkListener('on', event, handler);
     const key = ownKey(event);
     if (key !== undefined) {
       const list = this.own[key];
@@ -79,4 +81,12 @@ export class EndpointListeners {
     this.own.endpointStatus = [];
     this.own.error = [];
   }
+}
+
+/** A handler that is not a function would fail at every event, far from the typo that made it. */
+function checkListener(method: string, event: unknown, handler: unknown): void {
+  if (typeof event !== 'string' || event === '') {
+    throw new ValidationError('event', `Endpoint.${method}(): the event must be a name such as 'message' or 'endpointStatus', got ${typeof event}`);
+  }
+  if (typeof handler !== 'function') throw new ValidationError('handler', `Endpoint.${method}('${event}', handler): handler must be a function, got ${handler === null ? 'null' : typeof handler}`);
 }

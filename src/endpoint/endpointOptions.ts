@@ -3,6 +3,7 @@ import type { EndpointEnv } from '../../machines/endpoint.js';
 import type { Logger } from '../config/ConnectionConfig.js';
 import { methods, oneOf, optional, url, type Rule } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
+import { redactUrl } from '../security/redact.js';
 import type { ApiClientOptions } from '../http/ApiClient.js';
 import type { GuruConnectionOptions } from '../websocket/GuruConnection.js';
 import { messageFormatRule, type MessageFormat } from './messageFormat.js';
@@ -39,10 +40,20 @@ export interface EndpointOptions {
   logger?: Logger;
 }
 
-const record = (option: string): Rule<Record<string, unknown>> => ({
+/**
+ * A client's own options; `owned` are the keys the Endpoint sets itself (refused
+ * rather than silently replaced, e.g. a `websocket.url` next to `WS_URL`).
+ */
+const record = (option: string, owned: Record<string, string>): Rule<Record<string, unknown>> => ({
   check(value, name) {
     if (value === undefined) return {};
     if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ConfigError(name ?? option, value, 'expected an object');
+    for (const [key, instead] of Object.entries(owned)) {
+      const given = (value as Record<string, unknown>)[key];
+      if (given === undefined) continue;
+      const shown = typeof given === 'string' ? redactUrl(given) : given;
+      throw new ConfigError(`${name ?? option}.${key}`, shown, `the Endpoint sets it: ${instead}`);
+    }
     return value as Record<string, unknown>;
   },
 });
@@ -56,8 +67,8 @@ export const endpointSpec = {
   NODE_ENV: oneOf(['production', 'development', 'test'] as const, { default: 'production' }),
   messageFormat: messageFormatRule,
   routes: routesRule,
-  websocket: record('websocket'),
-  http: record('http'),
+  websocket: record('websocket', { url: 'give WS_URL', attachTo: 'the socket is the child `websocket` of endpoint.actor' }),
+  http: record('http', { baseURL: 'give API_BASE_URL' }),
   inspect: inspectRule,
   logger: optional(methods<Logger>(['debug', 'info', 'warn', 'error'])),
 };

@@ -121,13 +121,15 @@ export class StoreLink {
    * timer while commands are in flight (a command fails at most half a timeout
    * late), no timer per command. Commands are only sent while the client is
    * ready, and the first timeout stops further ones (degraded), so nothing piles
-   * up in node-redis's queue.
+   * up in node-redis's queue. Time the event loop spent busy here (a late sweep)
+   * does not count against a command: only the store's slowness degrades.
    */
   private command(args: string[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
       const entry: Pending = { deadline: performance.now() + this.options.commandTimeout, reject, done: false };
       this.pending.push(entry);
       if (this.sweeper === undefined) {
+        this.lastSweep = performance.now();
         this.sweeper = setInterval(this.sweep, Math.max(1, this.options.commandTimeout >> 1));
         this.sweeper.unref?.();
       }
@@ -147,18 +149,28 @@ export class StoreLink {
   private readonly pending: Pending[] = [];
   private pendingHead = 0;
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  private lastSweep = 0;
   private readonly sweep = () => {
     const now = performance.now();
     const pending = this.pending;
     let i = this.pendingHead;
+    // A sweep that comes late found the event loop busy here (a module loading, a long task):
+    // that time is not the store's, so it does not count against the commands in flight.
+    const interval = Math.max(1, this.options.commandTimeout >> 1);
+    const stalled = now - this.lastSweep - interval;
+    this.lastSweep = now;
+    if (stalled > interval) for (let j = i; j < pending.length; j++) pending[j]!.deadline += stalled;
+    const late: Pending[] = [];
     for (; i < pending.length; i++) {
       const entry = pending[i]!;
       if (!entry.done) {
         if (entry.deadline > now) break;
-        entry.done = true;
-        entry.reject(new Error(`Redis did not answer within ${this.options.commandTimeout} ms`));
+        late.push(entry);
       }
     }
+    // Timers run before I/O: after a busy event loop (a module loading, a long task) the
+    // reply may already be waiting in the socket. The verdict comes after this turn's I/O.
+    if (late.length > 0) setImmediate(() => this.expire(late));
     if (i === pending.length) {
       pending.length = 0;
       this.pendingHead = 0;
@@ -169,6 +181,14 @@ export class StoreLink {
       this.pendingHead = 0;
     } else this.pendingHead = i;
   };
+
+  private expire(late: Pending[]): void {
+    for (const entry of late) {
+      if (entry.done) continue;
+      entry.done = true;
+      entry.reject(new Error(`Redis did not answer within ${this.options.commandTimeout} ms`));
+    }
+  }
 
   private failed(error: unknown, script: Script): undefined {
     const reason = `${script.name}: ${error instanceof Error ? error.message : String(error)}`;

@@ -75,6 +75,12 @@ export interface RedisStateOptions {
    * @default 60000
    */
   halfOpenTtl?: number;
+  /**
+   * Local time: the recheck timer, lease expiry, the events' `at` (tests pass a fake one).
+   * Bucket times never come from it: they are Redis `TIME`.
+   *
+   * @default systemClock
+   */
   clock?: Clock;
   /**
    * An XState inspection observer (e.g. `createBrowserInspector().inspect` from
@@ -84,7 +90,11 @@ export interface RedisStateOptions {
    * @default undefined
    */
   inspect?: Inspect;
-  /** Errors inside statewire/redis (a failing script, the subscriber). Default: console.error. */
+  /**
+   * Errors inside statewire/redis (a failing script, the subscriber).
+   *
+   * @default console.error
+   */
   onError?: (error: unknown) => void;
 }
 
@@ -145,22 +155,44 @@ export function redisState(options: RedisStateOptions): RedisState {
   if (/[{}|]/.test(o.prefix)) throw new ConfigError('prefix', o.prefix, 'must not contain { } or | (they delimit the hash tag and messages)', { owner: 'redisState' });
   const instanceId = o.instanceId ?? PROCESS_ID;
   if (!ID.test(instanceId)) throw new ConfigError('instanceId', instanceId, 'expected 1 to 64 characters of A-Z a-z 0-9 _ . : -', { owner: 'redisState' });
-  const clock = options.clock ?? systemClock;
+  const clock = checkClock(options.clock);
+  if (options.onError !== undefined && typeof options.onError !== 'function') {
+    throw new ConfigError('onError', options.onError, 'expected a function (error) => void', { owner: 'redisState' });
+  }
   const onError = options.onError ?? ((error: unknown) => console.error('[statewire/redis]', error));
   const channel = `${o.prefix}statewire:events`;
   const link = new StoreLink({ client, channel, commandTimeout: o.commandTimeout, recheckMs: o.recheckMs, clock, onError, inspect: checkInspect('redisState', options.inspect) });
   const keysOf = (sharedKey: string) => new SharedKeys(o.prefix, sharedKey, channel, instanceId);
   const settings = { minReporters: o.minReporters, probeLease: o.probeLease, halfOpenTtl: o.halfOpenTtl };
+  let disposed = false;
+  // A limiter or breaker made on a disposed store would decide alone forever, silently.
+  const live = (sharedKey: string): string => {
+    if (disposed) throw new ConfigError('shared', 'a disposed redisState', `this redisState was disposed: make a new one for sharedKey "${sharedKey}"`, { owner: 'redisState' });
+    return sharedKey;
+  };
   return {
     actor: link.actor,
     get state() {
       return link.actor.getSnapshot().matches('connected') ? 'connected' : 'degraded';
     },
     instanceId,
-    limits: (sharedKey: string): SharedLimits => new RedisLimits(link, keysOf(sharedKey), clock, { lease: o.lease, leaseMs: o.leaseMs }),
+    limits: (sharedKey: string): SharedLimits => new RedisLimits(link, keysOf(live(sharedKey)), clock, { lease: o.lease, leaseMs: o.leaseMs }),
     breaker: (sharedKey: string, config: () => SharedBreakerConfig, follower: SharedBreakerFollower): SharedBreaker =>
-      new RedisBreaker(link, keysOf(sharedKey), clock, settings, config, follower),
+      new RedisBreaker(link, keysOf(live(sharedKey)), clock, settings, config, follower),
     on: (type, handler) => link.on(type, handler),
-    dispose: () => link.dispose(),
+    dispose: () => {
+      disposed = true;
+      link.dispose();
+    },
   };
+}
+
+/** The `clock` option: the system clock, or an object with the three methods the machines and the link call. */
+function checkClock(clock: unknown): Clock {
+  if (clock === undefined) return systemClock;
+  const c = clock as Partial<Clock> | null;
+  if (typeof c !== 'object' || c === null || typeof c.now !== 'function' || typeof c.setTimeout !== 'function' || typeof c.clearTimeout !== 'function') {
+    throw new ConfigError('clock', clock, 'expected a Clock: an object with now(), setTimeout() and clearTimeout()', { owner: 'redisState' });
+  }
+  return clock as Clock;
 }

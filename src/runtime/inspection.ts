@@ -73,7 +73,7 @@ function redactEvent(event: InspectionEvent, redactor: Redactor): InspectionEven
     case '@xstate.microstep':
       return { ...event, actorRef, snapshot: redactSnapshot(event.snapshot, redactor), event: redactMessage(event.event, redactor) };
     case '@xstate.action':
-      return { ...event, actorRef, action: { type: event.action.type, params: redactor.value(event.action.params) } };
+      return { ...event, actorRef, action: { type: event.action.type, params: redactParams(event.action.params, redactor) } };
     default:
       return { ...event, actorRef } as InspectionEvent;
   }
@@ -112,6 +112,25 @@ function redactMessage<T>(message: T, redactor: Redactor): T {
   }
   // Walked as one object, so a value under a secret key (`token`, `headers.Authorization`) is redacted.
   return { ...(redactor.value(plain) as object), ...named } as T;
+}
+
+// `xstate.spawnChild` / `sendTo` carry a live actor in their params: walked, its mailbox (with the
+// event in flight) and options would be copied out unredacted. It goes as its redacted view instead.
+function redactParams(params: unknown, redactor: Redactor): unknown {
+  if (isActorRef(params)) return redactedRef(params, redactor);
+  if (typeof params !== 'object' || params === null || Array.isArray(params) || !isPlain(params)) return redactor.value(params);
+  const plain: Record<string, unknown> = {};
+  const refs: Record<string, AnyActorRef> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (isActorRef(value)) refs[key] = redactedRef(value, redactor);
+    else plain[key] = value;
+  }
+  return { ...(redactor.value(plain) as object), ...refs };
+}
+
+function isActorRef(value: unknown): value is AnyActorRef {
+  const v = value as Partial<AnyActorRef> | null;
+  return typeof v === 'object' && v !== null && typeof v.sessionId === 'string' && typeof v.send === 'function' && typeof v.getSnapshot === 'function';
 }
 
 function isPlain(value: unknown): boolean {

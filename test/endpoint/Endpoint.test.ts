@@ -152,6 +152,9 @@ describe('Endpoint: what the WebSocket methods send', () => {
       [() => endpoint.sendUserMessageWithImage('x', '' as never), 'base64Image'],
       [() => endpoint.sendUserMessageWithImage('x', new Uint8Array(2) as never), 'base64Image'],
       [() => endpoint.streamAudio('not audio' as never), 'buffer'],
+      [() => endpoint.on('message', 5 as never), 'handler'],
+      [() => endpoint.on('endpointStatus', undefined as never), 'handler'],
+      [() => endpoint.on(undefined as never, () => {}), 'event'],
     ];
     for (const [call, rule] of cases) {
       let error: unknown;
@@ -255,6 +258,22 @@ describe('Endpoint: options', () => {
     expect(refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, http: { retries: -1 } }).option).toBe('retries');
     await sleep(50);
     expect(b.ws.connections).toBe(0);
+  });
+
+  it('a client option the Endpoint sets itself (websocket.url, websocket.attachTo, http.baseURL) is refused, not silently replaced', async () => {
+    const b = await backend();
+    const other = await backend();
+    const ws = refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, websocket: { url: `${other.wsUrl}?token=s3cret-ws` } });
+    expect(ws).toBeInstanceOf(ConfigError);
+    expect([ws.owner, ws.option]).toEqual(['Endpoint', 'websocket.url']);
+    expect(ws.message).toContain('WS_URL');
+    expect(`${ws.message} ${JSON.stringify(ws.value)}`).not.toContain('s3cret-ws');
+    const http = refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, http: { baseURL: other.apiUrl } });
+    expect([http.owner, http.option, http.value]).toEqual(['Endpoint', 'http.baseURL', other.apiUrl]);
+    expect(http.message).toContain('API_BASE_URL');
+    expect(refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, websocket: { attachTo: { parent: {}, name: 'x' } } }).option).toBe('websocket.attachTo');
+    await sleep(50);
+    expect([b.ws.connections, other.ws.connections]).toEqual([0, 0]);
   });
 
   it('NODE_ENV is case-insensitive and defaults to production; client options go over the preset, breaker options merge', async () => {

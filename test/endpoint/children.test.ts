@@ -82,6 +82,31 @@ describe('Endpoint: the actor tree', () => {
     expect(shown.join('\n')).toContain(`127.0.0.1:${b.ws.port}`);
   });
 
+  it("a credential the servers echo back (a close reason, a 401 body) is scrubbed from what the inspector sees: it knows both children's secrets", async () => {
+    const token = 's3cr3t-echoed-token';
+    const key = 's3cr3t-echoed-key';
+    const b = await backend({
+      ws: { onConnection: (socket, index) => index === 1 && setTimeout(() => socket.close(4001, `token ${token} revoked`), 20) },
+      routes: { '/api/settings': (req, res) => json(res, 401, { error: `unknown key ${String(req.headers['x-api-key'])}` }) },
+    });
+    const events: InspectionEvent[] = [];
+    const endpoint = endpointFor(b, { WS_URL: `${b.wsUrl}?token=${token}`, http: { headers: { 'X-API-Key': key } }, inspect: (e) => events.push(e) });
+    await waitFor(() => b.ws.closes.length > 0 && endpoint.status !== 'ready', 5_000, 'the server to close the socket');
+    expect(await rejection(endpoint.getSettings())).toMatchObject({ status: 401 });
+    const seen = new WeakSet<object>();
+    const shown = events.map((e) =>
+      JSON.stringify({ ...e, actorRef: e.actorRef.getSnapshot(), sourceRef: undefined }, (_k, value: unknown) => {
+        if (typeof value === 'object' && value !== null) {
+          if (seen.has(value)) return undefined;
+          seen.add(value);
+        }
+        return value;
+      }),
+    );
+    expect(shown.join('\n')).toContain('4001');
+    expect(shown.join('\n')).not.toMatch(/s3cr3t/);
+  });
+
   it('an inspection observer object ({ next }) works too', async () => {
     const b = await backend();
     const seen: string[] = [];

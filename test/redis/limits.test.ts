@@ -7,6 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiClient } from '../../src/http/ApiClient.js';
 import { RateLimiter } from '../../src/rateLimiter/RateLimiter.js';
+import { CircuitBreaker } from '../../src/breaker/CircuitBreaker.js';
 import { ConfigError, RateLimitError } from '../../src/errors.js';
 import { redisState, type RedisState } from '../../src/redis/index.js';
 import { systemClock, type Clock } from '../../src/runtime/clock.js';
@@ -154,5 +155,30 @@ describe.runIf(redisSuiteRuns('test/redis/limits.test.ts'))('shared limits and p
     expect(() => redisState({ client: {} as never, prefix: 'x' })).toThrow(/client/);
     expect(() => redisState({ client: clients[0]!, prefix: 'x', commandTimeout: 0 })).toThrow(/commandTimeout/);
     expect(() => redisState({ client: clients[0]!, prefix: 'x{' })).toThrow(/prefix/);
+  });
+
+  it('a wrong onError or clock is a ConfigError naming it; a disposed store refuses new limiters and breakers', async () => {
+    await process('config2');
+    const client = clients.at(-1)!;
+    const refusal = (make: () => unknown): ConfigError => {
+      try {
+        make();
+      } catch (error) {
+        return error as ConfigError;
+      }
+      throw new Error('accepted');
+    };
+    for (const [option, value] of [['onError', 5], ['onError', 'console.error'], ['clock', 5], ['clock', { now: Date.now }]] as const) {
+      const error = refusal(() => redisState({ client, prefix: PREFIX, [option]: value } as never));
+      expect(error, `${option}: ${String(value)}`).toBeInstanceOf(ConfigError);
+      expect([error.owner, error.option]).toEqual(['redisState', option]);
+    }
+    const gone = await process('disposed');
+    gone.dispose();
+    for (const make of [() => new RateLimiter({ shared: gone, sharedKey: 'after' }), () => new CircuitBreaker({ shared: gone, sharedKey: 'after' })]) {
+      const error = refusal(make);
+      expect(error).toBeInstanceOf(ConfigError);
+      expect([error.option, error.message]).toEqual(['shared', expect.stringContaining('disposed')]);
+    }
   });
 });

@@ -85,6 +85,30 @@ describe.runIf(redisSuiteRuns('test/redis/outage.test.ts'))('Redis outages (stat
     expect(await check.pTTL(`${PREFIX}{outage}:bucket:api`)).toBeGreaterThan(0);
   });
 
+  it('a busy event loop here is not an outage: a reply that waited on this process, not on Redis, still counts (no degraded)', async () => {
+    const client = await connectRedis(redis.url);
+    clients.push(client);
+    const shared = redisState({ client, prefix: PREFIX, commandTimeout: 200 });
+    states.push(shared);
+    await waitFor(() => shared.state === 'connected', 5_000, 'connected');
+    const degraded: string[] = [];
+    shared.on('shared_state_degraded', (e) => degraded.push(e.reason));
+    const limiter = new RateLimiter({ shared, sharedKey: 'busy-loop', limits: { api: { tokensPerSecond: 10, burstCapacity: 5 } } });
+    try {
+      expect(await limiter.reserve('api')).toBe(0); // scripts loaded
+      const take = limiter.reserve('api');
+      // A long synchronous task (a big JSON.parse, a module compiling) right after the command went out.
+      const end = performance.now() + 600;
+      while (performance.now() < end);
+      expect(await take).toBe(0);
+      expect(degraded).toEqual([]);
+      expect(shared.state).toBe('connected');
+      expect(await client.exists(`${PREFIX}{busy-loop}:bucket:api`)).toBe(1);
+    } finally {
+      limiter.dispose();
+    }
+  });
+
   it('a hung Redis (SIGSTOP: sockets open, no replies): a take waits at most about the command timeout, then the process decides alone', async () => {
     const client = await connectRedis(redis.url);
     clients.push(client);

@@ -128,6 +128,25 @@ describe('inspect: an inspection observer on every client', () => {
     for (const secret of ['sekret-ws-789', 'sekret-key-321', 'sekret-query-654', 'sekret-token-987']) expect(all).not.toContain(secret);
   });
 
+  it('an action that carries a live actor (xstate.spawnChild) shows it as the redacted view, not a copy of its internals', async () => {
+    const server = await ws();
+    const actions: Array<{ type: string; params: unknown }> = [];
+    const socket = new WebSocketConnection({ url: server.url, inspect: (e) => e.type === '@xstate.action' && actions.push(e.action as never) });
+    cleanups.push(() => socket.dispose());
+    await socket.connect();
+    socket.send({ hello: 1 });
+    await server.waitForMessages(1);
+    const spawns = actions.filter((a) => a.type === 'xstate.spawnChild');
+    expect(spawns.length).toBeGreaterThan(0);
+    for (const { params } of spawns) {
+      const ref = (params as { actorRef: AnyActorRef }).actorRef;
+      // A walked copy lost the actor's methods and carried its mailbox (the event in flight), options and system.
+      expect(typeof ref.getSnapshot).toBe('function');
+      expect(typeof ref.sessionId).toBe('string');
+      expect(JSON.stringify(params)).not.toMatch(/mailbox|_parent|"system"/);
+    }
+  });
+
   it('an observer that throws is reported and the client goes on', async () => {
     const server = await ws();
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
