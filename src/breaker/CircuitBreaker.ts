@@ -9,7 +9,7 @@ import { checkInspect, type Inspect } from '../runtime/inspection.js';
 import { num, optional, PLAUSIBLE_TIMEOUT_MS, validateOptions } from '../config/validate.js';
 import { createRootActor } from '../runtime/createRootActor.js';
 import { FollowedActor } from '../runtime/FollowedActor.js';
-import { CircuitBreakerError } from '../errors.js';
+import { CircuitBreakerError, ConfigError } from '../errors.js';
 import { RollingWindow } from './RollingWindow.js';
 import { definedOnly } from '../../machines/definedOnly.js';
 import { checkShared } from '../rateLimiter/SharedLimits.js';
@@ -148,6 +148,7 @@ export class CircuitBreaker {
     const o = validateOptions('CircuitBreaker', options, breakerOptionRules, { accept: ['snapshot', 'actor', 'restored', 'clock', 'onError', 'inspect', 'shared', 'sharedKey'] });
     const sharedKey = checkShared('CircuitBreaker', options.shared, options.sharedKey, 'breaker');
     this.clock = options.clock ?? systemClock;
+    if (options.onError !== undefined && typeof options.onError !== 'function') throw new ConfigError('onError', options.onError, 'expected a function', { owner: 'CircuitBreaker' });
     this.window = new RollingWindow(o.windowMs);
     const config = {
       threshold: o.threshold,

@@ -121,6 +121,7 @@ export class RateLimiter {
     const o = validateOptions('RateLimiter', options, rateLimiterOptionRules, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError', 'inspect', 'shared', 'sharedKey'] });
     const sharedKey = checkShared('RateLimiter', options.shared, options.sharedKey, 'limits');
     this.clock = options.clock ?? systemClock;
+    if (options.onError !== undefined && typeof options.onError !== 'function') throw new ConfigError('onError', options.onError, 'expected a function', { owner: 'RateLimiter' });
     this.waits = new PendingWaits(this.clock);
     this.owned = options.actor === undefined;
     const actor =

@@ -146,7 +146,9 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   }
 
   private startRoot(restore = true): AnyActorRef {
-    const { clock, background, inspect, redactor } = this.options;
+    const { clock, background, inspect } = this.options;
+    // Read only with `inspect`: a client may make its redactor on demand (a getter).
+    const redactor = inspect === undefined ? undefined : this.options.redactor;
     const snapshot = restore ? this.options.snapshot : undefined;
     // Attached before start: a restored snapshot may invoke at once.
     return createRootActor(this.logic, { input: this.client.machineInput(), clock, background: background ?? false, snapshot, observer: this, beforeStart: (made) => this.attach(made), inspect, redactor });

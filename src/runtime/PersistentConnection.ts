@@ -69,11 +69,18 @@ export abstract class PersistentConnection {
     failure.message = this.log.redactor.text(failure.message);
     this.log.error(failure.message, error);
     if (callback !== 'onEvent handler') this.eventsInstance?.emit('callback_error', failure.message, 'error', { callback });
-    if (callback !== "'error' handler") this.reportError(failure);
+    const heard = callback !== "'error' handler" && this.reportError(failure);
+    // Nobody listens and logging is off: the failure must still show somewhere.
+    if (!heard && !this.log.enabled) console.error(`[statewire] ${failure.message}`);
   }
 
-  /** Hands an error to the connection's `on('error')` listeners; a throwing listener is reported as `'error' handler`. Default: none. */
-  protected reportError(_error: Error): void {}
+  /**
+   * Hands an error to the connection's `on('error')` listeners (a throwing listener is
+   * reported as `'error' handler`); true when at least one listener heard it. Default: none.
+   */
+  protected reportError(_error: Error): boolean {
+    return false;
+  }
 
   /** The class name the connection's errors start with. */
   protected get ownerName(): string {

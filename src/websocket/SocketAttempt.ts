@@ -87,7 +87,9 @@ export class SocketAttempt implements SocketHandlers, AttemptProgress {
     if (this.stopped) return;
     const shouldReconnect = conn['options'].shouldReconnect;
     const terminal = code !== 1000 && shouldReconnect !== undefined && callUserFn(conn, 'shouldReconnect', shouldReconnect, { code, reason }, true) === false;
-    this.sendBack({ type: 'SOCKET_CLOSED', code, reason, wasOpen: true, at: conn['clock'].now(), ...(terminal ? { terminal } : {}) });
+    // A server may echo a credential in its close reason: scrub it before the machine (context, snapshots) and 'close' see it.
+    const shown = reason === '' ? reason : conn['log'].redactor.text(reason);
+    this.sendBack({ type: 'SOCKET_CLOSED', code, reason: shown, wasOpen: true, at: conn['clock'].now(), ...(terminal ? { terminal } : {}) });
   }
 
   onError(reason: string): void {

@@ -121,7 +121,16 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     this.url = shownUrl;
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
     this.acks = checked.delivery ? new Acknowledgements(checked.delivery, this.clock, this, (ackTimeout) => this.ackOverdue(ackTimeout)) : null;
-    this.host = new MachineHost(connectionMachine, this, { clock: this.clock, owners, inspect: checkInspect(owner, options.inspect) });
+    // The redactor is read only when `inspect` is given: most connections never make their log.
+    const conn = this;
+    this.host = new MachineHost(connectionMachine, this, {
+      clock: this.clock,
+      owners,
+      inspect: checkInspect(owner, options.inspect),
+      get redactor() {
+        return conn.log.redactor;
+      },
+    });
     // Browsers: the network and the page's visibility steer the reconnect loop.
     // `this` is the listener (handleEvent): no closure per connection.
     listenToBrowser(this);
@@ -294,8 +303,10 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     this.socket?.terminate(); // its close detaches; the next open re-sends
   }
 
-  protected override reportError(error: Error): void {
+  protected override reportError(error: Error): boolean {
+    const heard = this.listens('error');
     this.emit('error', error);
+    return heard;
   }
 
   /** The class name that errors and `util.inspect` start with (a subclass sets `static ownerName`). */

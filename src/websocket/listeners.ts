@@ -92,6 +92,11 @@ export abstract class WebSocketListeners extends PersistentConnection {
     if (event === 'message') this.messageListeners = next.length > 0 ? next : undefined;
   }
 
+  /** Whether `event` has a handler now. */
+  protected listens(event: keyof WebSocketEventMap): boolean {
+    return (this.listeners?.[event]?.length ?? 0) > 0;
+  }
+
   /** Calls every handler of `event`; one that throws is reported (an `error` event) and the others still run. */
   protected emit<E extends keyof WebSocketEventMap>(event: E, ...args: WebSocketEventMap[E]): void {
     const handlers = this.listeners?.[event];
