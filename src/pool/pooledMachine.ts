@@ -1,11 +1,11 @@
-import { fromPromise } from 'xstate';
 import { poolMachine } from '../../machines/pool.js';
 import { poolSlotMachine, type DestroyReason } from '../../machines/poolSlot.js';
 import { actorOwners } from '../runtime/actorOwners.js';
+import { fromWork, type WorkSignal } from './workActor.js';
 
 /** What the slots' invoked actors ask of the pool they belong to (see `PoolRounds`). */
 export interface SlotWork {
-  createFor(slot: string, signal: AbortSignal): Promise<void>;
+  createFor(slot: string, signal: WorkSignal): Promise<void>;
   checkFor(slot: string): Promise<boolean>;
   destroyFor(slot: string, reason: DestroyReason): Promise<void>;
 }
@@ -15,7 +15,7 @@ export interface SlotWork {
  *
  * @example
  * ```ts
- * fromPromise(({ self, input }) => poolOwners.of(self).checkFor(input.slot));
+ * fromWork((input, self) => poolOwners.of(self).checkFor(input.slot));
  * ```
  */
 export const poolOwners = actorOwners<SlotWork>('ConnectionPool');
@@ -33,9 +33,10 @@ export const pooledMachine = poolMachine.provide({
   actors: {
     slot: poolSlotMachine.provide({
       actors: {
-        create: fromPromise<void, { slot: string }>(({ input, self, signal }) => poolOwners.of(self).createFor(input.slot, signal)),
-        validate: fromPromise<boolean, { slot: string }>(({ input, self }) => poolOwners.of(self).checkFor(input.slot)),
-        destroy: fromPromise<void, { slot: string; reason: DestroyReason }>(({ input, self }) => poolOwners.of(self).destroyFor(input.slot, input.reason)),
+        // Lighter than fromPromise (no AbortController per create / destroy: see workActor.ts).
+        create: fromWork<void, { slot: string }>((input, self, signal) => poolOwners.of(self).createFor(input.slot, signal), true),
+        validate: fromWork<boolean, { slot: string }>((input, self) => poolOwners.of(self).checkFor(input.slot)),
+        destroy: fromWork<void, { slot: string; reason: DestroyReason }>((input, self) => poolOwners.of(self).destroyFor(input.slot, input.reason)),
       },
     }),
   },
