@@ -7,7 +7,7 @@ import type { pooledMachine } from './pooledMachine.js';
 import { SlotHandle, type SlotState } from './SlotHandle.js';
 import { defaultDestroy, defaultHealthCheck, isStatewireConnection } from './resource.js';
 import { PoolState } from './PoolState.js';
-import type { WorkSignal } from './workActor.js';
+import type { WorkSignal } from './SlotWorker.js';
 
 /**
  * What the pool's and the slots' actors tell a pool (snapshots, emitted
