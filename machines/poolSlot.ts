@@ -129,6 +129,9 @@ export const poolSlotMachine = setup({
     context: {} as PoolSlotContext,
     events: {} as PoolSlotEvent,
     emitted: {} as PoolSlotEmitted,
+    // Named, so the published types stay valid (inferred, `work` clashed with the index signature of the others).
+    // An adopted connection is a child too, under its own name: read it through `children[name]` as an AnyActorRef.
+    children: {} as { work: 'work'; reconnect: 'reconnect' },
   },
   actors: {
     // A stand-in that never answers: src/pool provides the real one.

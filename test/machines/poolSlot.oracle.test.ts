@@ -304,7 +304,7 @@ describe('poolSlot: every way to destroying', () => {
     const conn = setup({}).createMachine({ id: 'conn' });
     s.actor.send({ type: 'statewire.adopt', name: 'db.slot3.conn1', logic: conn });
     expect(Object.keys(s.actor.getSnapshot().children)).toEqual(['work', 'db.slot3.conn1']);
-    expect(s.actor.system.get('db.slot3.conn1')).toBe(s.actor.getSnapshot().children['db.slot3.conn1']);
+    expect(s.actor.system.get('db.slot3.conn1')).toBe((s.actor.getSnapshot().children as Record<string, AnyActorRef>)['db.slot3.conn1']);
     s.actor.send({ type: 'statewire.release', name: 'db.slot3.conn1' });
     expect(Object.keys(s.actor.getSnapshot().children)).toEqual(['work']);
   });
