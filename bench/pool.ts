@@ -20,7 +20,7 @@
  * 4. churn: acquire + destroy (the pool creates the next one), ops/s.
  *
  * Every subject runs each case ROUNDS times, interleaved, and keeps its best
- * run. A last table times what a `LEASE` + `RELEASE` pair costs on a slot actor
+ * run; each run starts with a warm-up of the borrow and the churn paths. A last table times what a `LEASE` + `RELEASE` pair costs on a slot actor
  * (why the borrow path keeps leases itself and tells the slots in batches).
  * Every loop is bounded in count; the whole bench takes about a minute.
  */
@@ -53,8 +53,8 @@ interface Kind {
   create(): Promise<unknown>;
   valid(r: unknown): boolean;
   close(r: unknown): void;
-  /** Ops per case: sequential, borrowers, waiter rounds (×500), churn. */
-  ops: { sequential: number; borrowers: number; waiterRounds: number; churn: number };
+  /** Ops per case: sequential, borrowers, waiter rounds (×500), churn; and the churn ops of the warm-up (the JIT takes ~3,000 cycles to settle on statewire's churn path). */
+  ops: { sequential: number; borrowers: number; waiterRounds: number; churn: number; churnWarm: number };
 }
 
 const zeroCost: Kind = {
@@ -62,7 +62,7 @@ const zeroCost: Kind = {
   create: async () => ({ open: true }),
   valid: (r) => (r as { open: boolean }).open,
   close: (r) => void ((r as { open: boolean }).open = false),
-  ops: { sequential: 200_000, borrowers: 200_000, waiterRounds: 100, churn: 2_000 },
+  ops: { sequential: 200_000, borrowers: 200_000, waiterRounds: 100, churn: 2_000, churnWarm: 3_000 },
 };
 
 function wsKind(url: string): Kind {
@@ -76,7 +76,7 @@ function wsKind(url: string): Kind {
       }),
     valid: (r) => (r as WebSocket).readyState === WebSocket.OPEN,
     close: (r) => (r as WebSocket).terminate(),
-    ops: { sequential: 50_000, borrowers: 50_000, waiterRounds: 20, churn: 300 },
+    ops: { sequential: 50_000, borrowers: 50_000, waiterRounds: 20, churn: 300, churnWarm: 50 },
   };
 }
 
@@ -128,11 +128,12 @@ function statewireWsPool(url: string): Subject {
   };
 }
 
-/** Fills the pool (tarn does not pre-create `min`) and warms the JIT. */
-async function warm(s: Subject, n: number): Promise<void> {
+/** Fills the pool (tarn does not pre-create `min`) and warms the JIT, the churn path too (else case 4 times the JIT more than the pool). */
+async function warm(s: Subject, n: number, churnOps: number): Promise<void> {
   const held = await Promise.all(Array.from({ length: SIZE }, () => s.acquire()));
   for (const r of held) await s.release(r);
   for (let i = 0; i < n; i++) await s.release(await s.acquire());
+  for (let i = 0; i < churnOps; i++) await s.destroy(await s.acquire());
 }
 
 async function sequential(s: Subject, n: number): Promise<number> {
@@ -182,7 +183,7 @@ async function runKind(kind: Kind, make: Array<() => Subject>): Promise<void> {
     for (const factory of order) {
       const s = factory();
       try {
-        await warm(s, Math.min(5_000, kind.ops.sequential / 10));
+        await warm(s, Math.min(5_000, kind.ops.sequential / 10), kind.ops.churnWarm);
         const times = [
           await sequential(s, kind.ops.sequential),
           await borrowers(s, kind.ops.borrowers),

@@ -1,4 +1,4 @@
-import { assign, emit, fromPromise, setup } from 'xstate';
+import { assign, emit, fromCallback, sendTo, setup } from 'xstate';
 import { adoptChild, releaseChild, type AdoptionEvent } from './adoption.js';
 import { reconnectLoop, type LoopRecord, type ReconnectLoopOutput, type ReconnectPolicy } from './reconnectLoop.js';
 
@@ -63,7 +63,31 @@ export type PoolSlotEvent =
   /** The connection closed by itself. Idle: destroyed; leased: destroyed when it comes back. */
   | { type: 'DROPPED' }
   /** Health-check the idle resource. */
-  | { type: 'CHECK' };
+  | { type: 'CHECK' }
+  /** From the `work` actor: the resource is made. */
+  | { type: 'CREATED' }
+  /** From the `work` actor: making it failed (`error`: what the factory or connect threw). */
+  | { type: 'CREATE_FAILED'; error: unknown }
+  /** From the `work` actor: the health check answered. */
+  | { type: 'CHECKED'; healthy: boolean }
+  /** From the `work` actor: the health check threw. */
+  | { type: 'CHECK_FAILED'; error: unknown }
+  /** From the `work` actor: the resource is closed (or closing it failed: the slot is free either way). */
+  | { type: 'DESTROYED' };
+
+/**
+ * What a slot asks of its `work` actor (one per slot, for its whole life: an
+ * invoked actor per create or destroy cost more than everything else in a
+ * create/destroy cycle). Each job replaces the one before; `abort` drops the
+ * current one (its result is never reported; a create that still completes is
+ * closed by `src/`).
+ */
+export type PoolSlotWork = { type: 'create' } | { type: 'validate' } | { type: 'destroy'; reason: DestroyReason } | { type: 'abort' };
+
+/** The `work` actor's input. */
+export interface PoolSlotWorkInput {
+  slot: string;
+}
 
 export type PoolSlotEmitted =
   | { type: 'created'; slot: string; created: number }
@@ -81,18 +105,22 @@ const messageOf = (error: unknown): string => (error instanceof Error ? error.me
  * jittered and capped) and creates again, so a server that is down is never
  * hammered.
  *
- * Create, validate and destroy are invoked actors that `src/` provides (each
- * bounded by its own timeout here). A statewire connection made by `create` is
- * adopted as this slot's child (`statewire.adopt`), so the inspector shows
- * pool → slot → connection; the resource itself never enters context.
+ * Create, validate and destroy are done by one invoked `work` actor that
+ * `src/` provides, alive as long as the slot: entering `creating`,
+ * `validating` or `destroying` sends it the job, and it answers with
+ * `CREATED` / `CREATE_FAILED`, `CHECKED` / `CHECK_FAILED`, `DESTROYED`;
+ * leaving the state first tells it `abort`. Each job is bounded by its own
+ * timeout here. A statewire connection made by `create` is adopted as this
+ * slot's child (`statewire.adopt`), so the inspector shows pool → slot →
+ * work + connection; the resource itself never enters context.
  *
  * @example
  * ```ts
  * import { createActor } from 'xstate';
  * import { poolSlotMachine } from 'statewire/machines';
  *
- * const slot = createActor(poolSlotMachine.provide({ actors: { create, validate, destroy } }), { input }).start();
- * slot.send({ type: 'CREATE' }); // creating → idle once `create` resolves
+ * const slot = createActor(poolSlotMachine.provide({ actors: { work } }), { input }).start();
+ * slot.send({ type: 'CREATE' }); // creating: `work` gets { type: 'create' }, and its CREATED → idle
  * ```
  */
 export const poolSlotMachine = setup({
@@ -101,12 +129,13 @@ export const poolSlotMachine = setup({
     context: {} as PoolSlotContext,
     events: {} as PoolSlotEvent,
     emitted: {} as PoolSlotEmitted,
+    // Named, so the published types stay valid (inferred, `work` clashed with the index signature of the others).
+    // An adopted connection is a child too, under its own name: read it through `children[name]` as an AnyActorRef.
+    children: {} as { work: 'work'; reconnect: 'reconnect' },
   },
   actors: {
-    // Stand-ins: src/pool provides the real ones.
-    create: fromPromise<void, { slot: string }>(async () => {}),
-    validate: fromPromise<boolean, { slot: string }>(async () => true),
-    destroy: fromPromise<void, { slot: string; reason: DestroyReason }>(async () => {}),
+    // A stand-in that never answers: src/pool provides the real one.
+    work: fromCallback<PoolSlotWork, PoolSlotWorkInput>(() => () => {}),
     reconnect: reconnectLoop,
   },
   delays: {
@@ -117,7 +146,7 @@ export const poolSlotMachine = setup({
   guards: {
     isBroken: ({ context }) => context.broken,
     retries: ({ event }) => (event as { output?: ReconnectLoopOutput }).output?.outcome === 'attempting',
-    healthy: ({ event }) => (event as { output?: unknown }).output === true,
+    healthy: ({ event }) => (event as { healthy?: unknown }).healthy === true,
   },
   actions: {
     created: assign(({ context }) => ({ created: context.created + 1, lastError: null, broken: false, record: { ...context.record, attempts: 1 } })),
@@ -132,6 +161,10 @@ export const poolSlotMachine = setup({
     emitDestroyed: emit(({ context }) => ({ type: 'destroyed' as const, slot: context.name, reason: context.reason ?? 'destroyed' })),
     emitFreed: emit(({ context }) => ({ type: 'freed' as const, slot: context.name })),
     cleared: assign({ reason: null, broken: false }),
+    startCreate: sendTo('work', { type: 'create' as const }),
+    startValidate: sendTo('work', { type: 'validate' as const }),
+    startDestroy: sendTo('work', ({ context }) => ({ type: 'destroy' as const, reason: context.reason ?? 'destroyed' })),
+    abortWork: sendTo('work', { type: 'abort' as const }),
   },
 }).createMachine({
   id: 'poolSlot',
@@ -148,22 +181,22 @@ export const poolSlotMachine = setup({
     broken: false,
     reason: null,
   }),
+  invoke: { id: 'work', src: 'work', input: ({ context }) => ({ slot: context.name }) },
   // A statewire connection becomes this slot's child (see WebSocketConnection.attachTo).
   on: { 'statewire.adopt': { actions: adoptChild as never }, 'statewire.release': { actions: releaseChild as never } },
   initial: 'empty',
   states: {
     empty: { on: { CREATE: 'creating' } },
     creating: {
-      invoke: {
-        id: 'create',
-        src: 'create',
-        input: ({ context }) => ({ slot: context.name }),
-        onDone: { target: 'idle', actions: ['created', 'emitCreated'] },
-        onError: { target: 'backoff', actions: [{ type: 'failed', params: ({ event }) => messageOf(event.error) }, 'emitFailed'] },
+      entry: 'startCreate',
+      exit: 'abortWork',
+      on: {
+        CREATED: { target: 'idle', actions: ['created', 'emitCreated'] },
+        CREATE_FAILED: { target: 'backoff', actions: [{ type: 'failed', params: ({ event }) => messageOf(event.error) }, 'emitFailed'] },
+        CANCEL: { target: 'empty', actions: 'emitFreed' },
       },
-      // Leaving the state stops the create actor: src/ destroys a resource that arrives late.
+      // Leaving the state aborts the create: src/ destroys a resource that arrives late.
       after: { createTimeout: { target: 'backoff', actions: [{ type: 'failed', params: 'create timed out' }, 'emitFailed'] } },
-      on: { CANCEL: { target: 'empty', actions: 'emitFreed' } },
     },
     backoff: {
       invoke: {
@@ -191,23 +224,20 @@ export const poolSlotMachine = setup({
       },
     },
     validating: {
-      invoke: {
-        id: 'validate',
-        src: 'validate',
-        input: ({ context }) => ({ slot: context.name }),
-        onDone: [
-          { guard: 'healthy', target: 'idle' },
-          { target: 'destroying', actions: [{ type: 'failed', params: 'health check failed' }, { type: 'because', params: 'unhealthy' }, 'emitUnhealthy'] },
-        ],
-        onError: {
-          target: 'destroying',
-          actions: [{ type: 'failed', params: ({ event }) => messageOf(event.error) }, { type: 'because', params: 'unhealthy' }, 'emitUnhealthy'],
-        },
-      },
+      entry: 'startValidate',
+      exit: 'abortWork',
       after: {
         validateTimeout: { target: 'destroying', actions: [{ type: 'failed', params: 'health check timed out' }, { type: 'because', params: 'unhealthy' }, 'emitUnhealthy'] },
       },
       on: {
+        CHECKED: [
+          { guard: 'healthy', target: 'idle' },
+          { target: 'destroying', actions: [{ type: 'failed', params: 'health check failed' }, { type: 'because', params: 'unhealthy' }, 'emitUnhealthy'] },
+        ],
+        CHECK_FAILED: {
+          target: 'destroying',
+          actions: [{ type: 'failed', params: ({ event }) => messageOf(event.error) }, { type: 'because', params: 'unhealthy' }, 'emitUnhealthy'],
+        },
         DISCARD: { target: 'destroying', actions: { type: 'because', params: ({ event }) => event.reason } },
         DROPPED: { target: 'destroying', actions: { type: 'because', params: 'dropped' } },
       },
@@ -220,13 +250,9 @@ export const poolSlotMachine = setup({
       },
     },
     destroying: {
-      invoke: {
-        id: 'destroy',
-        src: 'destroy',
-        input: ({ context }) => ({ slot: context.name, reason: context.reason ?? 'destroyed' }),
-        onDone: { target: 'empty', actions: ['emitDestroyed', 'cleared'] },
-        onError: { target: 'empty', actions: ['emitDestroyed', 'cleared'] },
-      },
+      entry: 'startDestroy',
+      exit: 'abortWork',
+      on: { DESTROYED: { target: 'empty', actions: ['emitDestroyed', 'cleared'] } },
       // A close that hangs frees the slot anyway (src/ force-closes what it can).
       after: { destroyTimeout: { target: 'empty', actions: ['emitDestroyed', 'cleared'] } },
     },

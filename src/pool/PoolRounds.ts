@@ -7,6 +7,7 @@ import type { pooledMachine } from './pooledMachine.js';
 import { SlotHandle, type SlotState } from './SlotHandle.js';
 import { defaultDestroy, defaultHealthCheck, isStatewireConnection } from './resource.js';
 import { PoolState } from './PoolState.js';
+import type { WorkSignal } from './SlotWorker.js';
 
 /**
  * What the pool's and the slots' actors tell a pool (snapshots, emitted
@@ -22,7 +23,7 @@ export abstract class PoolRounds<T> extends PoolState<T> {
   // ---- the slots' invoked actors (SlotWork) ----------------------------------
 
   /** @internal The slot's `create` actor: factory, adoption as the slot's child, connect. */
-  async createFor(slot: string, signal: AbortSignal): Promise<void> {
+  async createFor(slot: string, signal: WorkSignal): Promise<void> {
     const h = this.byName.get(slot)!;
     // The config manager reads (and checks) the environment: once per pool, not per create.
     const config = (this.connectionConfig ??= new ConnectionConfigManager().get(this.settings.connectionType)) as ConnectionConfig;
@@ -31,15 +32,14 @@ export abstract class PoolRounds<T> extends PoolState<T> {
     if (signal.aborted) return this.closeQuietly(conn);
     if (isStatewireConnection(conn)) {
       conn.attachTo(h.actor, `${slot}.conn${++this.connections}`);
-      const abandon = () => void this.closeQuietly(conn);
-      signal.addEventListener('abort', abandon);
+      signal.onAbort = () => void this.closeQuietly(conn);
       try {
         if (conn.isConnected?.() !== true) await conn.connect?.();
       } catch (error) {
         void this.closeQuietly(conn);
         throw error;
       } finally {
-        signal.removeEventListener('abort', abandon);
+        signal.onAbort = undefined;
       }
       if (signal.aborted) return;
       const onClose = () => this.guard(() => this.dropped(h));

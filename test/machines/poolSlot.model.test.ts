@@ -5,12 +5,10 @@ import { getCoveringPaths } from '../model/coveringPaths.js';
 import { runPath } from '../model/runPath.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 import { loopEvents, loopStandIn, performLoopStep } from '../model/loopStandIn.js';
-import { performPromiseStep, promiseStandIn } from '../pool/promiseStandIn.js';
 
-// create / validate / destroy settle when the path says; the loop is the usual stand-in.
-const machine = poolSlotMachine.provide({
-  actors: { create: promiseStandIn as never, validate: promiseStandIn as never, destroy: promiseStandIn as never, reconnect: loopStandIn as never },
-});
+// The `work` actor is the machine's own stand-in (it never answers): its answers are events of the path
+// (CREATED, CREATE_FAILED, …), sent as the pool's work actor sends them. The loop is the usual stand-in.
+const machine = poolSlotMachine.provide({ actors: { reconnect: loopStandIn as never } });
 const child = setup({}).createMachine({ id: 'conn' });
 const CONN = 'p.slot0.conn1';
 
@@ -45,20 +43,18 @@ const model = getCoveringPaths(machine, {
     { type: 'DISCARD', reason: 'evicted' },
     { type: 'DROPPED' },
     { type: 'CHECK' },
-    { type: 'xstate.done.actor.create' },
-    { type: 'xstate.error.actor.create', error: new Error('refused') },
-    { type: 'xstate.done.actor.validate', output: true },
-    { type: 'xstate.done.actor.validate', output: false },
-    { type: 'xstate.error.actor.validate', error: new Error('ping failed') },
-    { type: 'xstate.done.actor.destroy' },
-    { type: 'xstate.error.actor.destroy', error: new Error('close failed') },
+    { type: 'CREATED' },
+    { type: 'CREATE_FAILED', error: new Error('refused') },
+    { type: 'CHECKED', healthy: true },
+    { type: 'CHECKED', healthy: false },
+    { type: 'CHECK_FAILED', error: new Error('ping failed') },
+    { type: 'DESTROYED' },
     ...loopEvents,
   ],
 });
 
 function perform(event: EventObject, actor: AnyActorRef): void {
-  if (event.type.endsWith('.reconnect')) performLoopStep(event, actor);
-  else performPromiseStep(event, actor);
+  performLoopStep(event, actor);
 }
 
 describeEdgeCoverage('poolSlot', model, (path) => runPath(machine, path, { serialize, perform }));

@@ -1,18 +1,44 @@
 /**
  * The slot machine against oracles computed from its input (the backoff waits
  * of the shared policy, the counts, the emitted events), never read back from
- * the machine. Simulated clock; create / validate / destroy are stand-ins the
- * test settles.
+ * the machine. Simulated clock; the slot's `work` actor is a stand-in that
+ * records each job (create / validate / destroy, with its input, and each
+ * abort) and answers when the test settles it.
  */
 import { describe, expect, it } from 'vitest';
-import { createActor, fromPromise, setup, SimulatedClock, type AnyActorRef } from 'xstate';
+import { createActor, fromCallback, setup, SimulatedClock, type AnyActorRef } from 'xstate';
 import { setImmediate as tick } from 'node:timers/promises';
 import { backoffDelay, defaultBackoffPolicy } from '../../machines/backoffDelay.js';
 import { nextRandom } from '../../machines/random.js';
-import { poolSlotMachine, type PoolSlotEmitted, type PoolSlotInput } from '../../machines/poolSlot.js';
-import { promiseStandIn } from '../pool/promiseStandIn.js';
+import { poolSlotMachine, type PoolSlotEmitted, type PoolSlotEvent, type PoolSlotInput, type PoolSlotWork } from '../../machines/poolSlot.js';
 
-const machine = poolSlotMachine.provide({ actors: { create: promiseStandIn as never, validate: promiseStandIn as never, destroy: promiseStandIn as never } });
+type Job = 'create' | 'validate' | 'destroy';
+interface Call {
+  src: Job;
+  input: unknown;
+  resolve: (v?: unknown) => void;
+  reject: (e: unknown) => void;
+}
+
+/** A `work` stand-in: each job the slot sends is recorded (`calls`, `aborts`) and answered by the test. */
+function recordingWork() {
+  const calls: Call[] = [];
+  let aborts = 0;
+  const work = fromCallback<PoolSlotWork, { slot: string }>(({ input, receive, sendBack }) => {
+    receive((job) => {
+      if (job.type === 'abort') return void aborts++;
+      const src = job.type;
+      const answer = (event: PoolSlotEvent) => sendBack(event);
+      calls.push({
+        src,
+        input: src === 'destroy' ? { slot: input.slot, reason: (job as { reason: string }).reason } : { slot: input.slot },
+        resolve: (v) => answer(src === 'create' ? { type: 'CREATED' } : src === 'validate' ? { type: 'CHECKED', healthy: v === true } : { type: 'DESTROYED' }),
+        reject: (error) => answer(src === 'create' ? { type: 'CREATE_FAILED', error } : src === 'validate' ? { type: 'CHECK_FAILED', error } : { type: 'DESTROYED' }),
+      });
+    });
+  });
+  return { work, calls, aborts: () => aborts };
+}
 const input: PoolSlotInput = {
   name: 'db.slot3',
   createTimeout: 1_000,
@@ -24,21 +50,26 @@ const input: PoolSlotInput = {
 
 function start() {
   const clock = new SimulatedClock();
-  const actor = createActor(machine, { input, clock });
+  const rec = recordingWork();
+  const actor = createActor(poolSlotMachine.provide({ actors: { work: rec.work as never } }), { input, clock });
   const emitted: PoolSlotEmitted[] = [];
   actor.on('*', (e) => void emitted.push(e as PoolSlotEmitted));
   actor.subscribe({ error: () => {} });
   actor.start();
-  const child = (id: string) => actor.getSnapshot().children[id] as AnyActorRef;
-  const settle = async (id: string, output?: unknown) => {
-    child(id).send({ type: 'RESOLVE', output });
+  const job = (src: Job) => {
+    const call = rec.calls.at(-1);
+    expect(call?.src).toBe(src);
+    return call!;
+  };
+  const settle = async (src: Job, output?: unknown) => {
+    job(src).resolve(output);
     await tick();
   };
-  const fail = async (id: string, message: string) => {
-    child(id).send({ type: 'REJECT', message });
+  const fail = async (src: Job, message: string) => {
+    job(src).reject(new Error(message));
     await tick();
   };
-  return { actor, clock, emitted, settle, fail, value: () => actor.getSnapshot().value, context: () => actor.getSnapshot().context };
+  return { actor, clock, emitted, settle, fail, rec, value: () => actor.getSnapshot().value, context: () => actor.getSnapshot().context };
 }
 
 /** The waits the policy gives for failures 1, 2, 3 … from `seed`: [d/2, d] for d = min(max, base·2^(n-1)). */
@@ -161,11 +192,10 @@ describe('poolSlot: oracles from the input', () => {
 describe('poolSlot: every way to destroying', () => {
   /** A slot whose create / validate / destroy are deferred: each call is recorded with its input and settled by the test. */
   function deferredSlot(over: Partial<PoolSlotInput> = {}) {
-    const calls: Array<{ src: string; input: unknown; resolve: (v?: unknown) => void; reject: (e: unknown) => void }> = [];
-    const deferred = (src: string) =>
-      fromPromise(({ input }) => new Promise((resolve, reject) => void calls.push({ src, input, resolve: resolve as (v?: unknown) => void, reject })));
+    const rec = recordingWork();
+    const calls = rec.calls;
     const clock = new SimulatedClock();
-    const actor = createActor(poolSlotMachine.provide({ actors: { create: deferred('create') as never, validate: deferred('validate') as never, destroy: deferred('destroy') as never } }), {
+    const actor = createActor(poolSlotMachine.provide({ actors: { work: rec.work as never } }), {
       input: { ...input, ...over },
       clock,
     });
@@ -173,13 +203,13 @@ describe('poolSlot: every way to destroying', () => {
     actor.on('*', (e) => void emitted.push(e as PoolSlotEmitted));
     actor.subscribe({ error: () => {} });
     actor.start();
-    const last = (src: string) => calls.filter((c) => c.src === src).at(-1)!;
+    const last = (src: Job) => calls.filter((c) => c.src === src).at(-1)!;
     const idle = async () => {
       actor.send({ type: 'CREATE' });
       last('create').resolve();
       await tick();
     };
-    return { actor, clock, emitted, calls, last, idle, value: () => actor.getSnapshot().value, context: () => actor.getSnapshot().context };
+    return { actor, clock, emitted, calls, aborts: rec.aborts, last, idle, value: () => actor.getSnapshot().value, context: () => actor.getSnapshot().context };
   }
 
   const ways = [
@@ -233,6 +263,28 @@ describe('poolSlot: every way to destroying', () => {
     expect(s.emitted.at(-1)).toEqual({ type: 'validation_failed', slot: 'db.slot3', error: '42' });
   });
 
+  it('each job goes to the work actor on entry, and leaving its state tells work to abort, answered or not', async () => {
+    const s = deferredSlot();
+    const jobs = () => s.calls.map((c) => c.src);
+    s.actor.send({ type: 'CREATE' });
+    s.actor.send({ type: 'CANCEL' }); // unanswered create: 1
+    s.actor.send({ type: 'CREATE' });
+    s.clock.increment(1_000); // createTimeout: 2
+    expect(s.value()).toBe('backoff');
+    s.actor.send({ type: 'CANCEL' });
+    await s.idle(); // answered create: 3
+    s.actor.send({ type: 'CHECK' });
+    s.actor.send({ type: 'DISCARD', reason: 'evicted' }); // unanswered check: 4
+    expect(s.last('destroy').input).toEqual({ slot: 'db.slot3', reason: 'evicted' });
+    s.clock.increment(300); // destroyTimeout: 5
+    expect(s.value()).toBe('empty');
+    expect(jobs()).toEqual(['create', 'create', 'create', 'validate', 'destroy']);
+    expect(s.aborts()).toBe(5);
+    // Nothing but a job's state sends work anything.
+    for (const e of ['LEASE', 'RELEASE', 'DROPPED'] as const) s.actor.send({ type: e });
+    expect([jobs().length, s.aborts()]).toEqual([5, 5]);
+  });
+
   it('a loop that gives up (maxAttempts) frees the slot and keeps its record', async () => {
     const s = deferredSlot({ backoff: { ...input.backoff, maxAttempts: 2 } });
     s.actor.send({ type: 'CREATE' });
@@ -251,9 +303,9 @@ describe('poolSlot: every way to destroying', () => {
     const s = deferredSlot();
     const conn = setup({}).createMachine({ id: 'conn' });
     s.actor.send({ type: 'statewire.adopt', name: 'db.slot3.conn1', logic: conn });
-    expect(Object.keys(s.actor.getSnapshot().children)).toEqual(['db.slot3.conn1']);
-    expect(s.actor.system.get('db.slot3.conn1')).toBe(s.actor.getSnapshot().children['db.slot3.conn1']);
+    expect(Object.keys(s.actor.getSnapshot().children)).toEqual(['work', 'db.slot3.conn1']);
+    expect(s.actor.system.get('db.slot3.conn1')).toBe((s.actor.getSnapshot().children as Record<string, AnyActorRef>)['db.slot3.conn1']);
     s.actor.send({ type: 'statewire.release', name: 'db.slot3.conn1' });
-    expect(Object.keys(s.actor.getSnapshot().children)).toEqual([]);
+    expect(Object.keys(s.actor.getSnapshot().children)).toEqual(['work']);
   });
 });
