@@ -64,7 +64,7 @@ export type {
 export { sharedStateMachine } from './sharedState.js';
 export type { SharedStateContext, SharedStateEmitted, SharedStateEvent, SharedStateInput, SharedStateValue, SharedStateWait, StoreChecked } from './sharedState.js';
 export { poolSlotMachine } from './poolSlot.js';
-export type { DestroyReason, PoolSlotContext, PoolSlotEmitted, PoolSlotEvent, PoolSlotInput } from './poolSlot.js';
+export type { DestroyReason, PoolSlotContext, PoolSlotEmitted, PoolSlotEvent, PoolSlotInput, PoolSlotWork, PoolSlotWorkInput } from './poolSlot.js';
 export { poolMachine } from './pool.js';
 export type { PoolContext, PoolEmitted, PoolEvent, PoolInput } from './pool.js';
 export { managerMachine } from './manager.js';
