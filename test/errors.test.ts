@@ -146,6 +146,9 @@ describe('ConfigError', () => {
     for (const option of ['keepAlive', 'maxTokensPerSecond', 'autoReconnect', 'monkeyPatch']) {
       expect(new ConfigError(option, 42, 'r').message).toMatch(/got 42$/);
     }
+    // statewire/redis's sharedKey names a shared record: the user must see what they passed.
+    expect(new ConfigError('sharedKey', 'a|b', 'r', { owner: 'RateLimiter' }).message).toMatch(/got "a\|b"$/);
+    expect(new ConfigError('http.sharedKey', 'a|b', 'r').value).toBe('a|b');
   });
 
   it.each(['token', 'apiKey', 'clientSecret', 'password', 'Authorization', 'cookie', 'auth.credentials'])(

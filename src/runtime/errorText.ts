@@ -9,6 +9,8 @@
 // Words of option names whose values must never appear in a message or on the error.
 const SECRET_WORD = /^(token|key|keys|apikey|secret|secrets|password|passwd|passphrase|authorization|auth|bearer|cookie|cookies|credential|credentials|signature)$/;
 
+const NOT_SECRET = new Set(['sharedKey']);
+
 /**
  * Whether an option path names a secret: one of its words (split at dots,
  * brackets, `-`, `_` and camelCase humps) is `token`, `key`, `password`, …
@@ -16,6 +18,8 @@ const SECRET_WORD = /^(token|key|keys|apikey|secret|secrets|password|passwd|pass
  * (its words are `tokens per second`) is a rate, not a secret.
  */
 export function isSecretOption(option: string): boolean {
+  // Names that only look secret: a key that names a shared record is an identifier, shown so the user can fix it.
+  if (NOT_SECRET.has(option.slice(option.lastIndexOf('.') + 1))) return false;
   const words = option
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .toLowerCase()
