@@ -3,13 +3,13 @@
  * sequence (connectAll, healthCheckAll, disconnectAll, stop) and a dispose()
  * with connections still open must each let the process exit on its own.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScript, type ScriptRun } from '../helpers/runScript.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const href = (path: string) => JSON.stringify(pathToFileURL(join(root, path)).href);
@@ -41,27 +41,10 @@ await new Promise((r) => api.close(r));
 console.log('STOPPED ' + connected.map((c) => c.ok).join(','));
 `;
 
-async function run(source: string): Promise<{ code: number | null; stdout: string; stderr: string; lingered: boolean }> {
+async function run(source: string): Promise<ScriptRun> {
   const file = join(dir, `m${Math.random().toString(36).slice(2)}.mts`);
   writeFileSync(file, source);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let lingered = false;
-    let budget: NodeJS.Timeout | undefined;
-    const safety = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.stdout.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      if (budget === undefined && stdout.includes('STOPPED')) budget = setTimeout(() => ((lingered = true), child.kill('SIGKILL')), 5_000);
-    });
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('exit', (code) => {
-      clearTimeout(safety);
-      clearTimeout(budget);
-      resolve({ code, stdout, stderr, lingered });
-    });
-  });
+  return runScript(file, root);
 }
 
 describe('ConnectionManager in a separate process', () => {

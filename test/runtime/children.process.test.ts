@@ -3,13 +3,13 @@
  * WebSocket connections and ApiClient run as children of one parent actor
  * connects, stops the parent, closes its servers, and must exit on its own.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runScript } from '../helpers/runScript.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const href = (path: string) => JSON.stringify(pathToFileURL(join(root, path)).href);
@@ -47,24 +47,7 @@ describe('children in a separate process', () => {
   it('stop the parent, close the servers: the process exits on its own within 5 s', async () => {
     const file = join(dir, 'children.mts');
     writeFileSync(file, script);
-    const run = await new Promise<{ code: number | null; stdout: string; stderr: string; lingered: boolean }>((resolve) => {
-      const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: root, env: { ...process.env, NODE_NO_WARNINGS: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
-      let stderr = '';
-      let lingered = false;
-      let budget: NodeJS.Timeout | undefined;
-      const safety = setTimeout(() => child.kill('SIGKILL'), 20_000);
-      child.stdout.on('data', (chunk: Buffer) => {
-        stdout += chunk.toString();
-        if (budget === undefined && stdout.includes('STOPPED')) budget = setTimeout(() => ((lingered = true), child.kill('SIGKILL')), 5_000);
-      });
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-      child.on('exit', (code) => {
-        clearTimeout(safety);
-        clearTimeout(budget);
-        resolve({ code, stdout, stderr, lingered });
-      });
-    });
+    const run = await runScript(file, root);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain('STOPPED {"ok":true}');
     expect(run.lingered, 'still running 5 s after the parent stopped').toBe(false);
