@@ -1,4 +1,7 @@
+import type { AnyActorLogic, AnyActorRef } from 'xstate';
 import type { Clock } from './clock.js';
+import type { MachineHost } from './MachineHost.js';
+import { StatewireError } from '../errors.js';
 import { ConnectionHealth } from '../config/enums.js';
 import type { Log } from './createLog.js';
 import { ConnectionMetrics, type ConnectionMetricsSnapshot } from '../metrics/ConnectionMetrics.js';
@@ -80,6 +83,19 @@ export abstract class PersistentConnection {
    */
   protected reportError(_error: Error): boolean {
     return false;
+  }
+
+  /**
+   * Runs `move` (attach to a parent, or detach to a root of its own) and re-opens on the
+   * new actor a session that was open: XState cannot move a running actor, so the old
+   * one stops (closing its link) and the new one dials again. Returns the new actor.
+   */
+  protected moveSession(host: MachineHost<AnyActorLogic>, what: 'attachTo' | 'detach', disposed: boolean, move: () => AnyActorRef): AnyActorRef {
+    if (disposed) throw new StatewireError(`${this.ownerName}.${what}(): the connection was disposed`);
+    const wasOpen = host.running && host.actor.getSnapshot().matches('session');
+    const actor = move();
+    if (wasOpen) actor.send({ type: 'CONNECT', at: this.clock.now() });
+    return actor;
   }
 
   /** The class name the connection's errors start with. */

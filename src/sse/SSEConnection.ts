@@ -149,12 +149,7 @@ export class SSEConnection extends PersistentConnection {
    * ```
    */
   attachTo(parent: AnyActorRef, name: string): AnyActorRef {
-    if (this.disposed) throw new StatewireError('SSEConnection.attachTo(): the connection was disposed');
-    const wasOpen = this.host.running && this.actor.getSnapshot().matches('session');
-    this.open = false;
-    const child = this.host.adopt(parent, name);
-    if (wasOpen) child.send({ type: 'CONNECT', at: this.clock.now() });
-    return child;
+    return this.moveSession(this.host, 'attachTo', this.disposed, () => ((this.open = false), this.host.adopt(parent, name)));
   }
 
   /**
@@ -168,12 +163,7 @@ export class SSEConnection extends PersistentConnection {
    * ```
    */
   detach(): AnyActorRef {
-    if (this.disposed) throw new StatewireError('SSEConnection.detach(): the connection was disposed');
-    const wasOpen = this.host.running && this.actor.getSnapshot().matches('session');
-    this.open = false;
-    const root = this.host.detach();
-    if (wasOpen) root.send({ type: 'CONNECT', at: this.clock.now() });
-    return root;
+    return this.moveSession(this.host, 'detach', this.disposed, () => ((this.open = false), this.host.detach()));
   }
 
   /** @internal The `stream` actor's work: one attempt, stopped when the machine leaves `stream`. */

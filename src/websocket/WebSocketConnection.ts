@@ -164,11 +164,7 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
    * ```
    */
   attachTo(parent: AnyActorRef, name: string = this.name): AnyActorRef {
-    if (this.disposed) throw new StatewireError(`${this.ownerName}.attachTo(): the connection was disposed`);
-    const wasOpen = this.host.running && this.actor.getSnapshot().matches('session');
-    const child = this.host.adopt(parent, name);
-    if (wasOpen) child.send({ type: 'CONNECT', at: this.clock.now() });
-    return child;
+    return this.moveSession(this.host, 'attachTo', this.disposed, () => this.host.adopt(parent, name));
   }
 
   /**
@@ -182,11 +178,7 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
    * ```
    */
   detach(): AnyActorRef {
-    if (this.disposed) throw new StatewireError(`${this.ownerName}.detach(): the connection was disposed`);
-    const wasOpen = this.host.running && this.actor.getSnapshot().matches('session');
-    const root = this.host.detach();
-    if (wasOpen) root.send({ type: 'CONNECT', at: this.clock.now() });
-    return root;
+    return this.moveSession(this.host, 'detach', this.disposed, () => this.host.detach());
   }
 
   /** @internal The machine's input (made for each actor: a root, or a child after attachTo). */
