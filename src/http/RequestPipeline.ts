@@ -200,7 +200,8 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
       }
       return delay;
     }
-    const wait = this.reserved.delete(call) ? 0 : this.limiter.take(req.rateCategory, call.statsKey);
+    // Only with `shared` can a call have reserved its token: the plain hot path skips the lookup.
+    const wait = this.options.shared !== undefined && this.reserved.delete(call) ? 0 : this.limiter.take(req.rateCategory, call.statsKey);
     // Refusals by our own limiter and breaker are counted, not sent: those two
     // already report each episode once, and a refusal storm must not flood the actor.
     if (wait > 0) throw this.refuse(new RateLimitError(wait, req.rateCategory, { reason: 'client' }));
