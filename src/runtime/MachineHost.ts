@@ -19,6 +19,8 @@ export interface HostedClient<TLogic extends AnyActorLogic> {
   onMachineEvent(event: EventObject): void;
   /** An error thrown inside the actor (an action, a guard): reported, never fatal. */
   onMachineError(error: unknown): void;
+  /** What `inspect` sees through, asked only when `inspect` is given (a client may make it on demand). */
+  machineRedactor?(): Redactor | undefined;
 }
 
 export interface MachineHostOptions {
@@ -32,7 +34,7 @@ export interface MachineHostOptions {
   owners?: ActorOwners<unknown>;
   /** The root actor's inspection observer (a child is seen by its parent's system's). */
   inspect?: Inspect;
-  /** What `inspect` sees through. */
+  /** What `inspect` sees through (else the client's `machineRedactor()`). */
   redactor?: Redactor;
 }
 
@@ -63,6 +65,12 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   name: string | undefined = undefined;
   /** The one `'*'` listener, bound once. */
   private readonly relay: (event: EventObject) => void;
+  /**
+   * One more party told of every snapshot, after the client (a manager's
+   * member): it outlives attach and detach, and costs no XState subscription
+   * (an observer object and two bound functions per connection).
+   */
+  watcher: { next(): void } | undefined = undefined;
 
   constructor(
     private readonly logic: TLogic,
@@ -138,6 +146,7 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   /** @internal Observer of the actor's snapshots (the host is its own observer: no closures). */
   next(snapshot: unknown): void {
     this.client.onMachineSnapshot(snapshot as SnapshotFrom<TLogic>);
+    this.watcher?.next();
   }
 
   /** @internal Observer of the actor's errors. */
@@ -147,8 +156,8 @@ export class MachineHost<TLogic extends AnyActorLogic> {
 
   private startRoot(restore = true): AnyActorRef {
     const { clock, background, inspect } = this.options;
-    // Read only with `inspect`: a client may make its redactor on demand (a getter).
-    const redactor = inspect === undefined ? undefined : this.options.redactor;
+    // Asked only with `inspect`: a client may make its redactor on demand.
+    const redactor = inspect === undefined ? undefined : (this.options.redactor ?? this.client.machineRedactor?.());
     const snapshot = restore ? this.options.snapshot : undefined;
     // Attached before start: a restored snapshot may invoke at once.
     return createRootActor(this.logic, { input: this.client.machineInput(), clock, background: background ?? false, snapshot, observer: this, beforeStart: (made) => this.attach(made), inspect, redactor });

@@ -7,6 +7,7 @@ import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { MachineHost } from '../runtime/MachineHost.js';
 import { StatewireError } from '../errors.js';
 import type { Log } from '../runtime/createLog.js';
+import type { Redactor } from '../security/Redactor.js';
 import { redactUrl } from '../security/redact.js';
 import { checkDialUrl } from '../security/dialUrl.js';
 import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
@@ -121,16 +122,9 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     this.url = shownUrl;
     // Only health checks are timed here: a small sample keeps 1,000 connections cheap.
     this.acks = checked.delivery ? new Acknowledgements(checked.delivery, this.clock, this, (ackTimeout) => this.ackOverdue(ackTimeout)) : null;
-    // The redactor is read only when `inspect` is given: most connections never make their log.
-    const conn = this;
-    this.host = new MachineHost(connectionMachine, this, {
-      clock: this.clock,
-      owners,
-      inspect: checkInspect(owner, options.inspect),
-      get redactor() {
-        return conn.log.redactor;
-      },
-    });
+    // The redactor is asked for only when `inspect` is given (machineRedactor): most connections never
+    // make their log. A getter here would put this options object in dictionary mode (~0.5 KB each).
+    this.host = new MachineHost(connectionMachine, this, { clock: this.clock, owners, inspect: checkInspect(owner, options.inspect) });
     // Browsers: the network and the page's visibility steer the reconnect loop.
     // `this` is the listener (handleEvent): no closure per connection.
     listenToBrowser(this);
@@ -199,6 +193,11 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
   /** @internal An error thrown inside the actor. */
   onMachineError(error: unknown): void {
     this.log.error('actor error', error);
+  }
+
+  /** @internal What `inspect` sees through (asked only when it is given). */
+  machineRedactor(): Redactor {
+    return this.log.redactor;
   }
 
   /** @internal Browser events: `online`, `offline`, `visibilitychange` become machine events. */
