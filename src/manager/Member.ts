@@ -1,5 +1,5 @@
 import type { Subscription } from 'xstate';
-import { stateOf, timeoutOf, typeOf, type ManageableConnection } from './connectionReadings.js';
+import { hostOf, stateOf, timeoutOf, typeOf, type ManageableConnection } from './connectionReadings.js';
 import type { SweepTarget } from './HealthSweep.js';
 
 /** What a {@link Member} tells its manager. */
@@ -55,16 +55,26 @@ export class Member implements SweepTarget {
     this.health = health;
   }
 
-  /** Observes the connection's actor (read it again after attachTo: a new actor). */
+  /**
+   * Observes the connection's machine: a statewire connection's host tells the
+   * member of every snapshot, whatever actor runs; any other connection's actor
+   * is subscribed to (observe again after its attachTo: a new actor).
+   */
   observe(): void {
-    this.subscription?.unsubscribe();
-    this.subscription = this.conn.actor.subscribe(this);
+    const host = hostOf(this.conn);
+    if (host !== undefined) host.watcher = this;
+    else {
+      this.subscription?.unsubscribe();
+      this.subscription = this.conn.actor.subscribe(this);
+    }
     this.next();
   }
 
   /** Stops observing. */
   leave(): void {
     this.removed = true;
+    const host = hostOf(this.conn);
+    if (host?.watcher === this) host.watcher = undefined;
     this.subscription?.unsubscribe();
     this.subscription = undefined;
     this.unlisten?.();

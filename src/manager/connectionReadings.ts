@@ -1,4 +1,5 @@
-import type { AnyActorRef } from 'xstate';
+import type { AnyActorLogic, AnyActorRef } from 'xstate';
+import type { MachineHost } from '../runtime/MachineHost.js';
 import { ApiClient } from '../http/ApiClient.js';
 import { HTTPConnection } from '../http/HTTPConnection.js';
 import { SSEConnection } from '../sse/SSEConnection.js';
@@ -24,6 +25,15 @@ export interface ManageableConnection {
   isConnected?(): boolean;
   onEvent?(handler: (event: ConnectionEvent) => void): () => void;
   dispose?(): unknown;
+}
+
+/** The host that runs a statewire connection's machine (undefined for another kind of connection). */
+export function hostOf(conn: ManageableConnection): MachineHost<AnyActorLogic> | undefined {
+  if (conn instanceof WebSocketConnection) return conn['host'];
+  if (conn instanceof SSEConnection) return conn['host'];
+  if (conn instanceof HTTPConnection) return conn['core']['host'];
+  if (conn instanceof ApiClient) return conn['core']['host'];
+  return undefined;
 }
 
 /** A connection's status word and health now. */
