@@ -1,4 +1,4 @@
-import { enqueueActions, type AnyActorLogic, type MachineContext } from 'xstate';
+import { assign, enqueueActions, type AnyActorLogic, type MachineContext } from 'xstate';
 
 // Any parent's event union and actor set: these actions are meant for every parent machine, typed or not.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -23,8 +23,17 @@ export interface ReleaseEvent {
   name: string;
 }
 
+/**
+ * Asks a parent to run many children at once (see {@link adoptChildren}): a
+ * manager sends it for connections that join in one turn of the event loop.
+ */
+export interface AdoptManyEvent {
+  type: 'statewire.adoptMany';
+  children: ReadonlyArray<{ name: string; logic: AnyActorLogic; input?: unknown }>;
+}
+
 /** The events a parent of statewire connections takes. */
-export type AdoptionEvent = AdoptEvent | ReleaseEvent;
+export type AdoptionEvent = AdoptEvent | AdoptManyEvent | ReleaseEvent;
 
 /**
  * The action a parent machine runs on `statewire.adopt`: spawns the child
@@ -60,3 +69,22 @@ export const releaseChild = enqueueActions<MachineContext, AnyParentEvent, undef
     if (event.type === 'statewire.release') enqueue.stopChild((event as ReleaseEvent).name);
   },
 );
+
+/**
+ * The action a parent machine runs on `statewire.adoptMany`: spawns every
+ * child in one assign. XState copies a parent's children record for each
+ * `spawnChild`, so 10,000 single adoptions copy it 10,000 times (quadratic);
+ * an assign's spawns are merged into it once.
+ *
+ * @example
+ * ```ts
+ * on: { 'statewire.adoptMany': { actions: adoptChildren } }
+ * ```
+ */
+export const adoptChildren = assign<MachineContext, AnyParentEvent, undefined, AnyParentEvent, never>(({ event, spawn }) => {
+  if (event.type !== 'statewire.adoptMany') return {};
+  // The spawner's types know only the machine's own actors; these are any logic.
+  const spawnAny = spawn as unknown as (logic: AnyActorLogic, options: { id: string; systemId: string; input?: unknown }) => unknown;
+  for (const { name, logic, input } of (event as AdoptManyEvent).children) spawnAny(logic, { id: name, systemId: name, input });
+  return {};
+});

@@ -1,5 +1,5 @@
 import { assign, enqueueActions, fromCallback, setup } from 'xstate';
-import { adoptChild, releaseChild, type AdoptionEvent } from './adoption.js';
+import { adoptChild, adoptChildren, releaseChild, type AdoptionEvent } from './adoption.js';
 import { applyAdded, applyChanges, applyRemoved, type AddedConnection, type ConnectionChange, type ManagedEntry, type ManagerEmitted } from './managerEntries.js';
 
 export { applyAdded, applyChanges, applyRemoved, isDown } from './managerEntries.js';
@@ -100,6 +100,7 @@ export const managerMachine = setup({
   on: {
     // adoptChild / releaseChild are typed for any parent; a typed one takes them as they are.
     'statewire.adopt': { actions: adoptChild as never },
+    'statewire.adoptMany': { actions: adoptChildren as never },
     'statewire.release': { actions: releaseChild as never },
     ADDED: { actions: 'add' },
     REMOVED: { actions: 'remove' },

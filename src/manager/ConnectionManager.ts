@@ -4,7 +4,8 @@ import { ConfigError, StatewireError } from '../errors.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { createLog, type Log } from '../runtime/createLog.js';
 import { createRootActor } from '../runtime/createRootActor.js';
-import type { ManageableConnection } from './connectionReadings.js';
+import { flushAdoptions } from '../runtime/MachineHost.js';
+import { attachMember, hasParent, type ManageableConnection } from './connectionReadings.js';
 import { GlobalHandlers, type GlobalHandler } from './GlobalHandlers.js';
 import { HealthSweep } from './HealthSweep.js';
 import { managerOptions, type AddConnectionOptions, type ConnectionManagerOptions, type RemoveConnectionOptions } from './managerOptions.js';
@@ -52,8 +53,8 @@ const healthy = (result: ManagedHealthCheck): true | Error => (result.isHealthy 
  * ```
  */
 export class ConnectionManager<C extends ManageableConnection = ManageableConnection> {
-  /** The manager's actor: its children are the connections. */
-  readonly actor: Actor<typeof managerMachine>;
+  /** The root actor (read through {@link ConnectionManager.actor}, which first spawns connections joining in this turn). */
+  private readonly root: Actor<typeof managerMachine>;
   private readonly members = new Map<string, Member>();
   private readonly byConnection = new Map<ManageableConnection, Member>();
   private readonly clock: Clock;
@@ -82,13 +83,23 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
         }),
       },
     });
-    this.actor = createRootActor(logic, {
+    this.root = createRootActor(logic, {
       input: { healthCheckInterval: settings.healthCheckInterval, concurrency: settings.concurrency },
       clock: this.clock,
       inspect: settings.inspect,
       onError: (error) => this.log.error('actor error', error),
     });
-    this.actor.on('*', (event) => this.announce(event as ManagerEmitted));
+    this.root.on('*', (event) => this.announce(event as ManagerEmitted));
+  }
+
+  /**
+   * The manager's actor: its children are the connections. Connections added
+   * in this turn of the event loop are spawned together (one event), at the
+   * latest when this is read.
+   */
+  get actor(): Actor<typeof managerMachine> {
+    flushAdoptions(this.root);
+    return this.root;
   }
 
   /**
@@ -123,10 +134,10 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
       throw new ConfigError(option === 'name' ? 'connection' : option, conn, 'expected a statewire connection (with attachTo and detach)', { owner: 'ConnectionManager' });
     }
     if (typeof name !== 'string' || name === '') throw new ConfigError('name', name, 'expected a non-empty string', { owner: 'ConnectionManager' });
-    if (this.members.has(name) || this.actor.system.get(name) !== undefined) throw new ConfigError('name', name, 'already taken in this manager', { owner: 'ConnectionManager' });
+    if (this.members.has(name) || this.root.system.get(name) !== undefined) throw new ConfigError('name', name, 'already taken in this manager', { owner: 'ConnectionManager' });
     const known = this.byConnection.get(c as ManageableConnection);
     if (known !== undefined) throw new ConfigError(option === 'name' ? 'connection' : option, `[managed as "${known.name}"]`, 'expected a connection not managed here yet', { owner: 'ConnectionManager' });
-    if ((c.actor as { _parent?: unknown } | undefined)?._parent !== undefined) {
+    if (hasParent(c as ManageableConnection)) {
       throw new ConfigError(option === 'name' ? 'connection' : option, '[a child of another parent]', 'expected a connection of its own (remove it from its manager or pool first)', { owner: 'ConnectionManager' });
     }
     return name;
@@ -136,7 +147,7 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
     // `this` is the MemberOwner (not declared with `implements`: its two methods are left out of the published types).
     const member = new Member(name, conn, this as MemberOwner);
     member.fallback = fallback;
-    conn.attachTo(this.actor, name);
+    attachMember(conn, this.root, name);
     this.members.set(name, member);
     this.byConnection.set(conn, member);
     member.observe();

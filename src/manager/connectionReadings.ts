@@ -36,6 +36,25 @@ export function hostOf(conn: ManageableConnection): MachineHost<AnyActorLogic> |
   return undefined;
 }
 
+/**
+ * Makes `conn` the child `name` of `parent`: a WebSocket or SSE connection
+ * whose machine does not run yet joins the turn's batch (one XState event for
+ * all of them, see `MachineHost.adoptSoon`); any other through its `attachTo`.
+ */
+export function attachMember(conn: ManageableConnection, parent: AnyActorRef, name: string): void {
+  const fresh = (conn instanceof WebSocketConnection && !conn['disposed']) || (conn instanceof SSEConnection && !conn['disposed']);
+  const host = fresh ? hostOf(conn) : undefined;
+  if (host !== undefined && !host.running && !host.hasParent) host.adoptSoon(parent, name);
+  else conn.attachTo(parent, name);
+}
+
+/** Whether `conn` runs (or waits to run) as another parent's child, read without making its actor. */
+export function hasParent(conn: ManageableConnection): boolean {
+  const host = hostOf(conn);
+  if (host !== undefined) return host.hasParent;
+  return (conn.actor as { _parent?: unknown } | undefined)?._parent !== undefined;
+}
+
 /** A connection's status word and health now. */
 export interface ConnectionState {
   status: string;

@@ -1,5 +1,5 @@
 import type { AnyActorLogic, AnyActorRef, EventObject, InputFrom, SnapshotFrom } from 'xstate';
-import type { AdoptEvent, ReleaseEvent } from '../../machines/adoption.js';
+import type { AdoptEvent, AdoptManyEvent, ReleaseEvent } from '../../machines/adoption.js';
 import type { ActorOwners } from './actorOwners.js';
 import type { Clock } from './clock.js';
 import type { Redactor } from '../security/Redactor.js';
@@ -38,6 +38,44 @@ export interface MachineHostOptions {
   redactor?: Redactor;
 }
 
+/** Adoptions waiting for their parent, by parent: spawned together by {@link flushAdoptions}. */
+interface AdoptionBatch {
+  hosts: MachineHost<AnyActorLogic>[];
+  names: Set<string>;
+}
+const batches = new WeakMap<AnyActorRef, AdoptionBatch>();
+
+/**
+ * Spawns every adoption waiting for `parent` with one `statewire.adoptMany`
+ * (one copy of the parent's children record, where one event per child copies
+ * it once each). Runs on the microtask after the first was queued, or earlier
+ * when one of their actors is read. A parent that has stopped meanwhile adopts
+ * nothing: those clients stay roots of their own.
+ */
+export function flushAdoptions(parent: AnyActorRef): void {
+  const batch = batches.get(parent);
+  if (batch === undefined) return;
+  batches.delete(parent);
+  const hosts = batch.hosts.filter((host) => host.waitingFor === parent);
+  for (const host of hosts) host.waitingFor = undefined;
+  if (hosts.length === 0) return;
+  if (parent.getSnapshot().status !== 'active') {
+    for (const host of hosts) host.stayRoot();
+    return;
+  }
+  const event: AdoptManyEvent = { type: 'statewire.adoptMany', children: hosts.map((host) => host.adoptionOf(host.name!)) };
+  parent.send(event);
+  for (const host of hosts) {
+    try {
+      host.adopted(parent, host.name!);
+    } catch (error) {
+      // Not thrown from a microtask (that would end the process): the client reports it and runs alone.
+      host.error(error);
+      host.stayRoot();
+    }
+  }
+}
+
 /**
  * Runs a client's machine: as a root actor of its own, made on first use
  * (`host.actor`), or as a named child of a parent actor (a manager, a pool)
@@ -63,6 +101,10 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   private stopped = false;
   /** The name this client has under its parent; undefined for a root. */
   name: string | undefined = undefined;
+  /** @internal The parent an adoption waits for (see {@link MachineHost.adoptSoon}). */
+  waitingFor: AnyActorRef | undefined = undefined;
+  /** Events sent while the adoption waits. */
+  private held: EventObject[] | undefined = undefined;
   /** The one `'*'` listener, bound once. */
   private readonly relay: (event: EventObject) => void;
   /**
@@ -80,8 +122,10 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     this.relay = (event) => client.onMachineEvent(event);
   }
 
-  /** The actor (a root is made on the first read); after {@link MachineHost.stop}, the stopped one. */
+  /** The actor (a root is made on the first read, a waiting adoption spawned); after {@link MachineHost.stop}, the stopped one. */
   get actor(): AnyActorRef {
+    if (this.current !== undefined) return this.current;
+    if (this.waitingFor !== undefined) flushAdoptions(this.waitingFor);
     return this.current ?? this.startRoot();
   }
 
@@ -97,20 +141,75 @@ export class MachineHost<TLogic extends AnyActorLogic> {
    * running actor is stopped first; the returned actor is the new one.
    */
   adopt(parent: AnyActorRef, name: string): AnyActorRef {
-    if (typeof name !== 'string' || name === '') throw new TypeError('a child connection needs a non-empty name');
-    if (parent.system.get(name) !== undefined) throw new Error(`the parent already has an actor named "${name}"`);
+    this.checkAdoption(parent, name);
     this.stop();
-    const event: AdoptEvent = { type: 'statewire.adopt', name, logic: this.logic, input: { ...(this.client.machineInput() as object), name } };
-    parent.send(event);
+    parent.send({ type: 'statewire.adopt', ...this.adoptionOf(name) } satisfies AdoptEvent);
+    return this.adopted(parent, name);
+  }
+
+  /**
+   * Like {@link MachineHost.adopt} for a client whose machine does not run yet,
+   * but spawned with the other adoptions queued for `parent` in this turn (see
+   * {@link flushAdoptions}): the parent must also take `statewire.adoptMany`.
+   * Until then `running` is false, events given to {@link MachineHost.send}
+   * wait, and reading `actor` spawns the batch at once.
+   */
+  adoptSoon(parent: AnyActorRef, name: string): void {
+    this.checkAdoption(parent, name);
+    let batch = batches.get(parent);
+    this.stop();
+    this.current = undefined;
+    this.name = name;
+    this.waitingFor = parent;
+    if (batch === undefined) {
+      batch = { hosts: [], names: new Set() };
+      batches.set(parent, batch);
+      queueMicrotask(() => flushAdoptions(parent));
+    }
+    batch.hosts.push(this as MachineHost<AnyActorLogic>);
+    batch.names.add(name);
+  }
+
+  /** Sends `event` to the actor, or, while an adoption waits, once it is spawned (in order). */
+  send(event: EventObject): void {
+    if (this.waitingFor === undefined) this.actor.send(event);
+    else (this.held ??= []).push(event);
+  }
+
+  /** Whether an event of `type` waits for the adoption. */
+  holds(type: string): boolean {
+    return this.held?.some((event) => event.type === type) ?? false;
+  }
+
+  /** Whether the machine runs as (or waits to become) some parent's child. */
+  get hasParent(): boolean {
+    return this.parent !== undefined || this.waitingFor !== undefined;
+  }
+
+  /** @internal The adoption event's part for this client. */
+  adoptionOf(name: string): { name: string; logic: AnyActorLogic; input: unknown } {
+    return { name, logic: this.logic, input: { ...(this.client.machineInput() as object), name } };
+  }
+
+  /** @internal Takes the child `parent` spawned for this client as the client's actor. */
+  adopted(parent: AnyActorRef, name: string): AnyActorRef {
     const child = parent.system.get(name) as AnyActorRef | undefined;
-    if (child === undefined) throw new Error(`the parent did not adopt "${name}": does it take 'statewire.adopt', and was it sent to from outside its own actions?`);
+    if (child === undefined) throw new Error(`the parent did not adopt "${name}": does it take 'statewire.adopt' (and 'statewire.adoptMany'), and was it sent to from outside its own actions?`);
     this.parent = parent;
     this.name = name;
     this.attach(child);
     child.subscribe(this);
     // Spawned and started inside the parent's transition: hand over what was missed.
     this.next(child.getSnapshot());
+    const held = this.held;
+    this.held = undefined;
+    if (held !== undefined) for (const event of held) child.send(event);
     return child;
+  }
+
+  private checkAdoption(parent: AnyActorRef, name: string): void {
+    if (typeof name !== 'string' || name === '') throw new TypeError('a child connection needs a non-empty name');
+    if (parent.system.get(name) !== undefined || batches.get(parent)?.names.has(name) === true) throw new Error(`the parent already has an actor named "${name}"`);
   }
 
   /**
@@ -120,6 +219,7 @@ export class MachineHost<TLogic extends AnyActorLogic> {
    * it had open. A root stays as it is. Returns the actor.
    */
   detach(): AnyActorRef {
+    if (this.waitingFor !== undefined) return this.stayRoot();
     if (this.parent === undefined) return this.actor;
     this.stop();
     this.current = undefined;
@@ -129,6 +229,8 @@ export class MachineHost<TLogic extends AnyActorLogic> {
 
   /** Stops the actor (a root, or a child through its parent); `actor` stays readable, as stopped. */
   stop(): void {
+    // A stopped client's held events go with it (its waits are its own to end).
+    if (this.waitingFor !== undefined) this.cancelWaiting();
     const actor = this.current;
     if (actor === undefined || this.stopped) return;
     // A stopped actor sends nothing more: its observers need no unsubscribing.
@@ -152,6 +254,25 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   /** @internal Observer of the actor's errors. */
   error(error: unknown): void {
     this.client.onMachineError(error);
+  }
+
+  /** Leaves the batch it waits in (the batch skips it); returns the events it held. */
+  private cancelWaiting(): EventObject[] | undefined {
+    const parent = this.waitingFor;
+    if (parent !== undefined) batches.get(parent)?.names.delete(this.name!);
+    this.waitingFor = undefined;
+    this.name = undefined;
+    const held = this.held;
+    this.held = undefined;
+    return held;
+  }
+
+  /** @internal Gives up a waiting adoption: a root of its own runs, and gets the held events. */
+  stayRoot(): AnyActorRef {
+    const held = this.cancelWaiting();
+    const actor = this.actor;
+    if (held !== undefined) for (const event of held) actor.send(event);
+    return actor;
   }
 
   private startRoot(restore = true): AnyActorRef {

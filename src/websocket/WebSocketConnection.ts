@@ -4,6 +4,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { checkInspect } from '../runtime/inspection.js';
 import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
+import { leanOptions } from '../config/leanOptions.js';
 import { MachineHost } from '../runtime/MachineHost.js';
 import { StatewireError } from '../errors.js';
 import type { Log } from '../runtime/createLog.js';
@@ -249,10 +250,12 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed`));
     if (this.ready) return Promise.resolve();
     const promise = this.waitForOpen();
-    const snapshot = this.actor.getSnapshot();
-    if (!snapshot.matches('session')) {
+    const host = this.host;
+    // Joining a manager in this turn: CONNECT waits for the batch (reading the actor would spawn it now).
+    const dial = host.waitingFor !== undefined ? !host.holds('CONNECT') : !this.actor.getSnapshot().matches('session');
+    if (dial) {
       this.lastFailure = undefined;
-      this.actor.send({ type: 'CONNECT', at: this.clock.now() });
+      host.send({ type: 'CONNECT', at: this.clock.now() } as EventObject);
     }
     return promise;
   }
