@@ -30,8 +30,8 @@ export type {
   RateLimiterInput,
 } from './rateLimiter.js';
 export { nextRandom } from './random.js';
-export { adoptChild, releaseChild } from './adoption.js';
-export type { AdoptEvent, AdoptionEvent, ReleaseEvent } from './adoption.js';
+export { adoptChild, adoptChildren, releaseChild } from './adoption.js';
+export type { AdoptEvent, AdoptManyEvent, AdoptionEvent, ReleaseEvent } from './adoption.js';
 export { httpClientMachine } from './http.js';
 export type { HttpClientContext, HttpClientEmitted, HttpClientEvent, HttpClientInput, HttpHealth } from './http.js';
 export { webSocketMachine, statusOf } from './websocket.js';

@@ -31,8 +31,10 @@ function events(snapshot: AnyMachineSnapshot): EventObject[] {
     for (const health of ['healthy', 'degraded']) list.push({ type: 'CHANGED', changes: [{ name: 'p', status: health === 'healthy' ? 'idle' : 'waiting', health }] });
   }
   const children = Object.keys(snapshot.children);
-  if (children.length === 0) list.push({ type: 'statewire.adopt', name: `x${++adoptions}`, logic: child });
-  else list.push({ type: 'statewire.release', name: children[0]! });
+  if (children.length === 0) {
+    list.push({ type: 'statewire.adopt', name: `x${++adoptions}`, logic: child });
+    list.push({ type: 'statewire.adoptMany', children: [{ name: `x${++adoptions}`, logic: child }] });
+  } else list.push({ type: 'statewire.release', name: children[0]! });
   return list;
 }
 

@@ -250,4 +250,20 @@ describe('managerMachine', () => {
     actor.send({ type: 'statewire.adopt', name: 'b', logic: child });
     expect(errors.length).toBe(1);
   });
+
+  it('adopts many children with one event: each found by name, each a child, the record holding them all', () => {
+    const { actor, errors } = start();
+    const child = createMachine({ id: 'c' });
+    const names = ['m1', 'm2', 'm3'];
+    actor.send({ type: 'statewire.adoptMany', children: names.map((name) => ({ name, logic: child, input: { name } })) });
+    for (const name of names) {
+      expect(actor.system.get(name)).toBe(actor.getSnapshot().children[name]);
+      expect(actor.system.get(name)!._parent).toBe(actor);
+      expect(actor.system.get(name)!.getSnapshot().status).toBe('active');
+    }
+    expect(Object.keys(actor.getSnapshot().children)).toEqual(names);
+    actor.send({ type: 'statewire.release', name: 'm2' });
+    expect(Object.keys(actor.getSnapshot().children)).toEqual(['m1', 'm3']);
+    expect(errors).toEqual([]);
+  });
 });

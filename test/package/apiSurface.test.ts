@@ -58,6 +58,7 @@ const ROOT_EXPORTS = [
 
 const MACHINES_EXPORTS = [
   'adoptChild',
+  'adoptChildren',
   'backoffDelay',
   'backoffMachine',
   'baseDelay',

@@ -28,7 +28,7 @@ describe('package exports (dist/)', () => {
        b.dispose();`,
     ]);
     expect(stdout.trim()).toBe(
-      'function true adoptChild,backoffDelay,backoffMachine,baseDelay,circuitBreakerMachine,defaultBackoffPolicy,defaultRateLimits,endpointMachine,httpClientMachine,managerMachine,nextRandom,poolMachine,poolSlotMachine,rateLimiterMachine,reconnectLoop,releaseChild,sharedStateMachine,sseMachine,sseStatusOf,statusOf,webSocketMachine',
+      'function true adoptChild,adoptChildren,backoffDelay,backoffMachine,baseDelay,circuitBreakerMachine,defaultBackoffPolicy,defaultRateLimits,endpointMachine,httpClientMachine,managerMachine,nextRandom,poolMachine,poolSlotMachine,rateLimiterMachine,reconnectLoop,releaseChild,sharedStateMachine,sseMachine,sseStatusOf,statusOf,webSocketMachine',
     );
   });
 
