@@ -4,7 +4,7 @@ import { ConfigError, StatewireError } from '../errors.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { createLog, type Log } from '../runtime/createLog.js';
 import { createRootActor } from '../runtime/createRootActor.js';
-import { flushAdoptions } from '../runtime/MachineHost.js';
+import { flushAdoptions, parentEnding } from '../runtime/MachineHost.js';
 import { attachMember, hasParent, type ManageableConnection } from './connectionReadings.js';
 import { GlobalHandlers, type GlobalHandler } from './GlobalHandlers.js';
 import { HealthSweep } from './HealthSweep.js';
@@ -324,12 +324,12 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
       this.actor.send({ type: 'DISPOSE' });
       return;
     }
-    // HTTP clients tell their machine they are disposed: theirs go first, while it runs. Then the
-    // root ends and stops every other child at once (releasing 10,000 one by one would copy the
-    // children record for each); their disposal then finds them stopped.
-    for (const member of members) if (member.type === 'http') await member.conn.dispose?.();
+    // Each connection is disposed while its machine runs (it closes as it would alone: a
+    // 'closed' status, its waits rejected as disposed), and leaves its child actor to the
+    // root's end, which stops them all in one transition (a release each costs more).
+    parentEnding(this.actor);
+    for (const member of members) await member.conn.dispose?.();
     this.actor.send({ type: 'DISPOSE' });
-    for (const member of members) if (member.type !== 'http') await member.conn.dispose?.();
   }
 
   /** Queues a join or a leave for the next batch (consecutive ones of a kind become one event). */

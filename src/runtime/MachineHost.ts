@@ -21,6 +21,12 @@ export interface HostedClient<TLogic extends AnyActorLogic> {
   onMachineError(error: unknown): void;
   /** What `inspect` sees through, asked only when `inspect` is given (a client may make it on demand). */
   machineRedactor?(): Redactor | undefined;
+  /**
+   * The actor was stopped from outside the client: its parent stopped it (or
+   * ended). The client's state must say closed, and its waits end; its next
+   * use makes a fresh root actor.
+   */
+  onMachineStopped?(): void;
 }
 
 export interface MachineHostOptions {
@@ -44,6 +50,18 @@ interface AdoptionBatch {
   names: Set<string>;
 }
 const batches = new WeakMap<AnyActorRef, AdoptionBatch>();
+
+/** Parents about to end: their children are stopped with them, not released one by one. */
+const ending = new WeakSet<AnyActorRef>();
+
+/**
+ * Says that `parent` is about to end (a manager's dispose): a client stopped
+ * from now on leaves its child actor for the parent's own end to stop, rather
+ * than asking for a release (each release copies the parent's children record).
+ */
+export function parentEnding(parent: AnyActorRef): void {
+  ending.add(parent);
+}
 
 /**
  * Spawns every adoption waiting for `parent` with one `statewire.adoptMany`
@@ -105,6 +123,8 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   waitingFor: AnyActorRef | undefined = undefined;
   /** Events sent while the adoption waits. */
   private held: EventObject[] | undefined = undefined;
+  /** The actor was stopped by its parent (see {@link MachineHost.complete}). */
+  private orphaned = false;
   /** The one `'*'` listener, bound once. */
   private readonly relay: (event: EventObject) => void;
   /**
@@ -172,8 +192,9 @@ export class MachineHost<TLogic extends AnyActorLogic> {
 
   /** Sends `event` to the actor, or, while an adoption waits, once it is spawned (in order). */
   send(event: EventObject): void {
-    if (this.waitingFor === undefined) this.actor.send(event);
-    else (this.held ??= []).push(event);
+    if (this.waitingFor !== undefined) (this.held ??= []).push(event);
+    else if (this.orphaned) this.startRoot(false).send(event);
+    else this.actor.send(event);
   }
 
   /** Whether an event of `type` waits for the adoption. */
@@ -241,7 +262,7 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     this.name = undefined;
     // XState refuses to stop a child directly: its parent does (a parent that ended stopped it already).
     if (parent !== undefined && name !== undefined) {
-      if (parent.getSnapshot().status === 'active') parent.send({ type: 'statewire.release', name } satisfies ReleaseEvent);
+      if (parent.getSnapshot().status === 'active' && !ending.has(parent)) parent.send({ type: 'statewire.release', name } satisfies ReleaseEvent);
     } else actor.stop();
   }
 
@@ -254,6 +275,23 @@ export class MachineHost<TLogic extends AnyActorLogic> {
   /** @internal Observer of the actor's errors. */
   error(error: unknown): void {
     this.client.onMachineError(error);
+  }
+
+  /**
+   * @internal Observer of the actor's end. Stopped through this host: nothing
+   * to do. Stopped by its parent (a manager's dispose, a user's `app.stop()`):
+   * the client is told, and the next use runs a root of its own.
+   */
+  complete(): void {
+    const actor = this.current;
+    if (this.stopped || actor === undefined || actor.getSnapshot().status !== 'stopped') return;
+    this.options.owners?.delete(actor);
+    // `actor` stays readable (stopped); the next event sent through the host starts a root.
+    this.stopped = true;
+    this.orphaned = true;
+    this.parent = undefined;
+    this.name = undefined;
+    this.client.onMachineStopped?.();
   }
 
   /** Leaves the batch it waits in (the batch skips it); returns the events it held. */
@@ -288,6 +326,7 @@ export class MachineHost<TLogic extends AnyActorLogic> {
     this.options.owners?.set(actor, this.client);
     this.current = actor;
     this.stopped = false;
+    this.orphaned = false;
     actor.on('*', this.relay);
   }
 }

@@ -3,7 +3,7 @@ import { attemptsShown } from '../../machines/reconnectLoop.js';
 import { sseMachine, sseStatusOf, type SseEmitted, type SseEvent, type SseInput, type SseStatus } from '../../machines/sse.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { checkInspect } from '../runtime/inspection.js';
-import { ConnectionType, type ConnectionHealth } from '../config/enums.js';
+import { ConnectionHealth, ConnectionType } from '../config/enums.js';
 import { orderedOrRaised, validateOptions } from '../config/validate.js';
 import { MachineHost } from '../runtime/MachineHost.js';
 import { StatewireError } from '../errors.js';
@@ -124,6 +124,14 @@ export class SSEConnection extends PersistentConnection {
     this.log.error('actor error', error);
   }
 
+  /** @internal Its parent stopped the machine (its stream actor closed the stream): not open; connect() waits end. */
+  onMachineStopped(): void {
+    const wasOpen = this.open;
+    this.open = false;
+    if (wasOpen) this.eventsInstance?.health(ConnectionHealth.UNKNOWN);
+    this.settleOpenWaiters(new StatewireError('SSEConnection: its machine was stopped by its parent'));
+  }
+
   /**
    * The connection's statechart, made on first use. After {@link SSEConnection.attachTo}
    * it is the new child: read it again rather than keeping it.
@@ -218,6 +226,8 @@ export class SSEConnection extends PersistentConnection {
   }
 
   protected get health(): ConnectionHealth {
+    // The machine's `idle` is both "stream open" and "no session": without a stream nothing is known.
+    if (this.status === 'idle' && !this.open) return ConnectionHealth.UNKNOWN;
     return healthOfStatus(this.status);
   }
 
@@ -239,7 +249,9 @@ export class SSEConnection extends PersistentConnection {
     if (this.disposed) return Promise.reject(new StatewireError('SSEConnection was disposed'));
     if (this.open) return Promise.resolve();
     const opened = this.waitForOpen();
-    if (!this.actor.getSnapshot().matches('session')) this.startSession();
+    // Not running (stopped by its parent): a root of its own opens; running: unless a session is under way.
+    const host = this.host;
+    if (host.waitingFor !== undefined ? !host.holds('CONNECT') : !host.running || !this.actor.getSnapshot().matches('session')) this.startSession();
     return opened;
   }
 
@@ -271,7 +283,7 @@ export class SSEConnection extends PersistentConnection {
 
   private startSession(): void {
     this.lastFailure = undefined;
-    this.actor.send({ type: 'CONNECT', at: this.clock.now() });
+    this.host.send({ type: 'CONNECT', at: this.clock.now() } as EventObject);
   }
 
   /** SSE is one-way: nothing is sent; resolves false (seed 000). */

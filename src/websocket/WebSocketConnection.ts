@@ -27,7 +27,7 @@ import { webSocketMachineInput } from './machineInput.js';
 import { byteLength } from './byteLength.js';
 import type { DroppedMessage } from './DroppedMessage.js';
 import { dialRules } from './dialing.js';
-import { onMachineEvent, onMachineSnapshot } from './lifecycle.js';
+import { machineStopped, onMachineEvent, onMachineSnapshot } from './lifecycle.js';
 import { pingRoundTrip, type PendingPing, type WebSocketHealthCheck } from './heartbeat.js';
 import { browserMachineEvent, listenToBrowser, unlistenBrowser } from './browserEvents.js';
 import { webSocketStats, type WebSocketStats } from './stats.js';
@@ -202,6 +202,11 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     return this.log.redactor;
   }
 
+  /** @internal Its parent stopped the machine: closed now; the next connect() dials as a root. */
+  onMachineStopped(): void {
+    machineStopped(this);
+  }
+
   /** @internal Browser events: `online`, `offline`, `visibilitychange` become machine events. */
   handleEvent(event: { type: string }): void {
     if (this.disposed) return;
@@ -253,7 +258,8 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     const promise = this.waitForOpen();
     const host = this.host;
     // Joining a manager in this turn: CONNECT waits for the batch (reading the actor would spawn it now).
-    const dial = host.waitingFor !== undefined ? !host.holds('CONNECT') : !this.actor.getSnapshot().matches('session');
+    // Not running (fresh, or stopped by its parent): dial; running: unless a session is under way.
+    const dial = host.waitingFor !== undefined ? !host.holds('CONNECT') : !host.running || !this.actor.getSnapshot().matches('session');
     if (dial) {
       this.lastFailure = undefined;
       host.send({ type: 'CONNECT', at: this.clock.now() } as EventObject);

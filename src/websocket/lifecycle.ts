@@ -104,3 +104,24 @@ export function socketError(conn: WebSocketConnection, reason: string): void {
   conn['emit']('error', error);
   conn['eventsInstance']?.emit('socket_error', error.message, 'error', { reason: redactor.text(reason) });
 }
+
+/**
+ * The machine was stopped by its parent (a manager's dispose, `app.stop()`):
+ * no snapshot says so, so the connection says closed itself, and a waiting
+ * `connect()` rejects. The socket actor's cleanup has closed the socket.
+ *
+ * @example
+ * ```ts
+ * onMachineStopped() { machineStopped(this); }
+ * ```
+ */
+export function machineStopped(conn: WebSocketConnection): void {
+  conn['ready'] = false;
+  if (conn['status'] !== 'closed') {
+    conn['status'] = 'closed';
+    conn['metricsInstance']?.markDisconnected();
+    conn['emit']('statusChange', 'closed');
+    conn['eventsInstance']?.health(healthOfStatus('closed'));
+  }
+  conn['settleOpenWaiters'](new StatewireError(`${conn['ownerName']}: its machine was stopped by its parent`));
+}
