@@ -260,22 +260,31 @@ export class RateLimiter {
       if (wait > 0) this.limited(category, wait, stats);
       return wait;
     }
+    // One step for the reply: a shared take is a hot path.
     return wait.then((w) => {
-      if (w > 0) this.limited(category, w, stats);
-      return w;
+      const v = w === undefined ? this.tryTake(category) : w;
+      if (v > 0) this.limited(category, v, stats);
+      return v;
     });
   }
 
-  /** The shared bucket's answer, the local bucket's when the store has none. */
-  private sharedTry(category: string): number | Promise<number> {
+  /** The shared bucket's answer (undefined from the promise: the store had none, the local bucket decides), the local bucket's when the store is not usable. */
+  private sharedTry(category: string): number | Promise<number | undefined> {
     const limit = this.actor.getSnapshot().context.limits[category];
     if (limit === undefined) throw this.unknownCategory(category);
-    const pause = this.serverPauseEnd(category) - this.clock.now();
-    if (pause > 0) return pause;
+    if (this.paused) {
+      const pause = this.serverPauseEnd(category) - this.clock.now();
+      if (pause > 0) return pause;
+    }
     const shared = this.shared!.take(category, limit);
     if (shared === undefined) return this.tryTake(category);
-    if (typeof shared === 'number') return shared;
-    return shared.then((w) => (w === undefined ? this.tryTake(category) : w));
+    return shared;
+  }
+
+  /** A shared take's wait, awaited: the local bucket's when the store had no answer. */
+  private async sharedWait(category: string): Promise<number> {
+    const w = await this.sharedTry(category);
+    return w === undefined ? this.tryTake(category) : w;
   }
 
   /** Takes a token or throws `RateLimitError` with `retryAfter` in ms (`reason` says whether a server pause or the bucket refused). */
@@ -305,11 +314,11 @@ export class RateLimiter {
   ): Promise<void> {
     const stats = this.count(options.endpoint);
     const shared = this.shared !== undefined && this.limiting;
-    let wait = shared ? await this.sharedTry(category) : this.tryTake(category);
+    let wait = shared ? await this.sharedWait(category) : this.tryTake(category);
     if (wait === 0) return;
     this.limited(category, wait, stats);
     const deadline = this.clock.now() + (options.maxWait ?? 30_000);
-    for (; wait > 0; wait = shared ? await this.sharedTry(category) : this.tryTake(category)) {
+    for (; wait > 0; wait = shared ? await this.sharedWait(category) : this.tryTake(category)) {
       if (this.clock.now() + wait > deadline) throw new RateLimitError(wait, category, { reason: this.serverPauseEnd(category) > this.clock.now() ? 'server' : 'client' });
       await this.waits.wait(wait, options.signal);
     }

@@ -2,7 +2,7 @@ import type { RateLimit } from '../../machines/rateLimiter.js';
 import type { SharedLimits } from '../rateLimiter/SharedLimits.js';
 import type { Clock } from '../runtime/clock.js';
 import { PAUSE, TAKE } from './scripts.js';
-import type { StoreLink } from './StoreLink.js';
+import { StoreLink } from './StoreLink.js';
 import type { SharedKeys } from './SharedKeys.js';
 
 /** How a limiter takes from the shared bucket. */
@@ -20,6 +20,12 @@ interface Lease {
   /** Local clock time before which the shared bucket is known to be empty (no round trip until then). */
   emptyUntil: number;
   fetching: Promise<number | undefined> | undefined;
+  /** The take's EVALSHA command line, built once per limit (rebuilt when the limit changes). */
+  argv: readonly string[];
+  rate: number;
+  burst: number;
+  /** Handles the take's reply (made once per category: no closure per take). */
+  settle: (reply: unknown) => number | undefined;
 }
 
 /**
@@ -98,34 +104,41 @@ export class RedisLimits implements SharedLimits {
 
   /** One round trip: adds what it got to the lease; resolves the wait (0 when tokens came), undefined when the store could not answer. */
   private fetch(category: string, limit: RateLimit, lease: Lease): Promise<number | undefined> | undefined {
-    const reply = this.link.run(TAKE, [this.keys.bucket(category), this.keys.pause(category), this.keys.pause('*')], [limit.tokensPerSecond, limit.burstCapacity, this.options.lease]);
-    if (reply === undefined) return undefined;
-    const fetching = reply.then((r) => {
-      if (this.options.lease > 1) lease.fetching = undefined;
-      if (!Array.isArray(r)) return undefined;
-      const [granted, wait, paused] = r as [number, number, number];
-      const now = this.clock.now();
-      if (granted > 0) {
-        if (this.options.lease > 1) {
-          // Leftovers of an older lease are dropped: no process hoards more than k tokens.
-          lease.tokens = granted;
-          lease.expires = now + this.options.leaseMs;
-        }
-        return 0;
-      }
-      lease.emptyUntil = now + wait;
-      if (paused === 1) this.paused(category, wait);
-      return wait;
-    });
+    if (lease.rate !== limit.tokensPerSecond || lease.burst !== limit.burstCapacity) {
+      lease.rate = limit.tokensPerSecond;
+      lease.burst = limit.burstCapacity;
+      const { keys } = this;
+      lease.argv = StoreLink.prepare(TAKE, [keys.bucket(category), keys.pause(category), keys.pause('*')], [lease.rate, lease.burst, this.options.lease]);
+    }
+    const fetching = this.link.call(TAKE, lease.argv, lease.settle);
     // Without leasing every take is its own round trip; with it, concurrent takes share the one in flight.
-    if (this.options.lease > 1) lease.fetching = fetching;
+    if (this.options.lease > 1 && fetching !== undefined) lease.fetching = fetching;
     return fetching;
+  }
+
+  /** A take's reply (granted > 0, or `-(2 · wait + paused)`; undefined: no answer) into the lease. */
+  private settled(category: string, lease: Lease, r: unknown): number | undefined {
+    if (this.options.lease > 1) lease.fetching = undefined;
+    if (typeof r !== 'number' || r === 0) return undefined;
+    if (r > 0) {
+      if (this.options.lease > 1) {
+        // Leftovers of an older lease are dropped: no process hoards more than k tokens.
+        lease.tokens = r;
+        lease.expires = this.clock.now() + this.options.leaseMs;
+      }
+      return 0;
+    }
+    const wait = Math.floor(-r / 2);
+    lease.emptyUntil = this.clock.now() + wait;
+    if (-r % 2 === 1) this.paused(category, wait);
+    return wait;
   }
 
   private leaseOf(category: string): Lease {
     let lease = this.leases.get(category);
     if (lease === undefined) {
-      lease = { tokens: 0, expires: 0, emptyUntil: 0, fetching: undefined };
+      const created: Lease = { tokens: 0, expires: 0, emptyUntil: 0, fetching: undefined, argv: [], rate: NaN, burst: NaN, settle: (r) => this.settled(category, created, r) };
+      lease = created;
       this.leases.set(category, lease);
     }
     return lease;
