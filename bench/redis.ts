@@ -11,7 +11,8 @@
  *    p50 / p99 µs, µs added over the local take, Redis round trips per take
  *    (EVAL/EVALSHA calls counted by the server's INFO commandstats).
  * 2. Throughput with 64 concurrent callers, in 1 process (the subjects taking
- *    turns in 4 slices each) and in 4 processes.
+ *    turns in 4 slices each; with the round trips per take there: concurrent
+ *    shared takes go together) and in 4 processes.
  * 3. The shared breaker on successful calls: Redis commands per call (must be 0).
  *
  * Every loop is bounded in count and time; only 127.0.0.1 is contacted.
@@ -131,13 +132,31 @@ async function throughput(take: Take, callers: number, ms: number): Promise<numb
   return (n * 1000) / (performance.now() - start);
 }
 
-/** Throughput of every subject in `THROUGHPUT_SLICES` short slices each, the subjects taking turns (a load spike spreads over all): mean takes/s by subject. */
-async function throughputs(takes: Record<string, Take>): Promise<Record<string, number>> {
-  const sums: Record<string, number> = {};
+/**
+ * Throughput of every subject in `THROUGHPUT_SLICES` short slices each, the
+ * subjects taking turns (a load spike spreads over all): mean takes/s, and
+ * Redis round trips per take (EVAL/EVALSHA calls the server counted), by subject.
+ */
+async function throughputs(client: Client, takes: Record<string, Take>): Promise<Record<string, { perSecond: number; trips: number }>> {
+  const sums: Record<string, { perSecond: number; calls: number; takes: number }> = {};
   for (let round = 0; round < THROUGHPUT_SLICES; round++) {
-    for (const [name, take] of Object.entries(takes)) sums[name] = (sums[name] ?? 0) + (await throughput(take, CALLERS, THROUGHPUT_MS / THROUGHPUT_SLICES));
+    for (const [name, take] of Object.entries(takes)) {
+      const sum = (sums[name] ??= { perSecond: 0, calls: 0, takes: 0 });
+      const before = await evalCalls(client);
+      let n = 0;
+      sum.perSecond += await throughput(
+        () => {
+          n++;
+          return take();
+        },
+        CALLERS,
+        THROUGHPUT_MS / THROUGHPUT_SLICES,
+      );
+      sum.calls += (await evalCalls(client)) - before;
+      sum.takes += n;
+    }
   }
-  return Object.fromEntries(Object.entries(sums).map(([name, sum]) => [name, sum / THROUGHPUT_SLICES]));
+  return Object.fromEntries(Object.entries(sums).map(([name, s]) => [name, { perSecond: s.perSecond / THROUGHPUT_SLICES, trips: s.calls / s.takes }]));
 }
 
 /** Child mode: one subject's throughput in this process, printed as JSON. */
@@ -211,12 +230,12 @@ export async function runRedisBench(): Promise<boolean> {
     const rows: string[][] = [];
     let localP50 = 0;
     let localP99 = 0;
-    const results: Record<string, { p50: number; p99: number; trips: number; one: number }> = {};
+    const results: Record<string, { p50: number; p99: number; trips: number; one: number; busyTrips: number }> = {};
     const lat = await latencies(subjectsByName);
-    const one = await throughputs(subjectsByName);
+    const one = await throughputs(client, subjectsByName);
     for (const [name, take] of Object.entries(subjectsByName)) {
       const sorted = lat[name]!;
-      results[name] = { p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), trips: await roundTrips(client, take), one: one[name]! };
+      results[name] = { p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), trips: await roundTrips(client, take), one: one[name]!.perSecond, busyTrips: one[name]!.trips };
       if (name.includes('local')) {
         localP50 = pct(sorted, 0.5);
         localP99 = pct(sorted, 0.99);
@@ -231,14 +250,15 @@ export async function runRedisBench(): Promise<boolean> {
         (r.p50 - localP50).toFixed(1),
         (r.p99 - localP99).toFixed(1),
         r.trips.toFixed(2),
+        r.busyTrips.toFixed(2),
         fmtOps(r.one),
         procs === undefined ? '-' : fmtOps(procs),
       ]);
     }
     printTable(
-      ['per take', 'p50 µs', 'p99 µs', '+p50 µs', '+p99 µs', 'round trips', `takes/s, ${CALLERS} callers`, `takes/s, ${PROCESSES} procs × ${CALLERS}`],
+      ['per take', 'p50 µs', 'p99 µs', '+p50 µs', '+p99 µs', 'round trips', `round trips, ${CALLERS} callers`, `takes/s, ${CALLERS} callers`, `takes/s, ${PROCESSES} procs × ${CALLERS}`],
       rows,
-      [false, true, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true],
     );
     const perCall = await breakerCommands(redis.url, client);
     dispose();

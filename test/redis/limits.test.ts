@@ -89,6 +89,24 @@ describe.runIf(redisSuiteRuns('test/redis/limits.test.ts'))('shared limits and p
     expect(results[5]).toBeGreaterThan(0);
   });
 
+  it('concurrent takes in one process go together: 20 at once on a bucket of 5 grant exactly 5, in fewer round trips than takes', async () => {
+    const a = limiter(await process('together-a'), 'together');
+    const b = limiter(await process('together-b'), 'together');
+    const stats = await connectRedis(redis.url);
+    clients.push(stats);
+    const evals = async () => [...(await stats.info('commandstats')).matchAll(/cmdstat_eval(?:sha)?:calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    const before = await evals();
+    const waits = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).reserve('api')));
+    const trips = (await evals()) - before;
+    expect(waits.filter((w) => w === 0)).toHaveLength(5);
+    // The refused ones are told a wait, not 0 and not a local decision.
+    expect(waits.filter((w) => w > 0)).toHaveLength(15);
+    expect(trips).toBeGreaterThanOrEqual(2);
+    expect(trips).toBeLessThan(20);
+    // Refused with the wait remembered: no round trip until then.
+    expect(await a.reserve('api')).toBeGreaterThan(0);
+  });
+
   it('with leasing, a round trip takes several tokens: still 5 in all across processes', async () => {
     const a = limiter(await process('lease-a', { lease: 3 }), 'leased');
     const b = limiter(await process('lease-b', { lease: 3 }), 'leased');
