@@ -23,6 +23,7 @@ import { pauseFits, releaseDelay } from './serverPause.js';
 import { endpointKey } from '../rateLimiter/endpointKey.js';
 import { clientMachineHost } from './clientMachineHost.js';
 import type { MachineHost } from '../runtime/MachineHost.js';
+import { followSharedState, sharedStateViewOf, type SharedStateView } from '../runtime/SharedStateView.js';
 import { HttpCall } from './HttpCall.js';
 import type { PreparedRequest } from './PreparedRequest.js';
 import { describeError } from './describeError.js';
@@ -82,8 +83,12 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   private readonly waits: PendingWaits;
   /** Calls whose first token the shared bucket granted (`shared`): `before` takes none for them. */
   private readonly reserved = new WeakSet<HttpCall>();
+  /** The shared store's view, run as the client actor's `sharedState` child (`shared`). */
+  private readonly view: SharedStateView | undefined;
+  private forgetView: () => void;
 
   constructor(protected readonly options: RequestPipelineOptions) {
+    this.view = sharedStateViewOf(options.shared);
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
     this.host = clientMachineHost({
@@ -95,7 +100,9 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
       onEmitted: (e) => this.onEmitted(e),
       inspect: options.inspect,
       redactor: options.redactor,
+      sharedState: this.view,
     });
+    this.forgetView = followSharedState(this.view, this.actor);
     const children = this.actor.getSnapshot().children as Children;
     const shared = options.shared === undefined ? {} : { shared: options.shared, sharedKey: options.sharedKey };
     this.breaker = new CircuitBreaker({
@@ -391,7 +398,9 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   /** Moves the machine to the actor `move` makes; the breaker and limiter follow its children. */
   private rehost(move: () => AnyActorRef): AnyActorRef {
     const connected = this.actor.getSnapshot().matches({ active: { connection: 'connected' } });
+    this.forgetView();
     const actor = move();
+    this.forgetView = followSharedState(this.view, actor);
     const children = actor.getSnapshot().children as Children;
     this.breaker.follow(children.breaker);
     this.limiter.follow(children.rateLimiter);
@@ -407,6 +416,7 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     this.waits.cancelAll(new StatewireError(`${this.options.owner} was disposed during a retry wait`));
     this.limiter.dispose();
     this.breaker.dispose();
+    this.forgetView();
     this.actor.send({ type: 'DISPOSE' });
     this.host.stop();
     await this.closeTransport(true);

@@ -15,6 +15,7 @@ import { TokenBucket } from './TokenBucket.js';
 import { PendingWaits } from '../runtime/PendingWaits.js';
 import { MAX_ENDPOINT_KEYS, OTHER_ENDPOINT } from './endpointKey.js';
 import { checkShared, type SharedLimits, type SharedLimitsStore } from './SharedLimits.js';
+import { followSharedState, sharedStateViewOf } from '../runtime/SharedStateView.js';
 
 /** Options of {@link RateLimiter} (seed 004's `rateLimiterOptions`). */
 export interface RateLimiterOptions {
@@ -116,6 +117,8 @@ export class RateLimiter {
   private rateLimited = 0;
   /** The shared buckets and pauses (`shared` option), when given. */
   private readonly shared: SharedLimits | undefined;
+  /** Stops the store's view from driving this limiter's `sharedState` child. */
+  private readonly forgetView: () => void;
 
   constructor(options: RateLimiterOptions = {}) {
     const o = validateOptions('RateLimiter', options, rateLimiterOptionRules, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError', 'inspect', 'shared', 'sharedKey'] });
@@ -124,10 +127,12 @@ export class RateLimiter {
     if (options.onError !== undefined && typeof options.onError !== 'function') throw new ConfigError('onError', options.onError, 'expected a function', { owner: 'RateLimiter' });
     this.waits = new PendingWaits(this.clock);
     this.owned = options.actor === undefined;
+    // Shared: its own actor gets the store's view as its `sharedState` child (a client's limiter is seen under the client).
+    const view = sharedKey !== undefined && this.owned ? sharedStateViewOf(options.shared) : undefined;
     const actor =
       options.actor ??
-      createRootActor(rateLimiterMachine, {
-        input: { limits: o.limits },
+      createRootActor(view ? rateLimiterMachine.provide({ actors: { sharedState: view.logic } }) : rateLimiterMachine, {
+        input: view ? { limits: o.limits, sharedState: view.input } : { limits: o.limits },
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
@@ -140,6 +145,7 @@ export class RateLimiter {
     // from the pause's absolute end. A fresh actor is never paused.
     if (this.paused) this.actor.send({ type: 'RESUME', at: this.clock.now() });
     if (options.enabled === false) this.disable();
+    this.forgetView = followSharedState(view, this.actor);
     if (sharedKey !== undefined) {
       this.shared = options.shared!.limits(sharedKey);
       // Another process's pause: this one's machine pauses too (the machine keeps the longer pause).
@@ -400,6 +406,7 @@ export class RateLimiter {
   dispose(): void {
     this.waits.cancelAll(new Error('RateLimiter disposed while waiting for a token'));
     this.shared?.close();
+    this.forgetView();
     if (this.owned) this.actor.stop();
   }
 }

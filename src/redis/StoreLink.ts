@@ -1,5 +1,6 @@
-import { fromPromise, type Actor } from 'xstate';
-import { sharedStateMachine, type SharedStateEmitted } from '../../machines/sharedState.js';
+import { fromPromise, type Actor, type AnyActorRef } from 'xstate';
+import { sharedStateMachine, type SharedStateEmitted, type SharedStateEvent, type StoreChecked } from '../../machines/sharedState.js';
+import type { SharedStateView } from '../runtime/SharedStateView.js';
 import { createRootActor } from '../runtime/createRootActor.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Inspect } from '../runtime/inspection.js';
@@ -47,6 +48,9 @@ export class StoreLink {
   private readonly restoredListeners = new Set<() => void>();
   private subscriber: RedisLike | undefined;
   private disposed = false;
+  /** The store's view for each client using it (their `sharedState` children), driven by this link's one health check. */
+  readonly view: SharedStateView;
+  private readonly views = new Set<AnyActorRef>();
   private readonly onClientReady = () => this.actor.send({ type: 'CLIENT_READY' });
   private readonly onClientLost = () => this.lost('connection to Redis lost');
 
@@ -65,9 +69,22 @@ export class StoreLink {
         const now = snapshot.matches('connected');
         const was = this.connected;
         this.connected = now;
-        if (now && !was) for (const l of this.restoredListeners) l();
+        if (now === was) return;
+        // The clients' views follow: a lost store is FAILED for them too, a reached one ends their wait.
+        const { since, reason } = snapshot.context;
+        this.tellViews(now ? { type: 'CLIENT_READY' } : { type: 'FAILED', at: since ?? this.options.clock.now(), reason: reason ?? 'store lost' });
+        if (now) for (const l of this.restoredListeners) l();
       },
     });
+    this.view = {
+      // A client's view checks nothing itself: it asks this link, so a hundred clients add no Redis command.
+      logic: sharedStateMachine.provide({ actors: { checkStore: fromPromise(() => this.viewCheck()) } }),
+      input: { recheckMs: options.recheckMs },
+      follow: (child) => {
+        this.views.add(child);
+        return () => this.views.delete(child);
+      },
+    };
     options.client.on('ready', this.onClientReady);
     options.client.on('end', this.onClientLost);
     options.client.on('reconnecting', this.onClientLost);
@@ -255,6 +272,19 @@ export class StoreLink {
     this.actor.send({ type: 'FAILED', at: this.options.clock.now(), reason });
   }
 
+  /** A client's view asks: resolves while this link is connected, else fails with why (its next ask comes with CLIENT_READY, or after `recheckMs`). */
+  private viewCheck(): Promise<StoreChecked> {
+    if (this.connected && !this.disposed) return Promise.resolve({ at: this.options.clock.now() });
+    return Promise.reject(new Error(this.actor.getSnapshot().context.reason ?? 'Redis not reached yet'));
+  }
+
+  private tellViews(event: SharedStateEvent): void {
+    for (const view of this.views) {
+      if (view.getSnapshot().status === 'active') view.send(event);
+      else this.views.delete(view);
+    }
+  }
+
   /** The `checkStore` actor: a PING within the command timeout. */
   private async check(): Promise<{ at: number }> {
     if (this.disposed) throw new Error('disposed');
@@ -318,6 +348,7 @@ export class StoreLink {
     }
     this.listeners.clear();
     this.restoredListeners.clear();
+    this.views.clear();
   }
 }
 
