@@ -172,7 +172,7 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     const retries = req.body === undefined || typeof req.body === 'string' || isReplayable(req.body) ? req.retries : 0;
     const deadline = CallDeadline.start(this.clock.now(), this.options.deadline);
     const call = new HttpCall(req, transport, deadline, retries, endpointKey(req.endpoint), this.options.maxResponseBytes);
-    // Shared limits: the first attempt's token comes from the shared bucket (one round trip at most); a server pause is left to `before`.
+    // Shared limits: each attempt's token comes from the shared bucket (one round trip at most; retries: `reserveNext`); a server pause is left to `before`.
     if (this.options.shared === undefined || this.limiter.serverPauseEnd(req.rateCategory) > this.clock.now()) return retryLoop(this, call);
     const wait = this.limiter.reserve(req.rateCategory, call.statsKey);
     return typeof wait === 'number' ? this.afterReserve(call, wait) : wait.then((w) => this.afterReserve(call, w));
@@ -311,7 +311,21 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
 
   /** @internal */
   wait(ms: number, call: HttpCall): Promise<void> {
-    return this.waits.wait(ms, call.request.signal);
+    const waited = this.waits.wait(ms, call.request.signal);
+    // Shared limits: the next attempt's token comes from the shared bucket too, taken once the wait is over.
+    return this.options.shared === undefined ? waited : waited.then(() => this.reserveNext(call));
+  }
+
+  /** With `shared`: reserves the next attempt's token in the shared bucket (`before` then takes none); refuses the call when it has none. A server pause is left to `before`. */
+  private reserveNext(call: HttpCall): void | Promise<void> {
+    const req = call.request;
+    if (this.reserved.has(call) || this.limiter.serverPauseEnd(req.rateCategory) > this.clock.now()) return;
+    const wait = this.limiter.reserve(req.rateCategory, call.statsKey);
+    const reserved = (w: number): void => {
+      if (w > 0) throw this.refuse(new RateLimitError(w, req.rateCategory, { reason: 'client' }));
+      this.reserved.add(call);
+    };
+    return typeof wait === 'number' ? reserved(wait) : wait.then(reserved);
   }
 
   /** Counts and reports a retry about to wait `delay` ms. */

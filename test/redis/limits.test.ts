@@ -42,7 +42,9 @@ describe.runIf(redisSuiteRuns('test/redis/limits.test.ts'))('shared limits and p
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    server = await startServer((req, res) => (req.url === '/busy' ? json(res, 429, { busy: true }, { 'Retry-After': '30' }) : json(res, 200, { ok: true })));
+    server = await startServer((req, res) =>
+      req.url === '/busy' ? json(res, 429, { busy: true }, { 'Retry-After': '30' }) : req.url === '/boom' ? json(res, 500, { down: true }) : json(res, 200, { ok: true }),
+    );
   });
 
   afterAll(async () => {
@@ -150,6 +152,24 @@ describe.runIf(redisSuiteRuns('test/redis/limits.test.ts'))('shared limits and p
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(3);
     expect(outcomes.filter((o) => o === 'limited')).toHaveLength(3);
     expect(server.count('/q') - before).toBe(3);
+  });
+
+  it('an ApiClient with shared limits takes every attempt from the shared bucket, retries too', async () => {
+    const [sa, sb] = [await process('retry-a'), await process('retry-b')];
+    const options = { baseURL: server.url, retries: 2, retryDelay: 5, rateLimiter: true, rateLimiterOptions: { limits: { api: { tokensPerSecond: 0.001, burstCapacity: 2 } } }, sharedKey: 'retried-api' };
+    const a = new ApiClient({ ...options, shared: sa });
+    const b = new ApiClient({ ...options, shared: sb });
+    disposers.push(() => a.dispose(), () => b.dispose());
+    const before = server.count('/boom');
+    // Attempt 1 and its first retry spend the shared quota of 2; the second retry finds it empty.
+    const refused = await a.get('/boom').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RateLimitError);
+    expect(refused).toMatchObject({ reason: 'client' });
+    expect(server.count('/boom') - before).toBe(2);
+    // The retries spent shared tokens, not A's own: B is refused too, without sending.
+    const sent = server.requests.length;
+    await expect(b.get('/ok')).rejects.toBeInstanceOf(RateLimitError);
+    expect(server.requests.length).toBe(sent);
   });
 
   it('inspect sees the sharedState machine: the inspector shows whether the process decides alone', async () => {
