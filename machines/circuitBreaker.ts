@@ -1,6 +1,5 @@
 import { assign, emit, setup } from 'xstate';
-import { sharedStateMachine } from './sharedState.js';
-import { spawnSharedState, type SharedChildInput } from './sharedStateChild.js';
+import { sharedStateSlot, spawnSharedState, type SharedChildInput } from './sharedStateChild.js';
 
 /**
  * Options of the circuit breaker machine (the seed's `circuitBreakerOptions`).
@@ -112,7 +111,7 @@ export const circuitBreakerMachine = setup({
     emitted: {} as CircuitBreakerEmitted,
   },
   // A client shared through a store shows its view of the store as this child (src/ provides it).
-  actors: { sharedState: sharedStateMachine },
+  actors: { sharedState: sharedStateSlot },
   delays: {
     retryIn: ({ context }) => context.retryIn,
   },

@@ -1,8 +1,7 @@
 import { assign, emit, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { circuitBreakerMachine, type CircuitBreakerInput, type CircuitState } from './circuitBreaker.js';
 import { rateLimiterMachine, type RateLimiterInput } from './rateLimiter.js';
-import { sharedStateMachine } from './sharedState.js';
-import { spawnSharedState, type SharedChildInput } from './sharedStateChild.js';
+import { sharedStateSlot, spawnSharedState, type SharedChildInput } from './sharedStateChild.js';
 
 /** Input of the HTTP client machine. Plain data: no secrets, no functions. */
 export interface HttpClientInput extends SharedChildInput {
@@ -100,7 +99,7 @@ export const httpClientMachine = setup({
     breaker: circuitBreakerMachine,
     rateLimiter: rateLimiterMachine,
     // A client shared through a store shows its view of the store as this child (src/ provides it).
-    sharedState: sharedStateMachine,
+    sharedState: sharedStateSlot,
   },
   guards: {
     breakerOpened: ({ event }) => breakerValue(event) === 'OPEN',

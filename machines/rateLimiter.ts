@@ -1,6 +1,5 @@
 import { assign, emit, setup } from 'xstate';
-import { sharedStateMachine } from './sharedState.js';
-import { spawnSharedState, type SharedChildInput } from './sharedStateChild.js';
+import { sharedStateSlot, spawnSharedState, type SharedChildInput } from './sharedStateChild.js';
 
 /** One category's token bucket: a steady rate and the burst it may save up. */
 export interface RateLimit {
@@ -108,7 +107,7 @@ export const rateLimiterMachine = setup({
     emitted: {} as RateLimiterEmitted,
   },
   // A client shared through a store shows its view of the store as this child (src/ provides it).
-  actors: { sharedState: sharedStateMachine },
+  actors: { sharedState: sharedStateSlot },
   delays: {
     resumeIn: ({ context }) => context.resumeIn,
   },

@@ -1,5 +1,5 @@
-import { enqueueActions, type MachineContext } from 'xstate';
-import type { SharedStateInput } from './sharedState.js';
+import { enqueueActions, type ActorLogic, type MachineContext, type Snapshot } from 'xstate';
+import type { SharedStateInput, sharedStateMachine } from './sharedState.js';
 
 /**
  * What a client machine (breaker, limiter, HTTP client) takes in its input to
@@ -14,6 +14,24 @@ export interface SharedChildInput {
    */
   sharedState?: SharedStateInput;
 }
+
+/**
+ * A client machine's `sharedState` actor until src/ provides the real one (the
+ * store's view, a provided `sharedStateMachine`): it does nothing. Typed as the
+ * machine it stands for, so `.provide({ actors: { sharedState } })` takes the
+ * view; not the machine itself, so an app that shares nothing bundles none of it.
+ *
+ * @example
+ * ```ts
+ * setup({ actors: { sharedState: sharedStateSlot } });
+ * ```
+ */
+export const sharedStateSlot = {
+  // The smallest actor logic there is (fromCallback would bring its code into every bundle): a snapshot that never changes.
+  transition: (snapshot) => snapshot,
+  getInitialSnapshot: () => ({ status: 'active', output: undefined, error: undefined }),
+  getPersistedSnapshot: (snapshot) => snapshot,
+} satisfies ActorLogic<Snapshot<undefined>, { type: string }> as unknown as typeof sharedStateMachine;
 
 // Meant for every client machine, typed or not (as adoption.ts's actions are).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
