@@ -80,7 +80,7 @@ export class StoreLink {
       // A client's view checks nothing itself: it asks this link, so a hundred clients add no Redis command.
       logic: sharedStateMachine.provide({ actors: { checkStore: fromPromise(() => this.viewCheck()) } }),
       input: { recheckMs: options.recheckMs },
-      follow: (child) => {
+      drive: (child) => {
         this.views.add(child);
         return () => this.views.delete(child);
       },

@@ -12,7 +12,7 @@ import type { SharedStateInput, sharedStateMachine } from '../../machines/shared
  * ```ts
  * const view = shared.sharedState!;
  * const actor = createActor(circuitBreakerMachine.provide({ actors: { sharedState: view.logic } }), { input: { sharedState: view.input } });
- * const forget = view.follow(actor.start().getSnapshot().children.sharedState!);
+ * const forget = view.drive(actor.start().getSnapshot().children.sharedState!);
  * ```
  */
 export interface SharedStateView {
@@ -21,7 +21,7 @@ export interface SharedStateView {
   /** The child's input. */
   readonly input: SharedStateInput;
   /** From now on `child` (a running actor of `logic`) hears of the store's losses and returns; the returned function ends that. */
-  follow(child: AnyActorRef): () => void;
+  drive(child: AnyActorRef): () => void;
 }
 
 /**
@@ -34,7 +34,7 @@ export interface SharedStateView {
  */
 export function sharedStateViewOf(shared: unknown): SharedStateView | undefined {
   const view = (shared as { sharedState?: SharedStateView } | undefined)?.sharedState;
-  return typeof view?.follow === 'function' ? view : undefined;
+  return typeof view?.drive === 'function' ? view : undefined;
 }
 
 /**
@@ -48,7 +48,7 @@ export function sharedStateViewOf(shared: unknown): SharedStateView | undefined 
  */
 export function followSharedState(view: SharedStateView | undefined, actor: AnyActorRef): () => void {
   const child = (actor.getSnapshot() as { children?: Record<string, AnyActorRef | undefined> }).children?.sharedState;
-  return view === undefined || child === undefined ? noop : view.follow(child);
+  return view === undefined || child === undefined ? noop : view.drive(child);
 }
 
 const noop = (): void => {};
