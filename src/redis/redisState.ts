@@ -141,7 +141,8 @@ const spec = {
  * through Redis. Each decision a process makes with it falls back to the
  * process's own limiter and breaker when Redis is slow (past `commandTimeout`),
  * unreachable or not ready: no request ever waits on Redis for longer than
- * `commandTimeout`, and none at all while degraded.
+ * `commandTimeout` (twice that for a take that queued behind another take of
+ * its category, to go in the next round trip), and none at all while degraded.
  *
  * @example
  * ```ts
