@@ -50,6 +50,6 @@ type AnyEvent = any;
  * ```
  */
 export const spawnSharedState = enqueueActions<MachineContext, AnyEvent, undefined, AnyEvent, AnyEvent, never, never, never, never>(({ event, enqueue }) => {
-  const input = (event as { input?: SharedChildInput } | undefined)?.input?.sharedState;
+  const input = (event as { input?: SharedChildInput }).input?.sharedState;
   if (input !== undefined) enqueue.spawnChild('sharedState' as never, { id: 'sharedState', input } as never);
 });

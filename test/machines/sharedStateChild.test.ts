@@ -30,6 +30,10 @@ describe('the sharedState child of the client machines', () => {
     const own = machine === httpClientMachine ? ['breaker', 'rateLimiter'] : [];
     const plain = start(machine, {});
     expect(childrenOf(plain)).toEqual(own);
+    // No input at all (a machine used on its own): no child either, and no error.
+    const bare = start(machine, undefined as never);
+    expect(childrenOf(bare)).toEqual(own);
+    bare.stop();
     const shared = start(machine, { sharedState: { recheckMs: 70 } });
     expect(childrenOf(shared)).toEqual([...own, 'sharedState'].sort());
     const child = (shared.getSnapshot() as { children: Record<string, AnyActorRef> }).children.sharedState!;
