@@ -3,13 +3,16 @@
  * (started here on 127.0.0.1, `--save '' --appendonly no`, stopped at the end),
  * node-redis 5 clients:
  *
- * 1. Latency per take, one caller, sequential: the local limiter (`take`), the
+ * 1. Latency per take, one caller, sequential, the subjects interleaved take by
+ *    take (a load spike hits every row alike): the local limiter (`take`), the
  *    shared limiter (`reserve`, one EVALSHA per take), the shared limiter with
  *    leasing (10 tokens per round trip), rate-limiter-flexible 11's
  *    `RateLimiterRedis.consume()`, and a bare EVALSHA (`return 1`) as the floor:
  *    p50 / p99 µs, µs added over the local take, Redis round trips per take
  *    (EVAL/EVALSHA calls counted by the server's INFO commandstats).
- * 2. Throughput with 64 concurrent callers, in 1 process and in 4 processes.
+ * 2. Throughput with 64 concurrent callers, in 1 process (the subjects taking
+ *    turns in 4 slices each; with the round trips per take there: concurrent
+ *    shared takes go together) and in 4 processes.
  * 3. The shared breaker on successful calls: Redis commands per call (must be 0).
  *
  * Every loop is bounded in count and time; only 127.0.0.1 is contacted.
@@ -31,6 +34,8 @@ type Take = () => unknown;
 const TAKES = 5_000;
 const CALLERS = 64;
 const THROUGHPUT_MS = 2_000;
+const THROUGHPUT_SLICES = 4;
+const ROUND_TRIP_TAKES = 1_000;
 const PROCESSES = 4;
 const BIG = { tokensPerSecond: 1_000_000, burstCapacity: 1_000_000 };
 const ONE = "return 1";
@@ -80,16 +85,36 @@ async function evalCalls(client: Client): Promise<number> {
 
 const pct = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 
-/** Sequential takes: per-take latency in µs (sorted). */
-async function latencies(take: Take): Promise<number[]> {
-  for (let i = 0; i < 200; i++) await take(); // warm-up
-  const out: number[] = [];
+/**
+ * Sequential takes, the subjects interleaved (each round takes once from every
+ * subject, in a shuffled order), so a load spike on the machine hits every row
+ * alike: per-take latency in µs, sorted, by subject.
+ */
+async function latencies(takes: Record<string, Take>): Promise<Record<string, number[]>> {
+  const entries = Object.entries(takes);
+  for (let i = 0; i < 200; i++) for (const [, take] of entries) await take(); // warm-up
+  const out: Record<string, number[]> = Object.fromEntries(entries.map(([name]) => [name, []]));
+  const order = [...entries];
   for (let i = 0; i < TAKES; i++) {
-    const t = performance.now();
-    await take();
-    out.push((performance.now() - t) * 1000);
+    for (let j = order.length - 1; j > 0; j--) {
+      const k = Math.floor(Math.random() * (j + 1));
+      [order[j], order[k]] = [order[k]!, order[j]!];
+    }
+    for (const [name, take] of order) {
+      const t = performance.now();
+      await take();
+      out[name]!.push((performance.now() - t) * 1000);
+    }
   }
-  return out.sort((a, b) => a - b);
+  for (const list of Object.values(out)) list.sort((a, b) => a - b);
+  return out;
+}
+
+/** Redis round trips (EVAL/EVALSHA calls counted by the server) per take of `take`. */
+async function roundTrips(client: Client, take: Take): Promise<number> {
+  const before = await evalCalls(client);
+  for (let i = 0; i < ROUND_TRIP_TAKES; i++) await take();
+  return ((await evalCalls(client)) - before) / ROUND_TRIP_TAKES;
 }
 
 /** `callers` concurrent loops for `ms`: takes per second. */
@@ -105,6 +130,33 @@ async function throughput(take: Take, callers: number, ms: number): Promise<numb
   const start = performance.now();
   await Promise.all(Array.from({ length: callers }, loop));
   return (n * 1000) / (performance.now() - start);
+}
+
+/**
+ * Throughput of every subject in `THROUGHPUT_SLICES` short slices each, the
+ * subjects taking turns (a load spike spreads over all): mean takes/s, and
+ * Redis round trips per take (EVAL/EVALSHA calls the server counted), by subject.
+ */
+async function throughputs(client: Client, takes: Record<string, Take>): Promise<Record<string, { perSecond: number; trips: number }>> {
+  const sums: Record<string, { perSecond: number; calls: number; takes: number }> = {};
+  for (let round = 0; round < THROUGHPUT_SLICES; round++) {
+    for (const [name, take] of Object.entries(takes)) {
+      const sum = (sums[name] ??= { perSecond: 0, calls: 0, takes: 0 });
+      const before = await evalCalls(client);
+      let n = 0;
+      sum.perSecond += await throughput(
+        () => {
+          n++;
+          return take();
+        },
+        CALLERS,
+        THROUGHPUT_MS / THROUGHPUT_SLICES,
+      );
+      sum.calls += (await evalCalls(client)) - before;
+      sum.takes += n;
+    }
+  }
+  return Object.fromEntries(Object.entries(sums).map(([name, s]) => [name, { perSecond: s.perSecond / THROUGHPUT_SLICES, trips: s.calls / s.takes }]));
 }
 
 /** Child mode: one subject's throughput in this process, printed as JSON. */
@@ -178,16 +230,15 @@ export async function runRedisBench(): Promise<boolean> {
     const rows: string[][] = [];
     let localP50 = 0;
     let localP99 = 0;
-    const results: Record<string, { p50: number; p99: number; trips: number; one: number }> = {};
+    const results: Record<string, { p50: number; p99: number; trips: number; one: number; busyTrips: number }> = {};
+    const lat = await latencies(subjectsByName);
+    const one = await throughputs(client, subjectsByName);
     for (const [name, take] of Object.entries(subjectsByName)) {
-      const before = await evalCalls(client);
-      const lat = await latencies(take);
-      const trips = ((await evalCalls(client)) - before) / (TAKES + 200);
-      const one = await throughput(take, CALLERS, THROUGHPUT_MS);
-      results[name] = { p50: pct(lat, 0.5), p99: pct(lat, 0.99), trips, one };
+      const sorted = lat[name]!;
+      results[name] = { p50: pct(sorted, 0.5), p99: pct(sorted, 0.99), trips: await roundTrips(client, take), one: one[name]!.perSecond, busyTrips: one[name]!.trips };
       if (name.includes('local')) {
-        localP50 = pct(lat, 0.5);
-        localP99 = pct(lat, 0.99);
+        localP50 = pct(sorted, 0.5);
+        localP99 = pct(sorted, 0.99);
       }
     }
     for (const [name, r] of Object.entries(results)) {
@@ -199,14 +250,15 @@ export async function runRedisBench(): Promise<boolean> {
         (r.p50 - localP50).toFixed(1),
         (r.p99 - localP99).toFixed(1),
         r.trips.toFixed(2),
+        r.busyTrips.toFixed(2),
         fmtOps(r.one),
         procs === undefined ? '-' : fmtOps(procs),
       ]);
     }
     printTable(
-      ['per take', 'p50 µs', 'p99 µs', '+p50 µs', '+p99 µs', 'round trips', `takes/s, ${CALLERS} callers`, `takes/s, ${PROCESSES} procs × ${CALLERS}`],
+      ['per take', 'p50 µs', 'p99 µs', '+p50 µs', '+p99 µs', 'round trips', `round trips, ${CALLERS} callers`, `takes/s, ${CALLERS} callers`, `takes/s, ${PROCESSES} procs × ${CALLERS}`],
       rows,
-      [false, true, true, true, true, true, true, true],
+      [false, true, true, true, true, true, true, true, true],
     );
     const perCall = await breakerCommands(redis.url, client);
     dispose();

@@ -1,10 +1,11 @@
 import { assign, emit, setup } from 'xstate';
+import { sharedStateSlot, spawnSharedState, type SharedChildInput } from './sharedStateChild.js';
 
 /**
  * Options of the circuit breaker machine (the seed's `circuitBreakerOptions`).
  * Durations are in milliseconds.
  */
-export interface CircuitBreakerInput {
+export interface CircuitBreakerInput extends SharedChildInput {
   /** Failures in the rolling window that open the circuit. Seed default 5. */
   threshold?: number;
   /** Calls the window must have seen before failures can open it. Seed default 10. */
@@ -109,6 +110,8 @@ export const circuitBreakerMachine = setup({
     events: {} as CircuitBreakerEvent,
     emitted: {} as CircuitBreakerEmitted,
   },
+  // A client shared through a store shows its view of the store as this child (src/ provides it).
+  actors: { sharedState: sharedStateSlot },
   delays: {
     retryIn: ({ context }) => context.retryIn,
   },
@@ -154,6 +157,8 @@ export const circuitBreakerMachine = setup({
   },
 }).createMachine({
   id: 'circuitBreaker',
+  // With `input.sharedState`: the `sharedState` child (typed for any client machine, as adoptChild is).
+  entry: spawnSharedState as never,
   context: ({ input }) => ({
     threshold: input?.threshold ?? 5,
     volumeThreshold: input?.volumeThreshold ?? 10,

@@ -1,9 +1,10 @@
 import { assign, emit, enqueueActions, setup, type SnapshotFrom } from 'xstate';
 import { circuitBreakerMachine, type CircuitBreakerInput, type CircuitState } from './circuitBreaker.js';
 import { rateLimiterMachine, type RateLimiterInput } from './rateLimiter.js';
+import { sharedStateSlot, spawnSharedState, type SharedChildInput } from './sharedStateChild.js';
 
 /** Input of the HTTP client machine. Plain data: no secrets, no functions. */
-export interface HttpClientInput {
+export interface HttpClientInput extends SharedChildInput {
   /**
    * The client's name when it runs under a parent (its systemId there): its
    * breaker and rate limiter are then found as `<name>.breaker` and
@@ -97,6 +98,8 @@ export const httpClientMachine = setup({
   actors: {
     breaker: circuitBreakerMachine,
     rateLimiter: rateLimiterMachine,
+    // A client shared through a store shows its view of the store as this child (src/ provides it).
+    sharedState: sharedStateSlot,
   },
   guards: {
     breakerOpened: ({ event }) => breakerValue(event) === 'OPEN',
@@ -118,6 +121,7 @@ export const httpClientMachine = setup({
     stopParts: enqueueActions(({ enqueue }) => {
       enqueue.stopChild('breaker');
       enqueue.stopChild('rateLimiter');
+      enqueue.stopChild('sharedState');
     }),
     trackBreaker: assign({ breakerState: ({ event }) => breakerValue(event) }),
     countRetry: assign({ retries: ({ context }) => context.retries + 1 }),
@@ -157,7 +161,7 @@ export const httpClientMachine = setup({
   states: {
     active: {
       type: 'parallel',
-      entry: 'spawnParts',
+      entry: ['spawnParts', spawnSharedState as never],
       exit: 'stopParts',
       on: {
         // The breaker's snapshots (syncSnapshot) that no health transition takes: just tracked.

@@ -1,4 +1,5 @@
 import { assign, emit, setup } from 'xstate';
+import { sharedStateSlot, spawnSharedState, type SharedChildInput } from './sharedStateChild.js';
 
 /** One category's token bucket: a steady rate and the burst it may save up. */
 export interface RateLimit {
@@ -21,7 +22,7 @@ export const defaultRateLimits: Readonly<Record<string, RateLimit>> = {
   control: { tokensPerSecond: 50, burstCapacity: 100 },
 };
 
-export interface RateLimiterInput {
+export interface RateLimiterInput extends SharedChildInput {
   /** Categories to add or override; the four seed categories are always present. */
   limits?: Record<string, Partial<RateLimit>>;
 }
@@ -105,6 +106,8 @@ export const rateLimiterMachine = setup({
     events: {} as RateLimiterEvent,
     emitted: {} as RateLimiterEmitted,
   },
+  // A client shared through a store shows its view of the store as this child (src/ provides it).
+  actors: { sharedState: sharedStateSlot },
   delays: {
     resumeIn: ({ context }) => context.resumeIn,
   },
@@ -142,6 +145,8 @@ export const rateLimiterMachine = setup({
   },
 }).createMachine({
   id: 'rateLimiter',
+  // With `input.sharedState`: the `sharedState` child (typed for any client machine, as adoptChild is).
+  entry: spawnSharedState as never,
   context: ({ input }) => ({
     limits: mergeLimits(input?.limits),
     pausedUntil: {},

@@ -14,6 +14,7 @@ import { RollingWindow } from './RollingWindow.js';
 import { definedOnly } from '../../machines/definedOnly.js';
 import { checkShared } from '../rateLimiter/SharedLimits.js';
 import type { SharedBreaker, SharedBreakerStore } from './SharedBreaker.js';
+import { followSharedState, sharedStateViewOf } from '../runtime/SharedStateView.js';
 
 /** Options of {@link CircuitBreaker}; durations in ms. Seed defaults: 5 / 10 / 60000. */
 export interface CircuitBreakerOptions {
@@ -143,6 +144,8 @@ export class CircuitBreaker {
   private current: CircuitState = 'CLOSED';
   /** The shared side (`shared` option), when given. */
   private readonly shared: SharedBreaker | undefined;
+  /** Stops the store's view from driving this breaker's `sharedState` child. */
+  private readonly forgetView: () => void;
 
   constructor(options: CircuitBreakerOptions = {}) {
     const o = validateOptions('CircuitBreaker', options, breakerOptionRules, { accept: ['snapshot', 'actor', 'restored', 'clock', 'onError', 'inspect', 'shared', 'sharedKey'] });
@@ -157,10 +160,12 @@ export class CircuitBreaker {
       halfOpenMaxCalls: o.halfOpenMaxCalls,
     };
     this.owned = options.actor === undefined;
+    // Shared: its own actor gets the store's view as its `sharedState` child (a client's breaker is seen under the client).
+    const view = sharedKey !== undefined && this.owned ? sharedStateViewOf(options.shared) : undefined;
     const actor =
       options.actor ??
-      createRootActor(circuitBreakerMachine, {
-        input: config,
+      createRootActor(view ? circuitBreakerMachine.provide({ actors: { sharedState: view.logic } }) : circuitBreakerMachine, {
+        input: view ? { ...config, sharedState: view.input } : config,
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
@@ -175,6 +180,7 @@ export class CircuitBreaker {
       this.actor.send({ type: 'CONFIGURE', ...definedOnly(config) });
       this.actor.send({ type: 'RESUME', at: this.clock.now() });
     }
+    this.forgetView = followSharedState(view, this.actor);
     if (sharedKey !== undefined) {
       this.shared = options.shared!.breaker(sharedKey, () => ({ ...this.actor.getSnapshot().context, windowMs: o.windowMs }), {
         opened: (msLeft) => this.followOpened(msLeft),
@@ -369,6 +375,7 @@ export class CircuitBreaker {
   /** Stops the actor and its timer (unless it belongs to a parent, which stops it). */
   dispose(): void {
     this.shared?.close();
+    this.forgetView();
     if (this.owned) this.actor.stop();
   }
 }

@@ -1,3 +1,4 @@
+import type { SharedStateView } from '../runtime/SharedStateView.js';
 /**
  * The seam through which a {@link CircuitBreaker} shares its state with other
  * processes. The core only calls this interface; `statewire/redis` implements
@@ -14,6 +15,8 @@
 export interface SharedBreakerStore {
   /** The shared breaker of `sharedKey`; `follower` is told of every shared change. */
   breaker(sharedKey: string, config: () => SharedBreakerConfig, follower: SharedBreakerFollower): SharedBreaker;
+  /** The store's view of itself, which each client using the store runs as its `sharedState` child (optional: without it, no child). */
+  readonly sharedState?: SharedStateView;
 }
 
 /** The local breaker's settings, read at each decision (they may change at run time). */

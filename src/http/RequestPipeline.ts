@@ -23,6 +23,7 @@ import { pauseFits, releaseDelay } from './serverPause.js';
 import { endpointKey } from '../rateLimiter/endpointKey.js';
 import { clientMachineHost } from './clientMachineHost.js';
 import type { MachineHost } from '../runtime/MachineHost.js';
+import { followSharedState, sharedStateViewOf, type SharedStateView } from '../runtime/SharedStateView.js';
 import { HttpCall } from './HttpCall.js';
 import type { PreparedRequest } from './PreparedRequest.js';
 import { describeError } from './describeError.js';
@@ -82,8 +83,12 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   private readonly waits: PendingWaits;
   /** Calls whose first token the shared bucket granted (`shared`): `before` takes none for them. */
   private readonly reserved = new WeakSet<HttpCall>();
+  /** The shared store's view, run as the client actor's `sharedState` child (`shared`). */
+  private readonly view: SharedStateView | undefined;
+  private forgetView: () => void;
 
   constructor(protected readonly options: RequestPipelineOptions) {
+    this.view = sharedStateViewOf(options.shared);
     this.clock = options.clock ?? systemClock;
     this.waits = new PendingWaits(this.clock);
     this.host = clientMachineHost({
@@ -95,7 +100,9 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
       onEmitted: (e) => this.onEmitted(e),
       inspect: options.inspect,
       redactor: options.redactor,
+      sharedState: this.view,
     });
+    this.forgetView = followSharedState(this.view, this.actor);
     const children = this.actor.getSnapshot().children as Children;
     const shared = options.shared === undefined ? {} : { shared: options.shared, sharedKey: options.sharedKey };
     this.breaker = new CircuitBreaker({
@@ -165,7 +172,7 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     const retries = req.body === undefined || typeof req.body === 'string' || isReplayable(req.body) ? req.retries : 0;
     const deadline = CallDeadline.start(this.clock.now(), this.options.deadline);
     const call = new HttpCall(req, transport, deadline, retries, endpointKey(req.endpoint), this.options.maxResponseBytes);
-    // Shared limits: the first attempt's token comes from the shared bucket (one round trip at most); a server pause is left to `before`.
+    // Shared limits: each attempt's token comes from the shared bucket (one round trip at most; retries: `reserveNext`); a server pause is left to `before`.
     if (this.options.shared === undefined || this.limiter.serverPauseEnd(req.rateCategory) > this.clock.now()) return retryLoop(this, call);
     const wait = this.limiter.reserve(req.rateCategory, call.statsKey);
     return typeof wait === 'number' ? this.afterReserve(call, wait) : wait.then((w) => this.afterReserve(call, w));
@@ -304,7 +311,21 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
 
   /** @internal */
   wait(ms: number, call: HttpCall): Promise<void> {
-    return this.waits.wait(ms, call.request.signal);
+    const waited = this.waits.wait(ms, call.request.signal);
+    // Shared limits: the next attempt's token comes from the shared bucket too, taken once the wait is over.
+    return this.options.shared === undefined ? waited : waited.then(() => this.reserveNext(call));
+  }
+
+  /** With `shared`: reserves the next attempt's token in the shared bucket (`before` then takes none); refuses the call when it has none. A server pause is left to `before`. */
+  private reserveNext(call: HttpCall): void | Promise<void> {
+    const req = call.request;
+    if (this.reserved.has(call) || this.limiter.serverPauseEnd(req.rateCategory) > this.clock.now()) return;
+    const wait = this.limiter.reserve(req.rateCategory, call.statsKey);
+    const reserved = (w: number): void => {
+      if (w > 0) throw this.refuse(new RateLimitError(w, req.rateCategory, { reason: 'client' }));
+      this.reserved.add(call);
+    };
+    return typeof wait === 'number' ? reserved(wait) : wait.then(reserved);
   }
 
   /** Counts and reports a retry about to wait `delay` ms. */
@@ -391,7 +412,9 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   /** Moves the machine to the actor `move` makes; the breaker and limiter follow its children. */
   private rehost(move: () => AnyActorRef): AnyActorRef {
     const connected = this.actor.getSnapshot().matches({ active: { connection: 'connected' } });
+    this.forgetView();
     const actor = move();
+    this.forgetView = followSharedState(this.view, actor);
     const children = actor.getSnapshot().children as Children;
     this.breaker.follow(children.breaker);
     this.limiter.follow(children.rateLimiter);
@@ -407,6 +430,7 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     this.waits.cancelAll(new StatewireError(`${this.options.owner} was disposed during a retry wait`));
     this.limiter.dispose();
     this.breaker.dispose();
+    this.forgetView();
     this.actor.send({ type: 'DISPOSE' });
     this.host.stop();
     await this.closeTransport(true);

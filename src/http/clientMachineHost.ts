@@ -6,6 +6,7 @@ import type { Clock } from '../runtime/clock.js';
 import type { Inspect } from '../runtime/inspection.js';
 import type { Redactor } from '../security/Redactor.js';
 import { MachineHost } from '../runtime/MachineHost.js';
+import type { SharedStateView } from '../runtime/SharedStateView.js';
 import { redactUrl } from '../security/redact.js';
 import { graftBreakerSnapshot } from './graftBreakerSnapshot.js';
 
@@ -20,6 +21,8 @@ export interface ClientActorOptions {
   onEmitted: (event: EventObject) => void;
   inspect?: Inspect;
   redactor?: Redactor;
+  /** A shared store's view: the client's actor runs it as its `sharedState` child. */
+  sharedState?: SharedStateView;
 }
 
 /**
@@ -36,10 +39,12 @@ export interface ClientActorOptions {
  */
 export function clientMachineHost(options: ClientActorOptions): MachineHost<typeof httpClientMachine> {
   const { snapshot, windowMs: _windowMs, ...breaker } = options.breaker;
-  const input = { baseURL: redactUrl(options.baseURL), breaker, rateLimiter: { limits: options.limits } };
+  const view = options.sharedState;
+  const input = { baseURL: redactUrl(options.baseURL), breaker, rateLimiter: { limits: options.limits }, ...(view ? { sharedState: view.input } : {}) };
   const restored = snapshot ? graftBreakerSnapshot(input, options.clock, snapshot) : undefined;
   const onError = options.onError ?? ((error: unknown) => console.error('[statewire] actor error:', error));
   const client = { machineInput: () => input, onMachineSnapshot: () => {}, onMachineEvent: options.onEmitted, onMachineError: onError };
   // A root client actor's only timers are its breaker's and limiter's: background ones.
-  return new MachineHost(httpClientMachine, client, { clock: options.clock, background: true, snapshot: restored, inspect: options.inspect, redactor: options.redactor });
+  const logic = view ? httpClientMachine.provide({ actors: { sharedState: view.logic } }) : httpClientMachine;
+  return new MachineHost(logic, client, { clock: options.clock, background: true, snapshot: restored, inspect: options.inspect, redactor: options.redactor });
 }

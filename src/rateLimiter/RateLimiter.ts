@@ -15,6 +15,7 @@ import { TokenBucket } from './TokenBucket.js';
 import { PendingWaits } from '../runtime/PendingWaits.js';
 import { MAX_ENDPOINT_KEYS, OTHER_ENDPOINT } from './endpointKey.js';
 import { checkShared, type SharedLimits, type SharedLimitsStore } from './SharedLimits.js';
+import { followSharedState, sharedStateViewOf } from '../runtime/SharedStateView.js';
 
 /** Options of {@link RateLimiter} (seed 004's `rateLimiterOptions`). */
 export interface RateLimiterOptions {
@@ -116,6 +117,8 @@ export class RateLimiter {
   private rateLimited = 0;
   /** The shared buckets and pauses (`shared` option), when given. */
   private readonly shared: SharedLimits | undefined;
+  /** Stops the store's view from driving this limiter's `sharedState` child. */
+  private readonly forgetView: () => void;
 
   constructor(options: RateLimiterOptions = {}) {
     const o = validateOptions('RateLimiter', options, rateLimiterOptionRules, { accept: ['enabled', 'snapshot', 'actor', 'clock', 'onError', 'inspect', 'shared', 'sharedKey'] });
@@ -124,10 +127,12 @@ export class RateLimiter {
     if (options.onError !== undefined && typeof options.onError !== 'function') throw new ConfigError('onError', options.onError, 'expected a function', { owner: 'RateLimiter' });
     this.waits = new PendingWaits(this.clock);
     this.owned = options.actor === undefined;
+    // Shared: its own actor gets the store's view as its `sharedState` child (a client's limiter is seen under the client).
+    const view = sharedKey !== undefined && this.owned ? sharedStateViewOf(options.shared) : undefined;
     const actor =
       options.actor ??
-      createRootActor(rateLimiterMachine, {
-        input: { limits: o.limits },
+      createRootActor(view ? rateLimiterMachine.provide({ actors: { sharedState: view.logic } }) : rateLimiterMachine, {
+        input: view ? { limits: o.limits, sharedState: view.input } : { limits: o.limits },
         snapshot: options.snapshot,
         clock: this.clock,
         onError: options.onError,
@@ -140,6 +145,7 @@ export class RateLimiter {
     // from the pause's absolute end. A fresh actor is never paused.
     if (this.paused) this.actor.send({ type: 'RESUME', at: this.clock.now() });
     if (options.enabled === false) this.disable();
+    this.forgetView = followSharedState(view, this.actor);
     if (sharedKey !== undefined) {
       this.shared = options.shared!.limits(sharedKey);
       // Another process's pause: this one's machine pauses too (the machine keeps the longer pause).
@@ -260,22 +266,31 @@ export class RateLimiter {
       if (wait > 0) this.limited(category, wait, stats);
       return wait;
     }
+    // One step for the reply: a shared take is a hot path.
     return wait.then((w) => {
-      if (w > 0) this.limited(category, w, stats);
-      return w;
+      const v = w === undefined ? this.tryTake(category) : w;
+      if (v > 0) this.limited(category, v, stats);
+      return v;
     });
   }
 
-  /** The shared bucket's answer, the local bucket's when the store has none. */
-  private sharedTry(category: string): number | Promise<number> {
+  /** The shared bucket's answer (undefined from the promise: the store had none, the local bucket decides), the local bucket's when the store is not usable. */
+  private sharedTry(category: string): number | Promise<number | undefined> {
     const limit = this.actor.getSnapshot().context.limits[category];
     if (limit === undefined) throw this.unknownCategory(category);
-    const pause = this.serverPauseEnd(category) - this.clock.now();
-    if (pause > 0) return pause;
+    if (this.paused) {
+      const pause = this.serverPauseEnd(category) - this.clock.now();
+      if (pause > 0) return pause;
+    }
     const shared = this.shared!.take(category, limit);
     if (shared === undefined) return this.tryTake(category);
-    if (typeof shared === 'number') return shared;
-    return shared.then((w) => (w === undefined ? this.tryTake(category) : w));
+    return shared;
+  }
+
+  /** A shared take's wait, awaited: the local bucket's when the store had no answer. */
+  private async sharedWait(category: string): Promise<number> {
+    const w = await this.sharedTry(category);
+    return w === undefined ? this.tryTake(category) : w;
   }
 
   /** Takes a token or throws `RateLimitError` with `retryAfter` in ms (`reason` says whether a server pause or the bucket refused). */
@@ -305,11 +320,11 @@ export class RateLimiter {
   ): Promise<void> {
     const stats = this.count(options.endpoint);
     const shared = this.shared !== undefined && this.limiting;
-    let wait = shared ? await this.sharedTry(category) : this.tryTake(category);
+    let wait = shared ? await this.sharedWait(category) : this.tryTake(category);
     if (wait === 0) return;
     this.limited(category, wait, stats);
     const deadline = this.clock.now() + (options.maxWait ?? 30_000);
-    for (; wait > 0; wait = shared ? await this.sharedTry(category) : this.tryTake(category)) {
+    for (; wait > 0; wait = shared ? await this.sharedWait(category) : this.tryTake(category)) {
       if (this.clock.now() + wait > deadline) throw new RateLimitError(wait, category, { reason: this.serverPauseEnd(category) > this.clock.now() ? 'server' : 'client' });
       await this.waits.wait(wait, options.signal);
     }
@@ -391,6 +406,7 @@ export class RateLimiter {
   dispose(): void {
     this.waits.cancelAll(new Error('RateLimiter disposed while waiting for a token'));
     this.shared?.close();
+    this.forgetView();
     if (this.owned) this.actor.stop();
   }
 }

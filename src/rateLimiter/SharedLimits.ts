@@ -1,3 +1,4 @@
+import type { SharedStateView } from '../runtime/SharedStateView.js';
 import type { RateLimit } from '../../machines/rateLimiter.js';
 import { ConfigError } from '../errors.js';
 import type { SharedBreakerStore } from '../breaker/SharedBreaker.js';
@@ -17,6 +18,8 @@ import type { SharedBreakerStore } from '../breaker/SharedBreaker.js';
 export interface SharedLimitsStore {
   /** The shared limits of `sharedKey` (one per limiter; `close()` it when done). */
   limits(sharedKey: string): SharedLimits;
+  /** The store's view of itself, which each client using the store runs as its `sharedState` child (optional: without it, no child). */
+  readonly sharedState?: SharedStateView;
 }
 
 /** One limiter's shared buckets and pauses. */

@@ -1,5 +1,6 @@
-import { fromPromise, type Actor } from 'xstate';
-import { sharedStateMachine, type SharedStateEmitted } from '../../machines/sharedState.js';
+import { fromPromise, type Actor, type AnyActorRef } from 'xstate';
+import { sharedStateMachine, type SharedStateEmitted, type SharedStateEvent, type StoreChecked } from '../../machines/sharedState.js';
+import type { SharedStateView } from '../runtime/SharedStateView.js';
 import { createRootActor } from '../runtime/createRootActor.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Inspect } from '../runtime/inspection.js';
@@ -47,6 +48,9 @@ export class StoreLink {
   private readonly restoredListeners = new Set<() => void>();
   private subscriber: RedisLike | undefined;
   private disposed = false;
+  /** The store's view for each client using it (their `sharedState` children), driven by this link's one health check. */
+  readonly view: SharedStateView;
+  private readonly views = new Set<AnyActorRef>();
   private readonly onClientReady = () => this.actor.send({ type: 'CLIENT_READY' });
   private readonly onClientLost = () => this.lost('connection to Redis lost');
 
@@ -65,9 +69,22 @@ export class StoreLink {
         const now = snapshot.matches('connected');
         const was = this.connected;
         this.connected = now;
-        if (now && !was) for (const l of this.restoredListeners) l();
+        if (now === was) return;
+        // The clients' views follow: a lost store is FAILED for them too, a reached one ends their wait.
+        const { since, reason } = snapshot.context;
+        this.tellViews(now ? { type: 'CLIENT_READY' } : { type: 'FAILED', at: since ?? this.options.clock.now(), reason: reason ?? 'store lost' });
+        if (now) for (const l of this.restoredListeners) l();
       },
     });
+    this.view = {
+      // A client's view checks nothing itself: it asks this link, so a hundred clients add no Redis command.
+      logic: sharedStateMachine.provide({ actors: { checkStore: fromPromise(() => this.viewCheck()) } }),
+      input: { recheckMs: options.recheckMs },
+      drive: (child) => {
+        this.views.add(child);
+        return () => this.views.delete(child);
+      },
+    };
     options.client.on('ready', this.onClientReady);
     options.client.on('end', this.onClientLost);
     options.client.on('reconnecting', this.onClientLost);
@@ -85,16 +102,41 @@ export class StoreLink {
    * `undefined` at once, sending nothing, while the store is not usable.
    */
   run(script: Script, keys: readonly string[], args: ReadonlyArray<string | number>): Promise<unknown> | undefined {
+    return this.call(script, StoreLink.prepare(script, keys, args), identity);
+  }
+
+  /** The EVALSHA command line of `script` (for {@link StoreLink.call}, which never changes it: build it once, send it often). */
+  static prepare(script: Script, keys: readonly string[], args: ReadonlyArray<string | number>): string[] {
+    const argv = ['EVALSHA', script.sha, String(keys.length), ...keys];
+    for (const a of args) argv.push(String(a));
+    return argv;
+  }
+
+  /**
+   * {@link StoreLink.run} with a prepared command line and the reply handled in
+   * the same step: resolves `settle(reply)`, or `settle(undefined)` when the store
+   * could not answer in time. One promise per call, no timer per call: this is a
+   * shared take's hot path. `settle` must not throw.
+   */
+  call<T>(script: Script, argv: readonly string[], settle: (reply: unknown) => T): Promise<T> | undefined {
     if (!this.usable) return undefined;
-    const tail = [String(keys.length), ...keys, ...args.map(String)];
-    return this.command(['EVALSHA', script.sha, ...tail]).then(
-      (reply) => reply,
-      (error: unknown) => {
-        if (!isNoScript(error)) return this.failed(error, script);
-        // A restarted (or flushed) Redis has no scripts: EVAL loads it again.
-        return this.command(['EVAL', script.source, ...tail]).catch((e: unknown) => this.failed(e, script));
-      },
-    );
+    return new Promise<T>((resolve) => {
+      const entry = this.track((error) => resolve(settle(this.failed(error, script))));
+      this.options.client.sendCommand(argv).then(
+        (reply) => {
+          if (entry.done) return;
+          this.finish(entry);
+          resolve(settle(reply));
+        },
+        (error: unknown) => {
+          if (entry.done) return;
+          this.finish(entry);
+          if (!isNoScript(error)) return resolve(settle(this.failed(error, script)));
+          // A restarted (or flushed) Redis has no scripts: EVAL loads it again.
+          resolve(this.command(['EVAL', script.source, ...argv.slice(2)]).then(settle, (e: unknown) => settle(this.failed(e, script))));
+        },
+      );
+    });
   }
 
   /** Every message on the channel. */
@@ -126,24 +168,51 @@ export class StoreLink {
    */
   private command(args: string[]): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      const entry: Pending = { deadline: performance.now() + this.options.commandTimeout, reject, done: false };
-      this.pending.push(entry);
-      if (this.sweeper === undefined) {
-        this.lastSweep = performance.now();
-        this.sweeper = setInterval(this.sweep, Math.max(1, this.options.commandTimeout >> 1));
-        this.sweeper.unref?.();
-      }
+      const entry = this.track(reject);
       this.options.client.sendCommand(args).then(
         (reply) => {
-          entry.done = true;
+          this.finish(entry);
           resolve(reply);
         },
         (error: unknown) => {
-          entry.done = true;
+          this.finish(entry);
           reject(error);
         },
       );
     });
+  }
+
+  /** A command in flight from now: `fail` ends it when the deadline passes (the sweeper starts with the first one). */
+  private track(fail: (error: Error) => void): Pending {
+    const entry: Pending = { deadline: performance.now() + this.options.commandTimeout, fail, done: false };
+    this.pending.push(entry);
+    if (this.sweeper === undefined) {
+      this.lastSweep = performance.now();
+      this.sweeper = setInterval(this.sweep, Math.max(1, this.options.commandTimeout >> 1));
+      this.sweeper.unref?.();
+    }
+    return entry;
+  }
+
+  /**
+   * An answered command: the answered ones at the head leave the queue at once
+   * (replies come in order), so it holds only what is in flight and no garbage
+   * outlives its reply (a queue swept only every half timeout made the GC copy
+   * thousands of answered entries).
+   */
+  private finish(entry: Pending): void {
+    entry.done = true;
+    const pending = this.pending;
+    let head = this.pendingHead;
+    while (head < pending.length && pending[head]!.done) head++;
+    if (head === pending.length) {
+      pending.length = 0;
+      head = 0;
+    } else if (head >= 64 && head * 2 >= pending.length) {
+      pending.splice(0, head);
+      head = 0;
+    }
+    this.pendingHead = head;
   }
 
   private readonly pending: Pending[] = [];
@@ -186,7 +255,7 @@ export class StoreLink {
     for (const entry of late) {
       if (entry.done) continue;
       entry.done = true;
-      entry.reject(new Error(`Redis did not answer within ${this.options.commandTimeout} ms`));
+      entry.fail(new Error(`Redis did not answer within ${this.options.commandTimeout} ms`));
     }
   }
 
@@ -201,6 +270,19 @@ export class StoreLink {
   private lost(reason: string): void {
     if (this.disposed) return;
     this.actor.send({ type: 'FAILED', at: this.options.clock.now(), reason });
+  }
+
+  /** A client's view asks: resolves while this link is connected, else fails with why (its next ask comes with CLIENT_READY, or after `recheckMs`). */
+  private viewCheck(): Promise<StoreChecked> {
+    if (this.connected && !this.disposed) return Promise.resolve({ at: this.options.clock.now() });
+    return Promise.reject(new Error(this.actor.getSnapshot().context.reason ?? 'Redis not reached yet'));
+  }
+
+  private tellViews(event: SharedStateEvent): void {
+    for (const view of this.views) {
+      if (view.getSnapshot().status === 'active') view.send(event);
+      else this.views.delete(view);
+    }
   }
 
   /** The `checkStore` actor: a PING within the command timeout. */
@@ -250,7 +332,11 @@ export class StoreLink {
     this.actor.stop();
     clearInterval(this.sweeper);
     this.sweeper = undefined;
-    for (const entry of this.pending) if (!entry.done) entry.reject(new Error('statewire/redis disposed'));
+    for (const entry of this.pending) {
+      if (entry.done) continue;
+      entry.done = true;
+      entry.fail(new Error('statewire/redis disposed'));
+    }
     this.pending.length = 0;
     const sub = this.subscriber;
     this.subscriber = undefined;
@@ -262,15 +348,18 @@ export class StoreLink {
     }
     this.listeners.clear();
     this.restoredListeners.clear();
+    this.views.clear();
   }
 }
 
 /** A command in flight: its deadline (performance.now() ms) and how to fail it. */
 interface Pending {
   deadline: number;
-  reject: (error: Error) => void;
+  fail: (error: Error) => void;
   done: boolean;
 }
+
+const identity = (reply: unknown): unknown => reply;
 
 function isNoScript(error: unknown): boolean {
   return error instanceof Error && error.message.startsWith('NOSCRIPT');

@@ -7,6 +7,7 @@ import { num, optional, str, validateOptions } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { checkInspect, type Inspect } from '../runtime/inspection.js';
+import type { SharedStateView } from '../runtime/SharedStateView.js';
 import { RedisBreaker } from './RedisBreaker.js';
 import { RedisLimits } from './RedisLimits.js';
 import type { RedisLike } from './RedisLike.js';
@@ -105,6 +106,14 @@ export interface RedisStateOptions {
 export interface RedisState extends SharedLimitsStore, SharedBreakerStore {
   /** The process's view of the store: `connected | degraded` (the `sharedState` machine). */
   readonly actor: Actor<typeof sharedStateMachine>;
+  /**
+   * The view each client made with this store runs as its `sharedState` child
+   * (`client.actor.getSnapshot().children.sharedState`): it follows this
+   * store's one health check, so the inspector shows under each client when it
+   * decides alone, and `shared_state_degraded` / `shared_state_restored` can be
+   * heard on the child (`child.on(…)`).
+   */
+  readonly sharedState: SharedStateView;
   /** `'connected'` or `'degraded'` (deciding alone). */
   readonly state: 'connected' | 'degraded';
   readonly instanceId: string;
@@ -132,7 +141,8 @@ const spec = {
  * through Redis. Each decision a process makes with it falls back to the
  * process's own limiter and breaker when Redis is slow (past `commandTimeout`),
  * unreachable or not ready: no request ever waits on Redis for longer than
- * `commandTimeout`, and none at all while degraded.
+ * `commandTimeout` (twice that for a take that queued behind another take of
+ * its category, to go in the next round trip), and none at all while degraded.
  *
  * @example
  * ```ts
@@ -172,6 +182,7 @@ export function redisState(options: RedisStateOptions): RedisState {
   };
   return {
     actor: link.actor,
+    sharedState: link.view,
     get state() {
       return link.actor.getSnapshot().matches('connected') ? 'connected' : 'degraded';
     },

@@ -28,55 +28,51 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 `;
 
 /**
- * A take of up to `want` tokens from a token bucket (KEYS[1]), refused while a
- * server pause on the category (KEYS[2]) or on all (KEYS[3]) lasts.
- * ARGV: tokensPerSecond, burstCapacity, want. Returns { granted, waitMs, paused }.
- * The bucket key expires when it would be full again (+1 s): a missing key is a
- * full bucket, so the TTL loses nothing and a key can never lock users out.
+ * A take of up to `want` tokens (GCRA on one key), refused while a server pause
+ * on the category (KEYS[2]) or on all (KEYS[3]) lasts. KEYS[1] holds the
+ * bucket's theoretical arrival time `tat` (Redis-time ms): the bucket holds
+ * `burst - (tat - now) · rate / 1000` tokens, and a take of k moves `tat` on by
+ * k / rate. A pause key holds its end (Redis-time ms), so one MGET reads the
+ * bucket and both pauses: TIME, MGET and one SET PX per granted take (a refusal
+ * writes nothing), because Redis runs one script at a time and each call inside
+ * it caps every process's throughput.
+ * ARGV: tokensPerSecond, burstCapacity, want. Returns one integer (an array
+ * reply costs both sides more): the tokens granted (≥ 1), or `-(2 · waitMs)`
+ * when the bucket refuses, `-(2 · waitMs + 1)` when a pause does.
+ * The key expires when the bucket would be full again (+1 s): a missing key is
+ * a full bucket, so the TTL loses nothing and a key can never lock users out.
  */
 export const TAKE = script(
   'take',
   `${NOW}
-local pause = math.max(redis.call('PTTL', KEYS[2]), redis.call('PTTL', KEYS[3]))
-if pause > 0 then return {0, pause, 1} end
-local rate = tonumber(ARGV[1])
+local v = redis.call('MGET', KEYS[1], KEYS[2], KEYS[3])
+local pause = math.max(tonumber(v[2]) or 0, tonumber(v[3]) or 0) - now
+if pause > 0 then return -2 * pause - 1 end
+local interval = 1000 / tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
-local want = tonumber(ARGV[3])
-local b = redis.call('HMGET', KEYS[1], 'v', 't')
-local tokens = tonumber(b[1])
-local last = tonumber(b[2])
-if tokens == nil or last == nil then
-  tokens = burst
-  last = now
-end
-if now > last then
-  tokens = math.min(burst, tokens + (now - last) * rate / 1000)
-  last = now
-end
-if tokens > burst then tokens = burst end
-local granted = 0
-if tokens >= 1 then
-  granted = math.min(want, math.floor(tokens))
-  tokens = tokens - granted
-end
-redis.call('HSET', KEYS[1], 'v', tokens, 't', last)
-redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) * 1000 / rate) + 1000)
-local wait = 0
-if granted == 0 then wait = math.ceil((1 - tokens) * 1000 / rate) end
-return {granted, wait, 0}
+local tat = tonumber(v[1]) or now
+if tat < now then tat = now end
+local tokens = burst - (tat - now) / interval
+if tokens < 1 then return -2 * math.ceil((1 - tokens) * interval) end
+local granted = math.min(tonumber(ARGV[3]), math.floor(tokens))
+tat = tat + granted * interval
+redis.call('SET', KEYS[1], tat, 'PX', math.ceil(tat - now) + 1000)
+return granted
 `,
 );
 
 /**
- * A server pause shared: KEYS[1] (the category's pause key) is set for ARGV[1]
- * ms unless a longer pause is already on, and the pause is PUBLISHed on
- * ARGV[2]. ARGV[3]: instanceId, ARGV[4]: sharedKey, ARGV[5]: category.
+ * A server pause shared: KEYS[1] (the category's pause key) is set to its end
+ * (Redis-time ms, read by `take`) for ARGV[1] ms unless a longer pause is
+ * already on, and the pause is PUBLISHed on ARGV[2]. ARGV[3]: instanceId,
+ * ARGV[4]: sharedKey, ARGV[5]: category.
  */
 export const PAUSE = script(
   'pause',
-  `local ms = tonumber(ARGV[1])
+  `${NOW}
+local ms = tonumber(ARGV[1])
 local left = redis.call('PTTL', KEYS[1])
-if left < ms then redis.call('SET', KEYS[1], ARGV[3], 'PX', ms) else ms = left end
+if left < ms then redis.call('SET', KEYS[1], now + ms, 'PX', ms) else ms = left end
 redis.call('PUBLISH', ARGV[2], 'pause|' .. ARGV[3] .. '|' .. ARGV[4] .. '|' .. ms .. '|' .. ARGV[5])
 return ms
 `,

@@ -86,6 +86,37 @@ describe.runIf(redisSuiteRuns('test/redis/breaker.test.ts'))('shared circuit bre
     await waitFor(() => c.circuitBreaker.state === 'OPEN', 5_000, 'the late process follows');
   });
 
+  it("B's pub/sub connection killed while A trips the breaker: B missed the message, re-reads when it is back, and rejects without a network call", async () => {
+    const breaker = { threshold: 3, volumeThreshold: 3, timeout: 60_000 };
+    const pubsubIds = async () => new Set(String(await watcher.sendCommand(['CLIENT', 'LIST', 'TYPE', 'pubsub'])).match(/(?<=^id=)\d+/gm) ?? []);
+    const before = await pubsubIds();
+    const a = api(await proc('missed-a'), 'missed', breaker);
+    let sa = before;
+    await until(async () => (sa = await pubsubIds()).size > before.size, 5_000, "A's subscriber");
+    const b = api(await proc('missed-b'), 'missed', breaker);
+    let bSub: string | undefined;
+    await until(async () => (bSub = [...(await pubsubIds())].find((id) => !sa.has(id))) !== undefined, 5_000, "B's subscriber");
+    const connected = Number(String(await watcher.info('clients')).match(/connected_clients:(\d+)/)![1]);
+    // B's subscriber dies and cannot come back (the server takes no new connection) until we say so.
+    await watcher.sendCommand(['CONFIG', 'SET', 'maxclients', String(connected - 1)]);
+    try {
+      await watcher.sendCommand(['CLIENT', 'KILL', 'ID', bSub!]);
+      for (let i = 0; i < 3; i++) await expect(a.get('/fail')).rejects.toMatchObject({ status: 500 });
+      expect(a.circuitBreaker.state).toBe('OPEN');
+      await until(async () => (await watcher.exists(`${PREFIX}{missed}:breaker`)) === 1, 5_000, 'the shared circuit open');
+      // The open message went out (the watcher heard it) while B had no subscriber to hear it with.
+      await waitFor(() => messages.some((m) => m.startsWith('open|missed-a|missed|')), 5_000, 'the open message');
+      expect(b.circuitBreaker.state).toBe('CLOSED');
+    } finally {
+      await watcher.sendCommand(['CONFIG', 'SET', 'maxclients', '10000']);
+    }
+    // Its subscriber back, B reads the shared state it missed.
+    await waitFor(() => b.circuitBreaker.state === 'OPEN', 10_000, 'B re-read the state');
+    const sent = server.requests.length;
+    await expect(b.get('/ok')).rejects.toBeInstanceOf(CircuitBreakerError);
+    expect(server.requests.length).toBe(sent);
+  });
+
   it('quorum: failures from one instance open only its own breaker; from minReporters instances, every breaker', async () => {
     const breaker = { threshold: 2, volumeThreshold: 2, timeout: 60_000 };
     const [sa, sb, sc] = [await proc('q-a', { minReporters: 2 }), await proc('q-b', { minReporters: 2 }), await proc('q-c', { minReporters: 2 })];

@@ -42,7 +42,9 @@ describe.runIf(redisSuiteRuns('test/redis/limits.test.ts'))('shared limits and p
 
   beforeAll(async () => {
     redis = await startRedisServer();
-    server = await startServer((req, res) => (req.url === '/busy' ? json(res, 429, { busy: true }, { 'Retry-After': '30' }) : json(res, 200, { ok: true })));
+    server = await startServer((req, res) =>
+      req.url === '/busy' ? json(res, 429, { busy: true }, { 'Retry-After': '30' }) : req.url === '/boom' ? json(res, 500, { down: true }) : json(res, 200, { ok: true }),
+    );
   });
 
   afterAll(async () => {
@@ -89,6 +91,24 @@ describe.runIf(redisSuiteRuns('test/redis/limits.test.ts'))('shared limits and p
     expect(results[5]).toBeGreaterThan(0);
   });
 
+  it('concurrent takes in one process go together: 20 at once on a bucket of 5 grant exactly 5, in fewer round trips than takes', async () => {
+    const a = limiter(await process('together-a'), 'together');
+    const b = limiter(await process('together-b'), 'together');
+    const stats = await connectRedis(redis.url);
+    clients.push(stats);
+    const evals = async () => [...(await stats.info('commandstats')).matchAll(/cmdstat_eval(?:sha)?:calls=(\d+)/g)].reduce((n, m) => n + Number(m[1]), 0);
+    const before = await evals();
+    const waits = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a : b).reserve('api')));
+    const trips = (await evals()) - before;
+    expect(waits.filter((w) => w === 0)).toHaveLength(5);
+    // The refused ones are told a wait, not 0 and not a local decision.
+    expect(waits.filter((w) => w > 0)).toHaveLength(15);
+    expect(trips).toBeGreaterThanOrEqual(2);
+    expect(trips).toBeLessThan(20);
+    // Refused with the wait remembered: no round trip until then.
+    expect(await a.reserve('api')).toBeGreaterThan(0);
+  });
+
   it('with leasing, a round trip takes several tokens: still 5 in all across processes', async () => {
     const a = limiter(await process('lease-a', { lease: 3 }), 'leased');
     const b = limiter(await process('lease-b', { lease: 3 }), 'leased');
@@ -132,6 +152,24 @@ describe.runIf(redisSuiteRuns('test/redis/limits.test.ts'))('shared limits and p
     expect(outcomes.filter((o) => o === 'sent')).toHaveLength(3);
     expect(outcomes.filter((o) => o === 'limited')).toHaveLength(3);
     expect(server.count('/q') - before).toBe(3);
+  });
+
+  it('an ApiClient with shared limits takes every attempt from the shared bucket, retries too', async () => {
+    const [sa, sb] = [await process('retry-a'), await process('retry-b')];
+    const options = { baseURL: server.url, retries: 2, retryDelay: 5, rateLimiter: true, rateLimiterOptions: { limits: { api: { tokensPerSecond: 0.001, burstCapacity: 2 } } }, sharedKey: 'retried-api' };
+    const a = new ApiClient({ ...options, shared: sa });
+    const b = new ApiClient({ ...options, shared: sb });
+    disposers.push(() => a.dispose(), () => b.dispose());
+    const before = server.count('/boom');
+    // Attempt 1 and its first retry spend the shared quota of 2; the second retry finds it empty.
+    const refused = await a.get('/boom').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(RateLimitError);
+    expect(refused).toMatchObject({ reason: 'client' });
+    expect(server.count('/boom') - before).toBe(2);
+    // The retries spent shared tokens, not A's own: B is refused too, without sending.
+    const sent = server.requests.length;
+    await expect(b.get('/ok')).rejects.toBeInstanceOf(RateLimitError);
+    expect(server.requests.length).toBe(sent);
   });
 
   it('inspect sees the sharedState machine: the inspector shows whether the process decides alone', async () => {
