@@ -71,12 +71,17 @@ function finder(list: Entries, many: boolean): (name: string) => number {
   return (name) => at.get(name) ?? -1;
 }
 
-/** Switches the entry at `index` to its backup or back, as its health says; the event, if any. */
-function settle(list: ManagedEntry[], index: number): ManagerEmitted | undefined {
+/**
+ * Switches the entry at `index` to its backup or back, as its health says; the
+ * event, if any. A backup that is down itself is not switched to (it would
+ * serve no better); once it is up again, a primary still down fails over.
+ */
+function settle(list: ManagedEntry[], index: number, find: (name: string) => number): ManagerEmitted | undefined {
   const entry = list[index]!;
   const fallback = entry.fallback;
   if (fallback === null) return undefined;
-  if (!entry.usingFallback && isDown(entry.health)) {
+  const backup = list[find(fallback)];
+  if (!entry.usingFallback && isDown(entry.health) && backup !== undefined && !isDown(backup.health)) {
     list[index] = { ...entry, usingFallback: true };
     return { type: 'failover', name: entry.name, to: fallback, health: entry.health };
   }
@@ -124,7 +129,7 @@ export function applyAdded(connections: Entries, added: readonly AddedConnection
     next.push({ name: one.name, type: one.connectionType, status: one.status, health: healthOf(one.health), fallback, fallbackFor: null, usingFallback: false });
     at.set(one.name, index);
     if (usable) next[backupAt!] = { ...backup, fallbackFor: one.name };
-    const event = settle(next, index);
+    const event = settle(next, index, (name) => at.get(name) ?? -1);
     if (event !== undefined) emitted.push(event);
   }
   return { connections: next, emitted };
@@ -180,9 +185,17 @@ export function applyChanges(connections: Entries, changes: readonly ConnectionC
     next[index] = { ...next[index]!, status: change.status, health: healthOf(change.health) };
     touched.add(index);
   }
+  // A backup whose health changed may now take over its primary: settle that primary too.
+  for (const index of [...touched]) {
+    const primary = next[index]!.fallbackFor;
+    if (primary !== null && primary !== undefined) {
+      const at = find(primary);
+      if (at >= 0) touched.add(at);
+    }
+  }
   const emitted: ManagerEmitted[] = [];
   for (const index of touched) {
-    const event = settle(next, index);
+    const event = settle(next, index, find);
     if (event !== undefined) emitted.push(event);
   }
   return { connections: next, emitted };

@@ -262,7 +262,7 @@ function viteEnv(): Record<string, unknown> | undefined {
 }
 
 /** Where variables come from when no `env` is given; typeof guards keep browsers working. */
-function defaultEnv(): Record<string, unknown> {
+export function defaultEnv(): Record<string, unknown> {
   const vite = viteEnv();
   if (vite !== undefined) return vite;
   if (typeof process !== 'undefined' && typeof process.env === 'object' && process.env !== null) return process.env;

@@ -1,6 +1,7 @@
 import { fromCallback, type Actor } from 'xstate';
 import { managerMachine, type AddedConnection, type ManagerEmitted, type ManagerEvent } from '../../machines/manager.js';
 import { ConfigError, StatewireError } from '../errors.js';
+import { inspectCustom, inspectSummary } from '../security/inspectSummary.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
 import { createLog, type Log } from '../runtime/createLog.js';
 import { createRootActor } from '../runtime/createRootActor.js';
@@ -8,7 +9,7 @@ import { flushAdoptions, parentEnding } from '../runtime/MachineHost.js';
 import { attachMember, hasParent, type ManageableConnection } from './connectionReadings.js';
 import { GlobalHandlers, type GlobalHandler } from './GlobalHandlers.js';
 import { HealthSweep } from './HealthSweep.js';
-import { managerOptions, type AddConnectionOptions, type ConnectionManagerOptions, type RemoveConnectionOptions } from './managerOptions.js';
+import { addOptions, disposeOptions, managerOptions, removeOptions, type AddConnectionOptions, type ConnectionManagerOptions, type RemoveConnectionOptions } from './managerOptions.js';
 import { memberStatistics, type ManagerStatistics } from './managerStatistics.js';
 import { Member, type MemberOwner } from './Member.js';
 import { runBounded, settle, type BulkResult } from './runBounded.js';
@@ -110,8 +111,8 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
    */
   addConnection(conn: C, name: string, options: AddConnectionOptions<C> = {}): this {
     if (this.disposed) throw new StatewireError('ConnectionManager.addConnection(): the manager was disposed');
+    const { fallback } = addOptions<C>(options);
     this.checkJoin(conn, name, 'name');
-    const { fallback } = options;
     let backup: Member | undefined;
     if (fallback !== undefined) {
       if (fallback === conn) throw new ConfigError('fallback', '[the connection itself]', 'expected another connection', { owner: 'ConnectionManager' });
@@ -164,6 +165,8 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
    * instead. Resolves whether `name` was managed.
    */
   async removeConnection(name: string, options: RemoveConnectionOptions = {}): Promise<boolean> {
+    if (typeof name !== 'string') throw new ConfigError('name', name, 'expected the name a connection was added under', { owner: 'ConnectionManager.removeConnection' });
+    const { dispose } = removeOptions(options);
     const member = this.members.get(name);
     if (member === undefined) return false;
     const leaving = member.fallback?.addedAsFallback ? [member, member.fallback] : [member];
@@ -179,7 +182,7 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
     }
     this.queue({ type: 'REMOVED', names: leaving.map((m) => m.name) });
     for (const m of leaving) {
-      if (options.dispose === true) await m.conn.dispose?.();
+      if (dispose) await m.conn.dispose?.();
       else m.conn.detach();
     }
     return true;
@@ -195,6 +198,22 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
     // servedByFallback follows the machine's failover / failback: no lookup in its context.
     if (member.servedByFallback && member.fallback !== undefined) return member.fallback.conn as C;
     return member.conn as C;
+  }
+
+  /** What `console.log(manager)` and `util.inspect` show: a short summary (no internals, no secrets). */
+  [inspectCustom](): string {
+    const { healthyConnections, totalConnections } = memberStatistics(this.members.values());
+    return inspectSummary('ConnectionManager', { connections: totalConnections, healthy: healthyConnections, running: this.isRunning, disposed: this.disposed || undefined });
+  }
+
+  /** What `JSON.stringify(manager)` gives: the same summary, with the connections' names. */
+  toJSON(): { type: 'ConnectionManager'; connections: string[]; healthy: number; running: boolean; disposed: boolean } {
+    return { type: 'ConnectionManager', connections: this.getConnectionNames(), healthy: memberStatistics(this.members.values()).healthyConnections, running: this.isRunning, disposed: this.disposed };
+  }
+
+  private get isRunning(): boolean {
+    const snapshot = this.root.getSnapshot();
+    return snapshot.matches('running') || snapshot.matches('idle');
   }
 
   /** The names of the managed connections, in the order they joined. */
@@ -249,7 +268,8 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
     member.checking = true;
     try {
       const result = await settle({ name: member.name, timeout: member.timeout, run: () => this.recordCheck(member, member.conn.healthCheck!()) }, this.clock, healthy);
-      if (!result.ok) this.log.debug(`health check of "${member.name}" failed: ${result.error?.message}`);
+      // Reported where the manager reports (its logger, console by default): a failed check is news.
+      if (!result.ok) this.log.warn(`health check of "${member.name}" failed: ${result.error?.message ?? 'unhealthy'}`);
       return result.ok;
     } finally {
       member.checking = false;
@@ -311,6 +331,7 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
    * re-opened if it was open). Nothing of the manager's is left running.
    */
   async dispose(options: { connections?: 'dispose' | 'detach' } = {}): Promise<void> {
+    const { connections } = disposeOptions(options);
     if (this.disposed) return;
     this.disposed = true;
     const members = [...this.members.values()];
@@ -319,7 +340,7 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
     for (const member of members) member.leave();
     this.pending = [];
     this.dirty = [];
-    if (options.connections === 'detach') {
+    if (connections === 'detach') {
       for (const member of members) member.conn.detach();
       this.actor.send({ type: 'DISPOSE' });
       return;

@@ -1,6 +1,8 @@
 import type { InspectionEvent, Observer } from 'xstate';
 import type { Logger } from '../config/ConnectionConfig.js';
-import { methods, ms, num, optional, validateOptions, type Rule } from '../config/validate.js';
+import { bool, methods, ms, num, oneOf, optional, validateOptions, type Rule } from '../config/validate.js';
+import { PLAUSIBLE_TIMEOUT_MS } from '../config/numberRules.js';
+import { defaultEnv } from '../config/ConnectionConfigManager.js';
 import { rule } from '../config/rule.js';
 import { ConfigError } from '../errors.js';
 import type { Clock } from '../runtime/clock.js';
@@ -53,16 +55,52 @@ const inspectRule: Rule<ConnectionManagerOptions['inspect']> = rule(undefined, (
 });
 
 export const managerSpec = {
-  healthCheckInterval: ms(0, 86_400_000, 30_000),
+  // 30 here is 30 ms, not 30 s (seed 000's pool takes seconds): warned once.
+  healthCheckInterval: ms(0, 86_400_000, 30_000, PLAUSIBLE_TIMEOUT_MS),
   concurrency: num({ integer: true, min: 1, max: 100_000, default: 16 }),
   inspect: inspectRule,
   logger: optional(methods<Logger>(['debug', 'info', 'warn', 'error'])),
   clock: clockRule,
 };
 
-/** The options, checked: a wrong one is a ConfigError naming it and its value. */
+/** Seed 000's variable for the default `healthCheckInterval` (ms), read as `ConnectionConfigManager` reads it. */
+const INTERVAL_VAR = 'VITE_CONNECTION_HEALTH_CHECK_INTERVAL';
+
+function intervalFromEnv(): number | undefined {
+  const raw = defaultEnv()[INTERVAL_VAR];
+  if (raw === undefined || raw === '') return undefined;
+  const value = typeof raw === 'number' ? raw : Number(String(raw).trim());
+  if (!Number.isFinite(value)) throw new ConfigError(INTERVAL_VAR, raw, 'expected a number of ms', { owner: 'ConnectionManager' });
+  return value;
+}
+
+/**
+ * The options, checked: a wrong one is a ConfigError naming it and its value.
+ * `healthCheckInterval` not given: `VITE_CONNECTION_HEALTH_CHECK_INTERVAL` when set, else 30000.
+ */
 export function managerOptions(options: unknown): ReturnType<typeof validateOptions<typeof managerSpec>> {
-  return validateOptions('ConnectionManager', options ?? {}, managerSpec);
+  const given = options ?? {};
+  const interval = typeof given === 'object' && (given as { healthCheckInterval?: unknown }).healthCheckInterval === undefined ? intervalFromEnv() : undefined;
+  return validateOptions('ConnectionManager', interval === undefined ? given : { ...(given as object), healthCheckInterval: interval }, managerSpec);
+}
+
+const addSpec = { fallback: rule<unknown>(undefined, (value) => value) };
+const removeSpec = { dispose: bool({ default: false }) };
+const disposeSpec = { connections: oneOf(['dispose', 'detach'] as const, { default: 'dispose' }) };
+
+/** `addConnection`'s options, checked (a misspelt key is refused with a did-you-mean). */
+export function addOptions<C>(options: unknown): AddConnectionOptions<C> {
+  return validateOptions('ConnectionManager.addConnection', options ?? {}, addSpec) as AddConnectionOptions<C>;
+}
+
+/** `removeConnection`'s options, checked. */
+export function removeOptions(options: unknown): Required<RemoveConnectionOptions> {
+  return validateOptions('ConnectionManager.removeConnection', options ?? {}, removeSpec);
+}
+
+/** `dispose`'s options, checked. */
+export function disposeOptions(options: unknown): { connections: 'dispose' | 'detach' } {
+  return validateOptions('ConnectionManager.dispose', options ?? {}, disposeSpec);
 }
 
 /** `addConnection`'s third argument. */

@@ -121,6 +121,18 @@ describe('applyChanges', () => {
     expect(connections).toEqual({ a: entry({ status: 'idle', health: 'healthy' }), b: entry({ status: 'idle', health: 'healthy' }) });
   });
 
+  it('a backup that is down too is not switched to; once it is up, the primary still down fails over to it', () => {
+    const bothDown = changed(paired, [
+      { name: 'f', status: 'waiting', health: 'degraded' },
+      { name: 'p', status: 'waiting', health: 'degraded' },
+    ]);
+    expect(bothDown.emitted).toEqual([]);
+    expect(bothDown.connections.p!.usingFallback).toBe(false);
+    const backupUp = changed(bothDown.list, [{ name: 'f', status: 'idle', health: 'healthy' }]);
+    expect(backupUp.emitted).toEqual([{ type: 'failover', name: 'p', to: 'f', health: 'degraded' }]);
+    expect(backupUp.connections.p!.usingFallback).toBe(true);
+  });
+
   it('down → failover to the backup; still down → nothing more; healthy → failback; unknown while failed over → stays', () => {
     const down = changed(paired, [{ name: 'p', status: 'waiting', health: 'degraded' }]);
     expect(down.emitted).toEqual([{ type: 'failover', name: 'p', to: 'f', health: 'degraded' }]);
