@@ -6,7 +6,7 @@ import { systemClock, type Clock } from '../runtime/clock.js';
 import { createLog, type Log } from '../runtime/createLog.js';
 import { createRootActor } from '../runtime/createRootActor.js';
 import { flushAdoptions, parentEnding } from '../runtime/MachineHost.js';
-import { attachMember, hasParent, type ManageableConnection } from './connectionReadings.js';
+import { attachMember, hasParent, lastFailureOf, type ManageableConnection } from './connectionReadings.js';
 import { GlobalHandlers, type GlobalHandler } from './GlobalHandlers.js';
 import { HealthSweep } from './HealthSweep.js';
 import { addOptions, disposeOptions, managerOptions, removeOptions, type AddConnectionOptions, type ConnectionManagerOptions, type RemoveConnectionOptions } from './managerOptions.js';
@@ -246,7 +246,7 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
   healthCheckAll(): Promise<BulkResult<ManagedHealthCheck>[]> {
     const members = [...this.members.values()].filter((m) => m.conn.healthCheck !== undefined);
     return runBounded(
-      members.map((m) => ({ name: m.name, timeout: m.timeout, run: () => this.recordCheck(m, m.conn.healthCheck!()) })),
+      members.map((m) => ({ name: m.name, timeout: m.timeout, run: () => this.recordCheck(m, m.conn.healthCheck!(m.timeout)), lastFailure: () => lastFailureOf(m.conn) })),
       this.settings.concurrency,
       this.clock,
       healthy,
@@ -256,7 +256,7 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
   private bulk(op: 'connect' | 'disconnect', run: (conn: ManageableConnection) => unknown, judge: () => true): Promise<BulkResult<unknown>[]> {
     const members = [...this.members.values()].filter((m) => typeof m.conn[op] === 'function');
     return runBounded(
-      members.map((m) => ({ name: m.name, timeout: m.timeout, run: async () => void (await run(m.conn)) })),
+      members.map((m) => ({ name: m.name, timeout: m.timeout, run: async () => void (await run(m.conn)), lastFailure: () => lastFailureOf(m.conn) })),
       this.settings.concurrency,
       this.clock,
       judge,
@@ -267,7 +267,7 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
   async check(member: Member): Promise<boolean> {
     member.checking = true;
     try {
-      const result = await settle({ name: member.name, timeout: member.timeout, run: () => this.recordCheck(member, member.conn.healthCheck!()) }, this.clock, healthy);
+      const result = await settle({ name: member.name, timeout: member.timeout, run: () => this.recordCheck(member, member.conn.healthCheck!(member.timeout)) }, this.clock, healthy);
       // Reported where the manager reports (its logger, console by default): a failed check is news.
       if (!result.ok) this.log.warn(`health check of "${member.name}" failed: ${result.error?.message ?? 'unhealthy'}`);
       return result.ok;

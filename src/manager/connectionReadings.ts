@@ -55,6 +55,13 @@ export function hasParent(conn: ManageableConnection): boolean {
   return (conn.actor as { _parent?: unknown } | undefined)?._parent !== undefined;
 }
 
+/** What a WebSocket or SSE connection last failed with (what its connect() would reject with). */
+export function lastFailureOf(conn: ManageableConnection): Error | undefined {
+  if (conn instanceof WebSocketConnection) return conn['lastFailure'];
+  if (conn instanceof SSEConnection) return conn['lastFailure'];
+  return undefined;
+}
+
 /** A connection's status word and health now. */
 export interface ConnectionState {
   status: string;

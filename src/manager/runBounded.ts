@@ -17,7 +17,16 @@ export interface BulkItem<T> {
   name: string;
   timeout: number;
   run(): Promise<T>;
+  /** What the connection itself last failed with (a TimeoutError's cause: its phase, its reason). */
+  lastFailure?(): Error | undefined;
 }
+
+/**
+ * Past its `timeout`, how long an item is still waited for: the connection's own
+ * timeout (at `timeout`, with its phase and reason) reports first, the bound only
+ * when the work hangs beyond it.
+ */
+export const BOUND_GRACE_MS = 100;
 
 function asError(error: unknown): Error {
   return error instanceof Error ? error : new Error(String(error));
@@ -25,7 +34,7 @@ function asError(error: unknown): Error {
 
 /**
  * Runs every item's work, at most `concurrency` at a time, each bounded by its
- * `timeout` (its work goes on, its result is no longer waited for); resolves
+ * `timeout` (plus {@link BOUND_GRACE_MS}; its work goes on, its result is no longer waited for); resolves
  * with one result per item, in the items' order. A failure or a hang never
  * stops the others; it never rejects.
  *
@@ -52,7 +61,11 @@ export async function runBounded<T>(items: readonly BulkItem<T>[], concurrency: 
 export async function settle<T>(item: BulkItem<T>, clock: Clock, judge: (value: T) => true | Error): Promise<BulkResult<T>> {
   let timer: unknown;
   const timedOut = new Promise<never>((_, reject) => {
-    timer = clock.setTimeout(() => reject(new TimeoutError(undefined, item.timeout, { detail: `"${item.name}"` })), item.timeout);
+    timer = clock.setTimeout(() => {
+      const cause = item.lastFailure?.();
+      const detail = cause === undefined ? `"${item.name}"` : `"${item.name}"; its last failure: ${cause.message}`;
+      reject(new TimeoutError(undefined, item.timeout, cause === undefined ? { detail } : { detail, cause }));
+    }, item.timeout + BOUND_GRACE_MS);
   });
   try {
     // Started inside the try: a synchronous throw is a failure like any other.

@@ -49,11 +49,28 @@ describe('ConnectionManager bulk operations', () => {
       ['good', true],
     ]);
     expect(results[0]!.error).toBeInstanceOf(TimeoutError);
-    expect(results[0]!.error!.message).toMatch(/timed out after 300 ms \("hanging"\)/);
+    // Still retrying when its bound ran out: the bound's TimeoutError carries the connection's own last failure.
+    expect(results[0]!.error!.message).toMatch(/timed out after 300 ms \("hanging"; its last failure: .*handshake phase/);
+    expect(results[0]!.error!.cause).toMatchObject({ phase: 'handshake' });
     expect(results[1]!.error).toBeInstanceOf(Error);
     expect(results[1]!.error).not.toBeInstanceOf(TimeoutError);
     expect((manager.getConnection('good') as WebSocketConnection).isConnected()).toBe(true);
     expect(good.connections).toBe(1);
+  });
+
+  it("connectAll: a connection that times out on its own (no retry left) reports its own error, with its phase", async () => {
+    const silent = await silentServer();
+    cleanups.push(() => silent.close());
+    const manager = new ConnectionManager({ healthCheckInterval: 0 });
+    cleanups.push(() => manager.dispose());
+    const conn = new WebSocketConnection({ url: `ws://127.0.0.1:${silent.port}/ws`, timeout: 300, retryCount: 0 });
+    manager.addConnection(conn, 'h0');
+    const [result] = await manager.connectAll();
+    expect(result!.ok).toBe(false);
+    expect(result!.error).toBeInstanceOf(TimeoutError);
+    expect((result!.error as TimeoutError).phase).toBe('handshake');
+    expect(result!.error!.message).toMatch(/handshake phase/);
+    expect(conn.getStats().status).not.toBe('connecting');
   });
 
   it('healthCheckAll: healthy, dead (unhealthy, with its message) and hanging (bounded) each get a result', async () => {
@@ -77,10 +94,11 @@ describe('ConnectionManager bulk operations', () => {
     expect(results[1]!.error!.message).toBe(results[1]!.value!.errorMessage);
     expect(results[2]!.value).toMatchObject({ isHealthy: true });
     expect(hang.count('/health')).toBe(1);
-    // Closing the hanging one's sockets waits for its unanswered health request: bounded too.
+    // The hanging one's check was given its connection's timeout and ended its own request: nothing is left to wait for.
+    expect(results[0]!.error!.message).toMatch(/300 ms/);
     const disconnected = await manager.disconnectAll();
     expect(disconnected.map((r) => [r.name, r.ok, r.error?.name])).toEqual([
-      ['hanging', false, 'TimeoutError'],
+      ['hanging', true, undefined],
       ['dead', true, undefined],
       ['good', true, undefined],
     ]);
