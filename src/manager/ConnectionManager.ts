@@ -277,8 +277,16 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
   }
 
   private async recordCheck(member: Member, check: Promise<ManagedHealthCheck>): Promise<ManagedHealthCheck> {
-    const result = await check;
+    let result: ManagedHealthCheck;
+    try {
+      result = await check;
+    } catch (error) {
+      member.lastCheck = { at: this.clock.now(), ok: false };
+      member.checked(false);
+      throw error;
+    }
     member.lastCheck = { at: this.clock.now(), ok: result.isHealthy };
+    member.checked(result.isHealthy);
     return result;
   }
 

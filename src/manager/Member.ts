@@ -81,10 +81,22 @@ export class Member implements SweepTarget {
     this.unlisten = undefined;
   }
 
+  /** A health check failed since the status last changed: a connection that says healthy is counted unhealthy. */
+  checkFailed = false;
+
+  /** Takes a health check's verdict (a WebSocket's ping is not in its status: the member keeps it). */
+  checked(ok: boolean): void {
+    this.checkFailed = !ok;
+    this.next();
+  }
+
   /** @internal Every snapshot of the connection's machine. */
   next(): void {
     if (this.removed) return;
-    const { status, health } = stateOf(this.conn);
+    const state = stateOf(this.conn);
+    const status = state.status;
+    if (status !== this.status) this.checkFailed = false;
+    const health = this.checkFailed && state.health === 'healthy' ? 'unhealthy' : state.health;
     if (status === this.status && health === this.health) return;
     const previous = this.health;
     this.status = status;

@@ -139,3 +139,27 @@ describe('ConnectionManager global handler', () => {
     expect(seen.length).toBe(count);
   });
 });
+
+describe('ConnectionManager: a WebSocket whose health check fails', () => {
+  it('is counted unhealthy while its status says open, and healthy again after a check passes', async () => {
+    let pong = false;
+    const server = track.server(await startWsServer({ autoPong: false }));
+    // The server's sockets answer pings only once `pong` is set.
+    const answer = (socket: import('ws').WebSocket) => socket.on('ping', (data) => pong && socket.pong(data));
+    const manager = new ConnectionManager({ healthCheckInterval: 0 });
+    cleanups.push(() => manager.dispose());
+    const conn = new WebSocketConnection({ url: server.url, healthUrl: false, timeout: 300, pingInterval: 0 });
+    manager.addConnection(conn, 'rt');
+    await conn.connect();
+    for (const socket of server.clients) answer(socket);
+    expect(manager.getStatistics().healthyConnections).toBe(1);
+    const [failed] = await manager.healthCheckAll();
+    expect(failed!.ok).toBe(false);
+    expect(conn.getStats().status).not.toBe('waiting');
+    expect(manager.getStatistics()).toMatchObject({ healthyConnections: 0, connectionsByHealth: { unhealthy: 1 } });
+    pong = true;
+    const [passed] = await manager.healthCheckAll();
+    expect(passed!.ok).toBe(true);
+    expect(manager.getStatistics().healthyConnections).toBe(1);
+  });
+});
