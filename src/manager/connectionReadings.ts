@@ -117,6 +117,8 @@ export interface Totals {
   errors: number;
   /** Sum of request durations, ms (mean × count per connection). */
   responseTime: number;
+  /** Requests whose durations are in `responseTime` (an ApiClient counts requests without timing them). */
+  timedRequests: number;
   messagesSent: number;
   messagesReceived: number;
 }
@@ -127,6 +129,7 @@ function addMetrics(totals: Totals, metrics: ConnectionMetrics | undefined): voi
   totals.requests += requests;
   totals.errors += metrics['failedRequests'] + metrics['otherErrors'];
   totals.responseTime += metrics['latency'].mean * requests;
+  totals.timedRequests += requests;
 }
 
 /**

@@ -16,7 +16,7 @@ export interface ManagerStatistics {
   totalRequests: number;
   /** Failed requests and errors the connections counted (`getMetrics().errorCount`). */
   totalErrors: number;
-  /** Mean duration of those requests over every connection, weighted by each one's count; 0 when none. */
+  /** Mean duration of the timed requests (an ApiClient's are counted, not timed), weighted by each connection's count; 0 when none. */
   averageResponseTime: number;
   /** WebSocket messages sent and received (SSE events received). */
   totalMessagesSent: number;
@@ -38,7 +38,7 @@ export interface ManagerStatistics {
 export function memberStatistics(members: Iterable<Member>): Pick<ManagerStatistics, 'totalConnections' | 'healthyConnections' | 'unhealthyConnections' | 'connectionsByType' | 'connectionsByHealth' | 'totalRequests' | 'totalErrors' | 'averageResponseTime' | 'totalMessagesSent' | 'totalMessagesReceived'> {
   const byType: Record<string, number> = {};
   const byHealth: Record<string, number> = { healthy: 0, degraded: 0, unhealthy: 0, unknown: 0 };
-  const totals: Totals = { requests: 0, errors: 0, responseTime: 0, messagesSent: 0, messagesReceived: 0 };
+  const totals: Totals = { requests: 0, errors: 0, responseTime: 0, timedRequests: 0, messagesSent: 0, messagesReceived: 0 };
   let total = 0;
   for (const member of members) {
     total++;
@@ -55,7 +55,7 @@ export function memberStatistics(members: Iterable<Member>): Pick<ManagerStatist
     connectionsByHealth: byHealth,
     totalRequests: totals.requests,
     totalErrors: totals.errors,
-    averageResponseTime: totals.requests === 0 ? 0 : totals.responseTime / totals.requests,
+    averageResponseTime: totals.timedRequests === 0 ? 0 : totals.responseTime / totals.timedRequests,
     totalMessagesSent: totals.messagesSent,
     totalMessagesReceived: totals.messagesReceived,
   };
