@@ -9,14 +9,24 @@ export interface SweepTarget {
   check(): Promise<boolean>;
 }
 
+/** One round's counts; it is reported once scanned and every check it started has settled. */
+interface Round {
+  targets: SweepTarget[];
+  checked: number;
+  failed: number;
+  pending: number;
+  scanned: boolean;
+}
+
 /**
  * The manager's automatic health checks (the `healthSweep` actor's work):
  * rounds over the connections, each spread over `interval` (see
  * {@link sweepSchedule}), one timer at a time. A round works on the
- * connections there when it began; `done` is told how many were checked and
- * how many failed once all of them settled, and the next round begins (a check
- * slower than the interval delays it: rounds never overlap). `stop()` ends it:
- * no timer is left.
+ * connections there when it began; once it has started every check, the next
+ * round begins, so a slow or hanging check (bounded by its connection's
+ * timeout) delays no other connection's checks: its connection is skipped
+ * (not `checkable`) until it settles. `done` is told a round's counts once all
+ * of its checks settled. `stop()` ends it: no timer is left.
  *
  * @example
  * ```ts
@@ -28,13 +38,10 @@ export interface SweepTarget {
 export class HealthSweep {
   private timer: unknown = undefined;
   private stopped = false;
-  private round: SweepTarget[] = [];
+  private round: Round = { targets: [], checked: 0, failed: 0, pending: 0, scanned: true };
   private cursor = 0;
   private batch = 0;
   private every = 0;
-  private pending = 0;
-  private checked = 0;
-  private failed = 0;
 
   constructor(
     private readonly clock: Clock,
@@ -54,11 +61,9 @@ export class HealthSweep {
   }
 
   private begin(): void {
-    this.round = this.targets();
+    this.round = { targets: this.targets(), checked: 0, failed: 0, pending: 0, scanned: false };
     this.cursor = 0;
-    this.checked = 0;
-    this.failed = 0;
-    const { every, batch } = sweepSchedule(this.round.length, this.interval);
+    const { every, batch } = sweepSchedule(this.round.targets.length, this.interval);
     this.every = every;
     this.batch = batch;
     this.schedule();
@@ -72,27 +77,28 @@ export class HealthSweep {
   private slice(): void {
     this.timer = undefined;
     if (this.stopped) return;
-    const end = Math.min(this.round.length, this.cursor + this.batch);
+    const round = this.round;
+    const end = Math.min(round.targets.length, this.cursor + this.batch);
     for (; this.cursor < end; this.cursor++) {
-      const target = this.round[this.cursor]!;
+      const target = round.targets[this.cursor]!;
       if (!target.checkable) continue;
-      this.pending++;
-      this.checked++;
-      void target.check().then((ok) => this.settled(ok));
+      round.pending++;
+      round.checked++;
+      void target.check().then((ok) => this.settled(round, ok));
     }
-    if (this.cursor < this.round.length) this.schedule();
-    else if (this.pending === 0) this.finish();
-    // else: the last check to settle ends the round (rounds never overlap)
-  }
-
-  private settled(ok: boolean): void {
-    this.pending--;
-    if (!ok) this.failed++;
-    if (this.pending === 0 && this.cursor >= this.round.length && this.timer === undefined && !this.stopped) this.finish();
-  }
-
-  private finish(): void {
-    this.done(this.checked, this.failed);
+    if (this.cursor < round.targets.length) return this.schedule();
+    round.scanned = true;
+    if (round.pending === 0) this.report(round);
     this.begin();
+  }
+
+  private settled(round: Round, ok: boolean): void {
+    round.pending--;
+    if (!ok) round.failed++;
+    if (round.pending === 0 && round.scanned) this.report(round);
+  }
+
+  private report(round: Round): void {
+    if (!this.stopped) this.done(round.checked, round.failed);
   }
 }

@@ -124,4 +124,29 @@ describe('HealthSweep', () => {
     expect(rounds).toEqual([[1, 1]]);
     sweep.stop();
   });
+
+  it('a hanging check delays no other connection: the next rounds begin on time and skip it until it settles', async () => {
+    const { clock, advance } = manualClock();
+    let release!: (ok: boolean) => void;
+    let hanging = false;
+    const hangs: SweepTarget = {
+      get checkable() {
+        return !hanging;
+      },
+      check: () => ((hanging = true), new Promise<boolean>((r) => (release = (ok) => ((hanging = false), r(ok))))),
+    };
+    let fastChecks = 0;
+    const fast: SweepTarget = { checkable: true, check: async () => (fastChecks++, true) };
+    const rounds: Array<[number, number]> = [];
+    const sweep = new HealthSweep(clock, 200, () => [hangs, fast], (checked, failed) => rounds.push([checked, failed]));
+    sweep.start();
+    await advance(1000);
+    expect(fastChecks).toBe(5);
+    // The first round waits for its hanging check; the four after it (fast only) are reported.
+    expect(rounds).toEqual([[1, 0], [1, 0], [1, 0], [1, 0]]);
+    release(false);
+    await advance(0);
+    expect(rounds).toContainEqual([2, 1]);
+    sweep.stop();
+  });
 });
