@@ -31,25 +31,44 @@ export interface HealthCheckResult {
  * ```
  */
 export class HealthCheckingPipeline extends RequestPipeline {
+  /** The checks in flight, ended by {@link HealthCheckingPipeline.abortChecks}. */
+  private readonly checks = new Set<AbortController>();
+
   /**
    * One request straight through the transport, around the breaker and the rate
    * limiter (a health check must see the service even while the circuit is open).
-   * Reports the result to the machine.
+   * Reports the result to the machine; a check ended by `abortChecks` or by
+   * dispose rejects and reports nothing (it learnt nothing about the service).
    */
   async check(url: string, timeout: number): Promise<HealthCheckResult> {
     if (this.disposed) throw this.disposedError();
-    const transport = this.transport ?? (await this.ready());
-    const started = this.clock.now();
-    let result: { ok: boolean; status?: number; error?: unknown };
+    // Not the hot path: one controller per check, so disconnect() can end it without touching user requests.
+    const abort = new AbortController();
+    this.checks.add(abort);
     try {
-      const res = await dialAttempt(transport, { method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024 }, this.options.dial);
-      result = res.status >= 200 && res.status < 300 ? { ok: true, status: res.status } : { ok: false, status: res.status, error: new ApiError(res.status, parseErrorBody(res.headers, res.body), { url: redactUrl(url), method: 'GET' }) };
-    } catch (error) {
-      result = { ok: false, error };
+      const transport = this.transport ?? (await this.ready());
+      if (abort.signal.aborted) throw abort.signal.reason;
+      const started = this.clock.now();
+      let result: { ok: boolean; status?: number; error?: unknown };
+      try {
+        const res = await dialAttempt(transport, { method: 'GET', url, headers: {}, timeout, maxResponseBytes: 1024 * 1024, signal: abort.signal }, this.options.dial);
+        result = res.status >= 200 && res.status < 300 ? { ok: true, status: res.status } : { ok: false, status: res.status, error: new ApiError(res.status, parseErrorBody(res.headers, res.body), { url: redactUrl(url), method: 'GET' }) };
+      } catch (error) {
+        result = { ok: false, error };
+      }
+      if (this.disposed) throw this.disposedError();
+      if (abort.signal.aborted) throw abort.signal.reason;
+      const responseTime = this.clock.now() - started;
+      this.actor.send({ type: 'HEALTH_CHECKED', ok: result.ok, responseTime, at: this.clock.now(), ...(result.error ? { reason: describeError(result.error) } : {}) });
+      return { ...result, responseTime };
+    } finally {
+      this.checks.delete(abort);
     }
-    if (this.disposed) throw this.disposedError();
-    const responseTime = this.clock.now() - started;
-    this.actor.send({ type: 'HEALTH_CHECKED', ok: result.ok, responseTime, at: this.clock.now(), ...(result.error ? { reason: describeError(result.error) } : {}) });
-    return { ...result, responseTime };
+  }
+
+  /** Ends every check in flight at once: each rejects with `reason`. */
+  abortChecks(reason: Error): void {
+    for (const abort of this.checks) abort.abort(reason);
+    this.checks.clear();
   }
 }

@@ -103,6 +103,11 @@ export class UndiciTransport implements HttpTransport {
   private readonly compression: boolean;
   private readonly deadlines = new DeadlineSignals();
   private readonly urls = new Map<string, { origin: string; path: string }>();
+  /** Requests between `request()` and their settling (a counter: no allocation per request). */
+  private running = 0;
+  /** Set by a graceful `close()`: called when the last request in flight settles. */
+  private drained: (() => void) | undefined = undefined;
+  private closing = false;
 
   constructor(options: TransportOptions = {}) {
     const keepAlive = options.keepAlive ?? 30_000;
@@ -117,6 +122,16 @@ export class UndiciTransport implements HttpTransport {
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
+    if (this.closing) throw toTransportError(Object.assign(new Error('the transport is closed'), { code: 'UND_ERR_CLOSED' }), { url: req.url, timeout: req.timeout });
+    this.running++;
+    try {
+      return await this.send(req);
+    } finally {
+      if (--this.running === 0) this.drained?.();
+    }
+  }
+
+  private async send(req: TransportRequest): Promise<TransportResponse> {
     let url = this.urls.get(req.url);
     if (url === undefined) {
       const u = new URL(req.url);
@@ -186,8 +201,15 @@ export class UndiciTransport implements HttpTransport {
     }
   }
 
-  /** Closes the pool; with `force`, aborts requests in flight instead of waiting for them. */
-  close(force = false): Promise<void> {
-    return force ? this.agent.destroy() : this.agent.close();
+  /**
+   * Closes the pool; with `force`, aborts requests in flight instead of waiting
+   * for them. A graceful close refuses new requests and waits for those in
+   * flight; `close(true)` during that wait still aborts them (undici's own
+   * `Agent.close()` forgets its pools, so a later `destroy()` could not).
+   */
+  async close(force = false): Promise<void> {
+    this.closing = true;
+    if (!force && this.running > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await this.agent.destroy();
   }
 }
