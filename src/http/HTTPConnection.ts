@@ -235,9 +235,10 @@ export class HTTPConnection {
    * Runs this connection's machine as the child `name` of `parent` (default:
    * the `name` option), so `parent.system.get(name)` finds it; its breaker and
    * limiter are `<name>.breaker` and `<name>.rateLimiter` there. The machine
-   * starts afresh under the parent (XState cannot move a running actor): health
-   * `unknown`, breaker CLOSED; the breaker's window and the limiter's tokens carry
-   * over, and so do listeners. Returns the new actor.
+   * starts afresh under the parent (XState cannot move a running actor): breaker
+   * CLOSED; the health and the connected state (a move is no news about the
+   * service: `onHealthChange` is not called), the breaker's window and the
+   * limiter's tokens carry over, and so do listeners. Returns the new actor.
    *
    * @example
    * ```ts
@@ -250,7 +251,7 @@ export class HTTPConnection {
     return this.core.attachTo(parent, name);
   }
 
-  /** Undoes {@link HTTPConnection.attachTo}: the machine runs as a root actor of its own again (afresh, as under a parent). */
+  /** Undoes {@link HTTPConnection.attachTo}: the machine runs as a root actor of its own again (afresh, as under a parent; the health carries over). */
   detach(): AnyActorRef {
     return this.core.detach();
   }
