@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Socket } from 'node:net';
-import { HTTPConnection, StatewireError } from '../../src/index.js';
+import { ConnectionManager, HTTPConnection, StatewireError } from '../../src/index.js';
 import { json, routes, startServer, slow, type TestServer } from '../helpers/testServer.js';
 
 const MINUTE = 60_000;
@@ -72,6 +72,32 @@ describe('HTTPConnection: dispose() with work in flight', () => {
     expect(result.ok === false && result.error.message).toBe('HTTPConnection was disposed');
     await srv.allClosed();
     expect(conn.isConnected()).toBe(false);
+  });
+
+  it('ConnectionManager.dispose() ends its HTTPConnection`s request in flight the same way', async () => {
+    const srv = await hangingServer();
+    const conn = open({ url: srv.url, timeout: MINUTE, retryCount: 0 });
+    const manager = new ConnectionManager({ healthCheckInterval: 0 });
+    manager.addConnection(conn, 'api');
+    await conn.connect();
+    const arrived = srv.next();
+    const inFlight = outcome(conn.send({ url: '/hang' }));
+    await arrived;
+    await manager.dispose();
+    const result = await inFlight;
+    expect(result.ok === false && result.error.message).toBe('HTTPConnection was disposed');
+    await srv.allClosed();
+  });
+
+  it("transport 'fetch': a request in flight is rejected at once too", async () => {
+    const srv = await hangingServer();
+    const conn = open({ url: srv.url, timeout: MINUTE, retryCount: 0, transport: 'fetch' });
+    const arrived = srv.next();
+    const inFlight = outcome(conn.send({ url: '/hang' }));
+    await arrived;
+    await conn.dispose();
+    const result = await inFlight;
+    expect(result.ok === false && result.error.message).toBe('HTTPConnection was disposed');
   });
 
   it('rejects a health check in flight at once', async () => {
@@ -146,6 +172,22 @@ describe('HTTPConnection: disconnect() with work in flight', () => {
     expect(server!.count('/hang')).toBe(1);
     expect(conn.circuitBreaker.getState().failureCount).toBe(0);
   });
+
+  for (const transport of ['undici', 'fetch'] as const) {
+    it(`transport '${transport}': lets a request finish within the timeout and aborts one past it`, async () => {
+      const srv = await hangingServer();
+      const conn = open({ url: srv.url, timeout: 400, retryCount: 0, transport });
+      await conn.connect();
+      const arrived = srv.next();
+      const late = outcome(conn.send({ url: '/later', timeout: MINUTE }));
+      const hung = outcome(conn.send({ url: '/hang', timeout: MINUTE }));
+      await arrived;
+      await conn.disconnect();
+      const [finished, aborted] = await Promise.all([late, hung]);
+      expect(finished).toEqual({ ok: true, value: expect.objectContaining({ data: { late: true } }) });
+      expect(aborted.ok === false && aborted.error.message).toBe('HTTPConnection was disconnected while the request was in flight');
+    });
+  }
 
   it('ends a request waiting to retry: its retry is not sent on the closed connection', async () => {
     const srv = await hangingServer();

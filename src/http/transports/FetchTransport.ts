@@ -38,6 +38,9 @@ export class FetchTransport implements HttpTransport {
   readonly followsRedirects: boolean;
   /** Aborted by `close(true)`: ends every request in flight. */
   private closing = new AbortController();
+  /** Requests between `request()` and their settling, so a graceful `close()` can wait for them. */
+  private running = 0;
+  private drained: (() => void) | undefined = undefined;
 
   constructor(
     private readonly options: TransportOptions & {
@@ -50,6 +53,15 @@ export class FetchTransport implements HttpTransport {
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
+    this.running++;
+    try {
+      return await this.fetchOnce(req);
+    } finally {
+      if (--this.running === 0) this.drained?.();
+    }
+  }
+
+  private async fetchOnce(req: TransportRequest): Promise<TransportResponse> {
     const doFetch = this.options.fetch ?? globalThis.fetch;
     const timer = req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined;
     const signals = [this.closing.signal, timer, req.signal].filter((s): s is AbortSignal => s !== undefined);
@@ -81,8 +93,12 @@ export class FetchTransport implements HttpTransport {
     }
   }
 
+  /** Waits for the requests in flight; with `force` (also during that wait), aborts them instead. */
   async close(force = false): Promise<void> {
-    if (!force) return;
+    if (!force) {
+      if (this.running > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      return;
+    }
     this.closing.abort(new Error('transport closed'));
     this.closing = new AbortController();
   }
