@@ -68,7 +68,8 @@ export function onMachineEvent(conn: WebSocketConnection, e: Emitted): void {
       // As ky and got: the call rejects with the last attempt's failure once the attempts are spent.
       return conn['settleOpenWaiters'](conn['lastFailure'] ?? new StatewireError(`${conn['ownerName']} gave up after ${e.attempts} attempts`));
     case 'error': {
-      log?.warn(`${e.status === undefined && e.code === undefined ? 'connect attempt failed' : 'failed'}: ${e.message}`);
+      // A close code: the close line said it already.
+      if (e.code === undefined) log?.warn(`connect attempt failed: ${e.message}`);
       const reached = e.status !== undefined || e.code !== undefined;
       const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
       const error = reached

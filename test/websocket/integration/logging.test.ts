@@ -78,6 +78,19 @@ describe('WebSocketConnection logging', () => {
     expect(all).not.toContain('hdr-s3cr3t');
   });
 
+  it('a terminal close is one line, its reason redacted (a server echoing the token)', async () => {
+    const server = track.server(await startWsServer({ onConnection: (socket) => setTimeout(() => socket.close(4001, `bad token ${TOKEN}`), 20) }));
+    const { lines, logger } = capture();
+    const conn = track.conn(new WebSocketConnection({ url: `${server.url}?token=${TOKEN}`, enableLogging: true, logger, autoReconnect: false }));
+    conn.on('error', () => {});
+    const closed = new Promise((resolve) => conn.on('close', resolve));
+    await conn.connect();
+    await closed;
+    await sleep(20);
+    expect(lines.filter((l) => l.includes('4001'))).toEqual(['warn [WebSocket websocket] closed 4001 bad token [REDACTED]']);
+    expect(lines.join('\n')).not.toContain(TOKEN);
+  });
+
   it('logging off (the default): nothing is written, whatever happens', async () => {
     const { lines } = await lifecycle(false);
     expect(lines).toEqual([]);
