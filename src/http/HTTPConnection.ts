@@ -375,8 +375,7 @@ export class HTTPConnection {
    */
   async disconnect(): Promise<void> {
     this.markDisconnected();
-    this.core.abortChecks(new StatewireError('HTTPConnection was disconnected during the health check'));
-    await this.core.closeTransport(false, this.config.timeout);
+    await this.core.disconnectTransport(this.config.timeout);
   }
 
   private markDisconnected(): void {

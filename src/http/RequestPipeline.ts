@@ -70,7 +70,7 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   private readonly retryStatus: Set<number>;
   private readonly retryMethods: Set<string>;
   protected transport: HttpTransport | undefined;
-  private transportReady: Promise<HttpTransport> | undefined;
+  protected transportReady: Promise<HttpTransport> | undefined;
   private health: HttpHealth = 'unknown';
   /** A RECOVERED has been sent since the health last changed (so successes send no more). */
   private recoverySent = false;
@@ -78,8 +78,6 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   /** `random` bound once, for `retryDelay`'s draw (no closure per retry). */
   private readonly draw = () => this.random();
   protected disposed = false;
-  /** Transports closed by {@link RequestPipeline.closeTransport}: a call one of them fails did not fail at the service. */
-  private readonly closedTransports = new WeakSet<HttpTransport>();
   /** Pending retry waits, ended by dispose() so nothing hangs. */
   private readonly waits: PendingWaits;
   /** Calls whose first token the shared bucket granted (`shared`): `before` takes none for them. */
@@ -128,24 +126,14 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
 
   /**
    * Closes pooled sockets now (the process may exit); the next request opens new
-   * ones. With `force`, requests in flight are aborted rather than awaited; with
-   * `grace` (ms), those still in flight after it are aborted. A call the closed
-   * transport fails (aborted, or its retry refused) rejects with a StatewireError
-   * saying so, not retried and not counted against the service.
+   * ones. With `force`, requests in flight are aborted rather than awaited.
    */
-  async closeTransport(force = false, grace?: number): Promise<void> {
+  async closeTransport(force = false): Promise<void> {
     const pending = this.transportReady;
     this.transport = undefined;
     this.transportReady = undefined;
     const transport = await pending?.catch(() => undefined);
-    if (transport === undefined) return;
-    this.closedTransports.add(transport);
-    if (force || grace === undefined) return transport.close(force);
-    let timer: unknown;
-    const late = new Promise<boolean>((resolve) => (timer = this.clock.setTimeout(() => resolve(true), grace)));
-    const closed = transport.close(false).then(() => false);
-    const timedOut = await Promise.race([closed, late]).finally(() => this.clock.clearTimeout(timer));
-    if (timedOut) await transport.close(true);
+    await transport?.close(force);
   }
 
   /** Health as the machine last reported it. */
@@ -278,11 +266,6 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     if (call.request.signal?.aborted) {
       this.breaker.release(call.ticket);
       throw thrown;
-    }
-    // Its transport was closed under it (disconnect): no evidence about the service, and nothing to retry on.
-    if (!(thrown instanceof TimeoutError) && this.closedTransports.has(call.transport)) {
-      this.breaker.release(call.ticket);
-      throw this.refuse(new StatewireError(`${this.options.owner} was disconnected while the request was in flight`, { cause: thrown }));
     }
     if (this.options.circuitBreaker) {
       if (thrown instanceof TimeoutError || thrown instanceof NetworkError) this.breaker.failure(call.ticket);
