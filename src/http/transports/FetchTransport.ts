@@ -53,43 +53,40 @@ export class FetchTransport implements HttpTransport {
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
+    // Counted in this frame (no wrapper promise per request), so a graceful close() knows when the last one settles.
     this.running++;
     try {
-      return await this.fetchOnce(req);
+      const doFetch = this.options.fetch ?? globalThis.fetch;
+      const timer = req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined;
+      const signals = [this.closing.signal, timer, req.signal].filter((s): s is AbortSignal => s !== undefined);
+      const signal = AbortSignal.any(signals);
+      const at = { url: req.url, timeout: req.timeout, signal: req.signal };
+      try {
+        const res = await doFetch(req.url, {
+          method: req.method,
+          redirect: this.followsRedirects ? (req.redirect ?? 'follow') : 'manual',
+          headers: req.headers,
+          body: req.body as BodyInit | undefined,
+          signal,
+          keepalive: false,
+          // A stream body needs half duplex (Node's fetch and Chromium require it).
+          ...(isStream(req.body) ? { duplex: 'half' } : {}),
+        } as RequestInit);
+        const headers: Record<string, string> = {};
+        res.headers.forEach((value, name) => {
+          headers[name] = value;
+        });
+        const over = () => tooLarge(res.status, req.method, req.url, req.maxResponseBytes);
+        if (Number(headers['content-length']) > req.maxResponseBytes) {
+          await res.body?.cancel();
+          throw over();
+        }
+        return { status: res.status, headers, body: await readText(res, req.maxResponseBytes, over) };
+      } catch (error) {
+        throw toTransportError(error, { ...at, timedOut: timer?.aborted === true && !req.signal?.aborted });
+      }
     } finally {
       if (--this.running === 0) this.drained?.();
-    }
-  }
-
-  private async fetchOnce(req: TransportRequest): Promise<TransportResponse> {
-    const doFetch = this.options.fetch ?? globalThis.fetch;
-    const timer = req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined;
-    const signals = [this.closing.signal, timer, req.signal].filter((s): s is AbortSignal => s !== undefined);
-    const signal = AbortSignal.any(signals);
-    const at = { url: req.url, timeout: req.timeout, signal: req.signal };
-    try {
-      const res = await doFetch(req.url, {
-        method: req.method,
-        redirect: this.followsRedirects ? (req.redirect ?? 'follow') : 'manual',
-        headers: req.headers,
-        body: req.body as BodyInit | undefined,
-        signal,
-        keepalive: false,
-        // A stream body needs half duplex (Node's fetch and Chromium require it).
-        ...(isStream(req.body) ? { duplex: 'half' } : {}),
-      } as RequestInit);
-      const headers: Record<string, string> = {};
-      res.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      const over = () => tooLarge(res.status, req.method, req.url, req.maxResponseBytes);
-      if (Number(headers['content-length']) > req.maxResponseBytes) {
-        await res.body?.cancel();
-        throw over();
-      }
-      return { status: res.status, headers, body: await readText(res, req.maxResponseBytes, over) };
-    } catch (error) {
-      throw toTransportError(error, { ...at, timedOut: timer?.aborted === true && !req.signal?.aborted });
     }
   }
 
