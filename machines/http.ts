@@ -52,7 +52,13 @@ export type HttpClientEvent =
   | { type: 'REQUEST_FAILED'; reason: string; status?: number; fault: boolean; at: number }
   /** A request succeeded while the client was not healthy (sent once per recovery, not per success). */
   | { type: 'RECOVERED'; at: number }
-  | { type: 'HEALTH_CHECKED'; ok: boolean; responseTime: number; at: number; reason?: string };
+  | { type: 'HEALTH_CHECKED'; ok: boolean; responseTime: number; at: number; reason?: string }
+  /**
+   * The health the client had before its machine moved to this actor (attachTo /
+   * detach start it afresh): a move is no news about the service, so it is taken
+   * as it is, and nothing is emitted. Only a fresh actor (health `unknown`) takes it.
+   */
+  | { type: 'HEALTH_RESTORED'; health: HttpHealth };
 
 export type HttpClientEmitted =
   | { type: 'health_changed'; health: HttpHealth }
@@ -109,6 +115,7 @@ export const httpClientMachine = setup({
     breakerIsClosed: ({ context }) => context.breakerState === 'CLOSED',
     checkPassed: ({ event }) => event.type === 'HEALTH_CHECKED' && event.ok,
     isFault: ({ event }) => event.type === 'REQUEST_FAILED' && event.fault,
+    restores: ({ event }, health: HttpHealth) => event.type === 'HEALTH_RESTORED' && event.health === health,
   },
   actions: {
     // Spawned rather than invoked: an invoke's systemId is fixed, and two clients in one
@@ -194,6 +201,11 @@ export const httpClientMachine = setup({
                   { target: 'unhealthy', actions: ['recordCheck', { type: 'emitHealth', params: 'unhealthy' }] },
                 ],
                 RECOVERED: { target: 'healthy', actions: { type: 'emitHealth', params: 'healthy' } },
+                HEALTH_RESTORED: [
+                  { guard: { type: 'restores', params: 'healthy' }, target: 'healthy' },
+                  { guard: { type: 'restores', params: 'degraded' }, target: 'degraded' },
+                  { guard: { type: 'restores', params: 'unhealthy' }, target: 'unhealthy' },
+                ],
                 'xstate.snapshot.breaker': [
                   { guard: 'breakerOpened', target: 'unhealthy', actions: ['trackBreaker', { type: 'emitHealth', params: 'unhealthy' }] },
                 ],

@@ -368,9 +368,10 @@ export class ApiClient {
    * Runs the client's machine as the child `name` of `parent`, so
    * `parent.system.get(name)` finds it; its breaker and limiter are
    * `<name>.breaker` and `<name>.rateLimiter` there. The machine starts afresh
-   * under the parent (XState cannot move a running actor): health `unknown`,
-   * breaker CLOSED; the breaker's window and the limiter's tokens carry over, and
-   * so do listeners on `circuitBreaker` / `rateLimiter`. Read `client.actor`
+   * under the parent (XState cannot move a running actor): breaker CLOSED; the
+   * health (a move is no news about the service), the breaker's window and the
+   * limiter's tokens carry over, and so do listeners on `circuitBreaker` /
+   * `rateLimiter`. Read `client.actor`
    * again afterwards. Returns the new actor.
    *
    * @example

@@ -235,9 +235,10 @@ export class HTTPConnection {
    * Runs this connection's machine as the child `name` of `parent` (default:
    * the `name` option), so `parent.system.get(name)` finds it; its breaker and
    * limiter are `<name>.breaker` and `<name>.rateLimiter` there. The machine
-   * starts afresh under the parent (XState cannot move a running actor): health
-   * `unknown`, breaker CLOSED; the breaker's window and the limiter's tokens carry
-   * over, and so do listeners. Returns the new actor.
+   * starts afresh under the parent (XState cannot move a running actor): breaker
+   * CLOSED; the health and the connected state (a move is no news about the
+   * service: `onHealthChange` is not called), the breaker's window and the
+   * limiter's tokens carry over, and so do listeners. Returns the new actor.
    *
    * @example
    * ```ts
@@ -250,7 +251,7 @@ export class HTTPConnection {
     return this.core.attachTo(parent, name);
   }
 
-  /** Undoes {@link HTTPConnection.attachTo}: the machine runs as a root actor of its own again (afresh, as under a parent). */
+  /** Undoes {@link HTTPConnection.attachTo}: the machine runs as a root actor of its own again (afresh, as under a parent; the health carries over). */
   detach(): AnyActorRef {
     return this.core.detach();
   }
@@ -357,22 +358,49 @@ export class HTTPConnection {
     this.events.emit(eventType, options.message ?? eventType, options.severity ?? 'info', options.data);
   }
 
-  /** Marks the connection closed and closes its pooled sockets (the process may exit). */
+  /**
+   * Marks the connection closed and closes its pooled sockets (the process may
+   * exit). Graceful, and bounded by the connection's `timeout`: requests in
+   * flight may finish within it; those still running after it are aborted, and
+   * they (like a retry that would start after the close) reject with a
+   * `StatewireError` ("HTTPConnection was disconnected while the request was in
+   * flight"), neither retried nor counted against the service. A health check
+   * in flight is not waited for: it rejects at once ("HTTPConnection was
+   * disconnected during the health check"). A later `send()` connects again.
+   *
+   * @example
+   * ```ts
+   * await httpConn.disconnect(); // resolves within `timeout` ms, whatever is in flight
+   * ```
+   */
   async disconnect(): Promise<void> {
-    if (this.connected) {
-      this.connected = false;
-      this.poller?.stop();
-      this.actor.send({ type: 'DISCONNECT' });
-      this.metrics.markDisconnected();
-      this.log.audit(`disconnected from ${redactUrl(this.url)}`);
-      this.events.emit('disconnected', `disconnected from ${redactUrl(this.url)}`, 'info');
-    }
-    await this.core.closeTransport();
+    this.markDisconnected();
+    await this.core.disconnectTransport(this.config.timeout);
   }
 
-  /** Disconnects and stops the machine for good. */
+  private markDisconnected(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.poller?.stop();
+    this.actor.send({ type: 'DISCONNECT' });
+    this.metrics.markDisconnected();
+    this.log.audit(`disconnected from ${redactUrl(this.url)}`);
+    this.events.emit('disconnected', `disconnected from ${redactUrl(this.url)}`, 'info');
+  }
+
+  /**
+   * Disconnects and stops the machine for good, at once: requests and health
+   * checks in flight reject with a `StatewireError` ("HTTPConnection was
+   * disposed") and the sockets are closed (the process may exit), as
+   * `ApiClient.dispose()` does.
+   *
+   * @example
+   * ```ts
+   * await httpConn.dispose(); // nothing in flight is waited for
+   * ```
+   */
   async dispose(): Promise<void> {
-    await this.disconnect();
+    this.markDisconnected();
     await this.core.dispose();
   }
 

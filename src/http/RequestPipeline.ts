@@ -71,7 +71,7 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   private readonly retryStatus: Set<number>;
   private readonly retryMethods: Set<string>;
   protected transport: HttpTransport | undefined;
-  private transportReady: Promise<HttpTransport> | undefined;
+  protected transportReady: Promise<HttpTransport> | undefined;
   private health: HttpHealth = 'unknown';
   /** A RECOVERED has been sent since the health last changed (so successes send no more). */
   private recoverySent = false;
@@ -394,9 +394,10 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
   /**
    * Runs the client's machine as the child `name` of `parent` (see
    * `MachineHost.adopt`). XState cannot move a running actor, so the machine
-   * starts afresh there: health `unknown`, breaker CLOSED and the limiter's
-   * machine as configured; the breaker's rolling window and the buckets' tokens
-   * carry over, and so do listeners registered on `circuitBreaker` / `rateLimiter`.
+   * starts afresh there: breaker CLOSED and the limiter's machine as configured;
+   * the health and the connected state, the breaker's rolling window and the
+   * buckets' tokens carry over, and so do listeners registered on
+   * `circuitBreaker` / `rateLimiter` (no `onHealthChange`: a move is no news).
    */
   attachTo(parent: AnyActorRef, name: string): AnyActorRef {
     if (this.disposed) throw this.disposedError();
@@ -418,7 +419,8 @@ export class RequestPipeline implements RetryPlan<HttpCall, TransportResponse, H
     const children = actor.getSnapshot().children as Children;
     this.breaker.follow(children.breaker);
     this.limiter.follow(children.rateLimiter);
-    if (this.health !== 'unknown') this.onEmitted({ type: 'health_changed', health: 'unknown' } as EventObject);
+    // A move is no news about the service: the new machine takes the health (and connection) the old one had.
+    if (this.health !== 'unknown') actor.send({ type: 'HEALTH_RESTORED', health: this.health });
     if (connected) actor.send({ type: 'CONNECT' });
     return actor;
   }

@@ -27,7 +27,7 @@ import { webSocketMachineInput } from './machineInput.js';
 import { byteLength } from './byteLength.js';
 import type { DroppedMessage } from './DroppedMessage.js';
 import { dialRules } from './dialing.js';
-import { machineStopped, onMachineEvent, onMachineSnapshot } from './lifecycle.js';
+import { logOf, machineStopped, onMachineEvent, onMachineSnapshot } from './lifecycle.js';
 import { pingRoundTrip, type PendingPing, type WebSocketHealthCheck } from './heartbeat.js';
 import { browserMachineEvent, listenToBrowser, unlistenBrowser } from './browserEvents.js';
 import { webSocketStats, type WebSocketStats } from './stats.js';
@@ -337,6 +337,7 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
   }
 
   private dropped(message: unknown, reason: DroppedMessage['reason']): void {
+    logOf(this)?.warn(`message dropped (${reason})`);
     this.emit('message_dropped', { message, reason } satisfies DroppedMessage);
     this.eventsInstance?.emit('message_dropped', `message dropped (${reason})`, 'warning', { reason });
   }

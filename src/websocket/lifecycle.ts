@@ -6,11 +6,28 @@ import { attemptError } from './dialing.js';
 import { sendPing } from './heartbeat.js';
 import { afterOpen } from './openFlush.js';
 import type { WebSocketConnection } from './WebSocketConnection.js';
+import type { Log } from '../runtime/createLog.js';
 
 type Emitted = Parameters<Parameters<WebSocketConnection['actor']['on']>[1]>[0];
 
 /** The machine's `lastError` when the connect timeout ended an attempt. */
 const CONNECT_TIMEOUT = 'connect timeout';
+
+/**
+ * The connection's log when it writes, else undefined: made only then, so a
+ * connection that never logs carries none (GuruConnection's `enableLogging`
+ * may turn it on or off later).
+ *
+ * @example
+ * ```ts
+ * logOf(conn)?.info('open');
+ * ```
+ */
+export function logOf(conn: WebSocketConnection): Log | undefined {
+  const made = conn['logInstance'];
+  if (made !== undefined) return made.enabled ? made : undefined;
+  return conn['options'].enableLogging ? conn['log'] : undefined;
+}
 
 /**
  * What the connection does with each event its machine emits (one listener for
@@ -24,10 +41,14 @@ const CONNECT_TIMEOUT = 'connect timeout';
  * ```
  */
 export function onMachineEvent(conn: WebSocketConnection, e: Emitted): void {
+  // One line per lifecycle event (never per message); the log redacts what it writes, and `url` is redacted already.
+  const log = e.type === 'ping' || e.type === 'terminate' ? undefined : logOf(conn);
   switch (e.type) {
     case 'open':
+      log?.info(`open: ${conn.url}`);
       return void afterOpen(conn);
     case 'close':
+      if (log !== undefined) (e.code === 1000 ? log.info : log.warn)(`closed ${e.code}${e.reason ? ` ${e.reason}` : ''}`);
       conn['metricsInstance']?.markDisconnected();
       conn['emit']('close', { code: e.code, reason: e.reason, wasClean: e.code === 1000 });
       // Severity 'error', as seed 000's fallback snippet expects (`severity === 'error'` then `connection_lost`).
@@ -38,13 +59,17 @@ export function onMachineEvent(conn: WebSocketConnection, e: Emitted): void {
     case 'terminate':
       return conn['socket']?.terminate();
     case 'reconnecting':
+      log?.info(`reconnect attempt ${e.attempt} in ${Math.round(e.delay)} ms`);
       return conn['emit']('reconnecting', { attempt: e.attempt, delay: e.delay });
     case 'max_reconnect_attempts':
+      log?.error(`gave up after ${e.attempts} attempts`);
       conn['emit']('max_reconnect_attempts', { attempts: e.attempts });
       conn['eventsInstance']?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error');
       // As ky and got: the call rejects with the last attempt's failure once the attempts are spent.
       return conn['settleOpenWaiters'](conn['lastFailure'] ?? new StatewireError(`${conn['ownerName']} gave up after ${e.attempts} attempts`));
     case 'error': {
+      // A close code: the close line said it already.
+      if (e.code === undefined) log?.warn(`connect attempt failed: ${e.message}`);
       const reached = e.status !== undefined || e.code !== undefined;
       const code = e.status !== undefined ? `HTTP_${e.status}` : e.code !== undefined ? `WS_CLOSE_${e.code}` : 'WS_CONNECT_FAILED';
       const error = reached

@@ -1,6 +1,7 @@
 /**
  * dispose() leaves nothing behind for the HTTP clients: a separate Node process
- * that makes requests (one still in flight, one in a retry wait), disposes its
+ * that makes requests (one still in flight, one in a retry wait, an HTTPConnection
+ * request and health check in flight), disposes (or disconnects) its
  * clients and closes its server must exit on its own.
  */
 import { spawn } from 'node:child_process';
@@ -32,10 +33,15 @@ await client.get('/ok');
 await conn.send({ url: '/ok' });
 const inFlight = client.get('/slow').catch((e) => e.name);
 const waiting = client.get('/busy').catch((e) => e.name);
+const connInFlight = conn.send({ url: '/slow' }).catch((e) => e.message);
+const connCheck = new HTTPConnection({ url: base, timeout: 60_000, healthCheckTimeout: 60_000, healthPath: '/slow' });
+const checking = connCheck.healthCheck().catch((e) => e.message);
 await new Promise((r) => setTimeout(r, 100));
 await client.dispose();
 await conn.dispose();
+await connCheck.disconnect();
 console.log('settled', await inFlight, await waiting);
+console.log('conn:', await connInFlight, '|', await checking);
 server.close();
 server.closeAllConnections();
 console.log('DISPOSED');
@@ -65,6 +71,7 @@ describe('HTTP clients: dispose()', () => {
     });
     expect(result.stderr.replace(/.*nodedir.*\n?/g, '')).toBe('');
     expect(result.stdout).toContain('settled StatewireError StatewireError');
+    expect(result.stdout).toContain('conn: HTTPConnection was disposed | HTTPConnection was disconnected during the health check');
     expect(result.killed).toBe(false);
     expect(result.code).toBe(0);
   });

@@ -28,6 +28,9 @@ const model = getCoveringPaths(httpClientMachine, {
     { type: 'RECOVERED', at: 2 },
     { type: 'HEALTH_CHECKED', ok: true, responseTime: 3, at: 3 },
     { type: 'HEALTH_CHECKED', ok: false, responseTime: 9, at: 4, reason: 'HTTP 500' },
+    { type: 'HEALTH_RESTORED', health: 'healthy' },
+    { type: 'HEALTH_RESTORED', health: 'degraded' },
+    { type: 'HEALTH_RESTORED', health: 'unhealthy' },
     ...nextBreakerStates[(s.context as HttpClientContext).breakerState].map(breakerSnapshot),
   ],
 });

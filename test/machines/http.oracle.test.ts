@@ -193,4 +193,38 @@ describe('httpClientMachine: hand-written expectations', () => {
     (u.actor.system.get('breaker') as AnyActorRef).send({ type: 'CONFIGURE', threshold: 2 });
     expect([u.health(), u.context().breakerState]).toEqual(['unknown', 'CLOSED']);
   });
+
+  it('HEALTH_RESTORED: a fresh client takes the health it had (each of the three), silently; a client that has news keeps it', () => {
+    for (const health of ['healthy', 'degraded', 'unhealthy'] as const) {
+      const c = start();
+      c.actor.send({ type: 'HEALTH_RESTORED', health });
+      expect(c.health()).toBe(health);
+      expect(c.emitted).toEqual([]);
+      expect(c.context()).toMatchObject({ failures: 0, lastError: null, lastHealthCheck: null, retries: 0 });
+    }
+    // 'unknown' is no health to restore: the client stays unknown.
+    const u = start();
+    u.actor.send({ type: 'HEALTH_RESTORED', health: 'unknown' });
+    expect(u.health()).toBe('unknown');
+    // Once the client has its own outcome, a restore changes nothing.
+    const h = start();
+    h.check(true);
+    h.actor.send({ type: 'HEALTH_RESTORED', health: 'unhealthy' });
+    expect(h.health()).toBe('healthy');
+    const d = start();
+    d.fail(true);
+    d.actor.send({ type: 'HEALTH_RESTORED', health: 'healthy' });
+    expect(d.health()).toBe('degraded');
+  });
+
+  it('a restored health goes on by the usual rules: degraded → healthy on RECOVERED, unhealthy → degraded on a passed check', () => {
+    const d = start();
+    d.actor.send({ type: 'HEALTH_RESTORED', health: 'degraded' });
+    d.actor.send({ type: 'RECOVERED', at: 5 });
+    expect(d.healths()).toEqual(['healthy']);
+    const u = start();
+    u.actor.send({ type: 'HEALTH_RESTORED', health: 'unhealthy' });
+    u.check(true);
+    expect(u.healths()).toEqual(['degraded']);
+  });
 });

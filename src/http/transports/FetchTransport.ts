@@ -38,6 +38,9 @@ export class FetchTransport implements HttpTransport {
   readonly followsRedirects: boolean;
   /** Aborted by `close(true)`: ends every request in flight. */
   private closing = new AbortController();
+  /** Requests between `request()` and their settling, so a graceful `close()` can wait for them. */
+  private running = 0;
+  private drained: (() => void) | undefined = undefined;
 
   constructor(
     private readonly options: TransportOptions & {
@@ -50,39 +53,49 @@ export class FetchTransport implements HttpTransport {
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
-    const doFetch = this.options.fetch ?? globalThis.fetch;
-    const timer = req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined;
-    const signals = [this.closing.signal, timer, req.signal].filter((s): s is AbortSignal => s !== undefined);
-    const signal = AbortSignal.any(signals);
-    const at = { url: req.url, timeout: req.timeout, signal: req.signal };
+    // Counted in this frame (no wrapper promise per request), so a graceful close() knows when the last one settles.
+    this.running++;
     try {
-      const res = await doFetch(req.url, {
-        method: req.method,
-        redirect: this.followsRedirects ? (req.redirect ?? 'follow') : 'manual',
-        headers: req.headers,
-        body: req.body as BodyInit | undefined,
-        signal,
-        keepalive: false,
-        // A stream body needs half duplex (Node's fetch and Chromium require it).
-        ...(isStream(req.body) ? { duplex: 'half' } : {}),
-      } as RequestInit);
-      const headers: Record<string, string> = {};
-      res.headers.forEach((value, name) => {
-        headers[name] = value;
-      });
-      const over = () => tooLarge(res.status, req.method, req.url, req.maxResponseBytes);
-      if (Number(headers['content-length']) > req.maxResponseBytes) {
-        await res.body?.cancel();
-        throw over();
+      const doFetch = this.options.fetch ?? globalThis.fetch;
+      const timer = req.timeout > 0 ? AbortSignal.timeout(req.timeout) : undefined;
+      const signals = [this.closing.signal, timer, req.signal].filter((s): s is AbortSignal => s !== undefined);
+      const signal = AbortSignal.any(signals);
+      const at = { url: req.url, timeout: req.timeout, signal: req.signal };
+      try {
+        const res = await doFetch(req.url, {
+          method: req.method,
+          redirect: this.followsRedirects ? (req.redirect ?? 'follow') : 'manual',
+          headers: req.headers,
+          body: req.body as BodyInit | undefined,
+          signal,
+          keepalive: false,
+          // A stream body needs half duplex (Node's fetch and Chromium require it).
+          ...(isStream(req.body) ? { duplex: 'half' } : {}),
+        } as RequestInit);
+        const headers: Record<string, string> = {};
+        res.headers.forEach((value, name) => {
+          headers[name] = value;
+        });
+        const over = () => tooLarge(res.status, req.method, req.url, req.maxResponseBytes);
+        if (Number(headers['content-length']) > req.maxResponseBytes) {
+          await res.body?.cancel();
+          throw over();
+        }
+        return { status: res.status, headers, body: await readText(res, req.maxResponseBytes, over) };
+      } catch (error) {
+        throw toTransportError(error, { ...at, timedOut: timer?.aborted === true && !req.signal?.aborted });
       }
-      return { status: res.status, headers, body: await readText(res, req.maxResponseBytes, over) };
-    } catch (error) {
-      throw toTransportError(error, { ...at, timedOut: timer?.aborted === true && !req.signal?.aborted });
+    } finally {
+      if (--this.running === 0) this.drained?.();
     }
   }
 
+  /** Waits for the requests in flight; with `force` (also during that wait), aborts them instead. */
   async close(force = false): Promise<void> {
-    if (!force) return;
+    if (!force) {
+      if (this.running > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+      return;
+    }
     this.closing.abort(new Error('transport closed'));
     this.closing = new AbortController();
   }

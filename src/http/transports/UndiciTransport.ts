@@ -103,6 +103,11 @@ export class UndiciTransport implements HttpTransport {
   private readonly compression: boolean;
   private readonly deadlines = new DeadlineSignals();
   private readonly urls = new Map<string, { origin: string; path: string }>();
+  /** Requests between `request()` and their settling (a counter: no allocation per request). */
+  private running = 0;
+  /** Set by a graceful `close()`: called when the last request in flight settles. */
+  private drained: (() => void) | undefined = undefined;
+  private closing = false;
 
   constructor(options: TransportOptions = {}) {
     const keepAlive = options.keepAlive ?? 30_000;
@@ -117,77 +122,91 @@ export class UndiciTransport implements HttpTransport {
   }
 
   async request(req: TransportRequest): Promise<TransportResponse> {
-    let url = this.urls.get(req.url);
-    if (url === undefined) {
-      const u = new URL(req.url);
-      url = { origin: u.origin, path: u.pathname + u.search };
-      if (this.urls.size >= 1024) this.urls.clear();
-      this.urls.set(req.url, url);
-    }
-    let headers = req.headers;
-    if (this.compression && !('accept-encoding' in headers)) {
-      // Not \`{ ...headers, name }\`: that gives each request's headers a hidden class of its own.
-      const copy: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING };
-      for (const name in headers) copy[name] = headers[name]!;
-      headers = copy;
-    }
-    let body = req.body;
-    if (typeof FormData === 'function' && body instanceof FormData) {
-      // undici 7's own FormData encoder fails on Node 20's global FormData: encode
-      // it as fetch does (multipart, boundary in the content type).
-      const encoded = await encodeFormData(body);
-      body = encoded.bytes;
-      if (!hasHeader(headers, 'content-type')) headers = { ...headers, 'content-type': encoded.contentType };
-    }
-    const deadline = this.deadlines.after(req.timeout);
-    // Only a caller's own signal costs a combined signal per request.
-    const signal = deadline && req.signal ? AbortSignal.any([deadline, req.signal]) : (deadline ?? req.signal);
-    const at = { url: req.url, timeout: req.timeout, signal: req.signal, deadline };
-    let res: Dispatcher.ResponseData;
+    if (this.closing) throw toTransportError(Object.assign(new Error('the transport is closed'), { code: 'UND_ERR_CLOSED' }), { url: req.url, timeout: req.timeout });
+    // Counted in this frame (no wrapper promise per request), so a graceful close() knows when the last one settles.
+    this.running++;
     try {
-      res = await this.agent.request({
-        origin: url.origin,
-        path: url.path,
-        method: req.method as Dispatcher.HttpMethod,
-        headers,
-        body: body as Dispatcher.DispatchOptions['body'],
-        signal,
-      });
-    } catch (error) {
-      throw toTransportError(error, at);
-    }
-    const responseHeaders = flatHeaders(res.headers);
-    const over = () => tooLarge(res.statusCode, req.method, req.url, req.maxResponseBytes);
-    try {
-      const length = Number(responseHeaders['content-length']);
-      if (length > req.maxResponseBytes) {
-        discard(res.body);
-        throw over();
+      let url = this.urls.get(req.url);
+      if (url === undefined) {
+        const u = new URL(req.url);
+        url = { origin: u.origin, path: u.pathname + u.search };
+        if (this.urls.size >= 1024) this.urls.clear();
+        this.urls.set(req.url, url);
       }
-      const decode = decodersFor(responseHeaders['content-encoding']);
-      let body: string;
-      if (decode) {
-        let data = await readBody(res.body, req.maxResponseBytes, over);
-        // Codings apply in the order listed, so undo them from the last. maxOutputLength bounds a decompression bomb.
-        for (const step of decode) {
-          data = await step(data, { maxOutputLength: req.maxResponseBytes }).catch((e: unknown) => {
-            throw (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? over() : e;
-          });
+      let headers = req.headers;
+      if (this.compression && !('accept-encoding' in headers)) {
+        // Not \`{ ...headers, name }\`: that gives each request's headers a hidden class of its own.
+        const copy: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING };
+        for (const name in headers) copy[name] = headers[name]!;
+        headers = copy;
+      }
+      let body = req.body;
+      if (typeof FormData === 'function' && body instanceof FormData) {
+        // undici 7's own FormData encoder fails on Node 20's global FormData: encode
+        // it as fetch does (multipart, boundary in the content type).
+        const encoded = await encodeFormData(body);
+        body = encoded.bytes;
+        if (!hasHeader(headers, 'content-type')) headers = { ...headers, 'content-type': encoded.contentType };
+      }
+      const deadline = this.deadlines.after(req.timeout);
+      // Only a caller's own signal costs a combined signal per request.
+      const signal = deadline && req.signal ? AbortSignal.any([deadline, req.signal]) : (deadline ?? req.signal);
+      const at = { url: req.url, timeout: req.timeout, signal: req.signal, deadline };
+      let res: Dispatcher.ResponseData;
+      try {
+        res = await this.agent.request({
+          origin: url.origin,
+          path: url.path,
+          method: req.method as Dispatcher.HttpMethod,
+          headers,
+          body: body as Dispatcher.DispatchOptions['body'],
+          signal,
+        });
+      } catch (error) {
+        throw toTransportError(error, at);
+      }
+      const responseHeaders = flatHeaders(res.headers);
+      const over = () => tooLarge(res.statusCode, req.method, req.url, req.maxResponseBytes);
+      try {
+        const length = Number(responseHeaders['content-length']);
+        if (length > req.maxResponseBytes) {
+          discard(res.body);
+          throw over();
         }
-        body = data.toString('utf8');
-      } else if (length >= 0 && length <= req.maxResponseBytes) {
-        body = await res.body.text(); // known, allowed length: the fast path
-      } else {
-        body = (await readBody(res.body, req.maxResponseBytes, over)).toString('utf8');
+        const decode = decodersFor(responseHeaders['content-encoding']);
+        let body: string;
+        if (decode) {
+          let data = await readBody(res.body, req.maxResponseBytes, over);
+          // Codings apply in the order listed, so undo them from the last. maxOutputLength bounds a decompression bomb.
+          for (const step of decode) {
+            data = await step(data, { maxOutputLength: req.maxResponseBytes }).catch((e: unknown) => {
+              throw (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' ? over() : e;
+            });
+          }
+          body = data.toString('utf8');
+        } else if (length >= 0 && length <= req.maxResponseBytes) {
+          body = await res.body.text(); // known, allowed length: the fast path
+        } else {
+          body = (await readBody(res.body, req.maxResponseBytes, over)).toString('utf8');
+        }
+        return { status: res.statusCode, headers: responseHeaders, body };
+      } catch (error) {
+        throw toTransportError(error, at);
       }
-      return { status: res.statusCode, headers: responseHeaders, body };
-    } catch (error) {
-      throw toTransportError(error, at);
+    } finally {
+      if (--this.running === 0) this.drained?.();
     }
   }
 
-  /** Closes the pool; with `force`, aborts requests in flight instead of waiting for them. */
-  close(force = false): Promise<void> {
-    return force ? this.agent.destroy() : this.agent.close();
+  /**
+   * Closes the pool; with `force`, aborts requests in flight instead of waiting
+   * for them. A graceful close refuses new requests and waits for those in
+   * flight; `close(true)` during that wait still aborts them (undici's own
+   * `Agent.close()` forgets its pools, so a later `destroy()` could not).
+   */
+  async close(force = false): Promise<void> {
+    this.closing = true;
+    if (!force && this.running > 0) await new Promise<void>((resolve) => (this.drained = resolve));
+    await this.agent.destroy();
   }
 }
