@@ -13,16 +13,20 @@
  * attachTo. Raised on purpose with #13: ApiClient's by 1 KiB for the `shared` seam, the
  * hooks through which statewire/redis shares its limiter, pauses and breaker; the Redis
  * side itself is never in a browser bundle. Raised on purpose with #8: each by 0.5 KiB for the
- * `inspect` option, whose redacting adapter (src/runtime/inspection.ts) every client carries.)
+ * `inspect` option, whose redacting adapter (src/runtime/inspection.ts) every client carries.
+ * Raised again with #8 and #10: ApiClient's by 0.75 KiB, WebSocketConnection's and SSEConnection's
+ * by 0.75 and 0.5 KiB, for the lifecycle log lines (open, close, reconnect, gave up), adoption in
+ * batches and the stopped-by-its-parent path of MachineHost, the shared-state child seam, and
+ * HTTPConnection's bounded close; today 36.5 / 34.4 / 35.8 KiB.)
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { appDir, bundleForBrowser, gzipSize, type AppDir } from '../helpers/browserBundle.js';
 
 const KB = 1024;
 const cases = [
-  { name: 'ApiClient', app: "import { ApiClient } from 'statewire';\nglobalThis.c = new ApiClient({ baseURL: 'http://127.0.0.1:1' });\n", budget: 36 * KB, foreign: /src\/(websocket|sse)\/|eventsource/ },
-  { name: 'WebSocketConnection', app: "import { WebSocketConnection } from 'statewire';\nglobalThis.c = new WebSocketConnection({ url: 'ws://127.0.0.1:1' });\n", budget: 34 * KB, foreign: /src\/(sse|http)\/|eventsource/ },
-  { name: 'SSEConnection', app: "import { SSEConnection } from 'statewire';\nglobalThis.c = new SSEConnection({ url: 'http://127.0.0.1:1/e' });\n", budget: 35.5 * KB, foreign: /src\/(websocket|http)\// },
+  { name: 'ApiClient', app: "import { ApiClient } from 'statewire';\nglobalThis.c = new ApiClient({ baseURL: 'http://127.0.0.1:1' });\n", budget: 36.75 * KB, foreign: /src\/(websocket|sse)\/|eventsource/ },
+  { name: 'WebSocketConnection', app: "import { WebSocketConnection } from 'statewire';\nglobalThis.c = new WebSocketConnection({ url: 'ws://127.0.0.1:1' });\n", budget: 34.75 * KB, foreign: /src\/(sse|http)\/|eventsource/ },
+  { name: 'SSEConnection', app: "import { SSEConnection } from 'statewire';\nglobalThis.c = new SSEConnection({ url: 'http://127.0.0.1:1/e' });\n", budget: 36 * KB, foreign: /src\/(websocket|http)\// },
 ] as const;
 
 describe('browser bundle size (dist/, minified, gzip -9)', () => {
