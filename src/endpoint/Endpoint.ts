@@ -3,7 +3,7 @@ import { endpointMachine, type EndpointEnv, type EndpointStatus } from '../../ma
 import type { CircuitState } from '../../machines/circuitBreaker.js';
 import type { HttpHealth } from '../../machines/http.js';
 import { validateOptions } from '../config/validate.js';
-import { StatewireError, ValidationError } from '../errors.js';
+import { ConfigError, StatewireError, ValidationError } from '../errors.js';
 import { ApiClient, type ApiClientOptions } from '../http/ApiClient.js';
 import { CallbackError } from '../runtime/callUserFn.js';
 import { systemClock, type Clock } from '../runtime/clock.js';
@@ -81,15 +81,17 @@ export class Endpoint {
     let api: ApiClient | undefined;
     try {
       // The HTTP client first: it does no I/O until a request, so a refused WebSocket option leaves nothing open.
-      api = new ApiClient({ ...(http as Omit<ApiClientOptions, 'baseURL'>), ...shared, baseURL: o.API_BASE_URL });
+      api = underOption('http', () => new ApiClient({ ...(http as Omit<ApiClientOptions, 'baseURL'>), ...shared, baseURL: o.API_BASE_URL }));
       api.attachTo(this.actor, 'http');
-      this.connection = new GuruConnection({
-        ...(websocket as Omit<GuruConnectionOptions, 'url'>),
-        ...shared,
-        url: o.WS_URL,
-        // A child from its first socket: nothing is dialled twice.
-        attachTo: { parent: this.actor, name: 'websocket' },
-      });
+      this.connection = underOption('websocket', () =>
+        new GuruConnection({
+          ...(websocket as Omit<GuruConnectionOptions, 'url'>),
+          ...shared,
+          url: o.WS_URL,
+          // A child from its first socket: nothing is dialled twice.
+          attachTo: { parent: this.actor, name: 'websocket' },
+        }),
+      );
     } catch (error) {
       void api?.dispose();
       this.actor.stop();
@@ -384,4 +386,18 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'object' ? 'an object' : String(typeof value === 'number' || typeof value === 'boolean' || value === undefined ? value : typeof value);
+}
+
+/**
+ * Makes a child client; a ConfigError about one of its options names it under
+ * the Endpoint's option (`http.retries`, not `retries`), hint included.
+ */
+function underOption<T>(prefix: 'http' | 'websocket', make: () => T): T {
+  try {
+    return make();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    const hint = error.hint?.replace(/"([^"]+)"/, `"${prefix}.$1"`);
+    throw new ConfigError(`${prefix}.${error.option}`, error.value, error.reason, { owner: 'Endpoint', redactValue: error.redactValue, cause: error, ...(hint === undefined ? {} : { hint }) });
+  }
 }

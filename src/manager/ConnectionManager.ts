@@ -269,7 +269,8 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
     try {
       const result = await settle({ name: member.name, timeout: member.timeout, run: () => this.recordCheck(member, member.conn.healthCheck!(member.timeout)) }, this.clock, healthy);
       // Reported where the manager reports (its logger, console by default): a failed check is news.
-      if (!result.ok) this.log.warn(`health check of "${member.name}" failed: ${result.error?.message ?? 'unhealthy'}`);
+      // Not when the manager stopped or ended meanwhile: a check its own dispose cut short is no news.
+      if (!result.ok && !this.disposed && this.isRunning && !member.removed) this.log.warn(`health check of "${member.name}" failed: ${result.error?.message ?? 'unhealthy'}`);
       return result.ok;
     } finally {
       member.checking = false;

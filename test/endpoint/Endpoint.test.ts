@@ -251,11 +251,15 @@ describe('Endpoint: options', () => {
     expect(refused({ ...base, WS_URI: 'x' }).hint).toBe('did you mean "WS_URL"?');
   });
 
-  it("a client's bad option is its own ConfigError, and nothing is left open (no socket dialled)", async () => {
+  it("a client's bad option is named under the Endpoint's option (its own error as the cause), and nothing is left open (no socket dialled)", async () => {
     const b = await backend();
     const error = refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, websocket: { pingInterval: -1 } });
-    expect([error.owner, error.option]).toEqual(['GuruConnection', 'pingInterval']);
-    expect(refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, http: { retries: -1 } }).option).toBe('retries');
+    expect([error.owner, error.option]).toEqual(['Endpoint', 'websocket.pingInterval']);
+    expect([(error.cause as ConfigError).owner, (error.cause as ConfigError).option]).toEqual(['GuruConnection', 'pingInterval']);
+    expect(refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, http: { retries: -1 } }).option).toBe('http.retries');
+    const misspelt = refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, http: { retires: 2 } });
+    expect(misspelt.message).toMatch(/Endpoint: invalid option "http\.retires"/);
+    expect(misspelt.hint).toBe('did you mean "http.retries"?');
     await sleep(50);
     expect(b.ws.connections).toBe(0);
   });
@@ -288,7 +292,7 @@ describe('Endpoint: options', () => {
     expect(limited.api.rateLimiter.limits.heavy).toMatchObject({ tokensPerSecond: 1, burstCapacity: 1 });
     const off = endpointFor(b, { http: { rateLimiter: false } });
     expect(off.api.rateLimiter.enabled).toBe(false);
-    expect(refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, http: { rateLimiterOptions: { limits: 5 } } }).option).toBe('rateLimiterOptions.limits');
+    expect(refused({ WS_URL: b.wsUrl, API_BASE_URL: b.apiUrl, http: { rateLimiterOptions: { limits: 5 } } }).option).toBe('http.rateLimiterOptions.limits');
   });
 
   it('secrets stay out of the context, toJSON and console.log', async () => {
