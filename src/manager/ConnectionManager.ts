@@ -278,16 +278,11 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
   }
 
   private async recordCheck(member: Member, check: Promise<ManagedHealthCheck>): Promise<ManagedHealthCheck> {
-    let result: ManagedHealthCheck;
-    try {
-      result = await check;
-    } catch (error) {
-      member.lastCheck = { at: this.clock.now(), ok: false };
-      member.checked(false);
+    const result = await check.catch((error: unknown) => {
+      member.checked(false, this.clock.now());
       throw error;
-    }
-    member.lastCheck = { at: this.clock.now(), ok: result.isHealthy };
-    member.checked(result.isHealthy);
+    });
+    member.checked(result.isHealthy, this.clock.now());
     return result;
   }
 
@@ -327,7 +322,7 @@ export class ConnectionManager<C extends ManageableConnection = ManageableConnec
     return {
       ...memberStatistics(this.members.values()),
       failedOver,
-      running: snapshot.matches('running') || snapshot.matches('idle'),
+      running: this.isRunning,
       healthCheckInterval: this.settings.healthCheckInterval,
       healthCheckRounds: sweeps,
       lastHealthCheckRound: lastSweep,

@@ -84,8 +84,9 @@ export class Member implements SweepTarget {
   /** A health check failed since the status last changed: a connection that says healthy is counted unhealthy. */
   checkFailed = false;
 
-  /** Takes a health check's verdict (a WebSocket's ping is not in its status: the member keeps it). */
-  checked(ok: boolean): void {
+  /** Takes a health check's verdict, made at `at` (a WebSocket's ping is not in its status: the member keeps it). */
+  checked(ok: boolean, at: number): void {
+    this.lastCheck = { at, ok };
     this.checkFailed = !ok;
     this.next();
   }
