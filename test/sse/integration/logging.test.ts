@@ -5,7 +5,8 @@
  * none per stream event, no secret in any line. With logging off it writes nothing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { SSEConnection, type Logger } from '../../../src/index.js';
+import { SSEConnection } from '../../../src/index.js';
+import { captureLogger } from '../../helpers/captureLogger.js';
 import { startSseServer } from '../../helpers/sseServer.js';
 import { tracker, waitFor } from '../../helpers/wsServer.js';
 
@@ -14,16 +15,6 @@ afterEach(() => track.cleanup());
 
 const TOKEN = 's3cr3t-t0ken';
 
-function capture() {
-  const lines: string[] = [];
-  const logger: Logger = {
-    debug: (...a: unknown[]) => lines.push(`debug ${a.map(String).join(' ')}`),
-    info: (...a: unknown[]) => lines.push(`info ${a.map(String).join(' ')}`),
-    warn: (...a: unknown[]) => lines.push(`warn ${a.map(String).join(' ')}`),
-    error: (...a: unknown[]) => lines.push(`error ${a.map(String).join(' ')}`),
-  };
-  return { lines, logger };
-}
 
 /** The first stream sends 50 events and ends; every later request is answered 503 until the connection gives up. */
 async function lifecycle(enableLogging: boolean) {
@@ -35,7 +26,7 @@ async function lifecycle(enableLogging: boolean) {
       s.after(50, () => s.end());
     }),
   );
-  const { lines, logger } = capture();
+  const { lines, logger } = captureLogger();
   const conn = track.conn(
     new SSEConnection({ url: `${server.url}?token=${TOKEN}`, headers: { Authorization: 'Bearer hdr-s3cr3t' }, enableLogging, logger, retryDelay: 20, maxRetryDelay: 40, maxReconnectAttempts: 2 }),
   );

@@ -6,7 +6,8 @@
  * any line. With logging off it writes nothing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { Endpoint, GuruConnection, WebSocketConnection, type Logger } from '../../../src/index.js';
+import { Endpoint, GuruConnection, WebSocketConnection } from '../../../src/index.js';
+import { captureLogger } from '../../helpers/captureLogger.js';
 import { closedPort, json, startServer } from '../../helpers/testServer.js';
 import { sleep, startWsServer, tracker, waitFor } from '../../helpers/wsServer.js';
 
@@ -16,21 +17,11 @@ afterEach(() => track.cleanup());
 const TOKEN = 's3cr3t-t0ken';
 const HEADER_SECRET = 'Bearer hdr-s3cr3t';
 
-function capture() {
-  const lines: string[] = [];
-  const logger: Logger = {
-    debug: (...a: unknown[]) => lines.push(`debug ${a.map(String).join(' ')}`),
-    info: (...a: unknown[]) => lines.push(`info ${a.map(String).join(' ')}`),
-    warn: (...a: unknown[]) => lines.push(`warn ${a.map(String).join(' ')}`),
-    error: (...a: unknown[]) => lines.push(`error ${a.map(String).join(' ')}`),
-  };
-  return { lines, logger };
-}
 
 /** Open, 100 messages, the server goes away, two queued messages (one dropped), reconnects refused until it gives up. */
 async function lifecycle(enableLogging: boolean) {
   const server = track.server(await startWsServer({ echo: true }));
-  const { lines, logger } = capture();
+  const { lines, logger } = captureLogger();
   const conn = track.conn(
     new WebSocketConnection({
       url: `${server.url}?token=${TOKEN}`,
@@ -80,7 +71,7 @@ describe('WebSocketConnection logging', () => {
 
   it('a terminal close is one line, its reason redacted (a server echoing the token)', async () => {
     const server = track.server(await startWsServer({ onConnection: (socket) => setTimeout(() => socket.close(4001, `bad token ${TOKEN}`), 20) }));
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const conn = track.conn(new WebSocketConnection({ url: `${server.url}?token=${TOKEN}`, enableLogging: true, logger, autoReconnect: false }));
     conn.on('error', () => {});
     const closed = new Promise((resolve) => conn.on('close', resolve));
@@ -98,7 +89,7 @@ describe('WebSocketConnection logging', () => {
 
   it('GuruConnection: enableLogging can be turned on and off at run time', async () => {
     const port = await closedPort();
-    const { lines, logger } = capture();
+    const { lines, logger } = captureLogger();
     const guru = track.conn(new GuruConnection({ url: `ws://127.0.0.1:${port}/ws`, logger, reconnectDelay: 20, maxReconnectDelay: 40 }));
     guru.on('error', () => {});
     await sleep(150);
@@ -118,7 +109,7 @@ describe('WebSocketConnection logging', () => {
     const port = await closedPort();
     const runs: Record<string, string[]> = {};
     for (const env of ['development', 'production'] as const) {
-      const { lines, logger } = capture();
+      const { lines, logger } = captureLogger();
       const endpoint = new Endpoint({ WS_URL: `ws://127.0.0.1:${port}/ws`, API_BASE_URL: api.url, NODE_ENV: env, logger, websocket: { reconnectDelay: 20 } });
       endpoint.on('error', () => {});
       await sleep(300);
