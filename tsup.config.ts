@@ -11,6 +11,8 @@ function sources(dir: string): string[] {
 
 /** Modules only a `.ts` file with a browser sibling reaches: left out of the browser build. */
 const nodeOnly = ['src/http/transports/UndiciTransport.ts'];
+/** Entry points that are Node only as a whole: no browser build. */
+const nodeOnlyFolders = ['src/redis/', 'src/testing/', 'src/inspect/', 'src/cli/'];
 
 /**
  * The browser build: every module of `src/` and `machines/` transpiled on its own
@@ -23,7 +25,7 @@ function browserEntries(): Record<string, string> {
   const files = [...sources('src'), ...sources('machines')];
   const entries: Record<string, string> = {};
   for (const file of files) {
-    if (file.endsWith('.browser.ts') || nodeOnly.includes(file) || file.startsWith('src/redis/')) continue;
+    if (file.endsWith('.browser.ts') || nodeOnly.includes(file) || nodeOnlyFolders.some((f) => file.startsWith(f))) continue;
     const browser = file.replace(/\.ts$/, '.browser.ts');
     entries[file.replace(/\.ts$/, '')] = files.includes(browser) ? browser : file;
   }
@@ -38,6 +40,11 @@ export default defineConfig([
       'machines/index': 'machines/index.ts',
       // statewire/redis: Node only (a Redis client is a server-side thing); `redis` stays external (a peer).
       'redis/index': 'src/redis/index.ts',
+      // statewire/testing and statewire/inspect: Node only (test servers, the inspector's HTTP server).
+      'testing/index': 'src/testing/index.ts',
+      'inspect/index': 'src/inspect/index.ts',
+      // The `statewire` command (package.json `bin`).
+      'cli/statewire': 'src/cli/statewire.ts',
     },
     format: ['esm', 'cjs'],
     // Members marked `@internal` (actor bodies such as `runSocket`, the `handleEvent` listener) are

@@ -32,7 +32,7 @@ const pieces = ['runtime', 'config', 'security', 'metrics', 'breaker', 'rateLimi
 /** Folders of the parents of connections (ARCHITECTURE.md: manager/, endpoint/, pool/): they may import every protocol. */
 const parents = ['endpoint', 'manager', 'pool'];
 /** Entry folders above the core: they may import it, the core never imports them. */
-const entries = ['redis'];
+const entries = ['redis', 'testing', 'inspect', 'cli'];
 
 describe('layout (ARCHITECTURE.md)', () => {
   const all = imports('src');
@@ -60,6 +60,11 @@ describe('layout (ARCHITECTURE.md)', () => {
     const outside = sources(join(root, 'src')).filter((f) => folder(relative(root, f)) !== 'redis');
     const reachingRedis = outside.filter((f) => /(?:from|import)\s*\(?\s*'(?:redis|@redis\/[^']*)'/.test(readFileSync(f, 'utf8')));
     expect(reachingRedis.map((f) => relative(root, f))).toEqual([]);
+  });
+
+  it('the core never imports statewire/testing, statewire/inspect or the command (src/testing/, src/inspect/, src/cli/)', () => {
+    const above = ['testing', 'inspect', 'cli'];
+    expect(all.filter((i) => !above.includes(folder(i.from)) && above.includes(folder(i.to)))).toEqual([]);
   });
 
   it('every file of src/ lies in a folder of the layout (only errors.ts and index.ts at the top)', () => {
