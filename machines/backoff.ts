@@ -170,7 +170,8 @@ export const backoffMachine = setup({
   },
 }).createMachine({
   id: 'backoff',
-  context: ({ input }) => {
+  // Typed, so the policy's fields have one declaration each (the spread's inferred type lists each twice; typedoc warns).
+  context: ({ input }): BackoffContext => {
     const { maxAttempts, mode, minUptime, seed, attempts, delay, ...policy } = input ?? {};
     const given = definedOnly(policy);
     return {

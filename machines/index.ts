@@ -1,6 +1,8 @@
 /**
  * `statewire/machines`: the pure statecharts, for inspection, composition and
  * model-based tests. They do no I/O and read no clock; `statewire` runs them.
+ *
+ * @module statewire/machines
  */
 export { circuitBreakerMachine } from './circuitBreaker.js';
 export type {

@@ -1,6 +1,8 @@
 /**
  * statewire: resilient connections as explicit XState v5 statecharts.
  * The pure machines are in `statewire/machines`.
+ *
+ * @module statewire
  */
 export { CircuitBreaker, REJECTED } from './breaker/CircuitBreaker.js';
 export type { Admission, BreakerTicket, CircuitBreakerOptions, CircuitBreakerState } from './breaker/CircuitBreaker.js';
@@ -19,6 +21,8 @@ export type { BackoffPolicy, Jitter, BackoffKind } from '../machines/backoffDela
 export * from './metrics/index.js';
 export { ApiClient } from './http/ApiClient.js';
 export type { ApiClientOptions, ApiResponse, RequestConfig, RequestInterceptor, RequestOptions, ResponseInterceptor } from './http/ApiClient.js';
+export type { CallInit } from './http/apiClientOptions.js';
+export type { WireBody } from './http/bodies.js';
 export { HTTPConnection } from './http/HTTPConnection.js';
 export type { HealthCheckResult, HTTPConnectionOptions, HTTPRequest } from './http/HTTPConnection.js';
 export type { QueryParams } from './http/buildUrl.js';
@@ -32,12 +36,17 @@ export { WebSocketConnection } from './websocket/WebSocketConnection.js';
 export type { DroppedMessage, WebSocketStats } from './websocket/WebSocketConnection.js';
 export type { WebSocketEventMap, WebSocketListener } from './websocket/webSocketEvents.js';
 export type { WebSocketConnectionOptions } from './websocket/webSocketOptions.js';
+export type { ReadyState } from './websocket/readyState.js';
+export type { WebSocketHealthCheck } from './websocket/heartbeat.js';
+export type { MessageParse } from './runtime/parseText.js';
 export { SSEConnection } from './sse/SSEConnection.js';
 export type { SSEMessage, SSEStats } from './sse/SSEConnection.js';
 export type { SSEConnectionOptions, SSEHeaders } from './sse/sseOptions.js';
+export type { SSEHandler } from './sse/SSEMessage.js';
+export type { StreamHealth } from './sse/SSEStats.js';
 export { GuruConnection } from './websocket/GuruConnection.js';
 export type { GuruConnectionOptions } from './websocket/GuruConnection.js';
-export type { OverflowPolicy } from './websocket/OutboundQueue.js';
+export type { DropReason, OverflowPolicy } from './websocket/OutboundQueue.js';
 export type { WebSocketStatus, Activity } from '../machines/websocket.js';
 export type { ConnectPhase } from './runtime/connectFailure.js';
 export { Endpoint } from './endpoint/Endpoint.js';

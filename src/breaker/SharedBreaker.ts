@@ -1,6 +1,6 @@
 import type { SharedStateView } from '../runtime/SharedStateView.js';
 /**
- * The seam through which a {@link CircuitBreaker} shares its state with other
+ * The seam through which a {@link statewire!CircuitBreaker} shares its state with other
  * processes. The core only calls this interface; `statewire/redis` implements
  * it (`redisState(…).breaker(…)`), so an app that does not import
  * `statewire/redis` bundles none of it. Successes never cross it (they stay

@@ -3,7 +3,11 @@ import { redactUrl } from '../security/redact.js';
 
 const ABSOLUTE = /^[a-z][a-z\d+.-]*:\/\//i;
 
-/** A scalar query value; `undefined` is left out. */
+/**
+ * A scalar query value; `undefined` is left out.
+ *
+ * @inline
+ */
 type ParamValue = string | number | boolean | undefined;
 
 /**

@@ -2,6 +2,6 @@
  * `statewire/inspect`: the offline inspector. `startInspector()` serves a page
  * on 127.0.0.1 that shows every actor an `inspect` option is given, live.
  *
- * @module
+ * @module statewire/inspect
  */
 export {};

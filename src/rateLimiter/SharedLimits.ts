@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.js';
 import type { SharedBreakerStore } from '../breaker/SharedBreaker.js';
 
 /**
- * The seam through which a {@link RateLimiter} shares its token buckets and
+ * The seam through which a {@link statewire!RateLimiter} shares its token buckets and
  * server pauses with other processes. The core only calls this interface;
  * `statewire/redis` implements it (`redisState(…).limits(sharedKey)`), so an
  * app that does not import `statewire/redis` bundles none of it.

@@ -136,7 +136,7 @@ export class InputValidator {
 
   /**
    * Validates `value` with any Standard Schema v1 validator (zod, valibot, …);
-   * same as {@link validateWith}.
+   * the same check as ApiClient's `requestSchema` and `responseSchema`.
    *
    * @throws {ValidationError} rule `'schema'`, listing each issue's path and message.
    *

@@ -3,6 +3,6 @@
  * Traversal options for `xstate/graph`, edge-covering paths, a transition
  * coverage observer, and fault-injecting servers on 127.0.0.1.
  *
- * @module
+ * @module statewire/testing
  */
 export {};

@@ -27,7 +27,7 @@ export interface QueuedMessage {
 }
 
 /**
- * What a full {@link OutboundQueue} does with one more message.
+ * What a full outbound queue (the messages kept while disconnected) does with one more message.
  * `drop-oldest` evicts from the head (reported), `drop-newest` drops the new
  * message (reported), `reject` refuses it (`push` returns false, nothing dropped:
  * the caller still holds the message).
@@ -37,7 +37,7 @@ export interface QueuedMessage {
 export type OverflowPolicy = 'drop-oldest' | 'drop-newest' | 'reject';
 
 /**
- * Why an {@link OutboundQueue} dropped a message.
+ * Why the outbound queue (the messages kept while disconnected) dropped a message.
  *
  * @example const reason: DropReason = 'too-large';
  */
