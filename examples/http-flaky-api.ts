@@ -68,8 +68,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
   }
   if (path === '/slow') {
     log('  server: GET /slow arrived; answering in 1500 ms');
-    await sleep(1_500);
-    if (!res.destroyed) send(res, 200, { slow: true });
+    const answer = setTimeout(() => send(res, 200, { slow: true }), 1_500);
+    res.on('close', () => clearTimeout(answer));
     return;
   }
   if (path === '/report') {
