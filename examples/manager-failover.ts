@@ -14,7 +14,8 @@
  * `npm run example:failover -- --inspect` runs it slower and serves the local
  * inspector (statewire/inspect) on 127.0.0.1, to watch the manager, both
  * connections and their reconnect loops live; `--hold <seconds>` keeps it open
- * afterwards (default 60). Without `--inspect` it exits on its own (about 2.5 s).
+ * afterwards (default 60), `--pace <n>` sets the slow-down (default 4 with
+ * `--inspect`, else 1). Without `--inspect` it exits on its own (about 2.5 s).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -23,10 +24,10 @@ import { ConnectionManager, WebSocketConnection, type Inspect } from '../src/ind
 
 const args = process.argv.slice(2);
 const inspecting = args.includes('--inspect');
-const holdArg = args.indexOf('--hold');
-const HOLD_S = holdArg >= 0 ? Number(args[holdArg + 1]) : 60;
-/** Slower with the inspector, so a human can follow it. */
-const PACE = inspecting ? 4 : 1;
+const option = (name: string, fallback: number) => (args.includes(name) ? Number(args[args.indexOf(name) + 1]) : fallback);
+const HOLD_S = option('--hold', 60);
+/** Slower with the inspector, so a human can follow it (`--pace 1`: full speed). */
+const PACE = option('--pace', inspecting ? 4 : 1);
 
 const started = Date.now();
 const t = () => `${String(Date.now() - started).padStart(5)} ms`;
