@@ -9,7 +9,10 @@
  * `degraded`), the manager fails over (`failover`) and the ticks go to the
  * backup. The primary site comes back: the connection reconnects, turns
  * `healthy`, the manager fails back (`failback`) and the ticks go to the primary
- * again. Every tick is counted by the site that got it.
+ * again. Ticks are acknowledged by the site that got them (`delivery`): a tick
+ * written into the primary's socket as the site died is kept by the primary
+ * connection and re-sent when it is back, so none is lost (without acknowledgements
+ * such a tick would be gone with the socket, as with any TCP write).
  *
  * `npm run example:failover -- --inspect` runs it slower and serves the local
  * inspector (statewire/inspect) on 127.0.0.1, to watch the manager, both
@@ -34,7 +37,11 @@ const t = () => `${String(Date.now() - started).padStart(5)} ms`;
 const log = (line: string) => console.log(`${t()}  ${line}`);
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A site: a WebSocket server that counts the ticks it gets; it can go down and come back on the same port. */
+/** Every tick any site got, by number (the app's system of record), and how many arrived twice. */
+const delivered = new Set<number>();
+let duplicates = 0;
+
+/** A site: a WebSocket server that acknowledges and counts the ticks it gets; it can go down and come back on the same port. */
 async function startSite(name: string) {
   let port = 0;
   let ticks = 0;
@@ -47,7 +54,17 @@ async function startSite(name: string) {
       s.on('close', () => sockets.delete(s));
     });
     const wss = new WebSocketServer({ server: http, path: '/live' });
-    wss.on('connection', (socket) => socket.on('message', () => ticks++));
+    wss.on('connection', (socket) =>
+      socket.on('message', (data) => {
+        const { n } = JSON.parse(String(data)) as { n: number };
+        if (delivered.has(n)) duplicates++;
+        else {
+          delivered.add(n);
+          ticks++;
+        }
+        socket.send(JSON.stringify({ type: 'ack', n }));
+      }),
+    );
     await new Promise<void>((resolve) => http.listen(port, '127.0.0.1', resolve));
     port = (http.address() as AddressInfo).port;
     current = { http, wss, sockets };
@@ -91,8 +108,14 @@ async function main(): Promise<void> {
   log(`primary site ${primarySite.url}, backup site ${backupSite.url}`);
 
   const manager = new ConnectionManager({ healthCheckInterval: 500, ...(inspector ? { inspect: inspector.inspect } : {}) });
-  const primary = new WebSocketConnection({ url: primarySite.url, name: 'primary', reconnectDelay: 100, maxReconnectDelay: 200, healthUrl: false });
-  const backup = new WebSocketConnection({ url: backupSite.url, name: 'backup', healthUrl: false });
+  // A tick is kept until its site acknowledges it, and re-sent after a reconnect.
+  const delivery = {
+    messageId: (m: unknown) => (m as { n?: number }).n,
+    ackId: (m: unknown) => ((m as { type?: string }).type === 'ack' ? (m as { n: number }).n : undefined),
+  };
+  const primary = new WebSocketConnection({ url: primarySite.url, name: 'primary', reconnectDelay: 100, maxReconnectDelay: 200, healthUrl: false, delivery });
+  const backup = new WebSocketConnection({ url: backupSite.url, name: 'backup', healthUrl: false, delivery });
+  for (const conn of [primary, backup]) conn.on('message_dropped', ({ message, reason }) => log(`  ${conn.name}: DROPPED ${JSON.stringify(message)} (${reason})`));
   manager.addConnection(primary, 'realtime', { fallback: backup });
   manager.addGlobalHandler((type, event) => {
     if (['failover', 'failback', 'connection_lost', 'connected', 'health_changed'].includes(type)) log(`  manager: ${type} (${event.name}): ${event.message}`);
@@ -128,13 +151,14 @@ async function main(): Promise<void> {
   await sleep(700 * PACE);
   stats('after the primary site came back');
   clearInterval(ticker);
-  // The sites count what they got: wait (bounded) for the last frames to land.
-  for (let i = 0; i < 100 && primarySite.ticks() + backupSite.ticks() < n; i++) await sleep(20);
+  // Wait (bounded) until every tick is acknowledged.
+  const unacknowledged = () => primary.getStats().unacknowledged + backup.getStats().unacknowledged;
+  for (let i = 0; i < 150 && (unacknowledged() > 0 || delivered.size < n); i++) await sleep(20);
 
-  const received = primarySite.ticks() + backupSite.ticks();
+  const received = delivered.size;
   console.log('');
-  console.log(`ticks sent ${n}: through the primary ${sentVia.primary}, through the backup ${sentVia.backup}`);
-  console.log(`ticks received: primary site ${primarySite.ticks()}, backup site ${backupSite.ticks()}, lost ${n - received}`);
+  console.log(`ticks sent ${n}: through the primary ${sentVia.primary}, through the backup ${sentVia.backup}; awaiting an ack ${unacknowledged()}`);
+  console.log(`ticks received: primary site ${primarySite.ticks()}, backup site ${backupSite.ticks()}, lost ${n - received}; re-sent after the crash and recognised: ${duplicates}`);
 
   if (inspector && HOLD_S > 0) {
     log(`the inspector stays open for ${HOLD_S} s (Ctrl+C to leave now)`);

@@ -9,10 +9,15 @@ import { startWsServer, waitFor } from '../helpers/wsServer.js';
 
 const run = promisify(execFile);
 
-/** Runs an example as `npm run example:<name>` does; rejects when it exits non-zero or runs past 30 s. */
+/** Runs an example as `npm run example:<name>` does; rejects (with what it printed) when it exits non-zero or runs past 30 s. */
 async function example(file: string, ...args: string[]): Promise<string> {
-  const { stdout } = await run(process.execPath, ['--import', 'tsx', `examples/${file}`, ...args], { timeout: 30_000 });
-  return stdout;
+  try {
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', `examples/${file}`, ...args], { timeout: 30_000 });
+    return stdout;
+  } catch (error) {
+    const { stdout, stderr } = error as { stdout?: string; stderr?: string };
+    throw new Error(`examples/${file} failed: ${(error as Error).message}\n--- stdout ---\n${stdout ?? ''}\n--- stderr ---\n${stderr ?? ''}`);
+  }
 }
 
 describe('examples/http-flaky-api.ts', () => {
@@ -91,6 +96,7 @@ describe('examples/manager-failover.ts', () => {
     expect(out).toMatch(/manager: failback \(realtime\)/);
     expect(out).toMatch(/while the primary site is down: .*"failedOver":\["realtime"\]/);
     expect(out).toMatch(/after the primary site came back: .*"failedOver":\[\]/);
+    expect(out).toMatch(/awaiting an ack 0\n/);
     const [, primary, backup, lost] = out.match(/ticks received: primary site (\d+), backup site (\d+), lost (\d+)/)!.map(Number);
     expect(primary).toBeGreaterThan(0);
     expect(backup).toBeGreaterThan(0);
