@@ -42,6 +42,7 @@ interface Waiter<T> {
  * const inbox = new Inbox<unknown>({ onOverflow: (m) => console.warn('dropped unread', m) });
  * socket.on('message', (m) => inbox.push(m));
  * const next = await inbox.receive(5000); // TimeoutError after 5 s without a message
+ * inbox.interrupt(new Error('closed'));  // pending receives reject; later ones wait again
  * inbox.close(new Error('disposed'));     // pending and later receives reject (after stored items)
  * ```
  */
@@ -175,6 +176,19 @@ export class Inbox<T> {
     for (const waiter of [...this.waiters]) {
       this.settle(waiter);
       waiter.reject(this.closedWith.error);
+    }
+  }
+
+  /**
+   * Rejects the receives waiting now with `error` and stays open: a later
+   * `receive` waits for a later item. For a session that ended for good
+   * (nothing more can arrive until the next connect), where waiting out a
+   * timeout would only hide it.
+   */
+  interrupt(error: Error): void {
+    for (const waiter of [...this.waiters]) {
+      this.settle(waiter);
+      waiter.reject(error);
     }
   }
 

@@ -90,6 +90,11 @@ export class EventReceiver {
     this.options.callbackFailed(callback, error);
   }
 
+  /** Rejects the `receive()` calls waiting now (the stream ended for good); later ones wait again. */
+  interrupt(error: Error): void {
+    this.inboxInstance?.interrupt(error);
+  }
+
   /** Ends `receive()` (pending and future calls reject with `error`) and forgets every listener. */
   close(error: Error): void {
     this.inboxInstance?.close(error);

@@ -129,7 +129,9 @@ export class SSEConnection extends PersistentConnection {
     const wasOpen = this.open;
     this.open = false;
     if (wasOpen) this.eventsInstance?.health(ConnectionHealth.UNKNOWN);
-    this.settleOpenWaiters(new StatewireError('SSEConnection: its machine was stopped by its parent'));
+    const stopped = new StatewireError('SSEConnection: its machine was stopped by its parent');
+    this.receiver.interrupt(stopped);
+    this.settleOpenWaiters(stopped);
   }
 
   /**
@@ -206,6 +208,8 @@ export class SSEConnection extends PersistentConnection {
     if (this.awaitingOpen && snapshot.matches('error')) this.settleOpenWaiters(this.lastFailure ?? new StatewireError('SSEConnection failed to connect'));
     const status = sseStatusOf(snapshot);
     if (status === this.status) return;
+    // The session ended without a stream: a waiting receive() hears why now (a 204 and spent attempts: see lifecycle.ts).
+    if (status === 'error') this.receiver.interrupt(this.lastFailure ?? new StatewireError('SSEConnection failed to connect'));
     this.status = status;
     this.eventsInstance?.health(healthOfStatus(status));
   }
@@ -291,7 +295,11 @@ export class SSEConnection extends PersistentConnection {
     return false;
   }
 
-  /** The next event (any name). Rejects with TimeoutError after `timeout` ms. */
+  /**
+   * The next event (any name). Rejects with TimeoutError after `timeout` ms,
+   * and at once when the stream ends for good while it waits (`disconnect()`,
+   * a 204 or another final answer, no attempt left). Events already received are read first.
+   */
   receive(timeout?: number): Promise<SSEMessage> {
     if (this.disposed) return Promise.reject(new StatewireError('SSEConnection was disposed'));
     return this.receiver.inbox.receive(timeout);
@@ -372,9 +380,11 @@ export class SSEConnection extends PersistentConnection {
 
   /** Closes the stream (no reconnect). A later connect() opens it again, resuming from the last event id. */
   async disconnect(): Promise<void> {
+    const disconnected = new StatewireError('SSEConnection was disconnected');
+    this.receiver.interrupt(disconnected);
     this.actor.send({ type: 'DISCONNECT' });
     this.open = false;
-    this.settleOpenWaiters(new StatewireError('SSEConnection was disconnected'));
+    this.settleOpenWaiters(disconnected);
   }
 
   /**

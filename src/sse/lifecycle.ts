@@ -54,11 +54,11 @@ export function onMachineEvent(conn: SSEConnection, e: SseEmitted): void {
     case 'max_reconnect_attempts':
       log?.error(`gave up after ${e.attempts} attempts`);
       conn['eventsInstance']?.emit('connection_failed', `gave up after ${e.attempts} attempts`, 'error', { attempts: e.attempts });
-      return conn['settleOpenWaiters'](gaveUpError(conn['lastFailure'], e.attempts));
+      return endWaits(conn, gaveUpError(conn['lastFailure'], e.attempts));
     case 'stopped':
       log?.info('the server answered 204 No Content: not reconnecting');
       conn['eventsInstance']?.emit('stream_stopped', 'the server answered 204 No Content: not reconnecting', 'info', { status: 204 });
-      return conn['settleOpenWaiters'](noContentError(conn.url));
+      return endWaits(conn, noContentError(conn.url));
     case 'error': {
       log?.warn(`connect attempt failed: ${e.message}`);
       const status = e.status;
@@ -69,4 +69,10 @@ export function onMachineEvent(conn: SSEConnection, e: SseEmitted): void {
       return;
     }
   }
+}
+
+/** The session ended for good: a waiting `connect()` and a waiting `receive()` both hear why, now. */
+function endWaits(conn: SSEConnection, error: Error): void {
+  conn['receiver'].interrupt(error);
+  conn['settleOpenWaiters'](error);
 }

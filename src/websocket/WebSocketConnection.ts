@@ -315,7 +315,12 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
     return (this.constructor as { ownerName?: string }).ownerName ?? 'WebSocketConnection';
   }
 
-  /** The next incoming message (JSON parsed when it is JSON). Rejects with TimeoutError after `timeout` ms. */
+  /**
+   * The next incoming message (JSON parsed when it is JSON). Rejects with
+   * TimeoutError after `timeout` ms, and at once when the session ends for good
+   * while it waits (`disconnect()`, a drop with no reconnect to follow: the
+   * close as a NetworkError). Messages already received are read first.
+   */
   receive(timeout?: number): Promise<unknown> {
     if (this.disposed) return Promise.reject(new StatewireError(`${this.ownerName} was disposed`));
     return this.inbox.receive(timeout);
@@ -344,8 +349,11 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
 
   /** Closes with code 1000 (no reconnect). Queued messages stay queued for a later connect(). */
   async disconnect(): Promise<void> {
+    const disconnected = new StatewireError(`${this.ownerName} was disconnected`);
+    // Before the machine hears it: a waiting receive() is told it was disconnected, not why the socket closed.
+    this.inboxInstance?.interrupt(disconnected);
     this.actor.send({ type: 'DISCONNECT' });
-    this.settleOpenWaiters(new StatewireError(`${this.ownerName} was disconnected`));
+    this.settleOpenWaiters(disconnected);
   }
 
   /**

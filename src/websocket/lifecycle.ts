@@ -98,9 +98,12 @@ export function onMachineEvent(conn: WebSocketConnection, e: Emitted): void {
 export function onMachineSnapshot(conn: WebSocketConnection, snapshot: SnapshotFrom<typeof webSocketMachine>): void {
   const status = statusOf(snapshot);
   if (status !== conn['status']) {
+    const was = conn['status'];
     conn['status'] = status;
     conn['emit']('statusChange', status);
     conn['eventsInstance']?.health(healthOfStatus(status));
+    // The session ended for good: nothing arrives until the next connect(), so a waiting receive() hears it now.
+    if ((status === 'closed' || status === 'error') && was !== 'closed' && was !== 'error') conn['inboxInstance']?.interrupt(sessionEnded(conn, snapshot));
   }
   if (status === 'listening' || status === 'thinking' || status === 'speaking' || status === 'idle') conn['activity'] = status;
   if (!conn['awaitingOpen']) return;
@@ -110,6 +113,14 @@ export function onMachineSnapshot(conn: WebSocketConnection, snapshot: SnapshotF
     if (snapshot.matches({ session: 'offline' })) conn['settleOpenWaiters'](conn['lastFailure']);
   }
   if (snapshot.matches('error')) conn['settleOpenWaiters'](conn['lastFailure'] ?? new NetworkError('WS_CONNECT_FAILED', conn.url, false, { cause: snapshot.context.lastError }));
+}
+
+/** Why a session ended for good, for the receive() that waited on it: its close, else its last failure. */
+function sessionEnded(conn: WebSocketConnection, snapshot: SnapshotFrom<typeof webSocketMachine>): Error {
+  const close = snapshot.context.lastClose;
+  if (snapshot.matches('error') && conn['lastFailure'] !== undefined) return conn['lastFailure'];
+  if (close !== null) return new NetworkError(`WS_CLOSE_${close.code}`, conn.url, true, { detail: `closed ${close.code}${close.reason ? ` ${close.reason}` : ''} with no reconnect to follow` });
+  return conn['lastFailure'] ?? new StatewireError(`${conn['ownerName']} closed`);
 }
 
 /**
@@ -148,5 +159,7 @@ export function machineStopped(conn: WebSocketConnection): void {
     conn['emit']('statusChange', 'closed');
     conn['eventsInstance']?.health(healthOfStatus('closed'));
   }
-  conn['settleOpenWaiters'](new StatewireError(`${conn['ownerName']}: its machine was stopped by its parent`));
+  const stopped = new StatewireError(`${conn['ownerName']}: its machine was stopped by its parent`);
+  conn['inboxInstance']?.interrupt(stopped);
+  conn['settleOpenWaiters'](stopped);
 }
