@@ -1,3 +1,4 @@
+import { anyKey } from './anyState.js';
 import { allStates, type MachineDiagram } from './describeMachine.js';
 
 /**
@@ -21,7 +22,8 @@ function safe(name: string): string {
  * The root is named after the machine, every other state after its path below the root
  * (`session.link.connected` → `session_link_connected`), sanitised; a clash (`a.b_c` and
  * `a_b.c`) is settled in document order with `_2`, `_3`…, so the same definition
- * always gets the same ids.
+ * always gets the same ids. A composite's "(any state)" node is `<composite id>__any`,
+ * under the key `anyKey(stateId)`.
  *
  * @example
  * ```ts
@@ -32,13 +34,17 @@ export function mermaidIds(diagram: MachineDiagram): Map<string, string> {
   const ids = new Map<string, string>();
   const taken = new Set<string>();
   const rootPrefix = `${diagram.root.id}.`;
-  for (const state of allStates(diagram.root)) {
-    const path = state === diagram.root ? diagram.id : state.id.startsWith(rootPrefix) ? state.id.slice(rootPrefix.length) : state.id;
-    const base = safe(path);
+  const claim = (key: string, base: string) => {
     let id = base;
     for (let n = 2; taken.has(id.toLowerCase()); n++) id = `${base}_${n}`;
     taken.add(id.toLowerCase());
-    ids.set(state.id, id);
+    ids.set(key, id);
+    return id;
+  };
+  for (const state of allStates(diagram.root)) {
+    const path = state === diagram.root ? diagram.id : state.id.startsWith(rootPrefix) ? state.id.slice(rootPrefix.length) : state.id;
+    const id = claim(state.id, safe(path));
+    if (state.children.length > 0) claim(anyKey(state.id), `${id}__any`);
   }
   return ids;
 }

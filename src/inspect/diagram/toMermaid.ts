@@ -2,9 +2,12 @@ import type { AnyStateMachine } from 'xstate';
 import { activeIds, type DiagramOptions } from './activeIds.js';
 import { describeMachine, type DiagramState } from './describeMachine.js';
 import { mermaidIds } from './mermaidIds.js';
+import { ANY_STATE, anyKey, anyStates, type AnyStates } from './anyState.js';
 
 /** How the `active` class looks (amber fill, dark outline). */
 const ACTIVE_STYLE = 'fill:#fde68a,stroke:#92400e,stroke-width:3px';
+/** How an "(any state)" node looks (dashed: it is not a state of the machine). */
+const ANY_STYLE = 'fill:#f8fafc,stroke:#64748b,stroke-dasharray:4 3';
 
 /**
  * Text that Mermaid shows as written: the characters its grammar gives a meaning
@@ -25,21 +28,27 @@ function notes(state: DiagramState): string[] {
   return [...state.invokes.map((src) => `invoke ${src}`), ...state.internal];
 }
 
-function block(state: DiagramState, ids: Map<string, string>, indent: string, out: string[]): void {
+function block(state: DiagramState, ids: Map<string, string>, any: AnyStates, indent: string, out: string[]): void {
   const id = ids.get(state.id)!;
   out.push(`${indent}state "${text(stateLabel(state))}" as ${id}`);
-  const lines = notes(state);
   if (state.children.length === 0) {
     // An atomic state carries its notes inside its box.
-    for (const line of lines) out.push(`${indent}${id} : ${text(line)}`);
+    for (const line of notes(state)) out.push(`${indent}${id} : ${text(line)}`);
     return;
   }
   out.push(`${indent}state ${id} {`);
   const inner = `${indent}  `;
+  if (any.states.has(state.id)) {
+    // The composite's notes and its transitions into itself (see AnyStates); in a parallel state, a region of its own.
+    const anyId = ids.get(anyKey(state.id))!;
+    out.push(`${inner}state "${text(ANY_STATE)}" as ${anyId}`);
+    for (const line of notes(state)) out.push(`${inner}${anyId} : ${text(line)}`);
+    if (state.type === 'parallel') out.push(`${inner}--`);
+  }
   state.children.forEach((child, i) => {
     // Parallel regions are separated by `--`.
     if (state.type === 'parallel' && i > 0) out.push(`${inner}--`);
-    block(child, ids, inner, out);
+    block(child, ids, any, inner, out);
   });
   if (state.type === 'compound') for (const target of state.initial) out.push(`${inner}[*] --> ${ids.get(target)!}`);
   for (const child of state.children) {
@@ -47,12 +56,6 @@ function block(state: DiagramState, ids: Map<string, string>, indent: string, ou
     if (child.type === 'history') for (const target of child.initial) out.push(`${inner}${ids.get(child.id)!} --> ${ids.get(target)!} : default`);
   }
   out.push(`${indent}}`);
-  // A composite's box holds its children: its own notes go beside it.
-  if (lines.length > 0) {
-    out.push(`${indent}note right of ${id}`);
-    for (const line of lines) out.push(`${inner}${text(line)}`);
-    out.push(`${indent}end note`);
-  }
 }
 
 /**
@@ -64,7 +67,9 @@ function block(state: DiagramState, ids: Map<string, string>, indent: string, ou
  * (a named delay by its name, a literal one in ms), invoked actors' `onDone(src)` /
  * `onError(src)`, and `(reenter)` where the transition re-enters its target.
  * Targetless transitions (actions only, the state stays) and invoked actors are
- * written on the state: inside an atomic state's box, in a note beside a composite.
+ * written on the state: inside an atomic state's box; for a composite, on an
+ * "(any state)" node inside its box, which also starts the composite's transitions
+ * into its own children (layouts lose arrows drawn from a box into itself).
  * The output depends only on the definition, in definition order.
  *
  * @example
@@ -84,11 +89,16 @@ export function toMermaid(machine: AnyStateMachine, options?: DiagramOptions): s
   const active = activeIds(diagram, options);
   const ids = mermaidIds(diagram);
   const out = ['stateDiagram-v2'];
-  block(diagram.root, ids, '  ', out);
+  const any = anyStates(diagram);
+  block(diagram.root, ids, any, '  ', out);
   // Arrows after every state is declared, at the top level: an id first named inside a
   // `state … { }` block would otherwise become a new state of that block.
-  for (const edge of diagram.edges) out.push(`  ${ids.get(edge.source)!} --> ${ids.get(edge.target)!} : ${text(edge.label)}`);
-  out.push(`  classDef active ${ACTIVE_STYLE}`);
+  for (const edge of diagram.edges) {
+    const source = ids.get(any.fromAny(edge) ? anyKey(edge.source) : edge.source)!;
+    out.push(`  ${source} --> ${ids.get(edge.target)!} : ${text(edge.label)}`);
+  }
+  out.push(`  classDef active ${ACTIVE_STYLE}`, `  classDef anyState ${ANY_STYLE}`);
+  if (any.states.size > 0) out.push(`  class ${[...any.states].map((id) => ids.get(anyKey(id))!).join(',')} anyState`);
   if (active.size > 0) out.push(`  class ${[...ids].filter(([id]) => active.has(id)).map(([, m]) => m).join(',')} active`);
   return `${out.join('\n')}\n`;
 }
