@@ -28,7 +28,7 @@ export interface DiagramState {
   children: DiagramState[];
   /** Ids the initial transition enters (compound states), or a history state's default targets. */
   initial: string[];
-  /** Actors invoked while the state is active: `src` (or the invoke id when `src` is inline logic). */
+  /** Actors invoked while the state is active: `src`; for inline logic its given `id`, else `inline`. */
   invokes: string[];
   /**
    * Transitions without a target (they run actions and stay put; no exit, no entry):
@@ -58,9 +58,13 @@ function delayLabel(delay: number | string | undefined): string {
   return typeof delay === 'number' ? `${delay}ms` : String(delay);
 }
 
-/** How an invoked actor is named on the diagram: its `src` key, or its id when `src` was inline logic. */
-function invokeName(invoke: { src: unknown; id: string }): string {
-  return typeof invoke.src === 'string' && !invoke.src.startsWith('xstate.invoke.') ? invoke.src : invoke.id;
+/**
+ * How an invoked actor is named on the diagram: its `src` key; for inline logic, the
+ * `id` it was given, else `inline` (XState's generated id, `0.machine.state`, says nothing).
+ */
+function invokeName(node: AnyStateNode, invoke: { src: unknown; id: string }, index: number): string {
+  if (typeof invoke.src === 'string' && !invoke.src.startsWith('xstate.invoke.')) return invoke.src;
+  return invoke.id === `${index}.${node.id}` ? 'inline' : invoke.id;
 }
 
 function eventLabel(node: AnyStateNode, t: Transition): { kind: EdgeKind; event: string } {
@@ -75,8 +79,9 @@ function eventLabel(node: AnyStateNode, t: Transition): { kind: EdgeKind; event:
   ] as const) {
     if (!type.startsWith(prefix)) continue;
     const id = type.slice(prefix.length);
-    const invoke = (node.invoke as { src: unknown; id: string }[]).find((i) => i.id === id);
-    return { kind, event: `${word}(${invoke ? invokeName(invoke) : id})` };
+    const invokes = node.invoke as { src: unknown; id: string }[];
+    const index = invokes.findIndex((i) => i.id === id);
+    return { kind, event: `${word}(${index >= 0 ? invokeName(node, invokes[index]!, index) : id})` };
   }
   return { kind: 'event', event: type };
 }
@@ -126,7 +131,7 @@ function describeState(node: AnyStateNode, edges: DiagramEdge[]): DiagramState {
     type,
     children: [],
     initial: type === 'history' ? historyTargets(node) : (node.initial?.target ?? []).map((n: AnyStateNode) => n.id),
-    invokes: (node.invoke as { src: unknown; id: string }[]).map(invokeName),
+    invokes: (node.invoke as { src: unknown; id: string }[]).map((invoke, i) => invokeName(node, invoke, i)),
     internal,
   };
   if (node.history) state.history = node.history;

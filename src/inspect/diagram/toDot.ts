@@ -80,7 +80,12 @@ export function toDot(machine: AnyStateMachine, options?: DiagramOptions): strin
   const diagram = describeMachine(machine);
   const active = activeIds(diagram, options);
   const byId = new Map(allStates(diagram.root).map((s) => [s.id, s]));
-  const within = (inner: string, outer: string) => inner === outer || inner.startsWith(`${outer}.`);
+  const parents = new Map(allStates(diagram.root).flatMap((s) => s.children.map((c) => [c.id, s.id] as const)));
+  /** Whether state `inner` is `outer` or lies inside it (by the tree: custom state ids need not share a prefix). */
+  const within = (inner: string, outer: string) => {
+    for (let at: string | undefined = inner; at !== undefined; at = parents.get(at)) if (at === outer) return true;
+    return false;
+  };
   const out = [
     `digraph ${quote(diagram.id)} {`,
     '  compound=true;',
@@ -91,18 +96,17 @@ export function toDot(machine: AnyStateMachine, options?: DiagramOptions): strin
   const any = anyStates(diagram);
   block(diagram.root, active, any, '  ', out);
   for (const edge of diagram.edges) {
-    if (any.fromAny(edge)) {
-      out.push(`  ${quote(anyNode(edge.source))} -> ${quote(edge.target)} [label=${quote(edge.label)}${edge.kind === 'always' ? ', style=dashed' : ''}];`);
-      continue;
+    const { fromAny, targets } = any.route(edge);
+    for (const targetId of targets) {
+      const source = byId.get(edge.source)!;
+      const target = byId.get(targetId)!;
+      const attrs = [`label=${quote(edge.label)}`];
+      // Clip at a composite's box, unless one end lies inside the other's box (Graphviz refuses that).
+      if (!fromAny && isComposite(source) && !within(target.id, source.id)) attrs.push(`ltail=${cluster(source)}`);
+      if (isComposite(target) && !within(source.id, target.id)) attrs.push(`lhead=${cluster(target)}`);
+      if (edge.kind === 'always') attrs.push('style=dashed');
+      out.push(`  ${quote(fromAny ? anyNode(edge.source) : edge.source)} -> ${quote(target.id)} [${attrs.join(', ')}];`);
     }
-    const source = byId.get(edge.source)!;
-    const target = byId.get(edge.target)!;
-    const attrs = [`label=${quote(edge.label)}`];
-    // Clip at a composite's box, unless one end lies inside the other's box (Graphviz refuses that).
-    if (isComposite(source) && !within(target.id, source.id)) attrs.push(`ltail=${cluster(source)}`);
-    if (isComposite(target) && !within(source.id, target.id)) attrs.push(`lhead=${cluster(target)}`);
-    if (edge.kind === 'always') attrs.push('style=dashed');
-    out.push(`  ${quote(edge.source)} -> ${quote(edge.target)} [${attrs.join(', ')}];`);
   }
   out.push('}');
   return `${out.join('\n')}\n`;

@@ -65,7 +65,8 @@ function block(state: DiagramState, ids: Map<string, string>, any: AnyStates, in
  * with its event and guard (`FAILURE [shouldTrip]`; a fallback after guarded
  * candidates is `[else]`), eventless ones as `always`, delayed ones as `after <delay>`
  * (a named delay by its name, a literal one in ms), invoked actors' `onDone(src)` /
- * `onError(src)`, and `(reenter)` where the transition re-enters its target.
+ * `onError(src)`, and `(reenter)` where the transition re-enters its target (a state's
+ * loops are one arrow, one label per line: Mermaid draws only one loop per state).
  * Targetless transitions (actions only, the state stays) and invoked actors are
  * written on the state: inside an atomic state's box; for a composite, on an
  * "(any state)" node inside its box, which also starts the composite's transitions
@@ -93,9 +94,21 @@ export function toMermaid(machine: AnyStateMachine, options?: DiagramOptions): s
   block(diagram.root, ids, any, '  ', out);
   // Arrows after every state is declared, at the top level: an id first named inside a
   // `state … { }` block would otherwise become a new state of that block.
-  for (const edge of diagram.edges) {
-    const source = ids.get(any.fromAny(edge) ? anyKey(edge.source) : edge.source)!;
-    out.push(`  ${source} --> ${ids.get(edge.target)!} : ${text(edge.label)}`);
+  // Mermaid keeps one loop per state (a second `a --> a` replaces the first): a state's loops
+  // are drawn as one, their labels one per line, where the first one was.
+  const arrows = diagram.edges.flatMap((edge) => {
+    const { fromAny, targets } = any.route(edge);
+    const source = ids.get(fromAny ? anyKey(edge.source) : edge.source)!;
+    return targets.map((target) => ({ source, target: ids.get(target)!, label: text(edge.label) }));
+  });
+  const loops = new Map<string, string[]>();
+  for (const a of arrows) if (a.source === a.target) loops.set(a.source, [...(loops.get(a.source) ?? []), a.label]);
+  for (const a of arrows) {
+    if (a.source !== a.target) out.push(`  ${a.source} --> ${a.target} : ${a.label}`);
+    else if (loops.has(a.source)) {
+      out.push(`  ${a.source} --> ${a.target} : ${loops.get(a.source)!.join('<br/>')}`);
+      loops.delete(a.source);
+    }
   }
   out.push(`  classDef active ${ACTIVE_STYLE}`, `  classDef anyState ${ANY_STYLE}`);
   if (any.states.size > 0) out.push(`  class ${[...any.states].map((id) => ids.get(anyKey(id))!).join(',')} anyState`);
