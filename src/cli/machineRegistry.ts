@@ -15,10 +15,13 @@ const isMachine = (value: unknown): value is AnyStateMachine =>
 
 /**
  * Every machine `statewire/machines` exports, found by what it is (a state machine),
- * not listed by hand: a machine added there is drawable at once. In export order.
+ * not listed by hand: a machine added there is drawable at once. Sorted by export name:
+ * a module namespace's key order differs between loaders (Node sorts it, a bundler's
+ * interop object may not), and the README's diagrams must come out the same everywhere.
  */
 export const machineRegistry: readonly RegisteredMachine[] = Object.entries(machines)
   .filter((entry): entry is [string, AnyStateMachine] => isMachine(entry[1]))
+  .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
   .map(([exportName, machine]) => ({ exportName, shortName: exportName.replace(/Machine$/, ''), machine }));
 
 /**
