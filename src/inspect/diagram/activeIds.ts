@@ -4,8 +4,10 @@ import { allStates, type MachineDiagram } from './describeMachine.js';
 /** Options shared by `toMermaid` and `toDot`. */
 export interface DiagramOptions {
   /**
-   * State node ids to highlight (the `active` class), as XState names them:
-   * `snapshot._nodes.map((n) => n.id)` or `machine.getStateNodeById(id).id`.
+   * State node ids to highlight, as XState names them: `snapshot._nodes.map((n) => n.id)`
+   * or `machine.getStateNodeById(id).id`. Atomic states are filled (Mermaid class `active`),
+   * composite ones outlined (`activeComposite`), so passing a snapshot's every node (the root
+   * and all ancestors included) still shows which leaves are active.
    * An id the machine does not have is refused with a `ConfigError`.
    * @default [] (nothing highlighted)
    */

@@ -36,9 +36,10 @@ function block(state: DiagramState, active: Set<string>, any: AnyStates, indent:
   const inner = `${indent}  `;
   out.push(`${indent}subgraph ${cluster(state)} {`);
   out.push(`${inner}label=${quote(nameOf(state))};`);
-  const style = [state.type === 'parallel' ? 'dashed' : 'solid', 'rounded', ...(on ? ['filled', 'bold'] : [])];
+  const style = [state.type === 'parallel' ? 'dashed' : 'solid', 'rounded', ...(on ? ['bold'] : [])];
   out.push(`${inner}style=${quote(style.join(','))};`);
-  if (on) out.push(`${inner}fillcolor="#fef3c7";`, `${inner}class="active";`);
+  // An active composite gets an outline, not a fill: a snapshot's active nodes include every ancestor.
+  if (on) out.push(`${inner}color="#92400e";`, `${inner}penwidth=3;`, `${inner}class="active";`);
   // The composite's own node: the initial dot of a compound state, an invisible anchor of a
   // parallel one. Arrows to and from the composite attach to it and are clipped at the box.
   out.push(`${inner}${quote(state.id)} [${state.type === 'compound' ? 'shape=point, width=0.15' : 'shape=point, style=invis'}, label=""];`);
@@ -63,7 +64,8 @@ function block(state: DiagramState, active: Set<string>, any: AnyStates, indent:
  * shows (see there), with composite states as clusters (`cluster_<state id>`, dashed
  * for parallel ones), node ids that are the XState state node ids (a composite's own
  * node is its initial dot; its "(any state)" node is `<id> (any state)`), final states
- * with a double outline, and the `active` states filled. Render it with `dot -Tsvg`.
+ * with a double outline, active atomic states filled and active composites outlined.
+ * Render it with `dot -Tsvg`.
  *
  * @example
  * ```ts

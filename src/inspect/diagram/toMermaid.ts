@@ -1,11 +1,17 @@
 import type { AnyStateMachine } from 'xstate';
 import { activeIds, type DiagramOptions } from './activeIds.js';
-import { describeMachine, type DiagramState } from './describeMachine.js';
+import { allStates, describeMachine, type DiagramState } from './describeMachine.js';
 import { mermaidIds } from './mermaidIds.js';
 import { ANY_STATE, anyKey, anyStates, type AnyStates } from './anyState.js';
 
 /** How the `active` class looks (amber fill, dark outline). */
 const ACTIVE_STYLE = 'fill:#fde68a,stroke:#92400e,stroke-width:3px';
+/**
+ * How an active composite looks (`activeComposite`: the outline only). A snapshot's active
+ * nodes include every ancestor of its active leaves, the root among them: filled, the
+ * whole diagram would be amber.
+ */
+const ACTIVE_COMPOSITE_STYLE = 'stroke:#92400e,stroke-width:3px';
 /** How an "(any state)" node looks (dashed: it is not a state of the machine). */
 const ANY_STYLE = 'fill:#f8fafc,stroke:#64748b,stroke-dasharray:4 3';
 
@@ -110,8 +116,12 @@ export function toMermaid(machine: AnyStateMachine, options?: DiagramOptions): s
       loops.delete(a.source);
     }
   }
-  out.push(`  classDef active ${ACTIVE_STYLE}`, `  classDef anyState ${ANY_STYLE}`);
+  out.push(`  classDef active ${ACTIVE_STYLE}`, `  classDef activeComposite ${ACTIVE_COMPOSITE_STYLE}`, `  classDef anyState ${ANY_STYLE}`);
   if (any.states.size > 0) out.push(`  class ${[...any.states].map((id) => ids.get(anyKey(id))!).join(',')} anyState`);
-  if (active.size > 0) out.push(`  class ${[...ids].filter(([id]) => active.has(id)).map(([, m]) => m).join(',')} active`);
+  const lit = allStates(diagram.root).filter((s) => active.has(s.id));
+  for (const [group, composite] of [['activeComposite', true], ['active', false]] as const) {
+    const members = lit.filter((s) => (s.children.length > 0) === composite).map((s) => ids.get(s.id)!);
+    if (members.length > 0) out.push(`  class ${members.join(',')} ${group}`);
+  }
   return `${out.join('\n')}\n`;
 }

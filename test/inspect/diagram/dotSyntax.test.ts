@@ -21,7 +21,7 @@ const cases: Array<[string, AnyStateMachine]> = [
   ['odd', odd],
 ];
 
-const KNOWN = new Set(['label', 'style', 'shape', 'width', 'peripheries', 'fillcolor', 'class', 'lhead', 'ltail', 'compound', 'fontname', 'fontsize']);
+const KNOWN = new Set(['label', 'style', 'shape', 'width', 'peripheries', 'fillcolor', 'class', 'lhead', 'ltail', 'compound', 'fontname', 'fontsize', 'color', 'penwidth']);
 const STYLES = new Set(['solid', 'dashed', 'rounded', 'filled', 'bold', 'invis']);
 
 /** The problems Graphviz would have with the tree (empty when none). */

@@ -76,11 +76,12 @@ describe('toMermaid on a hand-written machine', () => {
     expect(mermaid).toMatch(/state par \{\n\s+state "left" as par_left\n[\s\S]*?\n\s+--\n\s+state "right" as par_right\n/);
   });
 
-  it('highlights the active states with the active class, and nothing without `active`', () => {
-    expect(mermaid).not.toMatch(/^\s*class .* active$/m);
-    const lit = toMermaid(handMachine, { active: ['hand.state', 'hand.state.b'] });
-    expect(lit).toMatch(/^\s*class s_state,state_b active$/m);
-    expect(lit).toContain('classDef active ');
+  it('highlights active states: atomic ones filled (active), composites outlined (activeComposite); nothing without `active`', () => {
+    expect(mermaid).not.toMatch(/^\s*class .* (active|activeComposite)$/m);
+    const lit = toMermaid(handMachine, { active: ['hand', 'hand.state', 'hand.state.b'] });
+    expect(lit).toMatch(/^\s*class hand,s_state activeComposite\n\s*class state_b active\n$/m);
+    expect(lit).toContain('classDef active fill:');
+    expect(lit).toMatch(/classDef activeComposite (?!.*fill)/);
   });
 
   it('refuses an active id the machine does not have, naming it', () => {
@@ -96,7 +97,7 @@ describe('toMermaid on a hand-written machine', () => {
 });
 
 describe('toDot on a hand-written machine', () => {
-  const dot = toDot(handMachine, { active: ['hand.par.left.x'] });
+  const dot = toDot(handMachine, { active: ['hand.par', 'hand.par.left', 'hand.par.left.x'] });
 
   it('draws exactly the edges of the definition, clipped at composite boxes', () => {
     expect(dotEdges(dot)).toEqual([
@@ -130,7 +131,8 @@ describe('toDot on a hand-written machine', () => {
   it('marks final, history, parallel and active states', () => {
     expect(dot).toContain('"hand.done" [label="done", peripheries=2];');
     expect(dot).toContain('"hand.state.hist" [label="H*", shape=circle];');
-    expect(dot).toMatch(/subgraph "cluster_hand\.par" \{\n\s+label="par";\n\s+style="dashed,rounded";/);
+    expect(dot).toMatch(/subgraph "cluster_hand\.par" \{\n\s+label="par";\n\s+style="dashed,rounded,bold";\n\s+color="#92400e";\n\s+penwidth=3;\n\s+class="active";/);
+    expect(dot).toMatch(/subgraph "cluster_hand\.state" \{\n\s+label="state";\n\s+style="solid,rounded";\n\s+"hand\.state"/);
     expect(dot).toContain('"hand.par.left.x" [label="x", style="rounded,filled,bold", fillcolor="#fde68a", class="active"];');
     expect(dot).toContain('"hand.end" [label="end\\nTICK"];');
   });
@@ -155,6 +157,7 @@ describe('a two-state toggle, written out in full', () => {
   on --> off : FLIP
   on --> off : after 1000ms
   classDef active fill:#fde68a,stroke:#92400e,stroke-width:3px
+  classDef activeComposite stroke:#92400e,stroke-width:3px
   classDef anyState fill:#f8fafc,stroke:#64748b,stroke-dasharray:4 3
   class on active
 `);

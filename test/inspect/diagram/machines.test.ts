@@ -136,6 +136,7 @@ describe('exact arrows of real machines', () => {
   it('highlights the states of a running snapshot', () => {
     const snapshot = machines.circuitBreakerMachine.resolveState({ value: 'OPEN', context: machines.circuitBreakerMachine.getInitialSnapshot({} as never).context });
     const active = snapshot._nodes.map((n) => n.id);
-    expect(toMermaid(machines.circuitBreakerMachine, { active })).toMatch(/^\s*class circuitBreaker,OPEN active$/m);
+    expect(active).toEqual(['circuitBreaker', 'circuitBreaker.OPEN']);
+    expect(toMermaid(machines.circuitBreakerMachine, { active })).toMatch(/^\s*class circuitBreaker activeComposite\n\s*class OPEN active\n$/m);
   });
 });
