@@ -4,4 +4,6 @@
  *
  * @module statewire/inspect
  */
-export {};
+// diagrams
+export { describeMachine, mermaidIds, toDot, toMermaid } from './diagram/index.js';
+export type { DiagramEdge, DiagramOptions, DiagramState, EdgeKind, MachineDiagram } from './diagram/index.js';
