@@ -128,7 +128,7 @@ function participant(user: string, url: string) {
       ackTimeout: 2_000,
     },
     // After every (re)open, ahead of the queue: who I am and what I have seen.
-    onOpen: (c) => void (c as WebSocketConnection).send({ type: 'hello', user, since: lastSeq }),
+    onOpen: (c) => void c.send({ type: 'hello', user, since: lastSeq }),
   });
   conn.on('message', (m) => {
     const message = m as { type: string; id: string; seq?: number; from?: string; text?: string };

@@ -1,3 +1,4 @@
+import type { WebSocketConnection } from './WebSocketConnection.js';
 import type { Activity } from '../../machines/websocket.js';
 import type { Clock } from '../runtime/clock.js';
 import type { Inspect } from '../runtime/inspection.js';
@@ -71,8 +72,13 @@ export interface WebSocketConnectionOptions {
   /**
    * Runs after every (re)open, before the queue is flushed (re-authentication).
    * `send()` on the connection it receives writes at once, ahead of the queue.
+   *
+   * @example
+   * ```ts
+   * onOpen: (conn) => { conn.send({ type: 'auth', token }); }
+   * ```
    */
-  onOpen?: (connection: unknown) => void | Promise<void>;
+  onOpen?: (connection: WebSocketConnection) => void | Promise<void>;
   /** false makes a close terminal (no reconnect). Default: reconnect on every close but 1000. */
   shouldReconnect?: (close: { code: number; reason: string }) => boolean;
   /**
@@ -148,7 +154,7 @@ export const webSocketSpec = {
   delivery: optional(
     shape({ messageId: fn<(m: unknown) => unknown>(), ackId: fn<(m: unknown) => unknown>(), ackTimeout: ms(1, 3_600_000, 30_000) }),
   ),
-  onOpen: optional(fn<(c: unknown) => void | Promise<void>>()),
+  onOpen: optional(fn<(c: WebSocketConnection) => void | Promise<void>>()),
   shouldReconnect: optional(fn<(c: { code: number; reason: string }) => boolean>()),
   activityFromMessage: optional(fn<(m: unknown) => Activity | undefined>()),
   isUserMessage: fn<(m: unknown) => boolean>({ default: isUserMessage }),
