@@ -10,3 +10,6 @@ export { startInspector, type Inspector } from './startInspector.js';
 export type { InspectorOptions } from './inspectorOptions.js';
 export type { ActorSummary, InspectorLimits, InspectorState, InspectorTotals, LogEntry } from './InspectorStore.js';
 export type { StateNodeView } from './stateTree.js';
+// diagrams
+export { describeMachine, mermaidIds, toDot, toMermaid } from './diagram/index.js';
+export type { DiagramEdge, DiagramOptions, DiagramState, EdgeKind, MachineDiagram } from './diagram/index.js';

@@ -20,7 +20,7 @@ import { pageHtml } from './page/pageHtml.js';
 import { PAGE_SCRIPT } from './page/pageScript.js';
 import { PAGE_STYLE } from './page/pageStyle.js';
 import { stateTree } from './stateTree.js';
-import { toMermaid } from './tempDiagram.js';
+import { toMermaid } from './diagram/index.js';
 
 /**
  * A running inspector.
