@@ -103,22 +103,25 @@ export function fromXState(event: InspectionEvent, at: number): InspectorRecord[
 
 /**
  * Turns one message from `@statelyai/inspect`'s WebSocket adapter (parsed
- * JSON) into records; anything else yields none.
+ * JSON) into records; anything else yields none. Session ids are prefixed
+ * with `scope` (one per ingest connection), since each app numbers its own.
  *
  * @example
  * ```ts
- * socket.on('message', (data) => { for (const r of fromStately(JSON.parse(String(data)), Date.now())) store.apply(r); });
+ * socket.on('message', (data) => { for (const r of fromStately(JSON.parse(String(data)), Date.now(), 'browser1')) store.apply(r); });
  * ```
  */
-export function fromStately(message: unknown, now: number): InspectorRecord[] {
+export function fromStately(message: unknown, now: number, scope: string): InspectorRecord[] {
   if (typeof message !== 'object' || message === null) return [];
   const m = message as Record<string, unknown>;
-  const sessionId = m.sessionId;
-  if (typeof sessionId !== 'string' || sessionId.length === 0 || sessionId.length > 200) return [];
+  const text = (v: unknown) => (typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined);
+  // Every app numbers its actors from x:0: ids are made unique per ingest connection.
+  const scoped = (v: unknown) => (text(v) === undefined ? undefined : `${scope}/${v as string}`);
+  const sessionId = scoped(m.sessionId);
+  if (sessionId === undefined) return [];
   // `createdAt` is the sender's Date.now() as a string; the receiver's clock stands in for nonsense.
   const sent = Number(m.createdAt);
   const at = Number.isFinite(sent) && sent > 0 ? sent : now;
-  const text = (v: unknown) => (typeof v === 'string' && v.length <= 200 ? v : undefined);
   switch (m.type) {
     case '@xstate.actor': {
       // Kept (for the diagram) only up to a size: a page cannot make the inspector hold megabytes per actor.
@@ -128,8 +131,8 @@ export function fromStately(message: unknown, now: number): InspectorRecord[] {
         {
           kind: 'actor',
           sessionId,
-          parentId: text(m.parentId),
-          rootId: text(m.rootId),
+          parentId: scoped(m.parentId),
+          rootId: scoped(m.rootId),
           id: text(m.name) ?? sessionId,
           machineId,
           machine: machineId === undefined || definition === undefined ? undefined : lazyMachine(definition),
@@ -141,7 +144,7 @@ export function fromStately(message: unknown, now: number): InspectorRecord[] {
       return records;
     }
     case '@xstate.event':
-      return typeof m.event === 'object' && m.event !== null ? [{ kind: 'event', sessionId, sourceId: text(m.sourceId), event: m.event, at }] : [];
+      return typeof m.event === 'object' && m.event !== null ? [{ kind: 'event', sessionId, sourceId: scoped(m.sourceId), event: m.event, at }] : [];
     case '@xstate.snapshot':
       return typeof m.snapshot === 'object' && m.snapshot !== null ? [snapshotRecord(sessionId, m.snapshot, at, m.event)] : [];
     default:

@@ -79,6 +79,7 @@ export async function startInspector(options?: InspectorOptions): Promise<Inspec
   const sockets = new Set<Socket>();
   let closed = false;
   let port = 0;
+  let ingestConnections = 0;
 
   const html = pageHtml({ mermaid: mermaidPath !== undefined });
   const hostOk = (req: IncomingMessage) => {
@@ -98,6 +99,8 @@ export async function startInspector(options?: InspectorOptions): Promise<Inspec
         return void res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': CSP }).end(html);
       case '/app.js':
         return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE_SCRIPT);
+      case '/favicon.ico':
+        return void res.writeHead(204).end();
       case '/style.css':
         return void res.writeHead(200, { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'no-store' }).end(PAGE_STYLE);
       case '/mermaid.js':
@@ -144,6 +147,7 @@ export async function startInspector(options?: InspectorOptions): Promise<Inspec
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
     if (wss === undefined || closed || !hostOk(req) || (path !== '/ingest' && path !== '/')) return void socket.destroy();
+    const scope = `browser${++ingestConnections}`;
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => ws.terminate());
       ws.on('message', (data, isBinary) => {
@@ -154,7 +158,7 @@ export async function startInspector(options?: InspectorOptions): Promise<Inspec
         } catch {
           return; // not an inspection event: ignored
         }
-        for (const record of fromStately(message, Date.now())) store.apply(record);
+        for (const record of fromStately(message, Date.now(), scope)) store.apply(record);
       });
     });
   });

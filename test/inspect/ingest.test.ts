@@ -43,19 +43,19 @@ describe('browser ingest (the @statelyai/inspect WebSocket protocol)', () => {
     const actor = createActor(door, { inspect: remote.inspect }).start();
     try {
       actor.send({ type: 'OPEN' });
-      await waitFor(() => inspector.state().actors.some((a) => a.sessionId === actor.sessionId && a.state === 'open'), 10_000, 'the door open in the inspector');
+      await waitFor(() => inspector.state().actors.some((a) => a.sessionId.endsWith(`/${actor.sessionId}`) && a.state === 'open'), 10_000, 'the door open in the inspector');
       actor.send({ type: 'CLOSE' });
-      await waitFor(() => inspector.state().actors.some((a) => a.sessionId === actor.sessionId && a.state === 'closed' && a.received >= 3), 10_000, 'the door closed again');
+      await waitFor(() => inspector.state().actors.some((a) => a.sessionId.endsWith(`/${actor.sessionId}`) && a.state === 'closed' && a.received >= 3), 10_000, 'the door closed again');
       const s = await current();
-      const root = s.actors.find((a) => a.sessionId === actor.sessionId)!;
+      const root = s.actors.find((a) => a.sessionId.endsWith(`/${actor.sessionId}`))!;
       expect(root).toMatchObject({ id: 'door', machineId: 'door', origin: 'browser', status: 'active', hasMachine: true });
-      const bell = s.actors.find((a) => a.parentId === actor.sessionId)!;
+      const bell = s.actors.find((a) => a.parentId === root.sessionId)!;
       expect(bell).toMatchObject({ id: 'bell', origin: 'browser' });
-      expect(s.events.filter((e) => e.sessionId === actor.sessionId).map((e) => e.type)).toEqual(['xstate.init', 'OPEN', 'CLOSE']);
+      expect(s.events.filter((e) => e.sessionId === root.sessionId).map((e) => e.type)).toEqual(['xstate.init', 'OPEN', 'CLOSE']);
       // The context the app sent is redacted by the inspector itself (this app's inspector did not).
       expect(JSON.parse(root.context!)).toEqual({ opened: 1, apiKey: '[REDACTED]' });
       // Its statechart, from the definition the adapter sent.
-      const view = JSON.parse((await get(inspector.url, `api/actor?session=${encodeURIComponent(actor.sessionId)}`)).text);
+      const view = JSON.parse((await get(inspector.url, `api/actor?session=${encodeURIComponent(root.sessionId)}`)).text);
       expect(view.active).toEqual(['door.closed']);
       expect(view.mermaid).toMatch(/^stateDiagram-v2/);
       const everything = (await get(inspector.url, 'api/state')).text + JSON.stringify(view);
@@ -75,7 +75,8 @@ describe('browser ingest (the @statelyai/inspect WebSocket protocol)', () => {
     socket.send(JSON.stringify({ type: '@xstate.event', sessionId: 'remote:1', event: { type: 'HELLO', token: SECRET }, createdAt: String(Date.now()), _version: '0.7.2' }));
     await waitFor(() => inspector.state().totals.received === before.received + 1, 5_000, 'the one valid event');
     const s = await current();
-    expect(s.events.at(-1)).toMatchObject({ sessionId: 'remote:1', type: 'HELLO' });
+    expect(s.events.at(-1)).toMatchObject({ type: 'HELLO' });
+    expect(s.events.at(-1)!.sessionId).toMatch(/^browser\d+\/remote:1$/);
     expect(JSON.stringify(s)).not.toContain(SECRET);
     socket.close();
   });
