@@ -38,7 +38,7 @@ export interface Inspector {
   readonly url: string;
   /** Where browser apps send their events: `ws://127.0.0.1:<port>/ingest` (undefined with `ingest: false`). */
   readonly ingestUrl: string | undefined;
-  /** The inspection observer to give any client's, pool's, manager's or endpoint's `inspect` option. */
+  /** The inspection observer to give any client's, manager's or endpoint's `inspect` option (several at once). */
   readonly inspect: (event: InspectionEvent) => void;
   /** Whether the page draws statecharts with mermaid (else as an indented tree). */
   readonly mermaid: boolean;
