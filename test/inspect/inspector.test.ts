@@ -5,7 +5,7 @@
  * HTTP (the state, one actor's view, the live stream) as the page does.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ApiClient, ConnectionManager, WebSocketConnection } from '../../src/index.js';
+import { ApiClient, ConnectionManager, Endpoint, WebSocketConnection } from '../../src/index.js';
 import { startInspector, type ActorSummary, type Inspector, type InspectorState } from '../../src/inspect/index.js';
 import { json, startServer, type TestServer } from '../helpers/testServer.js';
 import { startWsServer, waitFor, type WsTestServer } from '../helpers/wsServer.js';
@@ -137,6 +137,16 @@ describe('startInspector() with real clients', () => {
     expect(root).toBeDefined();
     const chat = s.actors.find((a) => a.parentId === root.sessionId && a.machineId === 'websocket');
     expect(chat?.id).toBe('chat');
+  });
+
+  it('watches an Endpoint and its websocket and http children', async () => {
+    const endpoint = new Endpoint({ WS_URL: wsServer.url, API_BASE_URL: http.url, NODE_ENV: 'test', websocket: { healthUrl: false }, inspect: inspector.inspect });
+    cleanups.push(() => endpoint.dispose());
+    await waitFor(() => endpoint.connection.isConnected(), 5_000, 'the endpoint socket');
+    const s = await state();
+    const root = s.actors.find((a) => a.machineId === 'endpoint' && a.parentId === undefined && a.status === 'active')!;
+    expect(root).toBeDefined();
+    expect(children(s, root).map((a) => a.machineId).sort()).toEqual(['http', 'websocket']);
   });
 
   it('never serves a configured credential: not in the state, the actor views, the stream or the page', async () => {
