@@ -17,6 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { assign, createActor, setup } from 'xstate';
 import { ApiClient } from '../../src/index.js';
 import { startInspector, type Inspector } from '../../src/inspect/index.js';
 import { appDir, bundleForBrowser } from '../helpers/browserBundle.js';
@@ -72,7 +73,7 @@ describe.runIf(available || required)('the inspector page in Chromium (playwrigh
       '/app.js': { type: 'text/javascript', body: bundle },
     });
     inspector = await startInspector();
-    plain = await startInspector({ mermaid: false });
+    plain = await startInspector({ mermaid: false, maxEvents: 60, maxEventsPerActor: 25 });
     nodeApi = new ApiClient({ baseURL: `${server.url}/api`, retries: 0, headers: { Authorization: `Bearer ${TOKEN}` }, inspect: (e) => (inspector.inspect(e), plain.inspect(e)) });
     await nodeApi.get('/hello');
     userDataDir = mkdtempSync(join(tmpdir(), 'statewire-inspector-'));
@@ -157,6 +158,34 @@ describe.runIf(available || required)('the inspector page in Chromium (playwrigh
       expect(await other.textContent('#note')).toBe('npm install mermaid for diagrams');
       await other.screenshot({ path: join(ARTIFACTS, 'inspector-without-mermaid.png'), fullPage: true });
     } finally {
+      await other.close();
+    }
+  });
+
+  it("the page keeps to the server's buffer sizes under a flood and shows what was dropped", async () => {
+    const counter = setup({}).createMachine({ id: 'counter', context: { n: 0 }, on: { TICK: { actions: assign({ n: ({ context }) => context.n + 1 }) } } });
+    const other = await context.newPage();
+    other.on('pageerror', (error) => problems.push(`plain inspector: ${error.message}`));
+    const actors = [createActor(counter, { inspect: plain.inspect }).start(), createActor(counter, { inspect: plain.inspect }).start()];
+    try {
+      await other.goto(plain.url);
+      await other.waitForSelector('.connection.live');
+      for (let round = 0; round < 10; round++) {
+        for (let i = 0; i < 100; i++) actors[i % 2]!.send({ type: 'TICK' });
+        await new Promise((r) => setTimeout(r, 30));
+      }
+      await other.waitForFunction(() => Number(document.getElementById('dropped')!.getAttribute('data-dropped')) >= 900, undefined, { timeout: 15_000 });
+      const seen = await other.evaluate((ids) => {
+        const i = (window as Win).statewireInspector;
+        const events = i.events() as Array<{ sessionId: string }>;
+        return { total: events.length, per: ids.map((id) => events.filter((e) => e.sessionId === id).length), rows: document.querySelectorAll('#log tbody tr').length, text: document.getElementById('dropped')!.textContent };
+      }, actors.map((a) => a.sessionId));
+      expect(seen.total).toBeLessThanOrEqual(60);
+      for (const n of seen.per) expect(n).toBeLessThanOrEqual(25);
+      expect(seen.rows).toBeLessThanOrEqual(60);
+      expect(seen.text).toMatch(/\d+ dropped by the server/);
+    } finally {
+      for (const a of actors) a.stop();
       await other.close();
     }
   });
