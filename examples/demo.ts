@@ -3,10 +3,15 @@
  * `ApiClient` that rides out its failures with retries, its circuit breaker and
  * its rate limiter, printing every retry and every breaker transition as it happens.
  * It exits on its own after a bounded run.
+ *
+ * `npm run demo -- --inspect` also starts the local inspector (statewire/inspect)
+ * over the client and prints its URL; after the run it stays open 60 s
+ * (`--inspect-for=<seconds>`), or until Ctrl-C with `--stay` (or STATEWIRE_INSPECT_STAY=1).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApiClient, CircuitBreakerError, RateLimitError, watch } from '../src/index.js';
+import { startInspector, type Inspector } from '../src/inspect/index.js';
 
 /** The server's script, in ms since start: flaky, then down, then healthy. */
 const FLAKY_UNTIL = 1_500;
@@ -16,6 +21,12 @@ const RUN_FOR = 6_000;
 const started = Date.now();
 const t = () => `${String(Date.now() - started).padStart(5)} ms`;
 const log = (line: string) => console.log(`${t()}  ${line}`);
+
+// --inspect: the local inspector over the demo's client; how long it stays open after the run.
+const args = process.argv.slice(2);
+const inspecting = args.includes('--inspect');
+const stay = args.includes('--stay') || process.env.STATEWIRE_INSPECT_STAY === '1';
+const holdSeconds = Number(args.find((a) => a.startsWith('--inspect-for='))?.slice('--inspect-for='.length) ?? 60);
 
 function startServer(): Promise<Server> {
   let served = 0;
@@ -34,6 +45,8 @@ async function main(): Promise<void> {
   const { port } = server.address() as AddressInfo;
   const baseURL = `http://127.0.0.1:${port}`;
   log(`flaky server on ${baseURL}: every 4th request fails until ${FLAKY_UNTIL} ms, all fail until ${DOWN_UNTIL} ms`);
+  const inspector: Inspector | undefined = inspecting ? await startInspector() : undefined;
+  if (inspector) log(`inspector on ${inspector.url} (open it in a browser)`);
 
   const client = new ApiClient({
     baseURL,
@@ -44,6 +57,7 @@ async function main(): Promise<void> {
     circuitBreakerOptions: { threshold: 5, volumeThreshold: 5, windowMs: 1_000, timeout: 1_000 },
     rateLimiter: true,
     rateLimiterOptions: { limits: { api: { tokensPerSecond: 20, burstCapacity: 5 } } },
+    ...(inspector ? { inspect: inspector.inspect } : {}),
   });
 
   let previous = client.circuitBreaker.state;
@@ -84,8 +98,24 @@ async function main(): Promise<void> {
   log(`done: ${stats.ok} ok, ${stats.failed} failed after retries, ${stats.fastRejected} rejected by the open breaker without touching the network`);
   const { requests, succeeded, failed, retries, health } = client.getStats();
   log(`client stats: ${JSON.stringify({ requests, succeeded, failed, retries, health })}`);
+  if (inspector) await holdOpen(inspector);
   await client.dispose();
   server.close();
+}
+
+/** Keeps the inspector open after the run: `--inspect-for` seconds, or until Ctrl-C with `--stay`. */
+async function holdOpen(inspector: Inspector): Promise<void> {
+  const seconds = Number.isFinite(holdSeconds) && holdSeconds >= 0 ? holdSeconds : 60;
+  log(stay ? `inspector stays open on ${inspector.url}: Ctrl-C to end` : `inspector stays open on ${inspector.url} for ${seconds} s (--stay: until Ctrl-C)`);
+  await new Promise<void>((resolve) => {
+    const timer = stay ? undefined : setTimeout(resolve, seconds * 1000);
+    process.once('SIGINT', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  await inspector.close();
+  log('inspector closed');
 }
 
 main().catch((error) => {
