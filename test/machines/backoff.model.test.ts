@@ -1,8 +1,7 @@
 import { expect } from 'vitest';
 import { fromPromise, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { backoffMachine, type BackoffContext, type BackoffInput } from '../../machines/backoff.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const serialize = (s: AnyMachineSnapshot) => {
@@ -14,7 +13,7 @@ const inputs: BackoffInput[] = [
   { ...base, mode: 'retry' },
   { ...base, mode: 'reconnect' },
 ];
-const model = getCoveringPaths(backoffMachine, {
+const model = edgeCoveringPaths(backoffMachine, {
   inputs,
   serialize,
   events: () => [

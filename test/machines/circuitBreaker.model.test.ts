@@ -1,7 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { circuitBreakerMachine, type CircuitBreakerContext } from '../../machines/circuitBreaker.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const AT = 1_000;
@@ -9,7 +8,7 @@ const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as CircuitBreakerContext;
   return JSON.stringify([s.value, c.probes, c.isolated]);
 };
-const model = getCoveringPaths(circuitBreakerMachine, {
+const model = edgeCoveringPaths(circuitBreakerMachine, {
   inputs: [{ threshold: 2, volumeThreshold: 3, timeout: 1_000, halfOpenMaxCalls: 2 }],
   serialize,
   events: (s) => {

@@ -1,8 +1,7 @@
 import type { AnyActorRef, AnyMachineSnapshot, EventObject, SimulatedClock } from 'xstate';
 import { httpClientMachine, type HttpClientContext } from '../../machines/http.js';
 import type { CircuitState } from '../../machines/circuitBreaker.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const serialize = (s: AnyMachineSnapshot) => JSON.stringify([s.value, (s.context as HttpClientContext).breakerState]);
@@ -15,7 +14,7 @@ const nextBreakerStates: Record<CircuitState, CircuitState[]> = {
   HALF_OPEN: ['HALF_OPEN', 'OPEN', 'CLOSED'],
 };
 
-const model = getCoveringPaths(httpClientMachine, {
+const model = edgeCoveringPaths(httpClientMachine, {
   inputs: [{ baseURL: 'http://127.0.0.1:1', breaker: { threshold: 1, volumeThreshold: 1, timeout: 1_000 } }],
   serialize,
   events: (s) => [

@@ -1,8 +1,7 @@
 import { expect } from 'vitest';
 import { createMachine, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { managerMachine, type ManagedEntry, type ManagerContext, type ManagerEvent } from '../../machines/manager.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const child = createMachine({ id: 'child' });
@@ -42,7 +41,7 @@ const inputs = [
   { healthCheckInterval: 30_000, concurrency: 16 },
   { healthCheckInterval: 0, concurrency: 1 },
 ];
-const model = getCoveringPaths(managerMachine, { inputs, serialize, events });
+const model = edgeCoveringPaths(managerMachine, { inputs, serialize, events });
 
 /**
  * The oracle along a path: whether the backup must serve `p` after each event,

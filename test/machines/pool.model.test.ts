@@ -1,8 +1,7 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { setup } from 'xstate';
 import { poolMachine, type PoolContext, type PoolInput } from '../../machines/pool.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const serialize = (s: AnyMachineSnapshot) => {
@@ -21,7 +20,7 @@ const input: PoolInput = {
   slot: { createTimeout: 100, validateTimeout: 100, destroyTimeout: 100, backoff: { base: 10, maxDelay: 100, maxAttempts: null, minUptime: 0, jitter: 'none' } },
 };
 const initialKey = JSON.stringify(['idle', 0, 0, null, false]);
-const model = getCoveringPaths(poolMachine, {
+const model = edgeCoveringPaths(poolMachine, {
   inputs: [input],
   serialize,
   // One actor system for the whole exploration: the slots and the adopted child get their names once

@@ -1,7 +1,6 @@
 import type { AnyMachineSnapshot } from 'xstate';
 import { rateLimiterMachine, type RateLimiterContext } from '../../machines/rateLimiter.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const AT = 5_000;
@@ -9,7 +8,7 @@ const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as RateLimiterContext;
   return JSON.stringify([s.value, Object.keys(c.pausedUntil).sort(), c.limits.api, c.lastLimited?.category ?? null]);
 };
-const model = getCoveringPaths(rateLimiterMachine, {
+const model = edgeCoveringPaths(rateLimiterMachine, {
   inputs: [{ limits: { search: { tokensPerSecond: 1, burstCapacity: 1 } } }],
   serialize,
   events: () => [

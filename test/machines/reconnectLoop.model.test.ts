@@ -1,8 +1,7 @@
 import { expect } from 'vitest';
 import type { AnyMachineSnapshot } from 'xstate';
 import { reconnectLoop, type ReconnectLoopContext, type ReconnectLoopInput } from '../../machines/reconnectLoop.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const serialize = (s: AnyMachineSnapshot) => {
@@ -16,7 +15,7 @@ const inputs: ReconnectLoopInput[] = [
   { policy, record: { ...record, attempts: 2 }, cause: { type: 'FAILED', reason: 'refused' }, sessionOpened: true },
   { policy, record, cause: { type: 'ABANDONED' }, sessionOpened: false, offline: true },
 ];
-const model = getCoveringPaths(reconnectLoop, {
+const model = edgeCoveringPaths(reconnectLoop, {
   inputs,
   serialize,
   events: () => [{ type: 'RETRY_NOW' }, { type: 'RESUME' }],

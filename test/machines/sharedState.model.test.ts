@@ -1,15 +1,14 @@
 import { expect } from 'vitest';
 import { fromPromise, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { sharedStateMachine, type SharedStateContext } from '../../machines/sharedState.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as SharedStateContext;
   return JSON.stringify([s.value, c.waitingFor, c.everConnected, Math.min(c.degradations, 2)]);
 };
-const model = getCoveringPaths(sharedStateMachine, {
+const model = edgeCoveringPaths(sharedStateMachine, {
   inputs: [{ recheckMs: 250 }],
   serialize,
   events: () => [
