@@ -1,4 +1,11 @@
-/** How much of a machine a set of paths or a run covered: counts, and what is missing by name. */
+/**
+ * How much of a machine a set of paths or a run covered: counts, and what is missing by name.
+ *
+ * @example
+ * ```ts
+ * const states: CoverageCount = coverage.report().states; // { covered: 2, total: 3, missing: ['circuitBreaker.HALF_OPEN'] }
+ * ```
+ */
 export interface CoverageCount {
   covered: number;
   total: number;
@@ -6,7 +13,14 @@ export interface CoverageCount {
   missing: string[];
 }
 
-/** State and transition coverage of one machine. */
+/**
+ * State and transition coverage of one machine.
+ *
+ * @example
+ * ```ts
+ * const report: CoverageReport = edgeCoveringPaths(sseMachine).report;
+ * ```
+ */
 export interface CoverageReport {
   states: CoverageCount;
   transitions: CoverageCount;

@@ -4,7 +4,14 @@ import type { CoverageReport } from './coverageReport.js';
 import { afterDelays, pendingAfterEvents, stateIdsOf, transitionsOf, type TransitionRef } from './machineGraph.js';
 import { traversalOf } from './traversalOptions.js';
 
-/** One step of a path: the event, and what the model says follows. */
+/**
+ * One step of a path: the event, and what the model says follows.
+ *
+ * @example
+ * ```ts
+ * const step: PathStep = paths[0].steps[0]; // { event: { type: 'FAILURE', … }, state, fires: ['circuitBreaker.CLOSED --FAILURE#0'] }
+ * ```
+ */
 export interface PathStep {
   event: EventObject;
   /** The snapshot the model says the machine reaches. */
@@ -15,19 +22,41 @@ export interface PathStep {
   advance?: number;
 }
 
-/** A path from the machine's start with `input`. */
+/**
+ * A path from the machine's start with `input`.
+ *
+ * @example
+ * ```ts
+ * const path: CoveringPath = edgeCoveringPaths(circuitBreakerMachine).paths[0];
+ * await runPath(circuitBreakerMachine, path);
+ * ```
+ */
 export interface CoveringPath<TInput = unknown> {
   input: TInput | undefined;
   steps: PathStep[];
 }
 
-/** The paths, and how much of the machine they cover. */
+/**
+ * The paths, and how much of the machine they cover.
+ *
+ * @example
+ * ```ts
+ * const { paths, report }: CoveringPaths = edgeCoveringPaths(sseMachine);
+ * ```
+ */
 export interface CoveringPaths<TInput = unknown> {
   paths: CoveringPath<TInput>[];
   report: CoverageReport;
 }
 
-/** Options of {@link edgeCoveringPaths}; each defaults to the kit's for a statewire machine. */
+/**
+ * Options of {@link edgeCoveringPaths}; each defaults to the kit's for a statewire machine.
+ *
+ * @example
+ * ```ts
+ * edgeCoveringPaths(toggleMachine, { events: () => [{ type: 'TOGGLE' }] } satisfies CoveringOptions);
+ * ```
+ */
 export interface CoveringOptions<TInput = unknown> {
   /**
    * One exploration per input (e.g. a machine's modes); coverage is their union.

@@ -9,7 +9,14 @@
  */
 import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode } from 'xstate';
 
-/** One transition of a machine's definition. */
+/**
+ * One transition of a machine's definition.
+ *
+ * @example
+ * ```ts
+ * const ref: TransitionRef = [...transitionsOf(circuitBreakerMachine).values()][1]; // { key: 'circuitBreaker.CLOSED --FAILURE#0', … }
+ * ```
+ */
 export interface TransitionRef {
   /** Its name: `<source state id> --<event type>#<branch>` (`--always#<i>` for eventless ones). */
   key: string;

@@ -3,7 +3,14 @@ import { setImmediate as tick } from 'node:timers/promises';
 import type { CoveringPath } from './edgeCoveringPaths.js';
 import { afterDelays } from './machineGraph.js';
 
-/** Options of {@link runPath}. */
+/**
+ * Options of {@link runPath}.
+ *
+ * @example
+ * ```ts
+ * const options: RunOptions = { serialize: (s) => JSON.stringify(s.value), check: (actual) => expect(actual.status).toBe('active') };
+ * ```
+ */
 export interface RunOptions {
   /**
    * Drives an `xstate.*` event the test cannot simply `send` (an invoked

@@ -2,7 +2,16 @@ import type { AnyMachineSnapshot, AnyStateMachine, AnyStateNode, InspectionEvent
 import type { CoverageReport } from './coverageReport.js';
 import { isMachineOf, stateIdsOf, transitionKey, transitionsOf } from './machineGraph.js';
 
-/** An inspection observer that records what one machine's actors did; see {@link transitionCoverage}. */
+/**
+ * An inspection observer that records what one machine's actors did; see {@link transitionCoverage}.
+ *
+ * @example
+ * ```ts
+ * const coverage: TransitionCoverage = transitionCoverage(sseMachine);
+ * createActor(sseMachine, { inspect: coverage }).start();
+ * coverage.report().states.missing;
+ * ```
+ */
 export interface TransitionCoverage {
   /** Pass as `inspect` (a statewire client's option, or `createActor(…, { inspect })`). */
   (event: InspectionEvent): void;

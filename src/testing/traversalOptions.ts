@@ -35,6 +35,12 @@ const traversals: readonly MachineTraversal[] = [
 /**
  * `xstate/graph` traversal options for a statewire machine: what
  * `getShortestPaths`, `getSimplePaths` and `getAdjacencyMap` take.
+ *
+ * @example
+ * ```ts
+ * const o: StatewireTraversalOptions = traversalOptions(backoffMachine);
+ * for (const input of o.inputs) getSimplePaths(backoffMachine, { ...o, input });
+ * ```
  */
 export interface StatewireTraversalOptions<TInput = unknown> {
   /** The input the traversal starts the machine with: `inputs[0]` unless one was given. */
@@ -59,7 +65,14 @@ export interface StatewireTraversalOptions<TInput = unknown> {
   limit: number;
 }
 
-/** Options of {@link traversalOptions}. */
+/**
+ * Options of {@link traversalOptions}.
+ *
+ * @example
+ * ```ts
+ * traversalOptions(circuitBreakerMachine, { input: { threshold: 3, volumeThreshold: 5 } });
+ * ```
+ */
 export interface TraversalOptionsOverrides<TInput = unknown> {
   /**
    * The input to start from (your app's options for the machine), instead of
@@ -72,7 +85,14 @@ export interface TraversalOptionsOverrides<TInput = unknown> {
   limit?: number;
 }
 
-/** The kit's traversal of `machine` (the machine itself or a `.provide(…)` of it), or undefined. */
+/**
+ * The kit's traversal of `machine` (the machine itself or a `.provide(…)` of it), or undefined.
+ *
+ * @example
+ * ```ts
+ * traversalOf(webSocketMachine.provide({}))?.inputs; // the kit's inputs for the WebSocket machine
+ * ```
+ */
 export function traversalOf(machine: AnyStateMachine): MachineTraversal | undefined {
   return traversals.find((t) => isMachineOf(machine, t.machine));
 }

@@ -4,6 +4,11 @@ import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
  * What the kit knows about traversing one statewire machine with `xstate/graph`:
  * the inputs, how to tell two snapshots apart, and the events (with the payloads
  * its guards read) to try. `traversalOptions` turns it into `TraversalOptions`.
+ *
+ * @example
+ * ```ts
+ * const toggle: MachineTraversal = { machine, inputs: [undefined], serializeState: (s) => JSON.stringify(s.value), events: () => [{ type: 'TOGGLE' }] };
+ * ```
  */
 export interface MachineTraversal<TInput = unknown> {
   machine: AnyStateMachine;
