@@ -1,4 +1,4 @@
-import type { AnyMachineSnapshot, AnyStateMachine, EventObject } from 'xstate';
+import type { AnyMachineSnapshot, AnyStateMachine, EventFromLogic, InputFrom, SnapshotFrom } from 'xstate';
 import { handledEventTypes, isMachineOf, pendingAfterEvents } from './machineGraph.js';
 import type { MachineTraversal } from './traversal/spec.js';
 import { backoffTraversal } from './traversal/backoff.js';
@@ -38,24 +38,29 @@ const traversals: readonly MachineTraversal[] = [
  *
  * @example
  * ```ts
- * const o: StatewireTraversalOptions = traversalOptions(backoffMachine);
+ * const o: StatewireTraversalOptions<typeof backoffMachine> = traversalOptions(backoffMachine);
  * for (const input of o.inputs) getSimplePaths(backoffMachine, { ...o, input });
  * ```
  */
-export interface StatewireTraversalOptions<TInput = unknown> {
+export interface StatewireTraversalOptions<TMachine extends AnyStateMachine = AnyStateMachine> {
   /** The input the traversal starts the machine with: `inputs[0]` unless one was given. */
-  input: TInput;
+  input: InputFrom<TMachine>;
   /**
    * Inputs whose traversals together reach every state. One for most machines;
    * backoff (`retry` / `reconnect` mode), reconnectLoop (online, offline, spent)
    * and manager (with or without health checks) fix a branch by their input, so
    * run one traversal per input: `for (const input of o.inputs) getShortestPaths(m, { ...o, input })`.
    */
-  inputs: readonly TInput[];
-  /** Events to try from a snapshot: those its states handle, with the payloads the guards read, and its `after` events. */
-  events: (snapshot: AnyMachineSnapshot) => EventObject[];
+  inputs: ReadonlyArray<InputFrom<TMachine>>;
+  /**
+   * Events to try from a snapshot: those its states handle, with the payloads the
+   * guards read, and its `after` events (`xstate.after.…`; children's results and
+   * snapshots, `xstate.done.actor.…` / `xstate.snapshot.…`, are synthesised too,
+   * though the machine's event type does not name them).
+   */
+  events: (snapshot: SnapshotFrom<TMachine>) => Array<EventFromLogic<TMachine>>;
   /** The state value and what the guards read (counters and timestamps left out: the space is finite). */
-  serializeState: (snapshot: AnyMachineSnapshot) => string;
+  serializeState: (snapshot: SnapshotFrom<TMachine>) => string;
   /**
    * A bound on the snapshots a traversal visits: past it `xstate/graph` throws
    * `Traversal limit exceeded` rather than running on.
@@ -119,24 +124,26 @@ export function traversalOf(machine: AnyStateMachine): MachineTraversal | undefi
  * paths.map((p) => p.state.value); // ['CLOSED', 'OPEN', 'HALF_OPEN', …]
  * ```
  */
-export function traversalOptions<TInput = unknown>(
-  machine: AnyStateMachine,
-  overrides: TraversalOptionsOverrides<TInput> = {},
-): StatewireTraversalOptions<TInput> {
+export function traversalOptions<TMachine extends AnyStateMachine>(
+  machine: TMachine,
+  overrides: TraversalOptionsOverrides<InputFrom<TMachine>> = {},
+): StatewireTraversalOptions<TMachine> {
   const traversal = traversalOf(machine);
   if (traversal === undefined) {
     const known = traversals.map((t) => t.machine.id).join(', ');
     throw new Error(`traversalOptions: no traversal options for machine '${String(machine?.id)}' (statewire/testing knows ${known})`);
   }
-  const inputs = (overrides.input === undefined ? traversal.inputs : [overrides.input]) as readonly TInput[];
+  type Input = InputFrom<TMachine>;
+  const inputs = (overrides.input === undefined ? traversal.inputs : [overrides.input]) as readonly Input[];
+  const events = (snapshot: AnyMachineSnapshot) => {
+    const handled = handledEventTypes(snapshot);
+    return [...traversal.events(snapshot).filter((e) => handled.has(e.type)), ...pendingAfterEvents(snapshot)];
+  };
   return {
-    input: inputs[0] as TInput,
+    input: inputs[0] as Input,
     inputs,
-    serializeState: traversal.serializeState,
-    events: (snapshot) => {
-      const handled = handledEventTypes(snapshot);
-      return [...traversal.events(snapshot).filter((e) => handled.has(e.type)), ...pendingAfterEvents(snapshot)];
-    },
+    serializeState: traversal.serializeState as StatewireTraversalOptions<TMachine>['serializeState'],
+    events: events as unknown as StatewireTraversalOptions<TMachine>['events'],
     limit: overrides.limit ?? 5_000,
   };
 }
