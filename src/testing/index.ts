@@ -5,4 +5,12 @@
  *
  * @module statewire/testing
  */
-export {};
+
+// model-based testing
+export { traversalOptions, type StatewireTraversalOptions, type TraversalOptionsOverrides, type MachineTraversal } from './traversalOptions.js';
+export { edgeCoveringPaths, type CoveringOptions, type CoveringPath, type CoveringPaths, type PathStep } from './edgeCoveringPaths.js';
+export { runPath, type RunOptions } from './runPath.js';
+export { transitionCoverage, type TransitionCoverage } from './transitionCoverage.js';
+export { formatCoverage, type CoverageCount, type CoverageReport } from './coverageReport.js';
+export { reconnectLoopEvents } from './traversal/loopEvents.js';
+export { afterDelays, stateIdsOf, transitionKey, transitionsOf, isMachineOf, type TransitionRef } from './machineGraph.js';

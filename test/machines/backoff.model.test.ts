@@ -1,36 +1,15 @@
 import { expect } from 'vitest';
 import { fromPromise, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { backoffMachine, type BackoffContext, type BackoffInput } from '../../machines/backoff.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as BackoffContext;
   return JSON.stringify([s.value, c.attempts, c.serverDelay]);
 };
-const base = { base: 100, maxDelay: 1_000, minUptime: 500, maxAttempts: 2, jitter: 'full' } as const;
-const inputs: BackoffInput[] = [
-  { ...base, mode: 'retry' },
-  { ...base, mode: 'reconnect' },
-];
-const model = getCoveringPaths(backoffMachine, {
-  inputs,
-  serialize,
-  events: () => [
-    { type: 'xstate.done.actor.attempt', output: 'ok' },
-    { type: 'xstate.error.actor.attempt', error: new Error('refused') },
-    { type: 'xstate.error.actor.attempt', error: Object.assign(new Error('busy'), { retryAfter: 250 }) },
-    { type: 'SUCCEEDED' },
-    { type: 'FAILED', error: new Error('closed 1006') },
-    { type: 'RETRY_NOW' },
-    { type: 'DROPPED', reason: 'socket closed' },
-    { type: 'DROPPED', retryAfter: 300 },
-    { type: 'STOP' },
-    // A restored snapshot's re-arm (test/machines/restore.test.ts).
-    { type: 'RESUME' },
-  ],
-});
+// The kit's inputs (both modes), events and serialization (src/testing/traversal/backoff.ts): what a user gets.
+const model = edgeCoveringPaths<BackoffInput>(backoffMachine);
 
 /** The attempt actor is a promise the path settles: done → resolve, error → reject. */
 function controlledAttempt() {

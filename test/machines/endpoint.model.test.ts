@@ -7,8 +7,7 @@
 import { expect } from 'vitest';
 import { createMachine, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { endpointMachine, type EndpointContext, type EndpointEvent } from '../../machines/endpoint.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 import { EndpointOracle } from './endpointOracle.js';
 
@@ -30,7 +29,7 @@ const serialize = (s: AnyMachineSnapshot) => JSON.stringify([s.value, s.context]
 // Exploring shares one actor system between the explored snapshots, where a second spawn
 // of 'http' would clash: the model runs without spawning, the replay with it.
 const pure = endpointMachine.provide({ actions: { adoptChild: () => {}, releaseChild: () => {} } });
-const model = getCoveringPaths(pure, { inputs: [{ env: 'test', wsUrl: 'ws://127.0.0.1/ws', apiUrl: 'http://127.0.0.1' }], serialize, events: () => events as EventObject[] });
+const model = edgeCoveringPaths(pure, { inputs: [{ env: 'test', wsUrl: 'ws://127.0.0.1/ws', apiUrl: 'http://127.0.0.1' }], serialize, events: () => events as EventObject[] });
 
 describeEdgeCoverage('endpoint', model, (path) => {
   const oracle = new EndpointOracle();

@@ -1,39 +1,12 @@
 import type { AnyActorRef, AnyMachineSnapshot, EventObject, SimulatedClock } from 'xstate';
 import { httpClientMachine, type HttpClientContext } from '../../machines/http.js';
 import type { CircuitState } from '../../machines/circuitBreaker.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const serialize = (s: AnyMachineSnapshot) => JSON.stringify([s.value, (s.context as HttpClientContext).breakerState]);
-const breakerSnapshot = (value: CircuitState) => ({ type: 'xstate.snapshot.breaker', snapshot: { value } });
-
-/** The breaker's own transition relation: which snapshot can follow which. */
-const nextBreakerStates: Record<CircuitState, CircuitState[]> = {
-  CLOSED: ['CLOSED', 'OPEN'],
-  OPEN: ['OPEN', 'HALF_OPEN'],
-  HALF_OPEN: ['HALF_OPEN', 'OPEN', 'CLOSED'],
-};
-
-const model = getCoveringPaths(httpClientMachine, {
-  inputs: [{ baseURL: 'http://127.0.0.1:1', breaker: { threshold: 1, volumeThreshold: 1, timeout: 1_000 } }],
-  serialize,
-  events: (s) => [
-    { type: 'CONNECT' },
-    { type: 'DISCONNECT' },
-    { type: 'DISPOSE' },
-    { type: 'RETRY', attempt: 1, delay: 100, reason: 'HTTP 503' },
-    { type: 'REQUEST_FAILED', reason: 'TimeoutError', fault: true, at: 1 },
-    { type: 'REQUEST_FAILED', reason: 'HTTP 404', status: 404, fault: false, at: 1 },
-    { type: 'RECOVERED', at: 2 },
-    { type: 'HEALTH_CHECKED', ok: true, responseTime: 3, at: 3 },
-    { type: 'HEALTH_CHECKED', ok: false, responseTime: 9, at: 4, reason: 'HTTP 500' },
-    { type: 'HEALTH_RESTORED', health: 'healthy' },
-    { type: 'HEALTH_RESTORED', health: 'degraded' },
-    { type: 'HEALTH_RESTORED', health: 'unhealthy' },
-    ...nextBreakerStates[(s.context as HttpClientContext).breakerState].map(breakerSnapshot),
-  ],
-});
+// The kit's inputs and events, the breaker's snapshots synthesised (src/testing/traversal/httpClient.ts).
+const model = edgeCoveringPaths(httpClientMachine);
 
 /** Makes the real breaker child produce the snapshot the model step names. */
 function perform(event: EventObject, actor: AnyActorRef, clock: SimulatedClock) {

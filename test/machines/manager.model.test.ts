@@ -1,11 +1,9 @@
 import { expect } from 'vitest';
-import { createMachine, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import type { AnyMachineSnapshot, EventObject } from 'xstate';
 import { managerMachine, type ManagedEntry, type ManagerContext, type ManagerEvent } from '../../machines/manager.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
-const child = createMachine({ id: 'child' });
 const byName = (list: ManagedEntry[]): Record<string, ManagedEntry | undefined> => Object.fromEntries(list.map((e) => [e.name, e]));
 
 // The sweep count grows without bound, and every adoption needs a fresh system id (the
@@ -15,34 +13,8 @@ const serialize = (s: AnyMachineSnapshot) => {
   return JSON.stringify([s.value, c.connections, c.lastSweep, Object.keys(s.children).length]);
 };
 
-const added = (name: string, health: string, fallback: string | null = null) => ({ name, connectionType: 'websocket', status: health === 'healthy' ? 'idle' : 'closed', health, fallback });
-
-let adoptions = 0;
-
-/** A primary `p` that may have the backup `f`, at most one adopted child: every transition, with little state. */
-function events(snapshot: AnyMachineSnapshot): EventObject[] {
-  const connections = byName((snapshot.context as ManagerContext).connections);
-  const list: ManagerEvent[] = [{ type: 'START' }, { type: 'STOP' }, { type: 'SWEPT', checked: 2, failed: 1 }, { type: 'DISPOSE' }];
-  if (connections.f === undefined) list.push({ type: 'ADDED', connections: [added('f', 'healthy')] });
-  else list.push({ type: 'REMOVED', names: ['f'] });
-  if (connections.p === undefined) list.push({ type: 'ADDED', connections: [added('p', 'unknown', 'f')] });
-  else {
-    list.push({ type: 'REMOVED', names: ['p'] });
-    for (const health of ['healthy', 'degraded']) list.push({ type: 'CHANGED', changes: [{ name: 'p', status: health === 'healthy' ? 'idle' : 'waiting', health }] });
-  }
-  const children = Object.keys(snapshot.children);
-  if (children.length === 0) {
-    list.push({ type: 'statewire.adopt', name: `x${++adoptions}`, logic: child });
-    list.push({ type: 'statewire.adoptMany', children: [{ name: `x${++adoptions}`, logic: child }] });
-  } else list.push({ type: 'statewire.release', name: children[0]! });
-  return list;
-}
-
-const inputs = [
-  { healthCheckInterval: 30_000, concurrency: 16 },
-  { healthCheckInterval: 0, concurrency: 1 },
-];
-const model = getCoveringPaths(managerMachine, { inputs, serialize, events });
+// The kit's inputs, events and serialization (src/testing/traversal/manager.ts): what a user gets.
+const model = edgeCoveringPaths(managerMachine);
 
 /**
  * The oracle along a path: whether the backup must serve `p` after each event,

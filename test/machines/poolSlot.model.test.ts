@@ -1,8 +1,7 @@
 import type { AnyMachineSnapshot, EventObject, AnyActorRef } from 'xstate';
 import { setup } from 'xstate';
 import { poolSlotMachine, type PoolSlotContext, type PoolSlotInput } from '../../machines/poolSlot.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 import { loopEvents, loopStandIn, performLoopStep } from '../model/loopStandIn.js';
 
@@ -25,7 +24,7 @@ const input: PoolSlotInput = {
   seed: 5,
 };
 const initialKey = JSON.stringify(['empty', false, null, null, false, false]);
-const model = getCoveringPaths(machine, {
+const model = edgeCoveringPaths(machine, {
   inputs: [input],
   serialize,
   // The exploration runs in one actor system, where a name is adopted once: adoption is tried from the

@@ -17,7 +17,7 @@ import { httpClientMachine, type HttpClientContext } from '../../machines/http.j
 import { webSocketMachine } from '../../machines/websocket.js';
 import { sseMachine } from '../../machines/sse.js';
 import type { CircuitState } from '../../machines/circuitBreaker.js';
-import type { CoveringOptions } from '../model/coveringPaths.js';
+import type { ExploreOptions as CoveringOptions } from '../model/restoreEachState.js';
 import { checkRestore, restoreCases, type RestoreCheckOptions } from '../model/restoreEachState.js';
 import { loopEvents, loopStandIn, performLoopStep } from '../model/loopStandIn.js';
 

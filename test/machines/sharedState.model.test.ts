@@ -1,24 +1,15 @@
 import { expect } from 'vitest';
 import { fromPromise, type AnyMachineSnapshot, type EventObject } from 'xstate';
 import { sharedStateMachine, type SharedStateContext } from '../../machines/sharedState.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 
 const serialize = (s: AnyMachineSnapshot) => {
   const c = s.context as SharedStateContext;
   return JSON.stringify([s.value, c.waitingFor, c.everConnected, Math.min(c.degradations, 2)]);
 };
-const model = getCoveringPaths(sharedStateMachine, {
-  inputs: [{ recheckMs: 250 }],
-  serialize,
-  events: () => [
-    { type: 'xstate.done.actor.0.sharedState.degraded.checking', output: { at: 5_000 } },
-    { type: 'xstate.error.actor.0.sharedState.degraded.checking', error: new Error('ECONNREFUSED') },
-    { type: 'FAILED', at: 4_000, reason: 'timeout after 25 ms' },
-    { type: 'CLIENT_READY' },
-  ],
-});
+// The kit's input, events and serialization (src/testing/traversal/sharedState.ts): what a user gets.
+const model = edgeCoveringPaths(sharedStateMachine);
 
 /** The store check is a promise the path settles: done → resolve, error → reject. */
 function controlledCheck() {

@@ -1,7 +1,6 @@
 import { fromCallback, type AnyMachineSnapshot } from 'xstate';
 import { sseMachine } from '../../machines/sse.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 import { loopEvents, loopStandIn, performLoopStep } from '../model/loopStandIn.js';
 
@@ -11,7 +10,7 @@ const machine = sseMachine.provide({
 });
 
 const serialize = (s: AnyMachineSnapshot) => JSON.stringify(s.value);
-const model = getCoveringPaths(machine, {
+const model = edgeCoveringPaths(machine, {
   inputs: [{ url: 'http://127.0.0.1:1/events', connectTimeout: 500, minUptime: 300 }],
   serialize,
   events: () => [

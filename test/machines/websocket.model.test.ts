@@ -1,7 +1,6 @@
 import { fromCallback, type AnyMachineSnapshot } from 'xstate';
 import { webSocketMachine } from '../../machines/websocket.js';
-import { getCoveringPaths } from '../model/coveringPaths.js';
-import { runPath } from '../model/runPath.js';
+import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 import { loopEvents, loopStandIn, performLoopStep } from '../model/loopStandIn.js';
 
@@ -11,7 +10,7 @@ const machine = webSocketMachine.provide({
 });
 
 const serialize = (s: AnyMachineSnapshot) => JSON.stringify(s.value);
-const model = getCoveringPaths(machine, {
+const model = edgeCoveringPaths(machine, {
   inputs: [
     { url: 'ws://127.0.0.1:1/ws', connectTimeout: 500, pingInterval: 1_000, pongTimeout: 200, minUptime: 300 },
     // Started with the network down (a browser tab opened offline).

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CoveringPath, CoveringPaths } from './coveringPaths.js';
+import { formatCoverage, type CoveringPath, type CoveringPaths } from '../../src/testing/index.js';
 
 /**
- * The suite every machine gets: one test that reports state and transition
+ * The project's vitest glue for the kit (statewire/testing): the suite every machine gets: one test that reports state and transition
  * coverage and fails below 100 %, and one test per generated path that replays
  * it on a real actor.
  */
@@ -15,9 +15,7 @@ export function describeEdgeCoverage<TInput>(
   describe(`${name} (model-based, edge coverage)`, () => {
     it('covers every state and every transition', () => {
       const { states, transitions } = model.report;
-      console.log(
-        `${name}: states ${states.covered}/${states.total}, transitions ${transitions.covered}/${transitions.total}, ${model.paths.length} paths`,
-      );
+      console.log(`${formatCoverage(name, model.report)}; ${model.paths.length} paths`);
       expect(states.missing).toEqual([]);
       expect(transitions.missing).toEqual([]);
       expect(transitions.covered).toBe(transitions.total);

@@ -1,5 +1,6 @@
 import { assign, setup, type AnyActorRef, type EventObject } from 'xstate';
 import type { LoopRecord } from '../../machines/reconnectLoop.js';
+import { reconnectLoopEvents } from '../../src/testing/index.js';
 
 /**
  * A stand-in for the reconnect loop (machines/reconnectLoop.ts, model-tested on
@@ -37,15 +38,8 @@ export const loopStandIn = setup({
   output: ({ context }) => ({ outcome: context.outcome, attempts: context.attempts, delay: context.delay, seed: context.seed }),
 });
 
-const record: LoopRecord = { attempts: 2, delay: 300, seed: 7 };
-
-/** The model events that stand for the loop: its snapshots while it waits, and how it ends. */
-export const loopEvents = [
-  { type: 'xstate.snapshot.reconnect', snapshot: { value: 'waiting', context: record } },
-  { type: 'xstate.snapshot.reconnect', snapshot: { value: 'paused', context: record } },
-  { type: 'xstate.done.actor.reconnect', output: { outcome: 'attempting', ...record, attempts: 3 } },
-  { type: 'xstate.done.actor.reconnect', output: { outcome: 'exhausted', ...record } },
-];
+/** The model events that stand for the loop: its snapshots while it waits, and how it ends (the kit's). */
+export const loopEvents = [...reconnectLoopEvents];
 
 /** `runPath`'s `perform` for the loop's events: the stand-in takes the state the step names. */
 export function performLoopStep(event: EventObject, actor: AnyActorRef): void {

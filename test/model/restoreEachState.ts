@@ -8,8 +8,10 @@ import {
 } from 'xstate';
 import { setImmediate as tick } from 'node:timers/promises';
 import { getShortestPaths } from 'xstate/graph';
-import { transitionsOf, type CoveringOptions, type CoveringPath, type PathStep } from './coveringPaths.js';
-import type { RunOptions } from './runPath.js';
+import { transitionsOf, type CoveringOptions, type CoveringPath, type PathStep, type RunOptions } from '../../src/testing/index.js';
+
+/** What `restoreCases` explores: the kit's covering options, with the events given. */
+export type ExploreOptions<TInput> = CoveringOptions<TInput> & Required<Pick<CoveringOptions<TInput>, 'events'>>;
 
 export interface RestoreCheckOptions {
   perform?: RunOptions['perform'];
@@ -33,7 +35,7 @@ export interface RestoreCase<TInput> {
  * One shortest path to every distinct snapshot (by `explore.serialize`, default the
  * state value) reachable under `explore.events` and the machine's own `after` timers.
  */
-export function restoreCases<TInput>(machine: AnyStateMachine, explore: CoveringOptions<TInput>): RestoreCase<TInput>[] {
+export function restoreCases<TInput>(machine: AnyStateMachine, explore: ExploreOptions<TInput>): RestoreCase<TInput>[] {
   const serialize = explore.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify(s.value));
   const afterEvents = [...transitionsOf(machine).values()].filter((r) => r.delay).map((r) => ({ type: r.eventType }));
   const cases = new Map<string, RestoreCase<TInput>>();
