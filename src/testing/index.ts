@@ -5,4 +5,7 @@
  *
  * @module
  */
-export {};
+// fault-injecting servers
+export * from './servers/index.js';
+// runtime model tests
+export * from './runtime/index.js';
