@@ -54,6 +54,8 @@ export interface FaultSseServerOptions {
   retry?: number;
   /** Events written per stream before the server ends it (the client reconnects with Last-Event-ID). @default Infinity (keep it open) */
   perConnection?: number;
+  /** With `perConnection`: a stream that has written the last event of the log stays open (for later pushes) instead of ending. @default false */
+  hold?: boolean;
   /** Honour `Last-Event-ID`: resume after that event (an unknown id replays the whole log). false: always from the start. @default true */
   resume?: boolean;
 }
@@ -215,6 +217,7 @@ export class FaultSseServer {
       s.written++;
       if (e.id !== undefined) s.record.sent.push(e.id);
     }
-    if (s.written >= limit && !s.res.writableEnded) s.res.end();
+    const held = this.options.hold === true && s.cursor >= this.log.length;
+    if (s.written >= limit && !held && !s.res.writableEnded) s.res.end();
   }
 }
