@@ -41,7 +41,7 @@ function compile(blocks: Array<{ line: number; code: string }>): string[] {
     skipLibCheck: true,
     types: ['node'],
     moduleDetection: ts.ModuleDetectionKind.Force,
-    paths: { statewire: [resolve(root, 'src/index.ts')], 'statewire/machines': [resolve(root, 'machines/index.ts')], 'statewire/redis': [resolve(root, 'src/redis/index.ts')] },
+    paths: { statewire: [resolve(root, 'src/index.ts')], 'statewire/machines': [resolve(root, 'machines/index.ts')], 'statewire/redis': [resolve(root, 'src/redis/index.ts')], 'statewire/testing': [resolve(root, 'src/testing/index.ts')] },
   };
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
