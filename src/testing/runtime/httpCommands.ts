@@ -1,4 +1,5 @@
-import fc from 'fast-check';
+import type { Arbitrary, AsyncCommand } from 'fast-check';
+import type { FastCheck } from './fastCheck.js';
 import type { HttpCallAction, HttpFault } from './httpModel.js';
 import { describeHttpCall, HttpRun, type HttpRuntimeOptions } from './HttpRun.js';
 
@@ -8,7 +9,7 @@ export interface HttpModelState {
 }
 
 /** A fast-check command making one {@link HttpCallAction}. */
-export class HttpCallCommand implements fc.AsyncCommand<HttpModelState, HttpRun> {
+export class HttpCallCommand implements AsyncCommand<HttpModelState, HttpRun> {
   constructor(readonly action: HttpCallAction) {}
   check(): boolean {
     return true;
@@ -31,10 +32,10 @@ const FAULTS: HttpFault[] = ['ok', 'slow', 'redirect', 'badRequest', 'notFound',
  *
  * @example
  * ```ts
- * fc.commands([httpCallCommand()], { maxCommands: 6 });
+ * fc.commands([httpCallCommand(fc)], { maxCommands: 6 });
  * ```
  */
-export function httpCallCommand(options: { faults?: HttpFault[]; maxFaults?: number } = {}): fc.Arbitrary<HttpCallCommand> {
+export function httpCallCommand(fc: FastCheck, options: { faults?: HttpFault[]; maxFaults?: number } = {}): Arbitrary<HttpCallCommand> {
   return fc
     .record({
       method: fc.constantFrom('GET' as const, 'POST' as const, 'PUT' as const, 'DELETE' as const),
@@ -51,11 +52,11 @@ export function httpCallCommand(options: { faults?: HttpFault[]; maxFaults?: num
  * @example
  * ```ts
  * const client = (baseURL: string) => new ApiClient({ baseURL, circuitBreaker: false, retryDelay: 1, timeout: 200 });
- * await fc.assert(httpProperty({ client }), { numRuns: 10 });
+ * await fc.assert(httpProperty(fc, { client }), { numRuns: 10 });
  * ```
  */
-export function httpProperty(options: HttpRuntimeOptions, constraints: { maxCommands?: number; faults?: HttpFault[]; maxFaults?: number } = {}) {
-  return fc.asyncProperty(fc.commands([httpCallCommand(constraints)], { maxCommands: constraints.maxCommands ?? 6 }), async (commands) => {
+export function httpProperty(fc: FastCheck, options: HttpRuntimeOptions, constraints: { maxCommands?: number; faults?: HttpFault[]; maxFaults?: number } = {}) {
+  return fc.asyncProperty(fc.commands([httpCallCommand(fc, constraints)], { maxCommands: constraints.maxCommands ?? 6 }), async (commands) => {
     const run = await HttpRun.start(options);
     try {
       await fc.asyncModelRun(() => ({ model: { calls: 0 }, real: run }), commands);

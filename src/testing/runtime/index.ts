@@ -12,3 +12,4 @@ export { HttpRun, describeHttpCall } from './HttpRun.js';
 export type { HttpClientUnderTest, HttpRuntimeOptions } from './HttpRun.js';
 export { HttpCallCommand, httpCallCommand, httpProperty, runHttpCalls } from './httpCommands.js';
 export type { HttpModelState } from './httpCommands.js';
+export type { FastCheck } from './fastCheck.js';

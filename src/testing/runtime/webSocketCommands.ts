@@ -1,10 +1,11 @@
-import fc from 'fast-check';
+import type { Arbitrary, AsyncCommand } from 'fast-check';
+import type { FastCheck } from './fastCheck.js';
 import { planPath, type MachinePath } from './machinePath.js';
 import { atLeastOnceModel, initialWebSocketState, type WebSocketAction, type WebSocketModelState } from './webSocketModel.js';
 import { describeWebSocketAction, WebSocketRun, type WebSocketRuntimeOptions } from './WebSocketRun.js';
 
 /** A fast-check command standing for one {@link WebSocketAction}. */
-export class WebSocketCommand implements fc.AsyncCommand<WebSocketModelState, WebSocketRun> {
+export class WebSocketCommand implements AsyncCommand<WebSocketModelState, WebSocketRun> {
   constructor(readonly action: WebSocketAction, private readonly options: WebSocketRuntimeOptions) {}
   check(state: Readonly<WebSocketModelState>): boolean {
     return (this.options.model ?? atLeastOnceModel).applies(this.action, state as WebSocketModelState);
@@ -29,10 +30,10 @@ const CLOSE_CODES = [1000, 1001, 1011, 4000];
  * @example
  * ```ts
  * const options = { connect: (url: string) => new WebSocketConnection({ url, delivery: { ...idAckDelivery, ackTimeout: 200 }, reconnectDelay: 5 }) };
- * await fc.assert(webSocketProperty(options), { numRuns: 10 });
+ * await fc.assert(webSocketProperty(fc, options), { numRuns: 10 });
  * ```
  */
-export function webSocketCommands(options: WebSocketRuntimeOptions): Array<fc.Arbitrary<WebSocketCommand>> {
+export function webSocketCommands(fc: FastCheck, options: WebSocketRuntimeOptions): Array<Arbitrary<WebSocketCommand>> {
   const of = (action: WebSocketAction) => new WebSocketCommand(action, options);
   const simple = (kind: Exclude<WebSocketAction['kind'], 'serverClose' | 'delay'>) => fc.constant(of({ kind } as WebSocketAction));
   return [
@@ -59,11 +60,11 @@ export function webSocketCommands(options: WebSocketRuntimeOptions): Array<fc.Ar
  *
  * @example
  * ```ts
- * await fc.assert(webSocketProperty(options, { maxCommands: 8 }), { numRuns: 10 });
+ * await fc.assert(webSocketProperty(fc, options, { maxCommands: 8 }), { numRuns: 10 });
  * ```
  */
-export function webSocketProperty(options: WebSocketRuntimeOptions, constraints: { maxCommands?: number } = {}) {
-  return fc.asyncProperty(fc.commands(webSocketCommands(options), { maxCommands: constraints.maxCommands ?? 8 }), async (commands) => {
+export function webSocketProperty(fc: FastCheck, options: WebSocketRuntimeOptions, constraints: { maxCommands?: number } = {}) {
+  return fc.asyncProperty(fc.commands(webSocketCommands(fc, options), { maxCommands: constraints.maxCommands ?? 8 }), async (commands) => {
     const state = initialWebSocketState();
     const run = await WebSocketRun.start(options);
     try {

@@ -23,7 +23,7 @@ describe('runtime model tests: ApiClient', () => {
   });
 
   it('keeps the retry contract over generated call sequences (15 runs of up to 6 calls)', async () => {
-    await fc.assert(httpProperty(options, { maxCommands: 6 }), { numRuns: 15, seed: Number(process.env.HTTP_MODEL_SEED) || undefined });
+    await fc.assert(httpProperty(fc, options, { maxCommands: 6 }), { numRuns: 15, seed: Number(process.env.HTTP_MODEL_SEED) || undefined });
   }, 120_000);
 
   it('a fixed sequence: Retry-After, a redirect, a hang, a reset, a POST not retried', async () => {
@@ -46,7 +46,7 @@ describe('runtime model tests: ApiClient', () => {
 
   it('the property fails when the contract is wrong (fast-check finds a counterexample)', async () => {
     const failure = await fc
-      .assert(httpProperty({ ...options, contract: { retries: 1 } }, { faults: ['serverError', 'ok'] }), { numRuns: 40, seed: 3 })
+      .assert(httpProperty(fc, { ...options, contract: { retries: 1 } }, { faults: ['serverError', 'ok'] }), { numRuns: 40, seed: 3 })
       .then(
         () => undefined,
         (error: Error) => error,

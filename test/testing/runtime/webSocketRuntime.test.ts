@@ -15,7 +15,7 @@ const options: WebSocketRuntimeOptions = { connect, stepTimeout: 3_000, settleTi
 
 describe('runtime model tests: WebSocketConnection', () => {
   it('keeps the delivery contract over generated fault sequences (12 runs of up to 8 commands)', async () => {
-    await fc.assert(webSocketProperty(options, { maxCommands: 8 }), { numRuns: 12, seed: Number(process.env.WS_MODEL_SEED) || undefined });
+    await fc.assert(webSocketProperty(fc, options, { maxCommands: 8 }), { numRuns: 12, seed: Number(process.env.WS_MODEL_SEED) || undefined });
   }, 120_000);
 
   it('a fixed sequence: sends across a kill, a restart, a dropped ack and a close 1000', async () => {
@@ -82,7 +82,7 @@ describe('runtime model tests: WebSocketConnection', () => {
 
   it('the property fails when the model is wrong (fast-check finds and shrinks a counterexample)', async () => {
     const nothingDuplicated = { ...atLeastOnceModel, duplicatesAllowed: () => false };
-    const commandsWithAckDrop = webSocketProperty({ ...options, model: nothingDuplicated }, { maxCommands: 6 });
+    const commandsWithAckDrop = webSocketProperty(fc, { ...options, model: nothingDuplicated }, { maxCommands: 6 });
     const failure = await fc.assert(commandsWithAckDrop, { numRuns: 40, endOnFailure: true, seed: 7 }).then(
       () => undefined,
       (error: Error) => error,
