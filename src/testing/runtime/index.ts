@@ -13,3 +13,6 @@ export type { HttpClientUnderTest, HttpRuntimeOptions } from './HttpRun.js';
 export { HttpCallCommand, httpCallCommand, httpProperty, runHttpCalls } from './httpCommands.js';
 export type { HttpModelState } from './httpCommands.js';
 export type { FastCheck } from './fastCheck.js';
+export { SseRun, sseActionApplies, sseViolations } from './SseRun.js';
+export type { SseAction, SseModelState, SseRuntimeOptions, SseUnderTest } from './SseRun.js';
+export { SseCommand, sseCommands, sseProperty } from './sseCommands.js';
