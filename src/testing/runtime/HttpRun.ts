@@ -6,6 +6,8 @@ import { withTimeout } from './withTimeout.js';
 /** What a runtime HTTP test needs of a client: `ApiClient` structurally. */
 export interface HttpClientUnderTest {
   request(init: { method: string; url: string; data?: unknown }): Promise<unknown>;
+  /** Called when the run ends, unless `options.dispose` is given. */
+  dispose?(): unknown;
 }
 
 /** Options of the runtime HTTP model tests. */
@@ -18,7 +20,7 @@ export interface HttpRuntimeOptions {
   client: (baseURL: string) => HttpClientUnderTest;
   /** The retry contract the client was configured with. @default ApiClient's defaults */
   contract?: HttpContract;
-  /** Called when a run ends (e.g. `client.dispose()` if the client has one). @default undefined */
+  /** Called when a run ends. @default `client.dispose?.()` */
   dispose?: (client: HttpClientUnderTest) => void | Promise<void>;
   /** Longest a call may take, ms: past it the call is a violation ("hangs"). @default 5000 */
   stepTimeout?: number;
@@ -113,7 +115,7 @@ export class HttpRun {
   }
 
   async dispose(): Promise<void> {
-    await this.options.dispose?.(this.client);
+    await (this.options.dispose ? this.options.dispose(this.client) : this.client.dispose?.());
     await this.server.close();
   }
 }
