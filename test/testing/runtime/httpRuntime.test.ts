@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiClient } from '../../../src/index.js';
 import { expectedHttpOutcome, httpProperty, runHttpCalls, type HttpRuntimeOptions } from '../../../src/testing/index.js';
 
-const client = (baseURL: string) => new ApiClient({ baseURL, circuitBreaker: false, retryDelay: 1, maxRetryDelay: 20, timeout: 150 });
+const client = (baseURL: string) => new ApiClient({ baseURL, circuitBreaker: false, retryDelay: 1, maxRetryDelay: 20, timeout: 500 });
 const options: HttpRuntimeOptions = { client, stepTimeout: 5_000 };
 
 describe('runtime model tests: ApiClient', () => {
@@ -39,7 +39,7 @@ describe('runtime model tests: ApiClient', () => {
   }, 30_000);
 
   it('the oracle fails a wrong contract: the client retries POST, the model was told it does not', async () => {
-    const retriesPost = (baseURL: string) => new ApiClient({ baseURL, circuitBreaker: false, retryDelay: 1, timeout: 150, retryMethods: ['GET', 'POST'] });
+    const retriesPost = (baseURL: string) => new ApiClient({ baseURL, circuitBreaker: false, retryDelay: 1, timeout: 500, retryMethods: ['GET', 'POST'] });
     const violations = await runHttpCalls({ client: retriesPost }, [{ method: 'POST', faults: ['serverError'] }]);
     expect(violations).toEqual(['call 0 POST[serverError]: expected ApiError 500, got data of attempt 1', 'call 0 POST[serverError]: expected 1 request(s) at the server, saw 2']);
   }, 30_000);

@@ -10,8 +10,8 @@ import { WebSocketConnection } from '../../../src/index.js';
 import { atLeastOnceModel, idAckDelivery, runWebSocketActions, runWebSocketPath, webSocketProperty, type WebSocketRuntimeOptions, type WebSocketUnderTest } from '../../../src/testing/index.js';
 
 const connect = (url: string) =>
-  new WebSocketConnection({ url, delivery: { ...idAckDelivery, ackTimeout: 150 }, reconnectDelay: 5, maxReconnectDelay: 20, healthUrl: false, pingInterval: 0, retryCount: 5 });
-const options: WebSocketRuntimeOptions = { connect, stepTimeout: 3_000, settleTimeout: 4_000 };
+  new WebSocketConnection({ url, delivery: { ...idAckDelivery, ackTimeout: 500 }, reconnectDelay: 5, maxReconnectDelay: 20, healthUrl: false, pingInterval: 0, retryCount: 5 });
+const options: WebSocketRuntimeOptions = { connect, stepTimeout: 3_000, settleTimeout: 6_000 };
 
 describe('runtime model tests: WebSocketConnection', () => {
   it('keeps the delivery contract over generated fault sequences (12 runs of up to 8 commands)', async () => {
