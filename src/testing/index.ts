@@ -14,3 +14,8 @@ export { transitionCoverage, type TransitionCoverage } from './transitionCoverag
 export { formatCoverage, type CoverageCount, type CoverageReport } from './coverageReport.js';
 export { reconnectLoopEvents } from './traversal/loopEvents.js';
 export { afterDelays, stateIdsOf, transitionKey, transitionsOf, isMachineOf, type TransitionRef } from './machineGraph.js';
+
+// fault-injecting servers
+export * from './servers/index.js';
+// runtime model tests
+export * from './runtime/index.js';

@@ -30,13 +30,14 @@ import {
   type Handler,
   type TestServer,
 } from '../helpers/testServer.js';
+import { FlakyHttpServer, type FlakyHttpServerOptions } from '../../src/testing/index.js';
 import { runClientInChild } from '../helpers/runInChild.js';
 import { rejection } from '../helpers/rejection.js';
 
 // ---------------------------------------------------------------------------
 // Fixtures: every server and client made here is closed/disposed after each test.
 
-const servers: TestServer[] = [];
+const servers: Array<{ close(): Promise<void> }> = [];
 const clients: ApiClient[] = [];
 
 afterEach(async () => {
@@ -52,13 +53,21 @@ async function serve(handler?: Handler): Promise<TestServer> {
   return server;
 }
 
+/** A started statewire/testing FlakyHttpServer, closed after the test. */
+async function flaky(options: FlakyHttpServerOptions): Promise<FlakyHttpServer> {
+  const server = new FlakyHttpServer(options);
+  servers.push(server);
+  await server.start();
+  return server;
+}
+
 function track(client: ApiClient): ApiClient {
   clients.push(client);
   return client;
 }
 
 /** A client with fast retries (1 ms), no jitter surprises, and the given options. */
-function make(server: TestServer | string, options: Partial<ApiClientOptions> = {}): ApiClient {
+function make(server: { url: string } | string, options: Partial<ApiClientOptions> = {}): ApiClient {
   const baseURL = typeof server === 'string' ? server : server.url;
   return track(new ApiClient({ baseURL, retryDelay: 1, maxRetryDelay: 20, ...options }));
 }
@@ -571,7 +580,7 @@ describe('ApiClient', () => {
 
   describe('Retry-After', () => {
     it('waits exactly the seconds a 503 asks for (Retry-After: 1 → 1000 ms, no jitter), then retries', async () => {
-      const server = await serve(sequence((_q, r) => json(r, 503, {}, { 'retry-after': '1' }), 200));
+      const server = await flaky({ script: { '/x': [{ status: 503, retryAfter: 1 }, { body: { ok: true, attempt: 2 } }] } });
       const clock = new SimulatedClock();
       clock.set(Date.now());
       const client = make(server, { retries: 2, retryDelay: 1, maxRetryDelay: 30_000, clock });
@@ -584,9 +593,7 @@ describe('ApiClient', () => {
     it('waits until an HTTP-date Retry-After (~2 s ahead → between 1000 and 2000 ms)', async () => {
       const clock = new SimulatedClock();
       clock.set(Date.now());
-      const server = await serve(
-        sequence((_q, r) => json(r, 429, {}, { 'retry-after': new Date(clock.now() + 2000).toUTCString() }), 200),
-      );
+      const server = await flaky({ script: { '/x': [{ status: 429, retryAfter: new Date(clock.now() + 2000).toUTCString() }, { body: { ok: true, attempt: 2 } }] } });
       const client = make(server, { retries: 1, maxRetryDelay: 30_000, clock });
       const delays = autoAdvance(client, clock);
       await expect(client.get('/x')).resolves.toEqual({ ok: true, attempt: 2 });
@@ -597,7 +604,7 @@ describe('ApiClient', () => {
     });
 
     it('caps a Retry-After at maxRetryDelay (Retry-After: 1 with maxRetryDelay 50 → exactly 50 ms)', async () => {
-      const server = await serve(sequence((_q, r) => json(r, 429, {}, { 'retry-after': '1' }), 200));
+      const server = await flaky({ script: { '/x': [{ status: 429, retryAfter: 1 }, { body: { ok: true, attempt: 2 } }] } });
       const client = make(server, { retries: 1, maxRetryDelay: 50 });
       const delays = retryDelays(client);
       await expect(client.get('/x')).resolves.toEqual({ ok: true, attempt: 2 });

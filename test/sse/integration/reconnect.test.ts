@@ -5,7 +5,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { SSEConnection, StatewireError, TimeoutError, type SSEConnectionOptions, type SSEMessage } from '../../../src/index.js';
-import { recordConnectionEvents, replayLog, startSseServer } from '../../helpers/sseServer.js';
+import { FaultSseServer } from '../../../src/testing/index.js';
+import { recordConnectionEvents, startSseServer } from '../../helpers/sseServer.js';
 import { sleep, tracker, waitFor } from '../../helpers/wsServer.js';
 
 const track = tracker();
@@ -25,7 +26,8 @@ const logOf = (n: number) => Array.from({ length: n }, (_, i) => ({ id: String(i
 
 describe('Last-Event-ID', () => {
   it('is sent on every reconnect; a server that replays from it gives the client every event exactly once, in order', async () => {
-    const server = track.server(await startSseServer(replayLog(logOf(9), { perConnection: 3, hold: true })));
+    const server = track.server(new FaultSseServer({ events: logOf(9), perConnection: 3, hold: true }));
+    await server.start();
     const conn = connection({ url: server.url });
     const events = recordConnectionEvents(conn);
     await conn.connect();

@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketConnection } from '../../../src/index.js';
+import { FaultWebSocketServer } from '../../../src/testing/index.js';
 import { sleep, startWsServer, tracker, waitFor } from '../../helpers/wsServer.js';
 
 const track = tracker();
@@ -92,8 +93,9 @@ describe('acknowledged delivery', () => {
   });
 
   it('unacknowledged messages are re-sent, in order, after a reconnect; acks are not delivered as messages', async () => {
-    let ack = false;
-    const server = track.server(await startWsServer({ ack: (m) => (ack ? (m as { id?: number }).id : undefined) }));
+    const server = track.server(new FaultWebSocketServer({ ack: true }));
+    await server.start();
+    server.dropOutgoing(3); // the first three acks are lost
     const conn = track.conn(new WebSocketConnection({ url: server.url, reconnectDelay: 10, maxReconnectDelay: 50, healthUrl: false, delivery }));
     const incoming: unknown[] = [];
     conn.on('message', (m: unknown) => incoming.push(m));
@@ -102,12 +104,12 @@ describe('acknowledged delivery', () => {
     conn.send({ id: 2 });
     conn.send({ id: 3 });
     await server.waitForMessages(3);
+    await waitFor(() => server.pendingDrops.outgoing === 0, 2000, 'the three acks to be dropped');
     expect(conn.getStats().unacknowledged).toBe(3);
-    ack = true;
     server.terminateAll();
     await server.waitForMessages(6);
     await waitFor(() => conn.getStats().unacknowledged === 0, 2000, 'the acks');
-    expect(server.messages.filter((m) => m.connection === 2).map((m) => m.json)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    expect(server.received.filter((m) => m.connection === 2).map((m) => m.json)).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
     expect(incoming).toEqual([]);
   });
 });

@@ -1,0 +1,18 @@
+export type { MachinePath, PathPlan } from './machinePath.js';
+export { planPath } from './machinePath.js';
+export { atLeastOnceModel, initialWebSocketState, webSocketViolations } from './webSocketModel.js';
+export type { WebSocketAction, WebSocketModel, WebSocketModelState, WebSocketObservation } from './webSocketModel.js';
+export { WebSocketRun, describeWebSocketAction } from './WebSocketRun.js';
+export type { WebSocketRuntimeOptions, WebSocketUnderTest } from './WebSocketRun.js';
+export { WebSocketCommand, runWebSocketActions, runWebSocketPath, webSocketCommands, webSocketEventAction, webSocketProperty } from './webSocketCommands.js';
+export type { WebSocketRunReport } from './webSocketCommands.js';
+export { expectedHttpOutcome, httpViolations, FAULT_STATUS } from './httpModel.js';
+export type { HttpCallAction, HttpContract, HttpFault, HttpOutcome } from './httpModel.js';
+export { HttpRun, describeHttpCall } from './HttpRun.js';
+export type { HttpClientUnderTest, HttpRuntimeOptions } from './HttpRun.js';
+export { HttpCallCommand, httpCallCommand, httpProperty, runHttpCalls } from './httpCommands.js';
+export type { HttpModelState } from './httpCommands.js';
+export type { FastCheck } from './fastCheck.js';
+export { SseRun, sseActionApplies, sseViolations } from './SseRun.js';
+export type { SseAction, SseModelState, SseRuntimeOptions, SseUnderTest } from './SseRun.js';
+export { SseCommand, sseCommands, sseProperty } from './sseCommands.js';
