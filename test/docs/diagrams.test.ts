@@ -14,13 +14,12 @@ import { toMermaid } from '../../src/inspect/index.js';
 const readme = readFileSync(join(process.cwd(), 'README.md'), 'utf8');
 
 describe('README diagrams', () => {
-  it('sit in "## The machines, drawn", just before "## Layout"', () => {
+  it('sit in "## The machines, drawn", the README\'s last section (an appendix: ~600 lines)', () => {
     const section = readme.indexOf('\n## The machines, drawn\n');
     expect(section).toBeGreaterThan(0);
-    const next = readme.indexOf('\n## ', section + 1);
-    expect(readme.slice(next, next + '\n## Layout\n'.length)).toBe('\n## Layout\n');
+    expect(readme.indexOf('\n## ', section + 1)).toBe(-1);
     expect(readme.indexOf(START)).toBeGreaterThan(section);
-    expect(readme.indexOf(END)).toBeLessThan(next);
+    expect(readme.indexOf(END)).toBeGreaterThan(readme.indexOf(START));
   });
 
   it('are up to date: regenerated, the README does not change (run `npm run diagrams` when this fails)', () => {

@@ -84,6 +84,58 @@ const MACHINES_EXPORTS = [
 /** `statewire/redis` (optional peer: redis). */
 const REDIS_EXPORTS = ['redisState'];
 
+/** `statewire/testing`: the model-based testing kit and the fault-injecting servers. */
+const TESTING_EXPORTS = [
+  'FAULT_STATUS',
+  'FaultSseServer',
+  'FaultWebSocketServer',
+  'FlakyHttpServer',
+  'HttpCallCommand',
+  'HttpRun',
+  'SseCommand',
+  'SseRun',
+  'WebSocketCommand',
+  'WebSocketRun',
+  'afterDelays',
+  'atLeastOnceModel',
+  'describeHttpCall',
+  'describeWebSocketAction',
+  'edgeCoveringPaths',
+  'expectedHttpOutcome',
+  'formatCoverage',
+  'formatSseEvent',
+  'httpCallCommand',
+  'httpProperty',
+  'httpViolations',
+  'idAck',
+  'idAckDelivery',
+  'initialWebSocketState',
+  'isMachineOf',
+  'planPath',
+  'reconnectLoopEvents',
+  'runHttpCalls',
+  'runPath',
+  'runWebSocketActions',
+  'runWebSocketPath',
+  'sseActionApplies',
+  'sseCommands',
+  'sseProperty',
+  'sseViolations',
+  'stateIdsOf',
+  'transitionCoverage',
+  'transitionKey',
+  'transitionsOf',
+  'traversalOptions',
+  'waitUntil',
+  'webSocketCommands',
+  'webSocketEventAction',
+  'webSocketProperty',
+  'webSocketViolations',
+];
+
+/** `statewire/inspect`: the local inspector and the diagrams. */
+const INSPECT_EXPORTS = ['describeMachine', 'mermaidIds', 'startInspector', 'toDot', 'toMermaid'];
+
 const printNames = `console.log(JSON.stringify({ root: Object.keys(s).sort(), machines: Object.keys(m).sort() }));`;
 
 /** Every file under `dir` (recursive) whose name passes `keep`. */
@@ -128,10 +180,14 @@ describe('public API surface (dist/)', () => {
     expect(JSON.parse(stdout)).toEqual({ root: ROOT_EXPORTS, machines: MACHINES_EXPORTS });
   });
 
-  it('statewire/redis exports exactly the listed names (ESM and CJS)', async () => {
-    const esm = await node(['--input-type=module', '-e', `const r = await import('statewire/redis'); console.log(JSON.stringify(Object.keys(r).sort()));`]);
-    const cjs = await node(['-e', `console.log(JSON.stringify(Object.keys(require('statewire/redis')).sort()));`]);
-    expect([JSON.parse(esm.stdout), JSON.parse(cjs.stdout)]).toEqual([REDIS_EXPORTS, REDIS_EXPORTS]);
+  it.each([
+    ['statewire/redis', REDIS_EXPORTS],
+    ['statewire/testing', TESTING_EXPORTS],
+    ['statewire/inspect', INSPECT_EXPORTS],
+  ])('%s exports exactly the listed names (ESM and CJS)', async (entry, names) => {
+    const esm = await node(['--input-type=module', '-e', `const r = await import('${entry}'); console.log(JSON.stringify(Object.keys(r).sort()));`]);
+    const cjs = await node(['-e', `console.log(JSON.stringify(Object.keys(require('${entry}')).sort()));`]);
+    expect([JSON.parse(esm.stdout), JSON.parse(cjs.stdout)]).toEqual([names, names]);
   });
 
   it('no member marked @internal in the sources is in the published declarations', () => {
@@ -163,7 +219,7 @@ describe('public API surface (dist/)', () => {
       types: ['node'],
     };
     // The .d.cts files are the same declarations under CJS names: checking the .d.ts ones covers both.
-    const entries = ['dist/index.d.ts', 'dist/machines/index.d.ts', 'dist/redis/index.d.ts'].map((f) => join(root, f));
+    const entries = ['index', 'machines/index', 'redis/index', 'testing/index', 'inspect/index'].map((f) => join(root, `dist/${f}.d.ts`));
     const program = ts.createProgram(entries, options);
     const inDist = (d: ts.Diagnostic) => d.file === undefined || d.file.fileName.includes('/dist/');
     const messages = [...program.getOptionsDiagnostics(), ...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()]

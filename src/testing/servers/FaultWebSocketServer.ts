@@ -69,9 +69,29 @@ export interface FaultWebSocketServerOptions {
   /** Delay (ms) of every frame the server sends (acks, echoes, `send()`); change it with `delayOutgoing()`. @default 0 */
   delay?: number;
   /** Called for every accepted connection, after it was counted. @default undefined */
-  onConnection?: (socket: WebSocket, index: number, request: IncomingMessage) => void;
+  onConnection?: (socket: ServerSideSocket, index: number, request: IncomingMessage) => void;
   /** Called for every frame not dropped, after it was recorded and before echo / ack; return false to skip them. @default undefined */
-  onMessage?: (socket: WebSocket, frame: ReceivedFrame) => boolean | void;
+  onMessage?: (socket: ServerSideSocket, frame: ReceivedFrame) => boolean | void;
+}
+
+/**
+ * The server's end of one connection, as callbacks and `clients` give it: the
+ * part of `ws`'s `WebSocket` a test drives (declared here so the published
+ * types do not need `@types/ws`).
+ *
+ * @example
+ * ```ts
+ * new FaultWebSocketServer({ onConnection: (socket) => socket.send('welcome') });
+ * ```
+ */
+export interface ServerSideSocket {
+  /** 0 connecting, 1 open, 2 closing, 3 closed. */
+  readonly readyState: number;
+  send(data: string | Buffer | Uint8Array, cb?: (error?: Error) => void): void;
+  close(code?: number, reason?: string): void;
+  /** Ends the TCP connection without a close frame (the client sees 1006). */
+  terminate(): void;
+  ping(data?: string | Buffer): void;
 }
 
 const toBuffer = (data: RawData): Buffer => (Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data));
@@ -116,7 +136,10 @@ export class FaultWebSocketServer {
   /** Path (with query) and handshake headers of every accepted connection, in order. */
   readonly handshakes: Array<{ path: string; headers: IncomingHttpHeaders }> = [];
   /** Open server-side sockets. */
-  readonly clients = new Set<WebSocket>();
+  get clients(): ReadonlySet<ServerSideSocket> {
+    return this.sockets;
+  }
+  private readonly sockets = new Set<WebSocket>();
   private connectionCount = 0;
   private healthCount = 0;
   private boundPort: number;
@@ -189,11 +212,11 @@ export class FaultWebSocketServer {
   }
   /** Drops every client at once without a closing handshake (they see 1006); keeps listening. */
   terminateAll(): void {
-    for (const c of this.clients) c.terminate();
+    for (const c of this.sockets) c.terminate();
   }
   /** Closes every client with a close frame carrying `code` and `reason`; keeps listening. */
   closeAll(code = 1000, reason = ''): void {
-    for (const c of this.clients) c.close(code, reason);
+    for (const c of this.sockets) c.close(code, reason);
   }
   /** The next `n` frames from clients are swallowed (recorded with `dropped: true`, never acknowledged). */
   dropIncoming(n = 1): void {
@@ -219,8 +242,8 @@ export class FaultWebSocketServer {
   }
   /** Sends a frame (objects as JSON) to every open client, subject to drops and delay; returns how many clients it was for. */
   send(data: unknown): number {
-    for (const c of this.clients) this.write(c, data);
-    return this.clients.size;
+    for (const c of this.sockets) this.write(c, data);
+    return this.sockets.size;
   }
   waitForConnections(n: number, timeout = 5_000): Promise<void> {
     return waitUntil(() => this.connectionCount >= n, timeout, () => `${n} connection(s) (have ${this.connectionCount})`);
@@ -290,9 +313,9 @@ export class FaultWebSocketServer {
     wss.on('connection', (socket, req) => {
       const index = ++this.connectionCount;
       this.handshakes.push({ path: req.url ?? '', headers: req.headers });
-      this.clients.add(socket);
+      this.sockets.add(socket);
       socket.on('close', (code, reason) => {
-        this.clients.delete(socket);
+        this.sockets.delete(socket);
         this.closes.push({ connection: index, code, reason: reason.toString() });
       });
       socket.on('error', () => {});
@@ -307,8 +330,8 @@ export class FaultWebSocketServer {
     const current = this.current;
     if (!current) return;
     this.current = undefined;
-    for (const c of this.clients) c.terminate();
-    this.clients.clear();
+    for (const c of this.sockets) c.terminate();
+    this.sockets.clear();
     await new Promise<void>((resolve) => current.wss.close(() => resolve()));
     await closeServer(current.http, current.sockets);
   }

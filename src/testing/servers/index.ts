@@ -1,5 +1,5 @@
 export { FaultWebSocketServer, idAck, idAckDelivery } from './FaultWebSocketServer.js';
-export type { AckProtocol, FaultWebSocketServerOptions, ReceivedFrame } from './FaultWebSocketServer.js';
+export type { AckProtocol, FaultWebSocketServerOptions, ReceivedFrame, ServerSideSocket } from './FaultWebSocketServer.js';
 export { FlakyHttpServer } from './FlakyHttpServer.js';
 export type { FlakyHttpServerOptions, HttpStep, RecordedHttpRequest } from './FlakyHttpServer.js';
 export { FaultSseServer, formatSseEvent } from './FaultSseServer.js';
