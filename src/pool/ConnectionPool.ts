@@ -80,6 +80,7 @@ export interface AcquireOptions {
       },
       observer: { next: (snapshot) => this.guard(() => this.onPoolSnapshot(snapshot)), error: (error) => this.emit('error', { error }) },
       beforeStart: (made) => poolOwners.set(made, this),
+      ...(s.inspect === undefined ? {} : { inspect: s.inspect }),
     });
     this.poolActor = actor;
     actor.on('*', (event) => this.guard(() => this.onPoolEvent(event as PoolEmitted)));

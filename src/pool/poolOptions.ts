@@ -1,4 +1,5 @@
 import type { Clock } from '../runtime/clock.js';
+import { checkInspect, type Inspect } from '../runtime/inspection.js';
 import { ConnectionType } from '../config/enums.js';
 import { bool, fn, num, oneOf, optional, str, validateOptions } from '../config/validate.js';
 import { ConfigError } from '../errors.js';
@@ -55,6 +56,13 @@ export interface ConnectionPoolOptions<T = unknown> {
   connectionType?: ConnectionType;
   /** Time source for every pool timer (tests pass a `SimulatedClock`). @default systemClock */
   clock?: Clock;
+  /**
+   * An XState inspection observer (`startInspector()`'s `inspect` from
+   * `statewire/inspect`, `createBrowserInspector().inspect` from
+   * `@statelyai/inspect`): sees the pool, its slots and their connections, redacted.
+   * @default undefined
+   */
+  inspect?: Inspect;
 }
 
 const seconds = (d: number, min = 0) => num({ min, max: 31_536_000, unit: 's', default: d });
@@ -106,6 +114,8 @@ export interface PoolSettings {
   drainTimeout: number;
   name: string;
   connectionType: ConnectionType;
+  /** Checked by `checkInspect`. */
+  inspect?: Inspect;
 }
 
 const TIMES = [
@@ -132,7 +142,7 @@ const TIMES = [
  * ```
  */
 export function poolSettings(owner: string, options: unknown): PoolSettings {
-  const checked = validateOptions(owner, options, poolSpec, { accept: ['clock'] });
+  const checked = validateOptions(owner, options, poolSpec, { accept: ['clock', 'inspect'] });
   if (checked.minSize > checked.maxSize) {
     throw new ConfigError('minSize', checked.minSize, `expected at most maxSize (${checked.maxSize})`, { owner });
   }
@@ -141,6 +151,8 @@ export function poolSettings(owner: string, options: unknown): PoolSettings {
   }
   const settings = { ...checked } as unknown as PoolSettings;
   for (const key of TIMES) settings[key] = Math.round(checked[key] * 1000);
+  const inspect = checkInspect(owner, (options as { inspect?: unknown } | undefined)?.inspect);
+  if (inspect !== undefined) settings.inspect = inspect;
   return settings;
 }
 
