@@ -1,4 +1,4 @@
-// In your app: import { ConnectionManager, WebSocketConnection } from 'statewire';
+// In your app: import { ConnectionManager, WebSocketConnection } from 'statewire'; import { startInspector } from 'statewire/inspect';
 /**
  * `npm run example:failover`: a `ConnectionManager` whose `realtime` connection
  * has a backup. Two WebSocket servers (started here on 127.0.0.1) play the
@@ -23,7 +23,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { ConnectionManager, WebSocketConnection, type Inspect } from '../src/index.js';
+import { ConnectionManager, WebSocketConnection } from '../src/index.js';
+import { startInspector, type Inspector } from '../src/inspect/index.js';
 
 const args = process.argv.slice(2);
 const inspecting = args.includes('--inspect');
@@ -82,22 +83,10 @@ async function startSite(name: string) {
   return { name, url: `ws://127.0.0.1:${port}/live`, up, down, ticks: () => ticks };
 }
 
-/** What this example expects of statewire/inspect's `startInspector` (built separately). */
-interface LocalInspector {
-  inspect: Inspect;
-  url?: string;
-  close?: () => Promise<void> | void;
-  stop?: () => Promise<void> | void;
-}
-
-async function openInspector(): Promise<LocalInspector | undefined> {
-  const { startInspector } = (await import('../src/inspect/index.js')) as { startInspector?: (options?: { port?: number }) => Promise<LocalInspector> };
-  if (typeof startInspector !== 'function') {
-    log('the inspector is not available in this build');
-    return undefined;
-  }
+/** The local inspector (statewire/inspect): the page shows the manager, its connections and their machines, live. */
+async function openInspector(): Promise<Inspector> {
   const inspector = await startInspector({ port: 0 });
-  log(`inspector: ${inspector.url ?? '(see its output)'} — open it in a browser`);
+  log(`inspector: ${inspector.url} — open it in a browser`);
   return inspector;
 }
 
@@ -167,7 +156,7 @@ async function main(): Promise<void> {
   await manager.dispose();
   await primarySite.down();
   await backupSite.down();
-  await (inspector?.close ?? inspector?.stop)?.call(inspector);
+  await inspector?.close();
   if (received !== n) process.exitCode = 1;
 }
 

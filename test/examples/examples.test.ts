@@ -103,9 +103,9 @@ describe('examples/manager-failover.ts', () => {
     expect(lost).toBe(0);
   });
 
-  it('with --inspect, starts statewire/inspect when this build has it, and says so when not', async () => {
+  it('with --inspect, starts the local inspector (statewire/inspect) and prints its URL', async () => {
     const out = await example('manager-failover.ts', '--inspect', '--hold', '0', '--pace', '1');
-    expect(out).toMatch(/the inspector is not available in this build|inspector: /);
+    expect(out).toMatch(/inspector: http:\/\/127\.0\.0\.1:\d+\//);
     expect(out).toMatch(/lost 0/);
   });
 });
