@@ -2,6 +2,7 @@ import { createActor, SimulatedClock, type AnyActorRef, type AnyMachineSnapshot,
 import { setImmediate as tick } from 'node:timers/promises';
 import type { CoveringPath } from './edgeCoveringPaths.js';
 import { afterDelays } from './machineGraph.js';
+import { standInsFor } from './standIns.js';
 
 /**
  * Options of {@link runPath}.
@@ -36,6 +37,12 @@ export interface RunOptions {
  * happen 1 ms before it), and after every step the actor must be where the
  * model says. Rejects with the step that went wrong.
  *
+ * One of statewire's machines given as it is exported (not a `.provide(…)` of
+ * it) runs with stand-ins for its invoked actors (`standInsFor`): the socket
+ * and stream do nothing, the reconnect loop and the promises take what the
+ * path's `xstate.*` steps say. So `edgeCoveringPaths(m)` replays on `m` as it is,
+ * for every machine of `statewire/machines`.
+ *
  * @example
  * ```ts
  * import { circuitBreakerMachine } from 'statewire/machines';
@@ -45,11 +52,14 @@ export interface RunOptions {
  * ```
  */
 export async function runPath<TInput>(machine: AnyStateMachine, path: CoveringPath<TInput>, options: RunOptions = {}): Promise<void> {
+  // One of statewire's own machines, given as it is exported: its invoked actors become stand-ins the path drives.
+  const standIns = options.perform === undefined ? standInsFor(machine) : undefined;
+  const perform = options.perform ?? standIns?.perform;
   const delays = afterDelays(machine);
   const serialize = options.serialize ?? ((s: AnyMachineSnapshot) => JSON.stringify(s.value));
   const clock = new SimulatedClock();
   let failure: unknown;
-  const actor = createActor(machine, { input: path.input, clock });
+  const actor = createActor(standIns?.machine ?? machine, { input: path.input, clock });
   actor.subscribe({ error: (e) => (failure = e) });
   actor.start();
   try {
@@ -65,8 +75,8 @@ export async function runPath<TInput>(machine: AnyStateMachine, path: CoveringPa
           if (serialize(actor.getSnapshot()) !== serialize(before)) throw new Error(`${where}: moved before its ${ms} ms delay was up`);
         }
         clock.increment(Math.min(ms, 1));
-      } else if (options.perform && step.event.type.startsWith('xstate.')) {
-        await options.perform(step.event, actor, clock);
+      } else if (perform && step.event.type.startsWith('xstate.')) {
+        await perform(step.event, actor, clock);
       } else {
         actor.send(step.event);
       }

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { fromPromise, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import { backoffMachine, type BackoffContext, type BackoffInput } from '../../machines/backoff.js';
 import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
@@ -11,32 +11,13 @@ const serialize = (s: AnyMachineSnapshot) => {
 // The kit's inputs (both modes), events and serialization (src/testing/traversal/backoff.ts): what a user gets.
 const model = edgeCoveringPaths<BackoffInput>(backoffMachine);
 
-/** The attempt actor is a promise the path settles: done → resolve, error → reject. */
-function controlledAttempt() {
-  let settle: { resolve: (v: unknown) => void; reject: (e: unknown) => void } | undefined;
-  const machine = backoffMachine.provide({
-    actors: {
-      attempt: fromPromise(() => new Promise((resolve, reject) => (settle = { resolve, reject }))),
-    },
-  });
-  const perform = async (event: EventObject) => {
-    if (!settle) throw new Error(`no attempt in flight for ${event.type}`);
-    const { resolve, reject } = settle;
-    settle = undefined;
-    if (event.type.startsWith('xstate.done')) resolve((event as { output?: unknown }).output);
-    else reject((event as { error?: unknown }).error);
-  };
-  return { machine, perform };
-}
-
 describeEdgeCoverage(
   'backoff',
   model,
   async (path) => {
-    const { machine, perform } = controlledAttempt();
-    await runPath(machine, path, {
+    // The kit's stand-in for the attempt: a promise the path's done / error steps settle.
+    await runPath(backoffMachine, path, {
       serialize,
-      perform,
       check: (actual, expected) => {
         const a = actual.context as BackoffContext;
         expect(a.delay).toBeLessThanOrEqual(a.policy.maxDelay);

@@ -1,9 +1,8 @@
 import type { AnyMachineSnapshot, EventObject, AnyActorRef } from 'xstate';
 import { setup } from 'xstate';
 import { poolSlotMachine, type PoolSlotContext, type PoolSlotInput } from '../../machines/poolSlot.js';
-import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
+import { edgeCoveringPaths, loopStandIn, performLoopStep, reconnectLoopEvents as loopEvents, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
-import { loopEvents, loopStandIn, performLoopStep } from '../model/loopStandIn.js';
 
 // The `work` actor is the machine's own stand-in (it never answers): its answers are events of the path
 // (CREATED, CREATE_FAILED, …), sent as the pool's work actor sends them. The loop is the usual stand-in.

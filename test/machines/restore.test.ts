@@ -19,7 +19,7 @@ import { sseMachine } from '../../machines/sse.js';
 import type { CircuitState } from '../../machines/circuitBreaker.js';
 import type { ExploreOptions as CoveringOptions } from '../model/restoreEachState.js';
 import { checkRestore, restoreCases, type RestoreCheckOptions } from '../model/restoreEachState.js';
-import { loopEvents, loopStandIn, performLoopStep } from '../model/loopStandIn.js';
+import { loopStandIn, performLoopStep, reconnectLoopEvents as loopEvents } from '../../src/testing/index.js';
 
 const resumeAt = (actor: AnyActorRef, now: number) => actor.send({ type: 'RESUME', at: now });
 

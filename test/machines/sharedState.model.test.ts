@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { fromPromise, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import { sharedStateMachine, type SharedStateContext } from '../../machines/sharedState.js';
 import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
@@ -11,27 +11,10 @@ const serialize = (s: AnyMachineSnapshot) => {
 // The kit's input, events and serialization (src/testing/traversal/sharedState.ts): what a user gets.
 const model = edgeCoveringPaths(sharedStateMachine);
 
-/** The store check is a promise the path settles: done → resolve, error → reject. */
-function controlledCheck() {
-  let settle: { resolve: (v: unknown) => void; reject: (e: unknown) => void } | undefined;
-  const machine = sharedStateMachine.provide({
-    actors: { checkStore: fromPromise(() => new Promise((resolve, reject) => (settle = { resolve, reject }))) as never },
-  });
-  const perform = async (event: EventObject) => {
-    if (!settle) throw new Error(`no check in flight for ${event.type}`);
-    const { resolve, reject } = settle;
-    settle = undefined;
-    if (event.type.startsWith('xstate.done')) resolve((event as { output?: unknown }).output);
-    else reject((event as { error?: unknown }).error);
-  };
-  return { machine, perform };
-}
-
 describeEdgeCoverage('sharedState', model, async (path) => {
-  const { machine, perform } = controlledCheck();
-  await runPath(machine, path, {
+  // The kit's stand-in for the store check: a promise the path's done / error steps settle.
+  await runPath(sharedStateMachine, path, {
     serialize,
-    perform,
     check: (actual) => {
       const c = actual.context as SharedStateContext;
       // What it waits for is what its state says.

@@ -1,8 +1,7 @@
 import { fromCallback, type AnyMachineSnapshot } from 'xstate';
 import { sseMachine } from '../../machines/sse.js';
-import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
+import { edgeCoveringPaths, loopStandIn, performLoopStep, reconnectLoopEvents as loopEvents, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
-import { loopEvents, loopStandIn, performLoopStep } from '../model/loopStandIn.js';
 
 // The reconnect loop is a stand-in whose state the path sets (test/model/loopStandIn.ts).
 const machine = sseMachine.provide({

@@ -25,6 +25,13 @@ describe('edgeCoveringPaths', () => {
     console.log(`${name}: ${report.transitions.covered}/${report.transitions.total} transitions, ${paths.length} paths`);
   });
 
+  it.each(exported)('%s: every default path replays with runPath on the machine as it is exported (stand-ins for its invoked actors)', async (_name, machine) => {
+    const { paths } = edgeCoveringPaths(machine);
+    const failures: string[] = [];
+    for (const [i, path] of paths.entries()) await runPath(machine, path).catch((e: Error) => failures.push(`path ${i}: ${e.message}`));
+    expect(failures).toEqual([]);
+  });
+
   it('turns an `after` step into a clock advance of its delay', () => {
     const { paths } = edgeCoveringPaths(machines.circuitBreakerMachine);
     const after = paths.flatMap((p) => p.steps).filter((s) => s.event.type.startsWith('xstate.after.'));
