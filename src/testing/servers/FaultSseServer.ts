@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { closeServer, listenOn, LOOPBACK, trackSockets } from './listen.js';
+import { checkSseServerOptions } from './checkServerOptions.js';
 import { waitUntil } from './waitUntil.js';
 
 /** One event of the log; `data` that is not a string is sent as JSON, a string with newlines as several `data:` lines. */
@@ -103,6 +104,7 @@ export class FaultSseServer {
   private current: { http: Server; sockets: Set<Socket> } | undefined;
 
   constructor(private readonly options: FaultSseServerOptions = {}) {
+    checkSseServerOptions(options);
     this.boundPort = options.port ?? 0;
     for (const e of options.events ?? []) this.append(e);
   }

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { Socket } from 'node:net';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import { closeServer, listenOn, LOOPBACK, trackSockets } from './listen.js';
+import { checkWebSocketServerOptions } from './checkServerOptions.js';
 import { waitUntil } from './waitUntil.js';
 
 /**
@@ -152,6 +153,7 @@ export class FaultWebSocketServer {
   private readonly ack: AckProtocol | undefined;
 
   constructor(private readonly options: FaultWebSocketServerOptions = {}) {
+    checkWebSocketServerOptions(options);
     this.boundPort = options.port ?? 0;
     this.delayMs = options.delay ?? 0;
     this.ack = options.ack === true ? idAck : options.ack === false ? undefined : options.ack;

@@ -2,6 +2,7 @@ import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Serv
 import type { Socket } from 'node:net';
 import { closeServer, listenOn, LOOPBACK, trackSockets } from './listen.js';
 import { waitUntil } from './waitUntil.js';
+import { checkHttpServerOptions, checkScript, checkStep } from './checkServerOptions.js';
 
 /** One scripted answer. Every field is optional: `{}` is a 200 with `{ ok: true }`. */
 export interface HttpStep {
@@ -80,7 +81,9 @@ export class FlakyHttpServer {
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly open = new Set<ServerResponse>();
 
+  /** @throws ConfigError naming a misspelt option or a step the server could not answer (`status: 42`). */
   constructor(options: FlakyHttpServerOptions = {}) {
+    checkHttpServerOptions(options);
     this.boundPort = options.port ?? 0;
     this.fallback = options.fallback ?? {};
     for (const [path, steps] of Object.entries(options.script ?? {})) this.scripts.set(path, [...steps]);
@@ -101,6 +104,7 @@ export class FlakyHttpServer {
 
   /** Appends steps to the script of `path` (`'*'`: every path without its own script). */
   script(path: string, ...steps: HttpStep[]): this {
+    checkScript(path, steps, `script('${path}')`);
     const queue = this.scripts.get(path) ?? [];
     queue.push(...steps);
     this.scripts.set(path, queue);
@@ -108,6 +112,7 @@ export class FlakyHttpServer {
   }
   /** Sets the answer used once a path's script is used up. */
   setFallback(step: HttpStep): this {
+    checkStep(step, 'fallback');
     this.fallback = step;
     return this;
   }
