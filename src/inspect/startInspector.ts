@@ -87,6 +87,17 @@ export async function startInspector(options?: InspectorOptions): Promise<Inspec
     const host = req.headers.host;
     return host === `127.0.0.1:${port}` || host === `localhost:${port}`;
   };
+  // A browser tab on another site could otherwise write made-up actors into the page: only pages
+  // served from this machine (a dev server on localhost, any port) and non-browser senders (no Origin) may.
+  const originOk = (req: IncomingMessage) => {
+    const origin = req.headers.origin;
+    if (origin === undefined) return true;
+    try {
+      return ['127.0.0.1', 'localhost', '[::1]'].includes(new URL(origin).hostname);
+    } catch {
+      return false;
+    }
+  };
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
     res.setHeader('x-content-type-options', 'nosniff');
@@ -146,7 +157,7 @@ export async function startInspector(options?: InspectorOptions): Promise<Inspec
   const wss = o.ingest ? new WebSocketServer({ noServer: true, maxPayload: MAX_INGEST_MESSAGE }) : undefined;
   server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (wss === undefined || closed || !hostOk(req) || (path !== '/ingest' && path !== '/')) return void socket.destroy();
+    if (wss === undefined || closed || !hostOk(req) || !originOk(req) || (path !== '/ingest' && path !== '/')) return void socket.destroy();
     const scope = `browser${++ingestConnections}`;
     wss.handleUpgrade(req, socket, head, (ws) => {
       ws.on('error', () => ws.terminate());

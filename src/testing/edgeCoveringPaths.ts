@@ -102,7 +102,7 @@ const defaultSerialize = (s: AnyMachineSnapshot) => JSON.stringify([s.value, s.c
  * import { edgeCoveringPaths } from 'statewire/testing';
  *
  * const { paths, report } = edgeCoveringPaths(circuitBreakerMachine);
- * report.transitions; // { covered: 15, total: 15, missing: [] }
+ * report.transitions; // { covered: 16, total: 16, missing: [] }
  * paths[0].steps.map((s) => s.event.type); // ['FAILURE', …]
  * ```
  */

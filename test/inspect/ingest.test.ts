@@ -92,6 +92,19 @@ describe('browser ingest (the @statelyai/inspect WebSocket protocol)', () => {
     expect(await refused(inspector.ingestUrl!, { host: 'evil.example' })).toBe(true);
   });
 
+  it("refuses a browser page from another site (its Origin), takes one served from this machine's dev server", async () => {
+    const refused = (origin: string) =>
+      new Promise<boolean>((resolve) => {
+        const s = new WebSocket(inspector.ingestUrl!, { headers: { origin } });
+        s.once('open', () => (s.close(), resolve(false)));
+        s.once('error', () => resolve(true));
+      });
+    expect(await refused('https://evil.example')).toBe(true);
+    expect(await refused('null')).toBe(true);
+    expect(await refused('http://localhost:5173')).toBe(false);
+    expect(await refused('http://127.0.0.1:8080')).toBe(false);
+  });
+
   it('with ingest: false there is no ingest socket', async () => {
     const closed = await startInspector({ ingest: false });
     try {
