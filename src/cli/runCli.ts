@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { toDot } from '../inspect/diagram/toDot.js';
 import { toMermaid } from '../inspect/diagram/toMermaid.js';
@@ -28,6 +29,7 @@ Options:
   -f, --format <format>   mermaid (default) or dot
   -a, --active <ids>      state node ids to highlight, comma-separated (e.g. circuitBreaker.OPEN)
   -h, --help              this text
+  -v, --version           the statewire version
 
 Machines (short name, export name of statewire/machines, or machine id):
 ${machineList()}
@@ -63,13 +65,20 @@ export function runCli(argv: readonly string[], io: CliIo): number {
         format: { type: 'string', short: 'f' },
         active: { type: 'string', short: 'a' },
         help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
       },
     });
   } catch (error) {
-    return fail(io, (error as Error).message);
+    // Node's own message for `--fromat` talks about positionals after `--`: name the option and the valid ones instead.
+    const unknown = /Unknown option '([^']+)'/.exec((error as Error).message)?.[1];
+    return fail(io, unknown === undefined ? (error as Error).message : `unknown option "${unknown}"; options: --format, --active, --help, --version`);
   }
   const { values, positionals } = parsed;
   const [command, name, ...extra] = positionals;
+  if (values.version) {
+    io.stdout(`${packageVersion()}\n`);
+    return 0;
+  }
   if (values.help || command === 'help') {
     io.stdout(usage());
     return 0;
@@ -90,4 +99,9 @@ export function runCli(argv: readonly string[], io: CliIo): number {
     return fail(io, (error as Error).message);
   }
   return 0;
+}
+
+/** The installed package's version (src/cli/ and dist/cli/ both sit two folders under package.json). */
+function packageVersion(): string {
+  return (createRequire(import.meta.url)('../../package.json') as { version: string }).version;
 }

@@ -86,7 +86,7 @@ describe('dist/cli/statewire.js', () => {
       [[], /missing command/],
       [['draw', 'circuitBreaker'], /unknown command "draw"/],
       [['diagram'], /missing machine name; valid machines:[\s\S]*circuitBreaker/],
-      [['diagram', 'circuitBreaker', '--colour'], /Unknown option '--colour'/],
+      [['diagram', 'circuitBreaker', '--colour'], /unknown option "--colour"; options: --format, --active, --help, --version/],
       [['diagram', 'circuitBreaker', 'extra'], /unexpected argument "extra"/],
       [['diagram', 'circuitBreaker', '--active', 'circuitBreaker.SHUT'], /"active".*"circuitBreaker\.SHUT"/],
     ];
@@ -106,6 +106,11 @@ describe('dist/cli/statewire.js', () => {
       for (const name of ALL) expect(r.stdout).toContain(name);
     }
     expect((await statewire('diagram', '--help')).code).toBe(0);
+  });
+
+  it('--version prints the package version, exit code 0', async () => {
+    const { version } = JSON.parse(readFileSync(join(process.cwd(), 'package.json'), 'utf8')) as { version: string };
+    for (const flag of ['--version', '-v']) expect(await statewire(flag)).toMatchObject({ code: 0, stdout: `${version}\n` });
   });
 });
 
