@@ -192,6 +192,16 @@ export class Inbox<T> {
     }
   }
 
+  /** How many stored items pass `test` (oldest first; for reports, not for hot paths). */
+  countWhere(test: (item: T) => boolean): number {
+    let n = 0;
+    for (let i = 0; i < this.count; i++) {
+      const at = this.head + i;
+      if (test(this.ring[at < this.ring.length ? at : at - this.ring.length] as T)) n++;
+    }
+    return n;
+  }
+
   /** Removes the oldest stored item; the caller checked `size > 0`. */
   private take(): T {
     const ring = this.ring;

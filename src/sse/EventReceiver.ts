@@ -85,6 +85,11 @@ export class EventReceiver {
     return this.inboxInstance?.size ?? 0;
   }
 
+  /** Unread events no `on()` / `once()` handler took either: the ones nobody saw. */
+  get unseen(): number {
+    return this.inboxInstance?.countWhere((m) => !this.handled(m.event)) ?? 0;
+  }
+
   /** @internal A callback of the caller's threw. */
   callbackFailed(callback: string, error: unknown): void {
     this.options.callbackFailed(callback, error);

@@ -405,7 +405,8 @@ export class SSEConnection extends PersistentConnection {
     if (this.disposed) return;
     this.disposed = true;
     this.open = false;
-    const unread = this.receiver.unread;
+    // Events a handler took were seen: only the ones nobody saw (no handler, no receive()) are worth a warning.
+    const unread = this.receiver.unseen;
     if (unread > 0) this.eventsInstance?.emit('disposed', `${unread} received events were never read`, 'warning', { unread });
     this.settleOpenWaiters(new StatewireError('SSEConnection was disposed'));
     this.receiver.close(new StatewireError('SSEConnection was disposed'));

@@ -256,4 +256,18 @@ describe('Inbox', () => {
       await expect(inbox.receive()).rejects.toThrow('first');
     });
   });
+
+  it('countWhere counts stored items across the ring wrap; interrupt rejects waiters and stays open', async () => {
+    const { inbox } = makeInbox<number>({ capacity: 4 });
+    for (let i = 1; i <= 6; i++) inbox.push(i); // 1 and 2 evicted: the ring wrapped
+    expect(inbox.countWhere((n) => n % 2 === 0)).toBe(2); // 4, 6
+    expect(inbox.countWhere(() => true)).toBe(4);
+    for (let i = 0; i < 4; i++) await inbox.receive(0);
+    const waiting = track(inbox.receive());
+    inbox.interrupt(new Error('session ended'));
+    await tick();
+    expect(waiting).toMatchObject({ status: 'rejected', error: new Error('session ended') });
+    inbox.push(7);
+    expect(await inbox.receive(0)).toBe(7);
+  });
 });

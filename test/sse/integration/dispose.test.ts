@@ -128,6 +128,25 @@ describe('dispose() in a separate process', () => {
 });
 
 describe('dispose() in this process', () => {
+  it("events an on() handler took are not reported as never read; only the ones nobody saw are", async () => {
+    const server = track.server(
+      await startSseServer((s) => {
+        s.open();
+        for (let i = 1; i <= 3; i++) s.send({ id: String(i), data: `price ${i}` });
+        s.send({ id: '4', event: 'news', data: 'nobody listens' });
+      }),
+    );
+    const conn = connection({ url: server.url });
+    const events = recordConnectionEvents(conn);
+    const seen: string[] = [];
+    conn.on('message', (m) => seen.push(m.raw));
+    await conn.connect();
+    await waitFor(() => conn.getStats().eventsReceived === 4, 2_000, 'four events');
+    expect(seen).toEqual(['price 1', 'price 2', 'price 3']);
+    conn.dispose();
+    expect(events.of('disposed')).toEqual([expect.objectContaining({ severity: 'warning', data: { unread: 1 } })]);
+  });
+
   it('closes the open stream; no request follows; receive(), connect() reject; unread events are reported', async () => {
     const server = track.server(
       await startSseServer((s) => {
