@@ -9,6 +9,9 @@ import { resolveUrl } from './dialing.js';
 import { openSocket, socketsReportConnect, type SocketHandlers, type SocketLike } from './transports/openSocket.js';
 import type { WebSocketConnection } from './WebSocketConnection.js';
 
+/** The close frame `disconnect()` sends when `close(code, reason)` gave none. */
+export const OWN_CLOSE = { code: 1000, reason: 'closing' } as const;
+
 /**
  * One attempt's socket, run by the machine's `socket` actor: it opens, reports
  * the lifecycle to the machine and hands data straight to the connection. An
@@ -107,7 +110,7 @@ export class SocketAttempt implements SocketHandlers, AttemptProgress {
     const socket = this.socket;
     if (conn['socket'] === socket) detach(conn);
     const close = conn['closeWith'];
-    if (socket?.isOpen) socket.close(close?.code ?? 1000, close?.reason ?? 'closing');
+    if (socket?.isOpen) socket.close(close?.code ?? OWN_CLOSE.code, close?.reason ?? OWN_CLOSE.reason);
     else socket?.terminate();
     // Kept as the connection's lastAttempt until the next one: without the dead socket.
     this.socket = undefined;

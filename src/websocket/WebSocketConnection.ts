@@ -27,7 +27,7 @@ import { webSocketMachineInput } from './machineInput.js';
 import { byteLength } from './byteLength.js';
 import type { DroppedMessage } from './DroppedMessage.js';
 import { dialRules } from './dialing.js';
-import { logOf, machineStopped, onMachineEvent, onMachineSnapshot } from './lifecycle.js';
+import { logOf, machineStopped, onMachineEvent, onMachineSnapshot, ownDisconnect } from './lifecycle.js';
 import { pingRoundTrip, type PendingPing, type WebSocketHealthCheck } from './heartbeat.js';
 import { browserMachineEvent, listenToBrowser, unlistenBrowser } from './browserEvents.js';
 import { webSocketStats, type WebSocketStats } from './stats.js';
@@ -349,11 +349,7 @@ export class WebSocketConnection extends WebSocketListeners implements CallbackS
 
   /** Closes with code 1000 (no reconnect). Queued messages stay queued for a later connect(). */
   async disconnect(): Promise<void> {
-    const disconnected = new StatewireError(`${this.ownerName} was disconnected`);
-    // Before the machine hears it: a waiting receive() is told it was disconnected, not why the socket closed.
-    this.inboxInstance?.interrupt(disconnected);
-    this.actor.send({ type: 'DISCONNECT' });
-    this.settleOpenWaiters(disconnected);
+    ownDisconnect(this);
   }
 
   /**

@@ -5,6 +5,8 @@ import { healthOfStatus } from '../runtime/PersistentConnection.js';
 import { attemptError } from './dialing.js';
 import { sendPing } from './heartbeat.js';
 import { afterOpen } from './openFlush.js';
+import { OPEN } from './readyState.js';
+import { OWN_CLOSE } from './SocketAttempt.js';
 import type { WebSocketConnection } from './WebSocketConnection.js';
 import type { Log } from '../runtime/createLog.js';
 
@@ -50,7 +52,8 @@ export function onMachineEvent(conn: WebSocketConnection, e: Emitted): void {
     case 'close':
       if (log !== undefined) (e.code === 1000 ? log.info : log.warn)(`closed ${e.code}${e.reason ? ` ${e.reason}` : ''}`);
       conn['metricsInstance']?.markDisconnected();
-      conn['emit']('close', { code: e.code, reason: e.reason, wasClean: e.code === 1000 });
+      // As WebSocket's CloseEvent: clean when a close frame was exchanged (any code); 1006 means none was.
+      conn['emit']('close', { code: e.code, reason: e.reason, wasClean: e.code !== 1006 });
       // Severity 'error', as seed 000's fallback snippet expects (`severity === 'error'` then `connection_lost`).
       if (e.code !== 1000) conn['eventsInstance']?.emit('connection_lost', `closed ${e.code} ${e.reason}`, 'error', { code: e.code });
       return;
@@ -162,4 +165,27 @@ export function machineStopped(conn: WebSocketConnection): void {
   const stopped = new StatewireError(`${conn['ownerName']}: its machine was stopped by its parent`);
   conn['inboxInstance']?.interrupt(stopped);
   conn['settleOpenWaiters'](stopped);
+}
+
+/**
+ * `disconnect()` / `close(code, reason)`: ends the session (no reconnect). A
+ * waiting `receive()` and `connect()` hear it was disconnected; an open socket's
+ * close is a `close` event, as on WebSocket and partysocket (the machine stops
+ * the socket with the session, so its own close never comes back), clean: the
+ * close frame was sent.
+ *
+ * @example
+ * ```ts
+ * async disconnect() { ownDisconnect(this); }
+ * ```
+ */
+export function ownDisconnect(conn: WebSocketConnection): void {
+  const disconnected = new StatewireError(`${conn['ownerName']} was disconnected`);
+  // Before the machine hears it: a waiting receive() is told it was disconnected, not why the socket closed.
+  conn['inboxInstance']?.interrupt(disconnected);
+  const wasOpen = conn.readyState === OPEN;
+  const { code, reason } = conn['closeWith'] ?? OWN_CLOSE;
+  conn.actor.send({ type: 'DISCONNECT' });
+  conn['settleOpenWaiters'](disconnected);
+  if (wasOpen) conn['emit']('close', { code, reason, wasClean: true });
 }

@@ -15,7 +15,11 @@ import type { DroppedMessage } from './WebSocketConnection.js';
 export interface WebSocketEventMap {
   /** The connection is open (each time, reconnects included). */
   open: [];
-  /** The connection closed; `wasClean` when the code is 1000. */
+  /**
+   * The connection closed: the server's close, a dropped link (1006), or the app's own
+   * `disconnect()` / `close(code, reason)`. `wasClean` as on WebSocket's CloseEvent: a close
+   * frame was exchanged (any code), false for 1006.
+   */
   close: [event: { code: number; reason: string; wasClean: boolean }];
   /** One incoming message, decoded as the `parse` option says (binary frames as ArrayBuffer / Buffer). */
   message: [data: unknown];

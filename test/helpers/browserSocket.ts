@@ -35,7 +35,7 @@ export class BrowserLikeWebSocket {
     this.ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.onmessage?.({ data: isBinary ? new Uint8Array(data).buffer : data.toString('utf8') });
     });
-    this.ws.on('close', (code: number, reason: Buffer) => this.onclose?.({ code, reason: reason.toString(), wasClean: code === 1000 }));
+    this.ws.on('close', (code: number, reason: Buffer) => this.onclose?.({ code, reason: reason.toString(), wasClean: code !== 1006 }));
     this.ws.on('error', () => this.onerror?.({ type: 'error' }));
   }
 

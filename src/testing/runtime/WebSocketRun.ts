@@ -123,7 +123,8 @@ export class WebSocketRun {
         server.closeAll(action.code, action.reason);
         await this.expect(() => this.closes.length > before, `the server's close ${action.code} to be reported`);
         const close = this.closes[before]!;
-        if (close.code !== action.code || close.wasClean !== (action.code === 1000)) throw new Error(`the server's close ${action.code} was reported as ${JSON.stringify(close)}`);
+        // A close frame was exchanged: clean, whatever its code (WebSocket's CloseEvent).
+        if (close.code !== action.code || !close.wasClean) throw new Error(`the server's close ${action.code} was reported as ${JSON.stringify(close)}`);
         if (action.code !== 1000) return;
         await this.expect(() => !conn.isConnected(), 'the connection to stay closed after a close 1000');
         state.closed = true;
@@ -138,12 +139,18 @@ export class WebSocketRun {
         return server.dropOutgoing();
       case 'delay':
         return server.delayOutgoing(action.ms);
-      case 'userClose':
+      case 'userClose': {
         state.faults++;
+        const open = conn.isConnected();
+        const before = this.closes.length;
         await withTimeout(conn.close(), this.stepTimeout, 'close()');
+        // The app's own close of an open link is one clean close event (as WebSocket and partysocket report it).
+        const reported = this.closes.slice(before);
+        if (open && (reported.length !== 1 || reported[0]!.code !== 1000 || !reported[0]!.wasClean)) throw new Error(`close() of an open link was reported as ${JSON.stringify(reported)}`);
         state.closed = true;
         state.connectionsAtClose = server.connections;
         return;
+      }
       case 'connect':
         return this.reopen(state);
     }
