@@ -10,7 +10,7 @@
 export { traversalOptions, type StatewireTraversalOptions, type TraversalOptionsOverrides, type MachineTraversal } from './traversalOptions.js';
 export { edgeCoveringPaths, type CoveringOptions, type CoveringPath, type CoveringPaths, type PathStep } from './edgeCoveringPaths.js';
 export { runPath, type RunOptions } from './runPath.js';
-export { loopStandIn, performLoopStep, standInsFor, type PerformStep, type StandIns } from './standIns.js';
+export { loopStandIn, performLoopStep, standInsFor, type LoopStandInEvent, type LoopStandInState, type PerformStep, type StandIns } from './standIns.js';
 export { transitionCoverage, type TransitionCoverage } from './transitionCoverage.js';
 export { formatCoverage, type CoverageCount, type CoverageReport } from './coverageReport.js';
 export { reconnectLoopEvents } from './traversal/loopEvents.js';

@@ -26,8 +26,12 @@ export interface StandIns {
   perform: PerformStep;
 }
 
-type LoopState = 'waiting' | 'paused' | 'attempting' | 'exhausted';
-type SetEvent = { type: 'SET'; value: LoopState } & LoopRecord;
+/** The states {@link loopStandIn} can be set to: the real loop's states after `down`. */
+export type LoopStandInState = 'waiting' | 'paused' | 'attempting' | 'exhausted';
+/** The one event {@link loopStandIn} takes: the state a path step names, with the loop's record. */
+export type LoopStandInEvent = { type: 'SET'; value: LoopStandInState } & LoopRecord;
+type LoopState = LoopStandInState;
+type SetEvent = LoopStandInEvent;
 
 const goTo = (value: LoopState) => ({
   guard: ({ event }: { event: SetEvent }) => event.value === value,
