@@ -136,6 +136,41 @@ describe('the packed package, installed into a scratch project (offline)', () =>
     expect(`${run.stdout}${run.stderr}`).toMatch(/Usage: statewire diagram/);
   });
 
+  it('from the scratch project: the kit replays every covering path, the inspector serves a live client and mermaid, the command draws', async () => {
+    const script = `
+      import { ApiClient } from 'statewire';
+      import { webSocketMachine } from 'statewire/machines';
+      import { edgeCoveringPaths, runPath, FlakyHttpServer } from 'statewire/testing';
+      import { startInspector, toMermaid } from 'statewire/inspect';
+      const { paths, report } = edgeCoveringPaths(webSocketMachine);
+      for (const path of paths) await runPath(webSocketMachine, path);
+      const server = new FlakyHttpServer({ script: { '/x': [{ status: 503 }, { body: { ok: true } }] } });
+      await server.start();
+      const inspector = await startInspector();
+      const api = new ApiClient({ baseURL: server.url, retryDelay: 1, inspect: inspector.inspect, headers: { Authorization: 'Bearer packed-secret' } });
+      const answer = await api.get('/x');
+      const state = await (await fetch(inspector.url + 'api/state')).text();
+      const mermaid = await fetch(inspector.url + 'mermaid.js');
+      await mermaid.arrayBuffer();
+      const page = await fetch(inspector.url);
+      console.log(JSON.stringify({
+        transitions: report.transitions.covered + '/' + report.transitions.total, paths: paths.length, answer,
+        machines: JSON.parse(state).actors.map((a) => a.machineId).filter(Boolean).sort(), secret: state.includes('packed-secret'),
+        page: page.status, pageHtml: (await page.text()).includes('<html'), mermaid: mermaid.status, diagram: toMermaid(webSocketMachine).startsWith('stateDiagram-v2'),
+      }));
+      api.dispose(); await inspector.close(); await server.close();
+    `;
+    writeFileSync(join(app, 'tryout.mjs'), script);
+    const run = await inApp(['tryout.mjs'], 30_000);
+    expect(run.code, run.stderr).toBe(0);
+    const out = JSON.parse(run.stdout) as Record<string, unknown>;
+    expect(out).toMatchObject({ transitions: '40/40', answer: { ok: true }, secret: false, page: 200, pageHtml: true, mermaid: 200, diagram: true });
+    expect(out.machines).toEqual(expect.arrayContaining(['circuitBreaker', 'http']));
+    const dot = await runTool(join(app, 'node_modules', '.bin', 'statewire'), ['diagram', 'circuitBreaker', '--format', 'dot'], { cwd: app, timeout: 20_000 });
+    expect(dot.code, dot.stderr).toBe(0);
+    expect(dot.stdout).toMatch(/^digraph /);
+  }, 60_000);
+
   it('a TypeScript file importing every entry type-checks under node16 (.mts and .cts) and bundler', async () => {
     const source = [
       ...specifiers.map((s, i) => `import * as entry${i} from '${s}';`),
