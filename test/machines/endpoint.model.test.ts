@@ -5,31 +5,16 @@
  * children's reports add up to, and the emitted summaries must be the changes.
  */
 import { expect } from 'vitest';
-import { createMachine, type AnyMachineSnapshot, type EventObject } from 'xstate';
+import type { AnyMachineSnapshot } from 'xstate';
 import { endpointMachine, type EndpointContext, type EndpointEvent } from '../../machines/endpoint.js';
 import { edgeCoveringPaths, runPath } from '../../src/testing/index.js';
 import { describeEdgeCoverage } from '../model/describeEdgeCoverage.js';
 import { EndpointOracle } from './endpointOracle.js';
 
-const child = createMachine({ id: 'stub' });
-const events: EndpointEvent[] = [
-  { type: 'statewire.adopt', name: 'websocket', logic: child },
-  { type: 'statewire.adopt', name: 'http', logic: child },
-  { type: 'statewire.adopt', name: 'other', logic: child },
-  { type: 'statewire.release', name: 'websocket' },
-  { type: 'statewire.release', name: 'http' },
-  { type: 'WEBSOCKET_STATUS', status: 'connecting' },
-  { type: 'WEBSOCKET_STATUS', status: 'idle' },
-  { type: 'WEBSOCKET_STATUS', status: 'waiting' },
-  { type: 'HTTP_STATUS', health: 'healthy', breaker: 'CLOSED' },
-  { type: 'HTTP_STATUS', health: 'unhealthy', breaker: 'OPEN' },
-  { type: 'DISPOSE' },
-];
 const serialize = (s: AnyMachineSnapshot) => JSON.stringify([s.value, s.context]);
-// Exploring shares one actor system between the explored snapshots, where a second spawn
-// of 'http' would clash: the model runs without spawning, the replay with it.
-const pure = endpointMachine.provide({ actions: { adoptChild: () => {}, releaseChild: () => {} } });
-const model = edgeCoveringPaths(pure, { inputs: [{ env: 'test', wsUrl: 'ws://127.0.0.1/ws', apiUrl: 'http://127.0.0.1' }], serialize, events: () => events as EventObject[] });
+// The kit's input and events (src/testing/traversal/endpoint.ts: adoption tried only where the children
+// are not there yet, as the exploration shares one actor system); replayed on the real machine, which spawns.
+const model = edgeCoveringPaths(endpointMachine);
 
 describeEdgeCoverage('endpoint', model, (path) => {
   const oracle = new EndpointOracle();
