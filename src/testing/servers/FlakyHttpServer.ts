@@ -1,6 +1,6 @@
-import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
-import { closeServer, listenOn, LOOPBACK, trackSockets } from './listen.js';
+import { closeServer, listenHttp, LOOPBACK } from './listen.js';
 import { waitUntil } from './waitUntil.js';
 import { checkHttpServerOptions, checkScript, checkStep } from './checkServerOptions.js';
 
@@ -131,9 +131,8 @@ export class FlakyHttpServer {
   /** Listens on 127.0.0.1. */
   async start(): Promise<void> {
     if (this.current) return;
-    const http = createServer((req, res) => this.onRequest(req, res));
-    const sockets = trackSockets(http);
-    this.boundPort = await listenOn(http, this.boundPort);
+    const { http, sockets, port } = await listenHttp((req, res) => this.onRequest(req, res), this.boundPort);
+    this.boundPort = port;
     this.current = { http, sockets };
   }
 

@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
 /** The loopback address every test server listens on: nothing here is reachable from another host. */
@@ -36,6 +36,27 @@ export function trackSockets(server: Server): Set<Socket> {
   });
   server.on('clientError', (_error, socket) => socket.destroy());
   return sockets;
+}
+
+/** An HTTP server listening on 127.0.0.1, with its sockets tracked for closing. */
+export interface Listening {
+  http: Server;
+  sockets: Set<Socket>;
+  port: number;
+}
+
+/**
+ * Creates an HTTP server for `handle`, tracks its sockets and listens on `port` (0: the OS picks).
+ *
+ * @example
+ * ```ts
+ * const { http, sockets, port } = await listenHttp((req, res) => res.end('ok'), 0);
+ * ```
+ */
+export async function listenHttp(handle: (req: IncomingMessage, res: ServerResponse) => void, port: number): Promise<Listening> {
+  const http = createServer(handle);
+  const sockets = trackSockets(http);
+  return { http, sockets, port: await listenOn(http, port) };
 }
 
 /** Stops listening and destroys every connection (hanging ones included); resolves once the server closed. */
